@@ -1,0 +1,1 @@
+"""Claim records, search, duplicate detection and ClaimReview export (no Qt)."""

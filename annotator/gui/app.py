@@ -1,0 +1,77 @@
+"""Starting the window: the QApplication, the annotator's name, spaCy warm-up."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+from annotator.core.config import fallback_annotator, resolve_annotator, save_config
+from annotator.core.errors import AnnotatorError
+from annotator.core.project import Project
+from annotator.core.samples import ensure_sample
+from annotator.gui.main_window import MainWindow
+from annotator.gui.settings import APPLICATION, ORGANISATION
+
+
+def make_application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    return app
+
+
+def create_window(db_path: str | Path, annotator: str) -> MainWindow:
+    """The main window on ``db_path``; a project that never had a document gets the sample."""
+    project = Project.open(db_path, annotator=annotator)
+    try:
+        ensure_sample(project)
+        return MainWindow(project)
+    except BaseException:
+        project.close()
+        raise
+
+
+def warm_up_spacy(lang: str = "en") -> threading.Thread:
+    """Load spaCy in the background after the first paint, so labelling never waits."""
+    from annotator.nlp import get_nlp
+
+    thread = threading.Thread(target=get_nlp, args=(lang,), name="spacy-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def ask_annotator_name() -> str:
+    """Ask once, on the first interactive start; the answer is stored for next time."""
+    default = fallback_annotator()
+    name, ok = QInputDialog.getText(
+        None,
+        "Welcome to Annotator",
+        "Your name (recorded on every annotation you make; change it later in Settings):",
+        text=default,
+    )
+    name = name.strip() if ok and name.strip() else default
+    save_config({"annotator": name})
+    return name
+
+
+def run(db_path: str | Path, *, annotator: str | None = None) -> int:
+    """The interactive application; returns the exit code."""
+    app = make_application()
+    name = resolve_annotator(annotator) or ask_annotator_name()
+    try:
+        window = create_window(db_path, name)
+    except AnnotatorError as exc:
+        QMessageBox.critical(None, "Annotator", str(exc))
+        return 1
+    window.show()
+    QTimer.singleShot(0, warm_up_spacy)
+    try:
+        return app.exec()
+    finally:
+        window.project.close()

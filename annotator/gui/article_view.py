@@ -1,0 +1,272 @@
+"""The article: read-only plain text with span highlights painted on the visible lines.
+
+Highlights are painted, not written into the document: each visible line gets a light
+tint per span and a thin bar per span in its label colour, stacked in lanes so that
+nested and overlapping spans all stay visible. Only the blocks on screen are painted and
+a span change repaints the viewport, so the cost does not grow with the span count.
+The text is set with ``setPlainText``: never interpreted as HTML or rich text.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from annotator.core.model import Span
+from annotator.gui.offsets import OffsetMap, display_text
+
+TINT_ALPHA = 60
+CURRENT_ALPHA = 120
+BAR_HEIGHT = 2
+LANE_STEP = 3
+
+
+@dataclass(slots=True)
+class ViewSpan:
+    """A span in Qt positions, as the view needs it."""
+
+    id: int
+    start: int
+    end: int
+    label: str
+
+
+class SpanLayer:
+    """The shown document's spans, bucketed by text block so painting a block is cheap."""
+
+    def __init__(self, block_starts: list[int]):
+        self._block_starts = block_starts
+        self.spans: dict[int, ViewSpan] = {}
+        self._buckets: defaultdict[int, set[int]] = defaultdict(set)
+        self._lanes: dict[int, list[tuple[ViewSpan, int]]] = {}
+
+    def _blocks(self, span: ViewSpan) -> range:
+        first = bisect_right(self._block_starts, span.start) - 1
+        last = bisect_right(self._block_starts, max(span.start, span.end - 1)) - 1
+        return range(max(first, 0), max(last, 0) + 1)
+
+    def add(self, span: ViewSpan) -> range:
+        self.spans[span.id] = span
+        blocks = self._blocks(span)
+        for block in blocks:
+            self._buckets[block].add(span.id)
+            self._lanes.pop(block, None)
+        return blocks
+
+    def remove(self, span_id: int) -> range:
+        span = self.spans.pop(span_id, None)
+        if span is None:
+            return range(0)
+        blocks = self._blocks(span)
+        for block in blocks:
+            self._buckets[block].discard(span_id)
+            self._lanes.pop(block, None)
+        return blocks
+
+    def in_block(self, block: int) -> list[tuple[ViewSpan, int]]:
+        """Spans touching ``block`` with their lane (0 = bottom), longest first."""
+        cached = self._lanes.get(block)
+        if cached is None:
+            ordered = sorted(
+                (self.spans[i] for i in self._buckets.get(block, ())),
+                key=lambda s: (s.start, -s.end, s.label, s.id),
+            )
+            lane_ends: list[int] = []
+            cached = []
+            for span in ordered:
+                lane = next((n for n, end in enumerate(lane_ends) if end <= span.start), None)
+                if lane is None:
+                    lane = len(lane_ends)
+                    lane_ends.append(span.end)
+                else:
+                    lane_ends[lane] = span.end
+                cached.append((span, lane))
+            self._lanes[block] = cached
+        return cached
+
+    def at(self, position: int) -> list[ViewSpan]:
+        """Spans containing Qt ``position``, innermost (shortest) first."""
+        block = max(bisect_right(self._block_starts, position) - 1, 0)
+        hits = [s for s, _ in self.in_block(block) if s.start <= position < s.end]
+        return sorted(hits, key=lambda s: (s.end - s.start, s.id))
+
+
+class ArticleView(QPlainTextEdit):
+    """Shows one document; converts offsets between stored code points and Qt positions."""
+
+    spanClicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setUndoRedoEnabled(False)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 11.0) * 1.15)
+        self.setFont(font)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setCursorWidth(2)
+        self._offsets = OffsetMap("")
+        self._layer = SpanLayer([0])
+        self._colours: dict[str, QColor] = {}
+        self._current: int | None = None
+        self._emphasised: set[int] = set()
+
+    # -- content --------------------------------------------------------------------
+
+    def set_document(self, text: str, spans: list[Span], colours: dict[str, str]) -> None:
+        """Show ``text`` (exactly, as plain text) with ``spans`` highlighted."""
+        self._offsets = OffsetMap(text)
+        self.setPlainText(display_text(text))
+        starts = []
+        block = self.document().firstBlock()
+        while block.isValid():
+            starts.append(block.position())
+            block = block.next()
+        self._layer = SpanLayer(starts or [0])
+        self.set_colours(colours)
+        self._current = None
+        self._emphasised = set()
+        for span in spans:
+            self._layer.add(self._view_span(span))
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.viewport().update()
+
+    def set_colours(self, colours: dict[str, str]) -> None:
+        self._colours = {name: QColor(value) for name, value in colours.items()}
+        self.viewport().update()
+
+    def _view_span(self, span: Span) -> ViewSpan:
+        to_qt = self._offsets.to_qt
+        return ViewSpan(span.id, to_qt(span.start), to_qt(span.end), span.label)
+
+    def add_span(self, span: Span) -> None:
+        self._layer.add(self._view_span(span))
+        self.viewport().update()
+
+    def remove_span(self, span_id: int) -> None:
+        self._layer.remove(span_id)
+        if self._current == span_id:
+            self._current = None
+        self.viewport().update()
+
+    def set_current_span(self, span_id: int | None, *, emphasised: set[int] | None = None) -> None:
+        """Outline ``span_id`` (and emphasise linked spans) and scroll it into view."""
+        self._current = span_id
+        self._emphasised = emphasised or set()
+        span = self._layer.spans.get(span_id) if span_id is not None else None
+        if span is not None:
+            cursor = self.textCursor()
+            cursor.setPosition(span.start)
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self.viewport().update()
+
+    @property
+    def current_span(self) -> int | None:
+        return self._current
+
+    # -- positions ------------------------------------------------------------------
+
+    def selection(self) -> tuple[int, int]:
+        """The selected range in code points (``start == end`` when nothing is selected)."""
+        cursor = self.textCursor()
+        to_cp = self._offsets.to_cp
+        return to_cp(cursor.selectionStart()), to_cp(cursor.selectionEnd())
+
+    def caret(self) -> int:
+        return self._offsets.to_cp(self.textCursor().position())
+
+    def select(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` given in code points, and scroll to it."""
+        to_qt = self._offsets.to_qt
+        cursor = self.textCursor()
+        cursor.setPosition(to_qt(start))
+        cursor.setPosition(to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def spans_at_caret(self) -> list[int]:
+        """Ids of spans under the caret, innermost first."""
+        return [s.id for s in self._layer.at(self.textCursor().position())]
+
+    # -- events ---------------------------------------------------------------------
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        position = self.cursorForPosition(event.position().toPoint()).position()
+        hits = self._layer.at(position) or self._layer.at(max(position - 1, 0))
+        if hits:
+            self.spanClicked.emit(hits[0].id)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self.viewport())
+        try:
+            self._paint_spans(painter, event.rect().bottom())
+        finally:
+            painter.end()
+        super().paintEvent(event)
+
+    def _paint_spans(self, painter: QPainter, bottom: float) -> None:
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > bottom:
+                break
+            if block.isVisible():
+                self._paint_block(painter, block, geometry)
+            block = block.next()
+
+    def _paint_block(self, painter: QPainter, block, geometry: QRectF) -> None:
+        spans = self._layer.in_block(block.blockNumber())
+        if not spans:
+            return
+        layout = block.layout()
+        position = block.position()
+        text_end = position + block.length() - 1
+        for span, lane in spans:
+            start = max(span.start, position) - position
+            end = min(span.end, text_end) - position
+            if end <= start:
+                continue
+            colour = self._colours.get(span.label, QColor("#888888"))
+            tint = QColor(colour)
+            current = span.id == self._current or span.id in self._emphasised
+            tint.setAlpha(CURRENT_ALPHA if current else TINT_ALPHA)
+            for n in range(layout.lineCount()):
+                line = layout.lineAt(n)
+                line_start = line.textStart()
+                a = max(start, line_start)
+                b = min(end, line_start + line.textLength())
+                if a >= b:
+                    continue
+                x1 = line.cursorToX(a)[0]
+                x2 = line.cursorToX(b)[0]
+                rect = QRectF(
+                    geometry.left() + min(x1, x2),
+                    geometry.top() + line.y(),
+                    abs(x2 - x1),
+                    line.height(),
+                )
+                painter.fillRect(rect, tint)
+                bar_y = rect.bottom() - BAR_HEIGHT - lane * LANE_STEP
+                painter.fillRect(QRectF(rect.left(), bar_y, rect.width(), BAR_HEIGHT), colour)
+                if span.id == self._current:
+                    painter.setPen(colour.darker(130))
+                    painter.drawRect(rect.adjusted(0, 0, -1, -1))

@@ -1,0 +1,90 @@
+"""Small dialogs: keyboard shortcuts, about, find."""
+
+from __future__ import annotations
+
+import platform
+import sqlite3
+from importlib.metadata import version
+
+import PySide6
+from PySide6.QtCore import qVersion
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QInputDialog,
+    QMessageBox,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator import __version__
+from annotator.gui.actions import ActionSpec
+
+
+def shortcut_rows(specs: list[ActionSpec]) -> list[tuple[str, str, str]]:
+    """``(keys, command, where)`` for every action that has a shortcut."""
+    where = {"window": "anywhere", "annotate": "article or span list"}
+    return [
+        (", ".join(spec.shortcuts), spec.text.replace("&", "").rstrip("…"), where[spec.scope])
+        for spec in specs
+        if spec.shortcuts
+    ]
+
+
+def show_shortcuts(parent: QWidget, specs: list[ActionSpec]) -> QDialog:
+    dialog = QDialog(parent)
+    dialog.setObjectName("shortcuts_dialog")
+    dialog.setWindowTitle("Keyboard shortcuts")
+    rows = shortcut_rows(specs)
+    table = QTableWidget(len(rows), 3, dialog)
+    table.setHorizontalHeaderLabels(["Keys", "Command", "Works in"])
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(value))
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(table)
+    layout.addWidget(buttons)
+    dialog.resize(560, 480)
+    dialog.show()
+    return dialog
+
+
+def versions() -> dict[str, str]:
+    return {
+        "Annotator": __version__,
+        "Python": platform.python_version(),
+        "Qt": qVersion(),
+        "PySide6": PySide6.__version__,
+        "spaCy": version("spacy"),
+        "SQLite": sqlite3.sqlite_version,
+        "sqlite-utils": version("sqlite-utils"),
+    }
+
+
+def show_about(parent: QWidget) -> None:
+    lines = "\n".join(f"{name}: {value}" for name, value in versions().items())
+    QMessageBox.about(
+        parent,
+        "About Annotator",
+        "Annotator — offline annotation of claims, sources, actors and hedges "
+        f"in news articles.\n\n{lines}",
+    )
+
+
+def find_in_view(parent: QWidget, view: QPlainTextEdit) -> None:
+    text, ok = QInputDialog.getText(parent, "Find in article", "Find:")
+    if ok and text and not view.find(text):
+        cursor = view.textCursor()
+        cursor.movePosition(cursor.MoveOperation.Start)
+        view.setTextCursor(cursor)
+        if not view.find(text):
+            parent.statusBar().showMessage(f"{text!r} is not in this article", 4000)

@@ -1,0 +1,10 @@
+"""QSettings keys, all in one place. QSettings holds window state only; the annotator's
+name and other user settings are in ``annotator.core.config``."""
+
+ORGANISATION = "Annotator"
+APPLICATION = "Annotator"
+
+WINDOW_GEOMETRY = "window/geometry"
+WINDOW_STATE = "window/state"
+SPLITTER_STATE = "window/splitter"
+LAST_DOCUMENT = "window/last_document"

@@ -1,0 +1,25 @@
+"""spaCy: tokenization, snapping to tokens, token indices (no Qt; spaCy loaded lazily)."""
+
+from annotator.nlp.tokens import (
+    TokenOffsets,
+    doc_from_offsets,
+    get_nlp,
+    snap_to_tokens,
+    token_bounds,
+    tokenize,
+    tokenize_many,
+    tokenizer_name,
+    tokenizer_note,
+)
+
+__all__ = [
+    "TokenOffsets",
+    "doc_from_offsets",
+    "get_nlp",
+    "snap_to_tokens",
+    "token_bounds",
+    "tokenize",
+    "tokenize_many",
+    "tokenizer_name",
+    "tokenizer_note",
+]

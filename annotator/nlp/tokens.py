@@ -1,0 +1,157 @@
+"""Tokens: spaCy's tokenizer for the document's language, loaded lazily.
+
+spaCy is imported on first use only (the window paints before it is needed). Token
+boundaries are computed once at import and stored; :func:`doc_from_offsets` rebuilds a
+spaCy ``Doc`` from them without re-tokenising, and snapping and token indices then use
+spaCy's own ``Doc.char_span``.
+
+The tokenizer is ``spacy.blank(lang)`` with one addition: double quotation marks glued
+inside a word are split off (``was“highly`` becomes ``was``, ``“``, ``highly``), so a
+hedge such as "highly likely" in the sample article can be a whole-token span.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+RULES_VERSION = "1"
+FALLBACK_LANG = "xx"
+_QUOTE_INFIX = r"[“”„‟«»]"
+
+_lock = threading.Lock()
+_notes: dict[str, str] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class TokenOffsets:
+    """Token boundaries of one text: ``starts[i]``/``ends[i]`` in code points, half-open."""
+
+    starts: array
+    ends: array
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def to_blobs(self) -> tuple[bytes, bytes]:
+        return self.starts.tobytes(), self.ends.tobytes()
+
+    @classmethod
+    def from_blobs(cls, starts: bytes, ends: bytes) -> TokenOffsets:
+        s, e = array("i"), array("i")
+        s.frombytes(starts)
+        e.frombytes(ends)
+        return cls(s, e)
+
+    def whitespace_after(self, i: int, text_length: int) -> bool:
+        """Whether token ``i`` is followed by the single space spaCy keeps as ``whitespace_``."""
+        following = self.starts[i + 1] if i + 1 < len(self.starts) else text_length
+        return following > self.ends[i]
+
+
+def tokenizer_name(lang: str) -> str:
+    """Identifies the rules that produced stored tokens; a change means re-tokenising."""
+    return f"spacy-{version('spacy')}/{resolve_lang(lang)}/annotator-{RULES_VERSION}"
+
+
+def resolve_lang(lang: str) -> str:
+    """The language whose tokenizer is really used (``xx`` if ``lang`` cannot load)."""
+    get_nlp(lang)
+    return FALLBACK_LANG if lang in _notes else lang
+
+
+def tokenizer_note(lang: str) -> str | None:
+    """Why ``lang`` uses the fallback tokenizer, or ``None`` if its own one loaded."""
+    return _notes.get(lang)
+
+
+@cache
+def _load(lang: str) -> Language:
+    import spacy
+    from spacy.util import compile_infix_regex
+
+    try:
+        nlp = spacy.blank(lang)
+        nlp.make_doc("Test, test.")  # some languages need extra packages only here
+    except Exception as exc:  # a missing optional package, an unknown code
+        _notes[lang] = (
+            f"no spaCy tokenizer for language {lang!r} ({type(exc).__name__}: {exc}); "
+            "using the multi-language tokenizer instead"
+        )
+        nlp = spacy.blank(FALLBACK_LANG)
+    infixes = [*nlp.Defaults.infixes, _QUOTE_INFIX]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
+
+
+def get_nlp(lang: str = "en") -> Language:
+    """The blank pipeline (tokenizer only) for ``lang``; thread-safe, loaded once."""
+    with _lock:
+        return _load(lang)
+
+
+def offsets_of(doc: Doc) -> TokenOffsets:
+    starts = array("i", (t.idx for t in doc))
+    ends = array("i", (t.idx + len(t) for t in doc))
+    return TokenOffsets(starts, ends)
+
+
+def tokenize(text: str, lang: str = "en") -> TokenOffsets:
+    return offsets_of(get_nlp(lang).make_doc(text))
+
+
+def tokenize_many(texts: Iterable[str], lang: str = "en") -> Iterator[TokenOffsets]:
+    """Token offsets of each text, using ``tokenizer.pipe`` (one text at a time in memory)."""
+    nlp = get_nlp(lang)
+    for doc in nlp.tokenizer.pipe(texts, batch_size=256):
+        yield offsets_of(doc)
+
+
+def doc_from_offsets(text: str, offsets: TokenOffsets, lang: str = "en") -> Doc:
+    """A spaCy ``Doc`` with exactly these tokens (its ``.text`` equals ``text``)."""
+    from spacy.tokens import Doc
+
+    words = [text[s:e] for s, e in zip(offsets.starts, offsets.ends, strict=True)]
+    spaces = [offsets.whitespace_after(i, len(text)) for i in range(len(words))]
+    doc = Doc(get_nlp(lang).vocab, words=words, spaces=spaces)
+    if doc.text != text:  # stored tokens from other rules, or a text spaCy cannot hold
+        raise ValueError("stored token offsets do not reproduce the document text")
+    return doc
+
+
+def snap_to_tokens(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Grow a character selection to whole tokens, after trimming surrounding whitespace.
+
+    Returns the snapped ``(start, end)`` in code points, or ``None`` if the selection
+    holds only whitespace or is empty.
+    """
+    text = doc.text
+    start, end = max(0, start), min(len(text), end)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return None
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    return span.start_char, span.end_char
+
+
+def token_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """First and last (inclusive) token index of an aligned span, else ``None``."""
+    span = doc.char_span(start, end, alignment_mode="strict")
+    if span is None:
+        return None
+    return span.start, span.end - 1

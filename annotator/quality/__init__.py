@@ -1,0 +1,1 @@
+"""Agreement metrics, merging of databases and adjudication helpers (no Qt)."""

@@ -1,0 +1,173 @@
+"""Opening project files: checks, pragmas, backups and migrations, and write transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from annotator.core.errors import StoreError
+from annotator.store.migrations import known_migration_names, migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 10.0
+"""How long a write waits for another process's write before giving up with a message."""
+
+
+def open_database(path: str | Path, *, create: bool = True) -> Database:
+    """Open the project database at ``path``, creating or upgrading it as needed.
+
+    Side effects: creates the file if it does not exist (unless ``create`` is false);
+    switches it to WAL; before applying pending migrations to an existing project it
+    writes a backup next to it named ``<name>.backup-<old version>.db``.
+
+    :raises StoreError: the path is a folder or its folder is missing, the file is not
+        an SQLite database (or not an Annotator project), it was written by a newer
+        Annotator, or it cannot be written.
+    """
+    if str(path) == ":memory:":
+        db = Database(memory=True)
+        _configure(db, str(path))
+        _migrate(db, None)
+        return db
+    path = Path(path).expanduser()
+    _check_path(path, create=create)
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from None
+    db = Database(conn)
+    try:
+        _configure(db, str(path))
+        _migrate(db, path)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _check_path(path: Path, *, create: bool) -> None:
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a project file")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path} does not exist")
+        if not path.parent.is_dir():
+            raise StoreError(f"cannot create {path}: the folder {path.parent} does not exist")
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(f"{path} is not an Annotator project (it is not an SQLite database)")
+
+
+def _configure(db: Database, where: str) -> None:
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        if where != ":memory:":
+            db.enable_wal()
+            # WAL + NORMAL: a commit survives an application crash; only an OS crash or
+            # power loss can lose the last transactions, never corrupt the file.
+            db.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as exc:
+        raise store_error(where, exc) from None
+
+
+def _migrate(db: Database, path: Path | None) -> None:
+    known = known_migration_names()
+    try:
+        applied = [m.name for m in migrations.applied(db)]
+        tables = set(db.table_names())
+    except sqlite3.DatabaseError as exc:
+        raise store_error(str(path), exc) from None
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise StoreError(
+            f"{path} was written by a newer version of Annotator (schema {applied[-1]}); "
+            "upgrade Annotator to open it. The file was not modified."
+        )
+    if not applied and tables - {"sqlite_sequence"}:
+        raise StoreError(f"{path} is an SQLite database but not an Annotator project")
+    pending = migrations.pending(db)
+    if not pending:
+        return
+    if applied and path is not None:
+        backup_database(db, path.with_name(f"{path.stem}.backup-{applied[-1]}{path.suffix}"))
+    try:
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise store_error(str(path), exc) from None
+
+
+def backup_database(db: Database, target: str | Path) -> Path:
+    """Write a consistent copy of ``db`` to ``target`` with SQLite's online backup API.
+
+    Safe while other connections (the open window) keep writing: the copy is one
+    snapshot. An existing ``target`` is replaced.
+
+    :raises StoreError: the target cannot be written.
+    """
+    target = Path(target)
+    try:
+        dest = sqlite3.connect(str(target))
+        try:
+            db.conn.backup(dest)
+        finally:
+            dest.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot write the backup {target}: {exc}") from None
+    return target
+
+
+def store_error(where: str, exc: sqlite3.Error) -> StoreError:
+    message = str(exc)
+    if "readonly" in message or "read-only" in message:
+        return StoreError(f"{where} is read-only: Annotator needs to write to its project file")
+    if "not a database" in message or "malformed" in message:
+        return StoreError(f"{where} is corrupt or not an SQLite database ({message})")
+    if "locked" in message or "busy" in message:
+        return StoreError(f"{where} is locked by another program; try again in a moment")
+    if "disk" in message and "full" in message:
+        return StoreError(f"cannot write {where}: the disk is full")
+    return StoreError(f"{where}: {message}")
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """One atomic write: everything inside commits together or not at all.
+
+    Unlike ``db.atomic()`` (a deferred ``BEGIN``), this takes the write lock up front
+    with ``BEGIN IMMEDIATE``: when another process is writing, SQLite's busy timeout
+    then waits for it instead of failing with "database is locked" after a read.
+    Inside, ``db.atomic()`` nests as savepoints.
+
+    :raises StoreError: the file is locked for longer than the busy timeout, read-only,
+        or the disk is full; the transaction is rolled back.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise store_error("the project file", exc) from None
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise store_error("the project file", exc) from None

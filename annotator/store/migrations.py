@@ -1,0 +1,161 @@
+"""Every schema change, in order, through sqlite-utils ``Migrations``.
+
+Never edit a migration that has shipped: add a new one. ``open_project`` backs the file
+up before applying any pending migration to an existing project, and refuses a file
+that has migrations this code does not know (written by a newer Annotator).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("annotator")
+
+# Offsets are code points. ``documents.length`` is Python's len(text), stored at import:
+# SQLite's length() stops at the first NUL character, so the bounds triggers use the column.
+_INITIAL_SCHEMA = """
+CREATE TABLE project (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE annotators (
+    name TEXT PRIMARY KEY CHECK (length(name) > 0),
+    created TEXT NOT NULL
+);
+
+CREATE TABLE labels (
+    name TEXT PRIMARY KEY CHECK (length(name) > 0),
+    colour TEXT NOT NULL,
+    keys TEXT NOT NULL DEFAULT '[]',
+    description TEXT NOT NULL DEFAULT '',
+    attributes TEXT NOT NULL DEFAULT '[]',
+    position INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE relation_types (
+    name TEXT PRIMARY KEY CHECK (length(name) > 0),
+    head_label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE,
+    child_label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE,
+    description TEXT NOT NULL DEFAULT '',
+    attributes TEXT NOT NULL DEFAULT '[]',
+    position INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    length INTEGER NOT NULL CHECK (length >= 0),
+    text_sha256 TEXT NOT NULL UNIQUE,
+    lang TEXT NOT NULL DEFAULT 'en',
+    meta TEXT NOT NULL DEFAULT '{}',
+    note TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL
+);
+
+CREATE TRIGGER documents_text_is_immutable
+BEFORE UPDATE OF text, length, text_sha256 ON documents
+WHEN NEW.text IS NOT OLD.text OR NEW.length IS NOT OLD.length
+  OR NEW.text_sha256 IS NOT OLD.text_sha256
+BEGIN
+    SELECT RAISE(ABORT, 'document text cannot be changed once stored');
+END;
+
+-- Token boundaries computed at import (int32 little-endian starts and ends), so
+-- export and snapping need no re-tokenisation; ``tokenizer`` names the rules used.
+CREATE TABLE document_tokens (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    tokenizer TEXT NOT NULL,
+    starts BLOB NOT NULL,
+    ends BLOB NOT NULL
+);
+
+CREATE TABLE document_status (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators(name) ON UPDATE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('new', 'in_progress', 'done', 'skipped')),
+    updated TEXT NOT NULL,
+    PRIMARY KEY (document_id, annotator)
+);
+
+CREATE TABLE spans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL CHECK (start >= 0),
+    "end" INTEGER NOT NULL,
+    label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators(name) ON UPDATE CASCADE,
+    origin TEXT NOT NULL DEFAULT 'manual',
+    attributes TEXT NOT NULL DEFAULT '{}',
+    note TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    CHECK ("end" > start),
+    UNIQUE (document_id, annotator, label, start, "end")
+);
+CREATE INDEX spans_by_document ON spans (document_id, start);
+
+CREATE TRIGGER spans_within_text_insert
+BEFORE INSERT ON spans
+WHEN NEW."end" > (SELECT length FROM documents WHERE id = NEW.document_id)
+BEGIN
+    SELECT RAISE(ABORT, 'span ends after the end of the document text');
+END;
+
+CREATE TRIGGER spans_within_text_update
+BEFORE UPDATE OF start, "end", document_id ON spans
+WHEN NEW."end" > (SELECT length FROM documents WHERE id = NEW.document_id)
+BEGIN
+    SELECT RAISE(ABORT, 'span ends after the end of the document text');
+END;
+
+CREATE TABLE relations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    head_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+    child_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+    label TEXT NOT NULL REFERENCES relation_types(name) ON UPDATE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators(name) ON UPDATE CASCADE,
+    attributes TEXT NOT NULL DEFAULT '{}',
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    CHECK (head_id != child_id),
+    UNIQUE (head_id, child_id, label, annotator)
+);
+CREATE INDEX relations_by_document ON relations (document_id);
+CREATE INDEX relations_by_child ON relations (child_id);
+
+CREATE TRIGGER relations_within_one_document
+BEFORE INSERT ON relations
+WHEN (SELECT document_id FROM spans WHERE id = NEW.head_id) IS NOT NEW.document_id
+  OR (SELECT document_id FROM spans WHERE id = NEW.child_id) IS NOT NEW.document_id
+BEGIN
+    SELECT RAISE(ABORT, 'a relation links two spans of its own document');
+END;
+
+-- The audit trail: every change with who, when, and the rows before and after.
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    op TEXT NOT NULL,
+    description TEXT NOT NULL,
+    document_id INTEGER,
+    rows TEXT NOT NULL
+);
+CREATE INDEX events_by_document ON events (document_id);
+"""
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    # executescript() would COMMIT the migration's transaction, so run statement by
+    # statement inside it (sqlite-utils does the same when a transaction is open).
+    db.executescript(_INITIAL_SCHEMA)
+
+
+def known_migration_names() -> list[str]:
+    """The migrations this code knows, oldest first; the last one is the current version."""
+    return [m.name for m in migrations.pending(Database(memory=True))]

@@ -1,0 +1,162 @@
+"""Read queries. Every SQL read the application makes lives here or in ``rows.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from annotator.core.model import Document, DocumentSummary, Relation, Span, loads_json
+from annotator.core.schema import AttributeDef, Label, RelationType, Schema
+
+
+def load_schema(db: Database) -> Schema:
+    labels = tuple(
+        Label(
+            name=row["name"],
+            colour=row["colour"],
+            keys=tuple(loads_json(row["keys"]) or ()),
+            description=row["description"],
+            attributes=tuple(AttributeDef.from_dict(a) for a in loads_json(row["attributes"])),
+        )
+        for row in db.query("SELECT * FROM labels ORDER BY position, name")
+    )
+    relations = tuple(
+        RelationType(
+            name=row["name"],
+            head=row["head_label"],
+            child=row["child_label"],
+            description=row["description"],
+            attributes=tuple(AttributeDef.from_dict(a) for a in loads_json(row["attributes"])),
+        )
+        for row in db.query("SELECT * FROM relation_types ORDER BY position, name")
+    )
+    return Schema(labels=labels, relations=relations)
+
+
+def document_summaries(
+    db: Database, annotator: str, document_id: int | None = None
+) -> list[DocumentSummary]:
+    """Every document (or the one with ``document_id``), in import order, with
+    ``annotator``'s span count and status."""
+    where = "WHERE d.id = :document_id" if document_id is not None else ""
+    sql = f"""
+        SELECT d.id, d.title, d.length,
+               (SELECT count(*) FROM spans s
+                 WHERE s.document_id = d.id AND s.annotator = :annotator) AS span_count,
+               coalesce(st.status, 'new') AS status
+        FROM documents d
+        LEFT JOIN document_status st ON st.document_id = d.id AND st.annotator = :annotator
+        {where}
+        ORDER BY d.id
+    """
+    args = {"annotator": annotator, "document_id": document_id}
+    return [DocumentSummary(**row) for row in db.query(sql, args)]
+
+
+def get_document(db: Database, document_id: int) -> Document | None:
+    rows = list(db.query("SELECT * FROM documents WHERE id = ?", [document_id]))
+    return Document.from_row(rows[0]) if rows else None
+
+
+def document_length(db: Database, document_id: int) -> int | None:
+    rows = list(db.query("SELECT length FROM documents WHERE id = ?", [document_id]))
+    return rows[0]["length"] if rows else None
+
+
+def document_id_by_hash(db: Database, sha256: str) -> int | None:
+    rows = list(db.query("SELECT id FROM documents WHERE text_sha256 = ?", [sha256]))
+    return rows[0]["id"] if rows else None
+
+
+def spans_of(db: Database, document_id: int, annotator: str | None = None) -> list[Span]:
+    """Spans of one document (of one annotator if given), by start then longest first."""
+    where, args = "document_id = ?", [document_id]
+    if annotator is not None:
+        where += " AND annotator = ?"
+        args.append(annotator)
+    sql = f'SELECT * FROM spans WHERE {where} ORDER BY start, "end" DESC, label, id'
+    return [Span.from_row(row) for row in db.query(sql, args)]
+
+
+def find_span(
+    db: Database, document_id: int, annotator: str, label: str, start: int, end: int
+) -> dict[str, Any] | None:
+    sql = """SELECT * FROM spans WHERE document_id = ? AND annotator = ? AND label = ?
+             AND start = ? AND "end" = ?"""
+    rows = list(db.query(sql, [document_id, annotator, label, start, end]))
+    return rows[0] if rows else None
+
+
+def relations_of(db: Database, document_id: int, annotator: str | None = None) -> list[Relation]:
+    where, args = "document_id = ?", [document_id]
+    if annotator is not None:
+        where += " AND annotator = ?"
+        args.append(annotator)
+    sql = f"SELECT * FROM relations WHERE {where} ORDER BY id"
+    return [Relation.from_row(row) for row in db.query(sql, args)]
+
+
+def relation_rows_touching(db: Database, span_id: int) -> list[dict[str, Any]]:
+    sql = "SELECT * FROM relations WHERE head_id = ? OR child_id = ? ORDER BY id"
+    return list(db.query(sql, [span_id, span_id]))
+
+
+def status_of(db: Database, document_id: int, annotator: str) -> dict[str, Any] | None:
+    sql = "SELECT * FROM document_status WHERE document_id = ? AND annotator = ?"
+    rows = list(db.query(sql, [document_id, annotator]))
+    return rows[0] if rows else None
+
+
+def stored_tokens(db: Database, document_id: int) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM document_tokens WHERE document_id = ?", [document_id]))
+    return rows[0] if rows else None
+
+
+def project_value(db: Database, key: str) -> str | None:
+    rows = list(db.query("SELECT value FROM project WHERE key = ?", [key]))
+    return rows[0]["value"] if rows else None
+
+
+def statistics(db: Database) -> dict[str, Any]:
+    """Counts for ``annotator stats``: documents, spans per label, per annotator."""
+    documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    by_label = dict(
+        db.execute("SELECT label, count(*) FROM spans GROUP BY label ORDER BY label").fetchall()
+    )
+    annotators: dict[str, dict[str, Any]] = {}
+    for row in db.query(
+        """SELECT annotator, label, count(*) AS n, count(DISTINCT document_id) AS docs
+           FROM spans GROUP BY annotator, label ORDER BY annotator, label"""
+    ):
+        entry = annotators.setdefault(row["annotator"], {"spans": 0, "by_label": {}})
+        entry["spans"] += row["n"]
+        entry["by_label"][row["label"]] = row["n"]
+    for row in db.query(
+        """SELECT annotator, count(DISTINCT document_id) AS docs FROM spans GROUP BY annotator"""
+    ):
+        annotators[row["annotator"]]["documents"] = row["docs"]
+    for row in db.query(
+        "SELECT annotator, status, count(*) AS n FROM document_status GROUP BY annotator, status"
+    ):
+        entry = annotators.setdefault(row["annotator"], {"spans": 0, "by_label": {}})
+        entry.setdefault("documents", 0)
+        entry.setdefault("status", {})[row["status"]] = row["n"]
+    relations = db.execute("SELECT count(*) FROM relations").fetchone()[0]
+    return {
+        "documents": documents,
+        "spans": sum(by_label.values()),
+        "spans_by_label": by_label,
+        "relations": relations,
+        "annotators": annotators,
+    }
+
+
+def document_ids(db: Database) -> list[int]:
+    return [row[0] for row in db.execute("SELECT id FROM documents ORDER BY id").fetchall()]
+
+
+def statuses_of(db: Database, document_id: int) -> dict[str, str]:
+    """``{annotator: status}`` for every annotator with a stored status on the document."""
+    sql = "SELECT annotator, status FROM document_status WHERE document_id = ?"
+    return dict(db.execute(sql, [document_id]).fetchall())

@@ -1,0 +1,72 @@
+"""The one write path: apply a list of row changes, checking each row is as expected.
+
+Every edit, its undo and its redo go through :func:`apply_row_changes`, inside one
+:func:`~annotator.store.database.write_transaction`. A row that is not what the change
+expects (another window edited it meanwhile) stops the whole change with
+:class:`ConflictError`, and the transaction rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils import Database
+
+from annotator.core.errors import ConflictError
+from annotator.core.model import RowChange
+
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": ("id",),
+    "spans": ("id",),
+    "relations": ("id",),
+    "document_status": ("document_id", "annotator"),
+    "annotators": ("name",),
+    "labels": ("name",),
+    "relation_types": ("name",),
+    "project": ("key",),
+}
+
+
+def fetch_row(db: Database, table: str, key: tuple[Any, ...]) -> dict[str, Any] | None:
+    """The stored row of ``table`` with primary key ``key``, or ``None``."""
+    pk = key[0] if len(key) == 1 else key
+    try:
+        return db.table(table).get(pk)
+    except sqlite_utils.db.NotFoundError:
+        return None
+
+
+def apply_row_changes(db: Database, changes: Sequence[RowChange]) -> tuple[RowChange, ...]:
+    """Make each row equal its ``after`` side, in order. Call inside a write transaction.
+
+    An insert whose key is ``(None,)`` gets the id SQLite assigns; the returned changes
+    carry the real keys and rows, ready to be reverted.
+
+    :raises ConflictError: a row is not equal to its ``before`` side.
+    """
+    applied = []
+    for change in changes:
+        table = db.table(change.table)
+        key = change.key
+        if None not in key:
+            current = fetch_row(db, change.table, key)
+            if current != change.before:
+                raise ConflictError(
+                    f"{change.table} {key} was changed elsewhere since this window read it; "
+                    "nothing was written"
+                )
+        if change.after is None:
+            table.delete(key[0] if len(key) == 1 else key)
+            applied.append(change)
+            continue
+        if change.before is None:
+            table.insert(change.after)
+            if None in key:
+                key = (table.last_pk,)
+        else:
+            table.update(key[0] if len(key) == 1 else key, change.after)
+        stored = fetch_row(db, change.table, key)
+        applied.append(RowChange(change.table, key, change.before, stored))
+    return tuple(applied)

@@ -1,0 +1,14 @@
+"""Run every benchmark and print each figure next to its floor (``make bench``)."""
+
+import runpy
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = ["startup.py"]
+
+if __name__ == "__main__":
+    for script in SCRIPTS:
+        print(f"== {script}", flush=True)
+        sys.argv = [str(HERE / script)]
+        runpy.run_path(str(HERE / script), run_name="__main__")

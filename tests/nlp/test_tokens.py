@@ -1,0 +1,89 @@
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.nlp import doc_from_offsets, snap_to_tokens, token_bounds, tokenize
+from tests.conftest import TRICKY_TEXT
+
+PLAIN = "South Korea's defense minister stated on Tuesday that soldiers are probably there."
+
+
+def _doc(text):
+    return doc_from_offsets(text, tokenize(text))
+
+
+def test_tokens_match_spacy_blank_on_ordinary_text():
+    blank = spacy.blank("en")(PLAIN)
+    offsets = tokenize(PLAIN)
+    assert list(offsets.starts) == [t.idx for t in blank]
+    assert list(offsets.ends) == [t.idx + len(t) for t in blank]
+
+
+def test_quote_glued_to_a_word_is_split():
+    text = "it was“highly likely” true"
+    doc = _doc(text)
+    assert [t.text for t in doc] == ["it", "was", "“", "highly", "likely", "”", "true"]
+
+
+def test_doc_from_offsets_reproduces_tricky_text():
+    assert _doc(TRICKY_TEXT).text == TRICKY_TEXT
+
+
+def test_snap_expands_partial_word():
+    doc = _doc(PLAIN)
+    start = PLAIN.index("robab")
+    assert snap_to_tokens(doc, start, start + 3) == (PLAIN.index("probably"), PLAIN.index(" there"))
+
+
+def test_snap_trims_surrounding_whitespace():
+    doc = _doc(PLAIN)
+    start = PLAIN.index(" probably")
+    assert snap_to_tokens(doc, start, start + len(" probably ")) == (start + 1, start + 9)
+
+
+def test_snap_of_only_whitespace_is_none():
+    doc = _doc("one  two")
+    assert snap_to_tokens(doc, 3, 5) is None
+
+
+def test_snap_across_crlf_and_nbsp_keeps_code_points():
+    doc = _doc(TRICKY_TEXT)
+    target = "probably aimed"
+    start = TRICKY_TEXT.index(target)
+    assert snap_to_tokens(doc, start + 1, start + len(target) - 1) == (start, start + len(target))
+
+
+def test_token_bounds_are_inclusive_and_strict():
+    doc = _doc(PLAIN)
+    start = PLAIN.index("defense minister")
+    assert token_bounds(doc, start, start + len("defense minister")) == (3, 4)
+    assert token_bounds(doc, start + 1, start + len("defense minister")) is None
+
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts)
+def test_tokens_rebuild_any_text(text):
+    assert _doc(text).text == text
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts, st.data())
+def test_snap_result_is_token_aligned_and_covers_the_trimmed_selection(text, data):
+    doc = _doc(text)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    snapped = snap_to_tokens(doc, start, end)
+    selected = text[start:end]
+    if not selected.strip():
+        assert snapped is None
+        return
+    assert snapped is not None
+    s, e = snapped
+    assert doc.char_span(s, e) is not None  # whole tokens
+    first = start + (len(selected) - len(selected.lstrip()))
+    last = end - (len(selected) - len(selected.rstrip()))
+    assert s <= first and last <= e
+    assert not text[s].isspace() and not text[e - 1].isspace()

@@ -1,0 +1,116 @@
+import hashlib
+import sqlite3
+
+import pytest
+
+from annotator.core.errors import StoreError, ValidationError
+from annotator.core.project import Project
+from annotator.store import backup_database, open_database
+from annotator.store.migrations import known_migration_names
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_open_database_creates_wal_with_foreign_keys(db_path):
+    db = open_database(db_path)
+    assert db.journal_mode == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert {"documents", "spans", "relations", "labels", "events"} <= set(db.table_names())
+    db.close()
+
+
+def test_migrations_are_recorded(db_path):
+    db = open_database(db_path)
+    names = [r["name"] for r in db.query("SELECT name FROM _sqlite_migrations ORDER BY id")]
+    assert names == known_migration_names()
+    db.close()
+
+
+def test_reopening_applies_nothing_and_keeps_data(db_path, project, sample_doc):
+    project.add_span(sample_doc, 80, 88, "hedge")
+    project.close()
+    with Project.open(db_path, annotator="alice") as again:
+        assert [s.label for s in again.spans(sample_doc)] == ["hedge"]
+    assert not list(db_path.parent.glob("*.backup-*"))
+
+
+def test_newer_schema_is_refused_and_file_untouched(db_path):
+    db = open_database(db_path)
+    db["_sqlite_migrations"].insert(
+        {"migration_set": "annotator", "name": "m999_future", "applied_at": "2030"}
+    )
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    digest = _digest(db_path)
+    with pytest.raises(StoreError, match="newer version of Annotator"):
+        open_database(db_path)
+    assert _digest(db_path) == digest
+
+
+def test_non_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database")
+    with pytest.raises(StoreError, match="not an SQLite database"):
+        open_database(path)
+    assert path.read_text() == "these are my notes, not a database"
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE birds (name TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="not an Annotator project"):
+        open_database(path)
+
+
+def test_missing_folder_is_reported(tmp_path):
+    with pytest.raises(StoreError, match="does not exist"):
+        open_database(tmp_path / "nowhere" / "p.db")
+
+
+def test_folder_as_database_is_refused(tmp_path):
+    with pytest.raises(StoreError, match="is a folder"):
+        open_database(tmp_path)
+
+
+def test_document_text_cannot_change(project, sample_doc):
+    with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+        project.db.execute("UPDATE documents SET text = 'x' WHERE id = ?", [sample_doc])
+
+
+def test_span_past_the_text_is_refused_by_the_database(project, sample_doc):
+    length = len(project.document(sample_doc).text)
+    with pytest.raises(sqlite3.IntegrityError, match="after the end"):
+        project.db.execute(
+            'INSERT INTO spans (document_id, start, "end", label, annotator, created, updated) '
+            "VALUES (?, 0, ?, 'claim', 'alice', 't', 't')",
+            [sample_doc, length + 1],
+        )
+
+
+def test_text_with_nul_accepts_spans_after_the_nul(project):
+    from tests.conftest import add_document
+
+    doc = add_document(project, "before\x00after words", "nul")
+    project.add_span(doc, 7, 12, "actor")
+    assert project.spans(doc)[0].text_in(project.document(doc).text) == "after"
+
+
+def test_backup_is_a_consistent_copy(project, sample_doc, tmp_path):
+    project.add_span(sample_doc, 80, 88, "hedge")
+    target = backup_database(project.db, tmp_path / "copy.db")
+    with Project.open(target, annotator="alice") as copy:
+        assert [s.label for s in copy.spans(sample_doc)] == ["hedge"]
+        assert copy.document(sample_doc).text == project.document(sample_doc).text
+
+
+def test_validation_error_from_trigger_is_clear(project):
+    from tests.conftest import add_document
+
+    doc = add_document(project, "short", "short")
+    with pytest.raises(ValidationError):
+        project.add_span(doc, 0, 6, "claim")
