@@ -45,6 +45,7 @@ def test_window_opens_on_sample_for_new_project(make_window):
         ("cafe\u0301", "claim"),
         ("NBSP\u00a0here", "claim"),
         ("line\u2028sep", "claim"),
+        ("quiet.\r\nTab\there", "claim"),
         ("the 🚀 strike was\u00a0probably aimed at 北京 depots", "claim"),
         ("probably", "hedge"),
     ],
