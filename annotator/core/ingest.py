@@ -164,7 +164,6 @@ def import_documents(
             db["documents"].insert(
                 {
                     "title": record.title,
-                    "text": record.text,
                     "length": len(record.text),
                     "text_sha256": sha,
                     "lang": record.lang,
@@ -174,6 +173,7 @@ def import_documents(
                 }
             )
             ids[sha] = db["documents"].last_pk
+            db["document_texts"].insert({"document_id": ids[sha], "text": record.text})
             if sha in tokens:
                 name, starts, ends = tokens[sha]
                 db["document_tokens"].insert(
@@ -205,15 +205,20 @@ def _insert_spans(
     report: ImportReport,
 ) -> None:
     db = project.db
-    seen: set[tuple[Any, ...]] = set()
     rows = []
+    keys_by_document: dict[int, set[tuple[Any, ...]]] = {}
     for record in records:
+        if not record.spans:
+            continue
         sha = text_sha256(record.text)
         document_id = ids.get(sha) or queries.document_id_by_hash(db, sha)
+        if document_id not in keys_by_document:  # what the document already holds
+            keys_by_document[document_id] = queries.span_keys(db, document_id)
+        seen = keys_by_document[document_id]
         for span in record.spans:
             who = span.annotator or project.annotator
-            key = (document_id, who, span.label, span.start, span.end)
-            if key in seen or queries.find_span(db, *key):
+            key = (who, span.label, span.start, span.end)
+            if key in seen:
                 report.spans_duplicate += 1
                 continue
             seen.add(key)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -66,8 +66,11 @@ class DocumentSummary:
     status: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Span:
+    """A labelled range. Treat as immutable: it is not ``frozen`` only because frozen
+    dataclasses build 3.5 times slower, and opening a document builds 50,000 of them."""
+
     id: int
     document_id: int
     start: int
@@ -100,8 +103,20 @@ class Span:
         return text[self.start : self.end]
 
 
-@dataclass(frozen=True, slots=True)
+class SpanRef(NamedTuple):
+    """Where a span is and what it is: all the article view and span list need, and
+    cheap enough to load 50,000 of when a document opens."""
+
+    id: int
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(slots=True)
 class Relation:
+    """A typed link between two spans of one document. Treat as immutable (see Span)."""
+
     id: int
     document_id: int
     head_id: int

@@ -9,16 +9,29 @@ The text is set with ``setPlainText``: never interpreted as HTML or rich text.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QTextCursor
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from annotator.core.model import Span
+from annotator.core.model import Span, SpanRef
 from annotator.gui.offsets import OffsetMap, display_text
+
+Bounds = tuple[Sequence[int], Sequence[int]]
+"""Starts and ends (code points, sorted) of tokens or sentences."""
 
 TINT_ALPHA = 60
 CURRENT_ALPHA = 120
@@ -57,6 +70,17 @@ class SpanLayer:
             self._buckets[block].add(span.id)
             self._lanes.pop(block, None)
         return blocks
+
+    def add_many(self, spans) -> None:
+        """Add many spans at once (opening a document); same result as ``add`` each."""
+        starts = self._block_starts
+        for span in spans:
+            self.spans[span.id] = span
+            first = bisect_right(starts, span.start) - 1
+            last = bisect_right(starts, max(span.start, span.end - 1)) - 1
+            for block in range(max(first, 0), max(last, 0) + 1):
+                self._buckets[block].add(span.id)
+        self._lanes.clear()
 
     def remove(self, span_id: int) -> range:
         span = self.spans.pop(span_id, None)
@@ -119,10 +143,15 @@ class ArticleView(QPlainTextEdit):
         self._colours: dict[str, QColor] = {}
         self._current: int | None = None
         self._emphasised: set[int] = set()
+        self._anchors: dict[int, QRectF] = {}
+        self.tokens_provider: Callable[[], Bounds] | None = None
+        self.sentences_provider: Callable[[], Bounds] | None = None
 
     # -- content --------------------------------------------------------------------
 
-    def set_document(self, text: str, spans: list[Span], colours: dict[str, str]) -> None:
+    def set_document(
+        self, text: str, spans: list[Span] | list[SpanRef], colours: dict[str, str]
+    ) -> None:
         """Show ``text`` (exactly, as plain text) with ``spans`` highlighted."""
         self._offsets = OffsetMap(text)
         self.setPlainText(display_text(text))
@@ -135,8 +164,11 @@ class ArticleView(QPlainTextEdit):
         self.set_colours(colours)
         self._current = None
         self._emphasised = set()
-        for span in spans:
-            self._layer.add(self._view_span(span))
+        if self._offsets.is_identity:  # no character above U+FFFF: positions are offsets
+            view_spans = (ViewSpan(s.id, s.start, s.end, s.label) for s in spans)
+        else:
+            view_spans = (self._view_span(s) for s in spans)
+        self._layer.add_many(view_spans)
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.viewport().update()
 
@@ -144,7 +176,7 @@ class ArticleView(QPlainTextEdit):
         self._colours = {name: QColor(value) for name, value in colours.items()}
         self.viewport().update()
 
-    def _view_span(self, span: Span) -> ViewSpan:
+    def _view_span(self, span: Span | SpanRef) -> ViewSpan:
         to_qt = self._offsets.to_qt
         return ViewSpan(span.id, to_qt(span.start), to_qt(span.end), span.label)
 
@@ -203,6 +235,55 @@ class ArticleView(QPlainTextEdit):
         """Ids of spans under the caret, innermost first."""
         return [s.id for s in self._layer.at(self.textCursor().position())]
 
+    # -- keyboard navigation by token and sentence ----------------------------------------
+
+    def _anchor_and_position(self) -> tuple[int, int]:
+        cursor = self.textCursor()
+        to_cp = self._offsets.to_cp
+        return to_cp(cursor.anchor()), to_cp(cursor.position())
+
+    def _place(self, anchor: int, position: int) -> None:
+        to_qt = self._offsets.to_qt
+        cursor = self.textCursor()
+        cursor.setPosition(to_qt(anchor))
+        cursor.setPosition(to_qt(position), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def _step(self, bounds: Bounds, forward: bool, extend: bool) -> None:
+        starts, ends = bounds
+        anchor, position = self._anchor_and_position()
+        if forward:
+            targets = ends if extend else starts
+            i = bisect_right(targets, position)
+            target = targets[i] if i < len(targets) else self._offsets.length
+        else:
+            i = bisect_left(starts, position) - 1
+            target = starts[i] if i >= 0 else 0
+        self._place(anchor if extend else target, target)
+
+    def move_by_token(self, forward: bool, *, extend: bool = False) -> None:
+        """Caret to the next/previous token start; with ``extend``, grow the selection
+        to the next token end or the previous token start."""
+        if self.tokens_provider is not None:
+            self._step(self.tokens_provider(), forward, extend)
+
+    def move_by_sentence(self, forward: bool, *, extend: bool = False) -> None:
+        if self.sentences_provider is not None:
+            self._step(self.sentences_provider(), forward, extend)
+
+    def select_sentence(self) -> None:
+        """Select the sentence holding the caret (or the next one)."""
+        if self.sentences_provider is None:
+            return
+        starts, ends = self.sentences_provider()
+        _, position = self._anchor_and_position()
+        i = bisect_right(ends, position)
+        if i >= len(starts):
+            i = len(starts) - 1
+        if i >= 0:
+            self._place(starts[i], ends[i])
+
     # -- events ---------------------------------------------------------------------
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -215,12 +296,39 @@ class ArticleView(QPlainTextEdit):
             self.spanClicked.emit(hits[0].id)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self._anchors = {}
         painter = QPainter(self.viewport())
         try:
             self._paint_spans(painter, event.rect().bottom())
         finally:
             painter.end()
         super().paintEvent(event)
+        if self._current in self._anchors and self._emphasised & set(self._anchors):
+            painter = QPainter(self.viewport())
+            try:
+                self._paint_links(painter)
+            finally:
+                painter.end()
+
+    def _paint_links(self, painter: QPainter) -> None:
+        """Arcs from the selected span to each linked span on screen."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        origin = self._anchors[self._current]
+        start = QPointF(origin.center().x(), origin.top())
+        for span_id in self._emphasised:
+            target = self._anchors.get(span_id)
+            if target is None:
+                continue
+            end = QPointF(target.center().x(), target.top())
+            lift = max(14.0, abs(end.x() - start.x()) / 6)
+            top = min(start.y(), end.y()) - lift
+            path = QPainterPath(start)
+            path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
+            colour = QColor(self._colours.get(self._layer.spans[span_id].label, QColor("#888")))
+            painter.setPen(QPen(colour, 1.6, Qt.PenStyle.DashLine))
+            painter.drawPath(path)
+            painter.setBrush(colour)
+            painter.drawEllipse(end, 3, 3)
 
     def _paint_spans(self, painter: QPainter, bottom: float) -> None:
         block = self.firstVisibleBlock()
@@ -265,6 +373,8 @@ class ArticleView(QPlainTextEdit):
                     line.height(),
                 )
                 painter.fillRect(rect, tint)
+                if (current or span.id == self._current) and span.id not in self._anchors:
+                    self._anchors[span.id] = rect
                 bar_y = rect.bottom() - BAR_HEIGHT - lane * LANE_STEP
                 painter.fillRect(QRectF(rect.left(), bar_y, rect.width(), BAR_HEIGHT), colour)
                 if span.id == self._current:

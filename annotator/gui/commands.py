@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 
+MERGEABLE_OPS = ("set_span_attributes", "set_relation_attributes")
+MERGE_ID = 1
+
+
 class ChangeCommand(QUndoCommand):
     def __init__(self, window: MainWindow, change: Change):
         super().__init__(change.description)
@@ -35,6 +39,23 @@ class ChangeCommand(QUndoCommand):
             return
         self._applied = True
         self._window.on_change(self._change)
+
+    def id(self) -> int:
+        """Consecutive edits of the same attribute of one span or link merge into one undo
+        step (choosing a value in a list with the arrow keys saves at every step)."""
+        return MERGE_ID if self._change.op in MERGEABLE_OPS else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        mine, theirs = self._change, getattr(other, "_change", None)
+        if (
+            theirs is None
+            or theirs.op != mine.op
+            or theirs.description != mine.description
+            or {(r.table, r.key) for r in theirs.rows} != {(r.table, r.key) for r in mine.rows}
+        ):
+            return False
+        self._change = Change(mine.op, mine.description, mine.rows + theirs.rows)
+        return True
 
     def undo(self) -> None:
         try:

@@ -8,13 +8,12 @@ from importlib.metadata import version
 
 import PySide6
 from PySide6.QtCore import qVersion
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QInputDialog,
     QMessageBox,
-    QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -22,14 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import __version__
-from annotator.gui.actions import ActionSpec
+from annotator.gui.actions import SCOPES, ActionSpec
 
 
 def shortcut_rows(specs: list[ActionSpec]) -> list[tuple[str, str, str]]:
     """``(keys, command, where)`` for every action that has a shortcut."""
-    where = {"window": "anywhere", "annotate": "article or span list"}
+
+    def keys(spec: ActionSpec) -> str:
+        return ", ".join(QKeySequence(s).toString() for s in spec.shortcuts)
+
     return [
-        (", ".join(spec.shortcuts), spec.text.replace("&", "").rstrip("…"), where[spec.scope])
+        (keys(spec), spec.text.replace("&", "").rstrip("…"), SCOPES[spec.scope])
         for spec in specs
         if spec.shortcuts
     ]
@@ -80,11 +82,26 @@ def show_about(parent: QWidget) -> None:
     )
 
 
-def find_in_view(parent: QWidget, view: QPlainTextEdit) -> None:
-    text, ok = QInputDialog.getText(parent, "Find in article", "Find:")
-    if ok and text and not view.find(text):
-        cursor = view.textCursor()
-        cursor.movePosition(cursor.MoveOperation.Start)
-        view.setTextCursor(cursor)
-        if not view.find(text):
-            parent.statusBar().showMessage(f"{text!r} is not in this article", 4000)
+def guideline_text() -> str:
+    from importlib import resources
+
+    return resources.files("annotator").joinpath("resources/guideline.md").read_text("utf-8")
+
+
+def show_guideline(parent: QWidget) -> QDialog:
+    from PySide6.QtWidgets import QTextBrowser
+
+    dialog = QDialog(parent)
+    dialog.setObjectName("guideline_dialog")
+    dialog.setWindowTitle("Annotation guideline")
+    browser = QTextBrowser(dialog)
+    browser.setOpenLinks(False)  # the guideline is ours; still, never follow a link
+    browser.setMarkdown(guideline_text())
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(browser)
+    layout.addWidget(buttons)
+    dialog.resize(760, 640)
+    dialog.show()
+    return dialog

@@ -6,18 +6,25 @@ Models hold records handed to them by the window; they never query the database.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QColor
 
-from annotator.core.model import DocumentSummary, Span
+from annotator.core.model import DocumentSummary, Relation, Span, SpanRef
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 
 
-def _span_key(span: Span) -> tuple[int, int, str, int]:
+def _span_key(span: Span | SpanRef) -> tuple[int, int, str, int]:
     return (span.start, -span.end, span.label, span.id)
 
 
@@ -28,30 +35,42 @@ def excerpt(text: str, limit: int = 80) -> str:
 
 
 class SpanTableModel(QAbstractTableModel):
-    """Spans of the shown document, in text order."""
+    """Spans of the shown document, in text order (as ``SpanRef``: no attributes or
+    notes are loaded for a list that may hold 50,000 rows)."""
 
     HEADERS = ("Label", "Text", "Start", "End")
 
     def __init__(self) -> None:
         super().__init__()
-        self._spans: list[Span] = []
+        self._spans: list[SpanRef] = []
         self._keys: list[tuple[int, int, str, int]] = []
+        self._by_id: dict[int, SpanRef] = {}
+        self.counts: Counter[str] = Counter()
         self._text = ""
         self._colours: dict[str, QColor] = {}
 
-    def set_spans(self, spans: list[Span], text: str, colours: dict[str, str]) -> None:
+    def set_spans(
+        self, spans: list[SpanRef] | list[Span], text: str, colours: dict[str, str]
+    ) -> None:
         self.beginResetModel()
-        self._spans = sorted(spans, key=_span_key)
-        self._keys = [_span_key(s) for s in self._spans]
+        refs = [SpanRef(s.id, s.start, s.end, s.label) for s in spans]
+        refs.sort(key=_span_key)
+        self._spans = refs
+        self._keys = [(s.start, -s.end, s.label, s.id) for s in refs]  # = _span_key
+        self._by_id = {s.id: s for s in self._spans}
+        self.counts = Counter(s.label for s in self._spans)
         self._text = text
         self._colours = {k: QColor(v) for k, v in colours.items()}
         self.endResetModel()
 
-    def add(self, span: Span) -> int:
+    def add(self, span: Span | SpanRef) -> int:
+        span = SpanRef(span.id, span.start, span.end, span.label)
         row = bisect_left(self._keys, _span_key(span))
         self.beginInsertRows(QModelIndex(), row, row)
         self._spans.insert(row, span)
         self._keys.insert(row, _span_key(span))
+        self._by_id[span.id] = span
+        self.counts[span.label] += 1
         self.endInsertRows()
         return row
 
@@ -60,21 +79,25 @@ class SpanTableModel(QAbstractTableModel):
         if row is None:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._spans[row]
+        span = self._spans.pop(row)
         del self._keys[row]
+        del self._by_id[span_id]
+        self.counts[span.label] -= 1
         self.endRemoveRows()
 
-    def row_of(self, span_id: int) -> int | None:
-        for row, span in enumerate(self._spans):
-            if span.id == span_id:
-                return row
-        return None
+    def row_of(self, span_id: int | None) -> int | None:
+        """Row of a span in O(log n): rows are sorted by a key the span determines."""
+        span = self._by_id.get(span_id) if span_id is not None else None
+        return bisect_left(self._keys, _span_key(span)) if span is not None else None
 
-    def span_at(self, row: int) -> Span | None:
+    def span_by_id(self, span_id: int | None) -> SpanRef | None:
+        return self._by_id.get(span_id) if span_id is not None else None
+
+    def span_at(self, row: int) -> SpanRef | None:
         return self._spans[row] if 0 <= row < len(self._spans) else None
 
     @property
-    def spans(self) -> list[Span]:
+    def spans(self) -> list[SpanRef]:
         return list(self._spans)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -169,3 +192,101 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return doc.id
         return None
+
+
+class RelationTableModel(QAbstractTableModel):
+    """Links of the shown document (or of the selected span), as readable rows."""
+
+    HEADERS = ("Link", "From", "To", "Stance")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._relations: list[Relation] = []
+        self._spans: dict[int, SpanRef | None] = {}
+        self._text = ""
+
+    def set_relations(
+        self, relations: list[Relation], spans: dict[int, SpanRef | None], text: str
+    ) -> None:
+        self.beginResetModel()
+        self._relations = list(relations)
+        self._spans = spans
+        self._text = text
+        self.endResetModel()
+
+    @property
+    def relations(self) -> list[Relation]:
+        return list(self._relations)
+
+    def relation_at(self, row: int) -> Relation | None:
+        return self._relations[row] if 0 <= row < len(self._relations) else None
+
+    def row_of(self, relation_id: int) -> int | None:
+        for row, relation in enumerate(self._relations):
+            if relation.id == relation_id:
+                return row
+        return None
+
+    def _span_text(self, span_id: int) -> str:
+        span = self._spans.get(span_id)
+        if span is None:
+            return "?"
+        return f"{span.label}: {excerpt(self._text[span.start : span.end], 40)}"
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._relations)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        relation = self._relations[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                relation.label,
+                self._span_text(relation.head_id),
+                self._span_text(relation.child_id),
+                relation.attributes.get("stance", ""),
+            )[index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return relation.id
+        return None
+
+
+class DocumentFilter(QSortFilterProxyModel):
+    """Filters the document list by status and by words in the title."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._status: str | None = None
+        self._words = ""
+
+    def set_status(self, status: str | None) -> None:
+        self._refilter(lambda: setattr(self, "_status", status))
+
+    def set_words(self, words: str) -> None:
+        self._refilter(lambda: setattr(self, "_words", words.casefold().strip()))
+
+    def _refilter(self, change) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.10; invalidateFilter is deprecated
+            self.beginFilterChange()
+            change()
+            self.endFilterChange()
+        else:
+            change()
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        doc = self.sourceModel().document_at(source_row)
+        if doc is None:
+            return False
+        if self._status is not None and doc.status != self._status:
+            return False
+        return not self._words or self._words in doc.title.casefold()

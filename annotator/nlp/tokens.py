@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 RULES_VERSION = "1"
+CHUNK_SIZE = 20_000
 FALLBACK_LANG = "xx"
 _QUOTE_INFIX = r"[“”„‟«»]"
 
@@ -91,6 +93,7 @@ def _load(lang: str) -> Language:
         nlp = spacy.blank(FALLBACK_LANG)
     infixes = [*nlp.Defaults.infixes, _QUOTE_INFIX]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.max_length = 2**31 - 1  # tokenizer only: no parser memory limits apply
     return nlp
 
 
@@ -100,21 +103,54 @@ def get_nlp(lang: str = "en") -> Language:
         return _load(lang)
 
 
-def offsets_of(doc: Doc) -> TokenOffsets:
-    starts = array("i", (t.idx for t in doc))
-    ends = array("i", (t.idx + len(t) for t in doc))
-    return TokenOffsets(starts, ends)
+def offsets_of(doc: Doc, shift: int = 0) -> TokenOffsets:
+    """Token boundaries of ``doc`` (plus ``shift``), read with ``Doc.to_array``."""
+    from spacy.attrs import IDX, LENGTH
+
+    table = doc.to_array([IDX, LENGTH]).astype("int64")
+    starts = table[:, 0] + shift
+    ends = starts + table[:, 1]
+    return TokenOffsets(
+        array("i", starts.astype("<i4").tobytes()), array("i", ends.astype("<i4").tobytes())
+    )
+
+
+def chunk_bounds(text: str, size: int | None = None) -> list[tuple[int, int]]:
+    """Cut a long text into pieces of about ``size`` characters at single spaces between
+    two non-space characters. spaCy splits on such a space first, so tokenising the
+    pieces gives exactly the tokens of the whole text, much faster (its cache works)."""
+    size = size or CHUNK_SIZE
+    bounds, start = [], 0
+    while len(text) - start > size:
+        cut = start + size
+        while cut < len(text) - 1 and not (
+            text[cut] == " " and not text[cut - 1].isspace() and not text[cut + 1].isspace()
+        ):
+            cut += 1
+        if cut >= len(text) - 1:
+            break
+        bounds.append((start, cut))
+        start = cut + 1
+    bounds.append((start, len(text)))
+    return bounds
 
 
 def tokenize(text: str, lang: str = "en") -> TokenOffsets:
-    return offsets_of(get_nlp(lang).make_doc(text))
+    """Token boundaries of ``text`` (long texts are tokenised piece by piece)."""
+    tokenizer = get_nlp(lang).tokenizer
+    starts, ends = array("i"), array("i")
+    bounds = chunk_bounds(text)
+    for (offset, _), doc in zip(bounds, tokenizer.pipe(text[s:e] for s, e in bounds), strict=True):
+        piece = offsets_of(doc, offset)
+        starts.extend(piece.starts)
+        ends.extend(piece.ends)
+    return TokenOffsets(starts, ends)
 
 
 def tokenize_many(texts: Iterable[str], lang: str = "en") -> Iterator[TokenOffsets]:
-    """Token offsets of each text, using ``tokenizer.pipe`` (one text at a time in memory)."""
-    nlp = get_nlp(lang)
-    for doc in nlp.tokenizer.pipe(texts, batch_size=256):
-        yield offsets_of(doc)
+    """Token offsets of each text (one text at a time in memory)."""
+    for text in texts:
+        yield tokenize(text, lang)
 
 
 def doc_from_offsets(text: str, offsets: TokenOffsets, lang: str = "en") -> Doc:
@@ -129,24 +165,53 @@ def doc_from_offsets(text: str, offsets: TokenOffsets, lang: str = "en") -> Doc:
     return doc
 
 
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    start, end = max(0, start), min(len(text), end)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def snap_to_tokens(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """Grow a character selection to whole tokens, after trimming surrounding whitespace.
 
     Returns the snapped ``(start, end)`` in code points, or ``None`` if the selection
     holds only whitespace or is empty.
     """
-    text = doc.text
-    start, end = max(0, start), min(len(text), end)
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    start, end = _trim(doc.text, start, end)
     if start >= end:
         return None
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
     return span.start_char, span.end_char
+
+
+def snap_with_offsets(
+    text: str, offsets: TokenOffsets, start: int, end: int, lang: str = "en"
+) -> tuple[int, int] | None:
+    """:func:`snap_to_tokens` using stored token boundaries: builds a ``Doc`` of only the
+    tokens around the selection, so snapping costs the same in a 5 MB article."""
+    start, end = _trim(text, start, end)
+    if start >= end:
+        return None
+    first = max(bisect_right(offsets.ends, start) - 1, 0)
+    last = min(bisect_left(offsets.starts, end) + 1, len(offsets))
+    if first >= last:
+        return None
+    window = TokenOffsets(offsets.starts[first:last], offsets.ends[first:last])
+    base = window.starts[0]
+    local_end = window.ends[-1] - base
+    shifted = TokenOffsets(
+        array("i", (s - base for s in window.starts)), array("i", (e - base for e in window.ends))
+    )
+    doc = doc_from_offsets(text[base : base + local_end], shifted, lang)
+    snapped = snap_to_tokens(doc, start - base, end - base)
+    if snapped is None:
+        return None
+    return snapped[0] + base, snapped[1] + base
 
 
 def token_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:

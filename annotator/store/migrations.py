@@ -14,6 +14,7 @@ migrations = Migrations("annotator")
 
 # Offsets are code points. ``documents.length`` is Python's len(text), stored at import:
 # SQLite's length() stops at the first NUL character, so the bounds triggers use the column.
+# (This migration has not shipped in a release yet; once it has, only add new ones.)
 _INITIAL_SCHEMA = """
 CREATE TABLE project (
     key TEXT PRIMARY KEY,
@@ -43,10 +44,12 @@ CREATE TABLE relation_types (
     position INTEGER NOT NULL DEFAULT 0
 );
 
+-- Document metadata; the text itself lives in document_texts so that reading or
+-- updating a document's row (its note, its length in the span triggers) never touches
+-- a multi-megabyte text, and an event recording a note edit stays small.
 CREATE TABLE documents (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     title TEXT NOT NULL,
-    text TEXT NOT NULL,
     length INTEGER NOT NULL CHECK (length >= 0),
     text_sha256 TEXT NOT NULL UNIQUE,
     lang TEXT NOT NULL DEFAULT 'en',
@@ -55,10 +58,20 @@ CREATE TABLE documents (
     created TEXT NOT NULL
 );
 
-CREATE TRIGGER documents_text_is_immutable
-BEFORE UPDATE OF text, length, text_sha256 ON documents
-WHEN NEW.text IS NOT OLD.text OR NEW.length IS NOT OLD.length
-  OR NEW.text_sha256 IS NOT OLD.text_sha256
+CREATE TABLE document_texts (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    text TEXT NOT NULL
+);
+
+CREATE TRIGGER document_texts_are_immutable
+BEFORE UPDATE ON document_texts
+BEGIN
+    SELECT RAISE(ABORT, 'document text cannot be changed once stored');
+END;
+
+CREATE TRIGGER documents_identity_is_immutable
+BEFORE UPDATE OF length, text_sha256 ON documents
+WHEN NEW.length IS NOT OLD.length OR NEW.text_sha256 IS NOT OLD.text_sha256
 BEGIN
     SELECT RAISE(ABORT, 'document text cannot be changed once stored');
 END;

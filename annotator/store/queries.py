@@ -6,7 +6,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from annotator.core.model import Document, DocumentSummary, Relation, Span, loads_json
+from annotator.core.model import (
+    Document,
+    DocumentSummary,
+    Relation,
+    Span,
+    SpanRef,
+    loads_json,
+)
 from annotator.core.schema import AttributeDef, Label, RelationType, Schema
 
 
@@ -55,7 +62,9 @@ def document_summaries(
 
 
 def get_document(db: Database, document_id: int) -> Document | None:
-    rows = list(db.query("SELECT * FROM documents WHERE id = ?", [document_id]))
+    sql = """SELECT d.*, t.text FROM documents d JOIN document_texts t ON t.document_id = d.id
+             WHERE d.id = ?"""
+    rows = list(db.query(sql, [document_id]))
     return Document.from_row(rows[0]) if rows else None
 
 
@@ -75,8 +84,22 @@ def spans_of(db: Database, document_id: int, annotator: str | None = None) -> li
     if annotator is not None:
         where += " AND annotator = ?"
         args.append(annotator)
-    sql = f'SELECT * FROM spans WHERE {where} ORDER BY start, "end" DESC, label, id'
-    return [Span.from_row(row) for row in db.query(sql, args)]
+    # Columns in the order of Span's fields; plain tuples build 50,000 spans in ~0.1 s
+    # where dict rows take several times longer.
+    sql = f"""SELECT id, document_id, start, "end", label, annotator, origin, attributes,
+                     note, created, updated
+              FROM spans WHERE {where} ORDER BY start, "end" DESC, label, id"""
+    return [
+        Span(*row[:7], {} if row[7] == "{}" else loads_json(row[7]), *row[8:])
+        for row in db.execute(sql, args)
+    ]
+
+
+def span_refs(db: Database, document_id: int, annotator: str) -> list[SpanRef]:
+    """``(id, start, end, label)`` of one annotator's spans, by start then longest first."""
+    sql = """SELECT id, start, "end", label FROM spans WHERE document_id = ? AND annotator = ?
+             ORDER BY start, "end" DESC, label, id"""
+    return [SpanRef._make(row) for row in db.execute(sql, [document_id, annotator])]
 
 
 def find_span(
@@ -160,3 +183,31 @@ def statuses_of(db: Database, document_id: int) -> dict[str, str]:
     """``{annotator: status}`` for every annotator with a stored status on the document."""
     sql = "SELECT annotator, status FROM document_status WHERE document_id = ?"
     return dict(db.execute(sql, [document_id]).fetchall())
+
+
+def find_relation(
+    db: Database, head_id: int, child_id: int, label: str, annotator: str
+) -> dict[str, Any] | None:
+    sql = """SELECT * FROM relations WHERE head_id = ? AND child_id = ? AND label = ?
+             AND annotator = ?"""
+    rows = list(db.query(sql, [head_id, child_id, label, annotator]))
+    return rows[0] if rows else None
+
+
+def status_counts(db: Database, annotator: str) -> dict[str, int]:
+    """How many documents ``annotator`` has in each status (documents never touched: new)."""
+    counts = dict(
+        db.execute(
+            "SELECT status, count(*) FROM document_status WHERE annotator = ? GROUP BY status",
+            [annotator],
+        ).fetchall()
+    )
+    total = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    counts["new"] = total - sum(v for k, v in counts.items() if k != "new")
+    return counts
+
+
+def span_keys(db: Database, document_id: int) -> set[tuple[str, str, int, int]]:
+    """``(annotator, label, start, end)`` of every span of a document: the unique key."""
+    sql = 'SELECT annotator, label, start, "end" FROM spans WHERE document_id = ?'
+    return set(db.execute(sql, [document_id]).fetchall())

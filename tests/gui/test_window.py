@@ -174,7 +174,7 @@ def test_status_bar_counts_follow_edits(qtbot, make_window):
     window = make_window()
     label_phrase(qtbot, window, "probably", "hedge")
     label_phrase(qtbot, window, "Russian forces", "actor")
-    assert window.counts_label.text().endswith("2 span(s)")
+    assert "2 span(s), 0 link(s)" in window.counts_label.text()
     assert "actor 1" in window.counts_label.text()
 
 

@@ -1,8 +1,17 @@
+import pytest
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.nlp import doc_from_offsets, snap_to_tokens, token_bounds, tokenize
+from annotator.nlp import (
+    doc_from_offsets,
+    get_nlp,
+    snap_to_tokens,
+    snap_with_offsets,
+    token_bounds,
+    tokenize,
+)
+from annotator.nlp import tokens as tokens_module
 from tests.conftest import TRICKY_TEXT
 
 PLAIN = "South Korea's defense minister stated on Tuesday that soldiers are probably there."
@@ -87,3 +96,44 @@ def test_snap_result_is_token_aligned_and_covers_the_trimmed_selection(text, dat
     last = end - (len(selected) - len(selected.rstrip()))
     assert s <= first and last <= e
     assert not text[s].isspace() and not text[e - 1].isspace()
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts, st.data())
+def test_snap_with_stored_offsets_equals_snap_on_whole_doc(text, data):
+    offsets = tokenize(text)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    expected = snap_to_tokens(doc_from_offsets(text, offsets), start, end)
+    assert snap_with_offsets(text, offsets, start, end) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab ,.\n\t“")), max_size=80))
+def test_long_texts_tokenised_in_pieces_equal_whole(monkeypatch_chunk, text):
+    whole = get_nlp("en").make_doc(text)
+    offsets = tokenize(text)
+    assert list(offsets.starts) == [t.idx for t in whole]
+    assert list(offsets.ends) == [t.idx + len(t) for t in whole]
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_chunk():
+    original = tokens_module.CHUNK_SIZE
+    tokens_module.CHUNK_SIZE = 5
+    yield
+    tokens_module.CHUNK_SIZE = original
+
+
+def test_sentences_split_at_full_stops_and_line_breaks():
+    from annotator.nlp.sentences import sentence_bounds
+
+    text = "Heading without stop\nFirst one. Second one?  Third\r\n\r\nLast."
+    bounds = sentence_bounds(text, tokenize(text))
+    assert [text[s:e] for s, e in zip(bounds.starts, bounds.ends, strict=True)] == [
+        "Heading without stop",
+        "First one.",
+        "Second one?",
+        "Third",
+        "Last.",
+    ]

@@ -77,9 +77,19 @@ def test_folder_as_database_is_refused(tmp_path):
         open_database(tmp_path)
 
 
-def test_document_text_cannot_change(project, sample_doc):
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE document_texts SET text = 'x' WHERE document_id = ?",
+        "UPDATE documents SET length = 1 WHERE id = ?",
+        "UPDATE documents SET text_sha256 = 'x' WHERE id = ?",
+    ],
+    ids=["text", "length", "hash"],
+)
+def test_document_text_cannot_change(project, sample_doc, sql):
     with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
-        project.db.execute("UPDATE documents SET text = 'x' WHERE id = ?", [sample_doc])
+        project.db.execute(sql, [sample_doc])
+    assert project.document(sample_doc).text.startswith("South Korea")
 
 
 def test_span_past_the_text_is_refused_by_the_database(project, sample_doc):

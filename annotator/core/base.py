@@ -1,0 +1,335 @@
+"""The project base: opening the file, the one write path, reads and tokens.
+
+Edits live in the ``*_ops`` mixins; :class:`annotator.core.project.Project` combines them.
+Every edit validates, commits atomically, records an event and returns a
+:class:`~annotator.core.model.Change` saying what changed. ``revert`` and ``reapply``
+undo and redo a change through the same write path (what the window's ``QUndoStack``
+calls).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections import OrderedDict
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+from sqlite_utils import Database
+
+from annotator.core.config import fallback_annotator, resolve_annotator
+from annotator.core.errors import NotFoundError, StoreError, ValidationError
+from annotator.core.model import (
+    Change,
+    Document,
+    DocumentSummary,
+    Relation,
+    RowChange,
+    Span,
+    SpanRef,
+    dumps_json,
+)
+from annotator.core.schema import Schema, default_schema
+from annotator.store import apply_row_changes, fetch_row, open_database, queries, write_transaction
+from annotator.store.database import store_error
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from annotator.nlp import TokenOffsets
+
+DEFAULT_LANG = "en"
+_CACHED_DOCUMENTS = 8
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 with milliseconds (how every timestamp is stored)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class ProjectBase:
+    """An open project database and the annotator working in it.
+
+    Not thread-safe: use one ``Project`` per thread (``Project.open`` on the same path).
+    """
+
+    def __init__(self, db: Database, *, annotator: str, path: Path | None = None):
+        if not annotator or not annotator.strip():
+            raise ValidationError("the annotator's name cannot be empty")
+        self.db = db
+        self.path = path
+        self.annotator = annotator.strip()
+        self._schema: Schema | None = None
+        self._token_cache: OrderedDict[int, TokenOffsets] = OrderedDict()
+        self._text_cache: OrderedDict[int, tuple[str, str]] = OrderedDict()
+        self._sentence_cache: OrderedDict[int, TokenOffsets] = OrderedDict()
+
+    @classmethod
+    def open(cls, path: str | Path, *, annotator: str | None = None, create: bool = True) -> Self:
+        """Open (or create) the project at ``path`` for ``annotator``.
+
+        The name defaults to ``$ANNOTATOR_NAME``, the stored setting, then the login name.
+        A new project gets the default label schema.
+        """
+        db = open_database(path, create=create)
+        name = resolve_annotator(annotator) or fallback_annotator()
+        project = cls(db, annotator=name, path=None if str(path) == ":memory:" else Path(path))
+        try:
+            project._initialise()
+        except BaseException:
+            db.close()
+            raise
+        return project
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _initialise(self) -> None:
+        if queries.project_value(self.db, "created") is not None:
+            return
+        schema = default_schema()
+        with self._writing():
+            self.db["project"].insert_all(
+                [
+                    {"key": "created", "value": now()},
+                    {"key": "default_lang", "value": DEFAULT_LANG},
+                ],
+                replace=True,
+            )
+            self.db["labels"].insert_all(
+                {
+                    "name": label.name,
+                    "colour": label.colour,
+                    "keys": dumps_json(list(label.keys)),
+                    "description": label.description,
+                    "attributes": dumps_json([a.to_dict() for a in label.attributes]),
+                    "position": position,
+                }
+                for position, label in enumerate(schema.labels)
+            )
+            self.db["relation_types"].insert_all(
+                {
+                    "name": rel.name,
+                    "head_label": rel.head,
+                    "child_label": rel.child,
+                    "description": rel.description,
+                    "attributes": dumps_json([a.to_dict() for a in rel.attributes]),
+                    "position": position,
+                }
+                for position, rel in enumerate(schema.relations)
+            )
+
+    # -- the write path ---------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Database]:
+        """A write transaction whose SQLite errors become clear user-facing errors."""
+        try:
+            with write_transaction(self.db):
+                yield self.db
+        except sqlite3.IntegrityError as exc:
+            raise ValidationError(str(exc)) from None
+        except sqlite3.OperationalError as exc:
+            raise store_error(str(self.path or "the project"), exc) from None
+
+    def _apply(self, op: str, description: str, rows: list[RowChange]) -> Change:
+        """Apply ``rows`` and record the event; call inside ``_writing``."""
+        self.db["annotators"].insert({"name": self.annotator, "created": now()}, ignore=True)
+        change = Change(op, description, apply_row_changes(self.db, rows))
+        self._record_event(change)
+        if any(row.table in ("labels", "relation_types") for row in change.rows):
+            self._schema = None
+        return change
+
+    def _record_event(self, change: Change) -> None:
+        documents = change.document_ids
+        self.db["events"].insert(
+            {
+                "at": now(),
+                "annotator": self.annotator,
+                "op": change.op,
+                "description": change.description,
+                "document_id": next(iter(documents)) if len(documents) == 1 else None,
+                "rows": dumps_json(
+                    [
+                        {"table": r.table, "key": list(r.key), "before": r.before, "after": r.after}
+                        for r in change.rows
+                    ]
+                ),
+            }
+        )
+
+    def revert(self, change: Change) -> Change:
+        """Undo ``change``; returns the change that was applied to do it.
+
+        :raises ConflictError: a row it touched was changed since; nothing is written.
+        """
+        inverse = change.inverse()
+        with self._writing():
+            return self._apply(inverse.op, inverse.description, list(inverse.rows))
+
+    def reapply(self, change: Change) -> Change:
+        """Redo ``change`` after :meth:`revert` (same rows, same ids)."""
+        with self._writing():
+            return self._apply(change.op, change.description, list(change.rows))
+
+    # -- schema ---------------------------------------------------------------------
+
+    @property
+    def schema(self) -> Schema:
+        if self._schema is None:
+            self._schema = queries.load_schema(self.db)
+        return self._schema
+
+    def set_project_value(self, key: str, value: str) -> None:
+        """Store a project-wide setting (not undoable, not an annotation)."""
+        with self._writing():
+            self.db["project"].upsert({"key": key, "value": value}, pk="key")
+
+    def default_lang(self) -> str:
+        return queries.project_value(self.db, "default_lang") or DEFAULT_LANG
+
+    # -- reading --------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentSummary]:
+        """All documents with this annotator's span counts and statuses."""
+        return queries.document_summaries(self.db, self.annotator)
+
+    def document_summary(self, document_id: int) -> DocumentSummary:
+        found = queries.document_summaries(self.db, self.annotator, document_id)
+        if not found:
+            raise NotFoundError(f"no document with id {document_id}")
+        return found[0]
+
+    def document(self, document_id: int) -> Document:
+        document = queries.get_document(self.db, document_id)
+        if document is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        return document
+
+    def spans(self, document_id: int, *, annotator: str | None = "") -> list[Span]:
+        """Spans of a document: this annotator's by default, everyone's with ``None``."""
+        who = self.annotator if annotator == "" else annotator
+        return queries.spans_of(self.db, document_id, who)
+
+    def span_refs(self, document_id: int) -> list[SpanRef]:
+        """Where this annotator's spans are (id, start, end, label): fast for 50,000."""
+        return queries.span_refs(self.db, document_id, self.annotator)
+
+    def span(self, span_id: int) -> Span:
+        row = fetch_row(self.db, "spans", (span_id,))
+        if row is None:
+            raise NotFoundError(f"no span with id {span_id}")
+        return Span.from_row(row)
+
+    def relations(self, document_id: int, *, annotator: str | None = "") -> list[Relation]:
+        who = self.annotator if annotator == "" else annotator
+        return queries.relations_of(self.db, document_id, who)
+
+    def status(self, document_id: int) -> str:
+        row = queries.status_of(self.db, document_id, self.annotator)
+        return row["status"] if row else "new"
+
+    def stats(self) -> dict[str, Any]:
+        return queries.statistics(self.db)
+
+    # -- tokens -----------------------------------------------------------------------
+
+    def token_offsets(self, document_id: int) -> TokenOffsets:
+        """Stored token boundaries; re-tokenises (and stores) if the rules changed."""
+        cached = self._token_cache.get(document_id)
+        if cached is not None:
+            self._token_cache.move_to_end(document_id)
+            return cached
+        offsets = self._load_token_offsets(document_id)
+        self._token_cache[document_id] = offsets
+        while len(self._token_cache) > _CACHED_DOCUMENTS:
+            self._token_cache.popitem(last=False)
+        return offsets
+
+    def _load_token_offsets(self, document_id: int) -> TokenOffsets:
+        from annotator.nlp import TokenOffsets, tokenize, tokenizer_name
+
+        document = self.document(document_id)
+        expected = tokenizer_name(document.lang)
+        row = queries.stored_tokens(self.db, document_id)
+        if row is not None and row["tokenizer"] == expected:
+            return TokenOffsets.from_blobs(row["starts"], row["ends"])
+        offsets = tokenize(document.text, document.lang)
+        starts, ends = offsets.to_blobs()
+        with contextlib.suppress(StoreError), self._writing():
+            self.db["document_tokens"].upsert(
+                {"document_id": document_id, "tokenizer": expected, "starts": starts, "ends": ends},
+                pk="document_id",
+            )
+        return offsets
+
+    def spacy_doc(self, document_id: int) -> Doc:
+        """A spaCy ``Doc`` of the whole document built from its stored tokens."""
+        from annotator.nlp import doc_from_offsets
+
+        document = self.document(document_id)
+        return doc_from_offsets(document.text, self.token_offsets(document_id), document.lang)
+
+    def sentence_bounds(self, document_id: int) -> TokenOffsets:
+        """Sentence starts and ends of a document (spaCy's sentencizer; cached)."""
+        from annotator.nlp.sentences import sentence_bounds
+
+        cached = self._sentence_cache.get(document_id)
+        if cached is None:
+            text, lang = self.text_and_lang(document_id)
+            cached = sentence_bounds(text, self.token_offsets(document_id), lang)
+            self._sentence_cache[document_id] = cached
+            while len(self._sentence_cache) > _CACHED_DOCUMENTS:
+                self._sentence_cache.popitem(last=False)
+        return cached
+
+    def text_and_lang(self, document_id: int) -> tuple[str, str]:
+        """A document's text and language, cached: stored texts never change."""
+        cached = self._text_cache.get(document_id)
+        if cached is None:
+            document = self.document(document_id)
+            cached = self._text_cache[document_id] = (document.text, document.lang)
+            while len(self._text_cache) > _CACHED_DOCUMENTS:
+                self._text_cache.popitem(last=False)
+        return cached
+
+    def snap(self, document_id: int, start: int, end: int) -> tuple[int, int] | None:
+        """Snap a selection to whole tokens with whitespace trimmed (``None`` if empty)."""
+        from annotator.nlp import snap_with_offsets
+
+        text, lang = self.text_and_lang(document_id)
+        offsets = self.token_offsets(document_id)
+        return snap_with_offsets(text, offsets, start, end, lang)
+
+    # -- helpers for the ops mixins -------------------------------------------------------
+
+    def _check_attributes(self, label: str, attributes: dict[str, Any]) -> None:
+        definitions = {a.name: a for a in self.schema.label(label).attributes}
+        for name, value in attributes.items():
+            if name not in definitions:
+                raise ValidationError(f"label {label!r} has no attribute {name!r}")
+            definitions[name].validate(value)
+
+    def _status_rows(
+        self, document_id: int, status: str, *, only_from_new: bool = False
+    ) -> list[RowChange]:
+        before = queries.status_of(self.db, document_id, self.annotator)
+        current = before["status"] if before else "new"
+        if current == status or (only_from_new and current != "new"):
+            return []
+        after = {
+            "document_id": document_id,
+            "annotator": self.annotator,
+            "status": status,
+            "updated": now(),
+        }
+        return [RowChange("document_status", (document_id, self.annotator), before, after)]

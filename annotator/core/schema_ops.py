@@ -1,0 +1,102 @@
+"""Schema edits: add a label or change its colour, keys, description or attributes.
+
+Label names are fixed once created (spans refer to them); everything else can change.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from annotator.core.base import ProjectBase
+from annotator.core.errors import ValidationError
+from annotator.core.model import Change, RowChange, dumps_json
+from annotator.core.schema import APP_KEYS, AttributeDef, Label
+from annotator.store import fetch_row
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{0,39}$")
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+class SchemaOps(ProjectBase):
+    def add_label(
+        self,
+        name: str,
+        colour: str,
+        *,
+        keys: tuple[str, ...] = (),
+        description: str = "",
+        attributes: tuple[AttributeDef, ...] = (),
+    ) -> Change:
+        """Add a label to the project's schema.
+
+        :raises ValidationError: a bad or taken name, a colour that is not ``#RRGGBB``, or
+            a key that another label or a command already uses.
+        """
+        if not _NAME.match(name):
+            raise ValidationError(
+                f"label name {name!r}: start with a letter; letters, digits, _ and - only"
+            )
+        label = Label(name, colour, tuple(keys), description, tuple(attributes))
+        with self._writing():
+            if fetch_row(self.db, "labels", (name,)) is not None:
+                raise ValidationError(f"the project already has a label {name!r}")
+            self._check_label(label)
+            row = _label_row(label, position=len(self.schema.labels))
+            rows = [RowChange("labels", (name,), None, row)]
+            return self._apply("add_label", f"Add label {name}", rows)
+
+    def update_label(self, name: str, **changes: Any) -> Change:
+        """Change ``colour``, ``keys``, ``description`` or ``attributes`` of a label."""
+        unknown = set(changes) - {"colour", "keys", "description", "attributes"}
+        if unknown:
+            raise ValidationError(f"cannot change {', '.join(sorted(unknown))} of a label")
+        current = self.schema.label(name)
+        label = Label(
+            name=name,
+            colour=changes.get("colour", current.colour),
+            keys=tuple(changes.get("keys", current.keys)),
+            description=changes.get("description", current.description),
+            attributes=tuple(changes.get("attributes", current.attributes)),
+        )
+        with self._writing():
+            before = fetch_row(self.db, "labels", (name,))
+            self._check_label(label)
+            after = _label_row(label, position=before["position"])
+            if after == before:
+                return Change("update_label", f"Edit label {name}", ())
+            rows = [RowChange("labels", (name,), before, after)]
+            return self._apply("update_label", f"Edit label {name}", rows)
+
+    def _check_label(self, label: Label) -> None:
+        if not _COLOUR.match(label.colour):
+            raise ValidationError(f"colour {label.colour!r} is not of the form #RRGGBB")
+        taken = {
+            key.lower(): other.name
+            for other in self.schema.labels
+            if other.name != label.name
+            for key in other.keys
+        }
+        for key in label.keys:
+            if len(key) != 1 or not key.isalnum():
+                raise ValidationError(f"key {key!r}: use one letter or digit")
+            if key.lower() in APP_KEYS:
+                raise ValidationError(f"key {key!r} is used by the command {APP_KEYS[key.lower()]}")
+            if key.lower() in taken:
+                raise ValidationError(
+                    f"key {key!r} is already used by label {taken[key.lower()]!r}"
+                )
+        for attribute in label.attributes:
+            if attribute.type not in ("bool", "choice", "text"):
+                raise ValidationError(f"attribute type {attribute.type!r} is not available")
+
+
+def _label_row(label: Label, *, position: int) -> dict[str, Any]:
+    return {
+        "name": label.name,
+        "colour": label.colour.upper(),
+        "keys": dumps_json(list(label.keys)),
+        "description": label.description,
+        "attributes": dumps_json([a.to_dict() for a in label.attributes]),
+        "position": position,
+    }

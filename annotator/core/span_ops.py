@@ -1,0 +1,129 @@
+"""Span edits: add, delete, relabel, attributes, note. Each returns the ``Change``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator.core.base import ProjectBase, now
+from annotator.core.errors import DuplicateSpanError, NotFoundError, ValidationError
+from annotator.core.model import Change, RowChange, Span, dumps_json
+from annotator.store import fetch_row, queries
+
+
+class SpanOps(ProjectBase):
+    def add_span(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        origin: str = "manual",
+        attributes: dict[str, Any] | None = None,
+        note: str = "",
+    ) -> Change:
+        """Add a span ``[start, end)`` (code points) with ``label`` for this annotator.
+
+        The document's status for this annotator moves from new to in progress in the
+        same change.
+
+        :raises NotFoundError: no such document.
+        :raises ValidationError: offsets outside the text or empty, unknown label or
+            attribute, or (``DuplicateSpanError``) the same span already exists.
+        """
+        attributes = attributes or {}
+        self._check_attributes(label, attributes)
+        with self._writing():
+            length = queries.document_length(self.db, document_id)
+            if length is None:
+                raise NotFoundError(f"no document with id {document_id}")
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
+                raise ValidationError(
+                    f"span [{start}, {end}) is outside the document text (0 to {length}) or empty"
+                )
+            if queries.find_span(self.db, document_id, self.annotator, label, start, end):
+                raise DuplicateSpanError(f"[{start}, {end}) is already labelled {label!r}")
+            stamp = now()
+            row = {
+                "document_id": document_id,
+                "start": start,
+                "end": end,
+                "label": label,
+                "annotator": self.annotator,
+                "origin": origin,
+                "attributes": dumps_json(attributes),
+                "note": note,
+                "created": stamp,
+                "updated": stamp,
+            }
+            rows = [RowChange("spans", (None,), None, row)]
+            rows += self._status_rows(document_id, "in_progress", only_from_new=True)
+            return self._apply("add_span", f"Add {label}", rows)
+
+    def delete_span(self, span_id: int) -> Change:
+        """Delete a span and every relation that links it (undo restores them all)."""
+        with self._writing():
+            before = self._span_row(span_id)
+            rows = [
+                RowChange("relations", (rel["id"],), rel, None)
+                for rel in queries.relation_rows_touching(self.db, span_id)
+            ]
+            rows.append(RowChange("spans", (span_id,), before, None))
+            return self._apply("delete_span", f"Delete {before['label']}", rows)
+
+    def relabel_span(self, span_id: int, label: str) -> Change:
+        """Give a span another label; attributes the new label does not define are dropped.
+
+        :raises ValidationError: unknown label, or the same span exists with that label.
+        """
+        new_label = self.schema.label(label)
+        with self._writing():
+            before = self._span_row(span_id)
+            if before["label"] == label:
+                return Change("relabel_span", f"Relabel as {label}", ())
+            if queries.find_span(
+                self.db,
+                before["document_id"],
+                before["annotator"],
+                label,
+                before["start"],
+                before["end"],
+            ):
+                raise DuplicateSpanError(
+                    f"[{before['start']}, {before['end']}) is already labelled {label!r}"
+                )
+            allowed = {a.name for a in new_label.attributes}
+            kept = {k: v for k, v in Span.from_row(before).attributes.items() if k in allowed}
+            after = {**before, "label": label, "attributes": dumps_json(kept), "updated": now()}
+            rows = [RowChange("spans", (span_id,), before, after)]
+            return self._apply("relabel_span", f"Relabel {before['label']} as {label}", rows)
+
+    def _span_row(self, span_id: int) -> dict[str, Any]:
+        row = fetch_row(self.db, "spans", (span_id,))
+        if row is None:
+            raise NotFoundError(f"no span with id {span_id}")
+        return row
+
+    def set_span_attributes(self, span_id: int, updates: dict[str, Any]) -> Change:
+        """Set attributes of a span (``None`` removes one); validated against the schema."""
+        with self._writing():
+            before = self._span_row(span_id)
+            attributes = {**Span.from_row(before).attributes, **updates}
+            attributes = {k: v for k, v in attributes.items() if v is not None}
+            self._check_attributes(before["label"], attributes)
+            after = {**before, "attributes": dumps_json(attributes), "updated": now()}
+            if after["attributes"] == before["attributes"]:
+                return Change("set_span_attributes", "Set attributes", ())
+            names = ", ".join(sorted(updates))
+            rows = [RowChange("spans", (span_id,), before, after)]
+            return self._apply("set_span_attributes", f"Set {names}", rows)
+
+    def set_span_note(self, span_id: int, note: str) -> Change:
+        """Replace a span's free-text note."""
+        with self._writing():
+            before = self._span_row(span_id)
+            if before["note"] == note:
+                return Change("set_span_note", "Edit note", ())
+            after = {**before, "note": note, "updated": now()}
+            rows = [RowChange("spans", (span_id,), before, after)]
+            return self._apply("set_span_note", f"Edit note on {before['label']}", rows)

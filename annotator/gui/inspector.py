@@ -1,0 +1,301 @@
+"""The inspector: attributes and note of the selected span or link, and the document note.
+
+Widgets are generated from the schema. The inspector only emits what the user changed;
+the window turns each into a core operation on the undo stack and then calls ``show_*``
+again with the stored records.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Relation, Span
+from annotator.core.schema import AttributeDef
+from annotator.gui.models import excerpt
+
+UNSET = "—"
+
+
+class NoteEdit(QPlainTextEdit):
+    """A note editor that commits when it loses focus or on Ctrl+Enter."""
+
+    committed = Signal(str)
+
+    def __init__(self, placeholder: str):
+        super().__init__()
+        self.setPlaceholderText(placeholder)
+        self.setTabChangesFocus(True)
+        self.setFixedHeight(70)
+        self._stored = ""
+
+    def set_stored(self, text: str) -> None:
+        """Show the stored note, unless the user is typing a change to it."""
+        typing = self.hasFocus() and self.toPlainText() != self._stored
+        self._stored = text
+        if not typing and self.toPlainText() != text:
+            self.setPlainText(text)
+
+    def event(self, event: QEvent) -> bool:
+        # Ctrl+Enter saves the note here; it must not reach the window ("done, next").
+        if event.type() == QEvent.Type.ShortcutOverride and self._is_commit_key(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    @staticmethod
+    def _is_commit_key(event: QKeyEvent) -> bool:
+        return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and bool(
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        )
+
+    def commit(self) -> None:
+        if self.toPlainText() != self._stored:
+            self._stored = self.toPlainText()
+            self.committed.emit(self._stored)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.commit()
+        super().focusOutEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._is_commit_key(event):
+            self.commit()
+            return
+        super().keyPressEvent(event)
+
+
+def _editor(definition: AttributeDef, value: Any) -> QWidget:
+    if definition.type == "text":
+        edit = QLineEdit(value or "")
+        return edit
+    combo = QComboBox()
+    options = ["yes", "no"] if definition.type == "bool" else list(definition.choices)
+    combo.addItems([UNSET, *options])
+    if definition.type == "bool" and value is not None:
+        combo.setCurrentText("yes" if value else "no")
+    elif value is not None:
+        combo.setCurrentText(str(value))
+    return combo
+
+
+def _value(definition: AttributeDef, widget: QWidget) -> Any:
+    if isinstance(widget, QLineEdit):
+        return widget.text() or None
+    text = widget.currentText()
+    if text == UNSET:
+        return None
+    if definition.type == "bool":
+        return text == "yes"
+    return text
+
+
+class Inspector(QWidget):
+    spanAttributeChanged = Signal(int, str, object)
+    spanNoteChanged = Signal(int, str)
+    relationAttributeChanged = Signal(int, str, object)
+    cueRequested = Signal(int)
+    cueCleared = Signal(int)
+    documentNoteChanged = Signal(int, str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.span_box = QGroupBox("Span")
+        self.span_form = QFormLayout(self.span_box)
+        self.relation_box = QGroupBox("Link")
+        self.relation_form = QFormLayout(self.relation_box)
+        self.document_box = QGroupBox("Document note")
+        self.document_note = NoteEdit("A note about this article…")
+        QVBoxLayout(self.document_box).addWidget(self.document_note)
+        for box in (self.span_box, self.relation_box, self.document_box):
+            layout.addWidget(box)
+        layout.addStretch(1)
+        self.span_note: NoteEdit | None = None
+        self.editors: dict[str, QWidget] = {}
+        self.relation_editors: dict[str, QWidget] = {}
+        self._span_id: int | None = None
+        self._relation_id: int | None = None
+        self._document_id: int | None = None
+        self._span_shape: tuple | None = None
+        self._relation_shape: tuple | None = None
+        self._cue_text = ""
+        self.document_note.committed.connect(self._document_note_committed)
+        self.show_span(None, "", ())
+        self.show_relation(None, "", (), "")
+
+    # -- span -------------------------------------------------------------------------
+
+    def show_span(
+        self, span: Span | None, text: str, definitions: tuple[AttributeDef, ...]
+    ) -> None:
+        """Show ``span`` (``text`` is the document text) with editors for its label.
+
+        Showing the span already shown (after one of its attributes changed) updates the
+        editors in place, so the keyboard focus stays where the user is.
+        """
+        shape = (span.id, span.label, definitions) if span else None
+        if span is not None and shape == self._span_shape:
+            self._update_editors(self.editors, definitions, span.attributes)
+            self.span_note.set_stored(span.note)
+            return
+        self._span_shape = shape
+        if self.span_note is not None:
+            self.span_note.commit()
+        _clear(self.span_form)
+        self.editors = {}
+        self.span_note = None
+        self._span_id = span.id if span else None
+        self.span_box.setEnabled(span is not None)
+        if span is None:
+            self.span_form.addRow(QLabel("Select a span to see its attributes."))
+            return
+        self.span_box.setTitle(f"Span: {span.label}  [{span.start}, {span.end})")
+        quoted = QLabel(f"“{excerpt(text[span.start : span.end], 120)}”")
+        quoted.setWordWrap(True)
+        quoted.setTextFormat(Qt.TextFormat.PlainText)
+        self.span_form.addRow(quoted)
+        for definition in definitions:
+            editor = _editor(definition, span.attributes.get(definition.name))
+            editor.setObjectName(f"attr_{definition.name}")
+            self._connect(editor, lambda value, d=definition: self._span_attr(d, value))
+            self.span_form.addRow(definition.name.replace("_", " "), editor)
+            self.editors[definition.name] = editor
+        self.span_note = NoteEdit("A note about this span…")
+        self.span_note.setObjectName("span_note")
+        self.span_note.set_stored(span.note)
+        self.span_note.committed.connect(self._span_note_committed)
+        self.span_form.addRow("note", self.span_note)
+        self.span_form.addRow(QLabel(f"by {span.annotator}, {span.origin}"))
+
+    def _span_attr(self, definition: AttributeDef, widget: QWidget) -> None:
+        if self._span_id is not None:
+            self.spanAttributeChanged.emit(
+                self._span_id, definition.name, _value(definition, widget)
+            )
+
+    def _span_note_committed(self, note: str) -> None:
+        if self._span_id is not None:
+            self.spanNoteChanged.emit(self._span_id, note)
+
+    # -- relation ---------------------------------------------------------------------
+
+    def show_relation(
+        self,
+        relation: Relation | None,
+        summary: str,
+        definitions: tuple[AttributeDef, ...],
+        cue_text: str,
+    ) -> None:
+        shape = (relation.id, relation.label, definitions) if relation else None
+        if relation is not None and shape == self._relation_shape and cue_text == self._cue_text:
+            self._update_editors(self.relation_editors, definitions, relation.attributes)
+            return
+        self._relation_shape = shape
+        self._cue_text = cue_text
+        _clear(self.relation_form)
+        self.relation_editors = {}
+        self._relation_id = relation.id if relation else None
+        self.relation_box.setEnabled(relation is not None)
+        if relation is None:
+            self.relation_box.setTitle("Link")
+            self.relation_form.addRow(QLabel("Select a link to edit its cue and stance."))
+            return
+        self.relation_box.setTitle(f"Link: {relation.label}")
+        label = QLabel(summary)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        self.relation_form.addRow(label)
+        for definition in definitions:
+            if definition.type == "offsets":
+                shown = QLabel(f"“{cue_text}”" if cue_text else "(none: select words, press U)")
+                shown.setTextFormat(Qt.TextFormat.PlainText)
+                shown.setObjectName(f"rel_{definition.name}")
+                set_button = QPushButton("From selection (U)")
+                set_button.clicked.connect(lambda: self.cueRequested.emit(self._relation_id))
+                clear_button = QPushButton("Clear")
+                clear_button.clicked.connect(lambda: self.cueCleared.emit(self._relation_id))
+                self.relation_form.addRow(definition.name, shown)
+                self.relation_form.addRow("", set_button)
+                self.relation_form.addRow("", clear_button)
+                continue
+            editor = _editor(definition, relation.attributes.get(definition.name))
+            editor.setObjectName(f"rel_{definition.name}")
+            self._connect(editor, lambda value, d=definition: self._relation_attr(d, value))
+            self.relation_form.addRow(definition.name, editor)
+            self.relation_editors[definition.name] = editor
+
+    def _relation_attr(self, definition: AttributeDef, widget: QWidget) -> None:
+        if self._relation_id is not None:
+            self.relationAttributeChanged.emit(
+                self._relation_id, definition.name, _value(definition, widget)
+            )
+
+    # -- document ---------------------------------------------------------------------
+
+    def show_document(self, document_id: int | None, note: str) -> None:
+        self.document_note.commit()
+        self._document_id = document_id
+        self.document_note.set_stored(note)
+
+    def _document_note_committed(self, note: str) -> None:
+        if self._document_id is not None:
+            self.documentNoteChanged.emit(self._document_id, note)
+
+    def commit_notes(self) -> None:
+        """Save notes being typed (before switching document or closing)."""
+        if self.span_note is not None:
+            self.span_note.commit()
+        self.document_note.commit()
+
+    def focus_first_editor(self) -> None:
+        widgets = [*self.editors.values(), *self.relation_editors.values()]
+        target = widgets[0] if widgets else (self.span_note or self.document_note)
+        target.setVisible(True)  # rows added this event-loop turn are shown only later
+        target.setFocus()
+
+    @staticmethod
+    def _update_editors(
+        editors: dict[str, QWidget], definitions: tuple[AttributeDef, ...], values: dict[str, Any]
+    ) -> None:
+        for definition in definitions:
+            editor = editors.get(definition.name)
+            if editor is None:
+                continue
+            value = values.get(definition.name)
+            editor.blockSignals(True)
+            if isinstance(editor, QLineEdit):
+                editor.setText(value or "")
+            elif value is None:
+                editor.setCurrentText(UNSET)
+            elif definition.type == "bool":
+                editor.setCurrentText("yes" if value else "no")
+            else:
+                editor.setCurrentText(str(value))
+            editor.blockSignals(False)
+
+    @staticmethod
+    def _connect(editor: QWidget, slot) -> None:
+        if isinstance(editor, QComboBox):
+            editor.activated.connect(lambda _=0, e=editor: slot(e))
+        else:
+            editor.editingFinished.connect(lambda e=editor: slot(e))
+
+
+def _clear(form: QFormLayout) -> None:
+    while form.rowCount():
+        form.removeRow(0)

@@ -1,0 +1,136 @@
+"""A 5 MB article with 50,000 overlapping spans: open, scroll, add a span by keyboard.
+
+Each figure is measured on the real window twice in one run: on the article with its
+50,000 spans, and on the same text with no spans (the floor: what Qt and the app cost
+without highlights). The ratio shows what the spans cost.
+
+Run: ``python benchmarks/long_article.py [--size-mb 5] [--spans 50000]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import report  # noqa: E402
+
+
+def make_text(size: int, seed: int = 7) -> str:
+    """News-like paragraphs (one per line) built from the sample article's sentences."""
+    from annotator.core.samples import sample_text
+
+    rng = random.Random(seed)
+    sentences = [s.strip() for s in sample_text().replace("\n", " ").split(". ") if s.strip()]
+    paragraphs, total = [], 0
+    while total < size:
+        paragraph = ". ".join(rng.sample(sentences, 3)) + "."
+        paragraphs.append(paragraph)
+        total += len(paragraph) + 1
+    return "\n".join(paragraphs)
+
+
+def plant_spans(text: str, count: int, seed: int = 7) -> list:
+    """Overlapping spans on token boundaries: sentence claims with hedges, sources, actors."""
+    from annotator.core.ingest import SpanIn
+    from annotator.nlp import tokenize
+
+    rng = random.Random(seed)
+    offsets = tokenize(text)
+    starts, ends = offsets.starts, offsets.ends
+    spans, seen = [], set()
+    labels = ["claim", "source", "actor", "hedge"]
+    while len(spans) < count:
+        first = rng.randrange(len(starts) - 30)
+        length = rng.choice([1, 1, 2, 3, 8, 20])
+        start, end = starts[first], ends[first + length - 1]
+        label = rng.choice(labels)
+        if (start, end, label) in seen or "\n" in text[start:end]:
+            continue
+        seen.add((start, end, label))
+        spans.append(SpanIn(start, end, label, annotator="bench"))
+    return spans
+
+
+def build(path: Path, text: str, spans: list) -> None:
+    from annotator.core.ingest import DocumentIn, import_documents
+    from annotator.core.project import Project
+    from annotator.core.samples import ensure_sample
+
+    with Project.open(path, annotator="bench") as project:
+        project.set_project_value("sample_offered", "1")
+        import_documents(project, [DocumentIn(text=text, title="long", where="bench", spans=spans)])
+        ensure_sample(project)
+
+
+def measure(path: Path, text: str, adds: int) -> dict[str, float]:
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui import open_window
+
+    app = QApplication.instance() or QApplication([])
+    started = time.perf_counter()
+    window = open_window(path, "bench")
+    window.resize(1360, 820)
+    window.view.viewport().repaint()
+    app.processEvents()
+    opened = time.perf_counter() - started
+
+    bar = window.view.verticalScrollBar()
+    pages = 100
+    started = time.perf_counter()
+    for n in range(pages):
+        bar.setValue(int(bar.maximum() * n / pages))
+        window.view.viewport().repaint()
+    scrolled = (time.perf_counter() - started) / pages
+
+    rng = random.Random(3)
+    timings = []
+    for _ in range(adds):
+        start = text.find(" probably ", rng.randrange(len(text) - 1000)) + 1
+        bar.setValue(0)
+        window.view.select(start + 1, start + 4)  # inside the word: snaps to "probably"
+        t = time.perf_counter()
+        window.apply_label("hedge")
+        window.view.viewport().repaint()
+        timings.append(time.perf_counter() - t)
+    window.close()
+    window.project.close()
+    return {"open": opened, "scroll": scrolled, "add": statistics.median(timings[1:])}
+
+
+def main() -> list[str]:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size-mb", type=float, default=5.0)
+    parser.add_argument("--spans", type=int, default=50_000)
+    parser.add_argument("--adds", type=int, default=21)
+    args = parser.parse_args()
+    text = make_text(int(args.size_mb * 1_000_000))
+    with tempfile.TemporaryDirectory() as tmp:
+        spans_db, empty_db = Path(tmp) / "spans.db", Path(tmp) / "empty.db"
+        build(spans_db, text, plant_spans(text, args.spans))
+        build(empty_db, text, [])
+        measure(empty_db, text, 3)  # warm up spaCy and the page cache
+        floor = measure(empty_db, text, args.adds)
+        with_spans = measure(spans_db, text, args.adds)
+    mb = len(text.encode()) / 1e6
+    name = f"{mb:.1f} MB, {args.spans:,} spans"
+    return [
+        report(f"open article ({name})", with_spans["open"], floor["open"], "no spans"),
+        report(f"scroll one page ({name})", with_spans["scroll"] * 1000,
+               floor["scroll"] * 1000, "no spans", "ms"),
+        report(f"add a span by keyboard ({name})", with_spans["add"] * 1000,
+               floor["add"] * 1000, "no spans", "ms"),
+    ]
+
+
+if __name__ == "__main__":
+    main()
