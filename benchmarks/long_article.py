@@ -21,7 +21,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import report  # noqa: E402
+from _common import report
 
 
 def make_text(size: int, seed: int = 7) -> str:
@@ -125,10 +125,20 @@ def main() -> list[str]:
     name = f"{mb:.1f} MB, {args.spans:,} spans"
     return [
         report(f"open article ({name})", with_spans["open"], floor["open"], "no spans"),
-        report(f"scroll one page ({name})", with_spans["scroll"] * 1000,
-               floor["scroll"] * 1000, "no spans", "ms"),
-        report(f"add a span by keyboard ({name})", with_spans["add"] * 1000,
-               floor["add"] * 1000, "no spans", "ms"),
+        report(
+            f"scroll one page ({name})",
+            with_spans["scroll"] * 1000,
+            floor["scroll"] * 1000,
+            "no spans",
+            "ms",
+        ),
+        report(
+            f"add a span by keyboard ({name})",
+            with_spans["add"] * 1000,
+            floor["add"] * 1000,
+            "no spans",
+            "ms",
+        ),
     ]
 
 

@@ -1,7 +1,8 @@
 """Screenshots of the real window for the README (``make screenshot``).
 
-Builds the window on a temporary project holding the sample article, labels it through
-the same keyboard path a user takes (select, press the label key), and grabs the window.
+Builds the window on a temporary project holding the sample article and annotates it
+through the same keyboard path a user takes: select, press the label key, press L and a
+digit to link, select the cue and press U. Then grabs the window.
 """
 
 from __future__ import annotations
@@ -14,47 +15,93 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from annotator.gui import open_window
 
 HERE = Path(__file__).resolve().parent
-
-FIRST_SENTENCE = [
+CLAIM = "North Korean soldiers are probably engaged in combat in Ukraine alongside Russian forces"
+LABELS = [
     ("South Korea’s defense minister", Qt.Key.Key_2),
-    (
-        "North Korean soldiers are probably engaged in combat in Ukraine alongside Russian forces",
-        Qt.Key.Key_1,
-    ),
+    (CLAIM, Qt.Key.Key_1),
     ("probably", Qt.Key.Key_4),
     ("North Korean soldiers", Qt.Key.Key_3),
     ("Russian forces", Qt.Key.Key_3),
     ("Seoul’s defense minister, Kim Yong-hyun", Qt.Key.Key_2),
     ("highly likely", Qt.Key.Key_4),
+    ("the report was accurate", Qt.Key.Key_1),
 ]
 
 
-def label(window, phrase: str, key: Qt.Key) -> None:
-    text = window.project.document(window.document_id).text
-    start = text.find(phrase)
-    window.view.select(start, start + len(phrase))
+def find(window, phrase: str) -> tuple[int, int]:
+    start = window.project.document(window.document_id).text.find(phrase)
+    return start, start + len(phrase)
+
+
+def label(window, phrase: str, key: Qt.Key) -> int:
+    window.view.select(*find(window, phrase))
     QTest.keyClick(window.view, key)
+    return window.view.current_span
 
 
-def main(out_dir: Path = HERE) -> Path:
+def link(window, head: int, target: int) -> None:
+    window.select_span(head)
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_L)
+    digit = 1 + [o.span.id for o in window.link_picker.options].index(target)
+    QTest.keyClick(window.link_picker.list, getattr(Qt.Key, f"Key_{digit}"))
+
+
+def annotate(window) -> dict[str, int]:
+    ids = {phrase: label(window, phrase, key) for phrase, key in LABELS}
+    link(window, ids[CLAIM], ids["South Korea’s defense minister"])
+    window.view.select(*find(window, "stated"))
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_U)
+    stance = window.inspector.relation_editors["stance"]
+    stance.setCurrentText("asserts")
+    stance.activated.emit(stance.currentIndex())
+    link(window, ids["probably"], ids[CLAIM])
+    link(window, ids[CLAIM], ids["North Korean soldiers"])
+    link(window, ids[CLAIM], ids["Russian forces"])
+    return ids
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    for role, colour in [
+        (QPalette.ColorRole.Window, "#2B2B2B"),
+        (QPalette.ColorRole.WindowText, "#E6E6E6"),
+        (QPalette.ColorRole.Base, "#1E1E1E"),
+        (QPalette.ColorRole.AlternateBase, "#2B2B2B"),
+        (QPalette.ColorRole.Text, "#E6E6E6"),
+        (QPalette.ColorRole.Button, "#353535"),
+        (QPalette.ColorRole.ButtonText, "#E6E6E6"),
+        (QPalette.ColorRole.Highlight, "#3D6FB6"),
+        (QPalette.ColorRole.HighlightedText, "#FFFFFF"),
+    ]:
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+def shoot(name: str, *, dark: bool = False) -> Path:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setStyle("Fusion")
+    app.setPalette(dark_palette() if dark else app.style().standardPalette())
     with tempfile.TemporaryDirectory() as tmp:
         window = open_window(Path(tmp) / "screenshot.db", "alice")
-        window.resize(1400, 820)
+        window.resize(1480, 860)
         window.activateWindow()
         QTest.qWaitForWindowActive(window)
         window.view.setFocus()
-        for phrase, key in FIRST_SENTENCE:
-            label(window, phrase, key)
-        window.select_span(window.span_model.span_at(1).id)  # the claim, with nested spans
+        ids = annotate(window)
+        window.select_span(ids[CLAIM])
+        window.select_relation(window.relation_model.relation_at(0).id)
+        window.view.verticalScrollBar().setValue(0)
         app.processEvents()
-        target = out_dir / "screenshot.png"
+        target = HERE / name
         window.grab().save(str(target))
         window.close()
         window.project.close()
@@ -63,4 +110,5 @@ def main(out_dir: Path = HERE) -> Path:
 
 
 if __name__ == "__main__":
-    main()
+    shoot("screenshot.png")
+    shoot("screenshot-dark.png", dark=True)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QKeySequence
-
 from annotator.core.schema import APP_KEYS, Schema
 
 MENUS = ("&File", "&Edit", "&Label", "&Select", "&Go", "&Document", "&Settings", "&Help")
@@ -28,220 +26,82 @@ class ActionSpec:
     help: str = ""
 
 
-def _std(key: QKeySequence.StandardKey, fallback: str) -> tuple[str, ...]:
-    bindings = QKeySequence.keyBindings(key)
-    found = tuple(s.toString(QKeySequence.SequenceFormat.PortableText) for s in bindings)
-    return found or (fallback,)
-
-
 def _key(letter: str) -> str:
     assert letter in APP_KEYS  # labels may not take these keys (core.schema.APP_KEYS)
     return letter.upper()
 
 
-def _spec(name, text, menu, shortcuts=(), scope="window", help=""):
-    return ActionSpec(name, text, menu, tuple(shortcuts), scope, help)
+# name, menu text, menu, shortcuts, scope, help
+_TABLE = [
+    ("import_text", "&Import text files…", "&File", ["Ctrl+I"], "window",
+     "Import .txt articles"),
+    ("export_prodigy", "&Export Prodigy JSONL…", "&File", ["Ctrl+E"], "window",
+     "Export annotations as Prodigy JSONL"),
+    ("quit", "&Quit", "&File", ["Ctrl+Q"], "window", "Quit (everything is already saved)"),
+    ("undo", "&Undo", "&Edit", ["Ctrl+Z"], "window", "Undo the last change"),
+    ("redo", "&Redo", "&Edit", ["Ctrl+Shift+Z", "Ctrl+Y"], "window", "Redo"),
+    ("delete_span", "&Delete span", "&Edit", ["Delete", "Backspace"], "annotate",
+     "Delete the selected span and its links"),
+    ("link", "&Link to…", "&Edit", [_key("l")], "annotate",
+     "Link the selected span to a source, hedge, actor or claim"),
+    ("set_cue", "Set &cue from selection", "&Edit", [_key("u")], "annotate",
+     "Make the selected words the cue (reporting verb) of the selected link"),
+    ("add_cue", "&Add selection to cue", "&Edit", ["Shift+U"], "annotate",
+     "Add the selected words to the cue (for split cues)"),
+    ("delete_link", "Remove lin&k", "&Edit", ["Shift+Delete"], "annotate",
+     "Remove the selected link"),
+    ("find", "&Find in article", "&Edit", ["Ctrl+F"], "window", "Find text in the article"),
+    ("find_next", "Find &next", "&Edit", ["F3"], "window", "Next match"),
+    ("token_right", "Next token", "&Select", ["Right"], "article",
+     "Move the caret to the next token"),
+    ("token_left", "Previous token", "&Select", ["Left"], "article",
+     "Move the caret to the previous token"),
+    ("extend_right", "Extend by token", "&Select", ["Shift+Right"], "article",
+     "Extend the selection to the end of the next token"),
+    ("extend_left", "Extend back by token", "&Select", ["Shift+Left"], "article",
+     "Extend the selection to the start of the previous token"),
+    ("sentence_next", "Next sentence", "&Select", ["Ctrl+Down"], "article",
+     "Move the caret to the next sentence"),
+    ("sentence_previous", "Previous sentence", "&Select", ["Ctrl+Up"], "article",
+     "Move the caret to the start of the sentence (or the previous one)"),
+    ("extend_sentence", "Extend by sentence", "&Select", ["Ctrl+Shift+Down"], "article",
+     "Extend the selection to the end of the next sentence"),
+    ("extend_sentence_back", "Extend back by sentence", "&Select", ["Ctrl+Shift+Up"],
+     "article", "Extend the selection to the start of the previous sentence"),
+    ("select_sentence", "Select &sentence", "&Select", ["Ctrl+L"], "article",
+     "Select the sentence holding the caret"),
+    ("next_span", "Next span", "&Go", ["Tab"], "annotate", "Select the next span"),
+    ("previous_span", "Previous span", "&Go", ["Shift+Tab"], "annotate",
+     "Select the previous span"),
+    ("inspector", "&Inspector", "&Go", [_key("i")], "annotate",
+     "Edit the selected span's attributes and note"),
+    ("article", "&Article", "&Go", ["Ctrl+1"], "window", "Put the keyboard in the article"),
+    ("next_document", "&Next document", "&Go", ["Ctrl+PgDown", "Alt+Right"], "window",
+     "Open the next document in the list"),
+    ("previous_document", "&Previous document", "&Go", ["Ctrl+PgUp", "Alt+Left"], "window",
+     "Open the previous document in the list"),
+    ("done_next", "Mark &done, next", "&Document", ["Ctrl+Return"], "window",
+     "Mark this document done and open the next one"),
+    ("skip_next", "Mark &skipped, next", "&Document", ["Ctrl+Shift+Return"], "window",
+     "Skip this document and open the next one"),
+    ("in_progress", "Mark &in progress", "&Document", ["Ctrl+Shift+P"], "window",
+     "Reopen this document"),
+    ("labels", "&Labels…", "&Settings", ["Ctrl+Shift+L"], "window",
+     "Add labels or change their colour, keys and description"),
+    ("rename", "Your &name…", "&Settings", [], "window",
+     "Change the name recorded on your work"),
+    ("shortcuts", "&Keyboard shortcuts", "&Help", ["F1"], "window", "This list"),
+    ("guideline", "Annotation &guideline", "&Help", ["Shift+F1"], "window",
+     "What to mark, with the sample article's hard cases"),
+    ("about", "&About Annotator", "&Help", [], "window", "Versions and licence"),
+]  # fmt: skip
 
 
 def action_specs(schema: Schema) -> list[ActionSpec]:
     """The window's actions for a project with ``schema`` (label keys come from it)."""
-    std = QKeySequence.StandardKey
     specs = [
-        _spec(
-            "import_text", "&Import text files…", "&File", ["Ctrl+I"], help="Import .txt articles"
-        ),
-        _spec(
-            "export_prodigy",
-            "&Export Prodigy JSONL…",
-            "&File",
-            ["Ctrl+E"],
-            help="Export annotations as Prodigy JSONL",
-        ),
-        _spec("quit", "&Quit", "&File", _std(std.Quit, "Ctrl+Q"), help="Quit (all is saved)"),
-        _spec("undo", "&Undo", "&Edit", _std(std.Undo, "Ctrl+Z"), help="Undo the last change"),
-        _spec("redo", "&Redo", "&Edit", ["Ctrl+Shift+Z", "Ctrl+Y"], help="Redo"),
-        _spec(
-            "delete_span",
-            "&Delete span",
-            "&Edit",
-            ["Delete", "Backspace"],
-            "annotate",
-            help="Delete the selected span and its links",
-        ),
-        _spec(
-            "link",
-            "&Link to…",
-            "&Edit",
-            [_key("l")],
-            "annotate",
-            help="Link the selected span to a source, hedge, actor or claim",
-        ),
-        _spec(
-            "set_cue",
-            "Set &cue from selection",
-            "&Edit",
-            [_key("u")],
-            "annotate",
-            help="Make the selected words the cue (reporting verb) of the selected link",
-        ),
-        _spec(
-            "add_cue",
-            "&Add selection to cue",
-            "&Edit",
-            ["Shift+U"],
-            "annotate",
-            help="Add the selected words to the cue (for split cues)",
-        ),
-        _spec(
-            "delete_link",
-            "Remove lin&k",
-            "&Edit",
-            ["Shift+Delete"],
-            "annotate",
-            help="Remove the selected link",
-        ),
-        _spec(
-            "find",
-            "&Find in article",
-            "&Edit",
-            _std(std.Find, "Ctrl+F"),
-            help="Find text in the article",
-        ),
-        _spec("find_next", "Find &next", "&Edit", ["F3"], help="Next match"),
-        _spec(
-            "token_right",
-            "Next token",
-            "&Select",
-            ["Right"],
-            "article",
-            help="Move the caret to the next token",
-        ),
-        _spec(
-            "token_left",
-            "Previous token",
-            "&Select",
-            ["Left"],
-            "article",
-            help="Move the caret to the previous token",
-        ),
-        _spec(
-            "extend_right",
-            "Extend by token",
-            "&Select",
-            ["Shift+Right"],
-            "article",
-            help="Extend the selection to the end of the next token",
-        ),
-        _spec(
-            "extend_left",
-            "Extend back by token",
-            "&Select",
-            ["Shift+Left"],
-            "article",
-            help="Extend the selection to the start of the previous token",
-        ),
-        _spec(
-            "sentence_next",
-            "Next sentence",
-            "&Select",
-            ["Ctrl+Down"],
-            "article",
-            help="Move the caret to the next sentence",
-        ),
-        _spec(
-            "sentence_previous",
-            "Previous sentence",
-            "&Select",
-            ["Ctrl+Up"],
-            "article",
-            help="Move the caret to the start of the sentence (or the previous one)",
-        ),
-        _spec(
-            "extend_sentence",
-            "Extend by sentence",
-            "&Select",
-            ["Ctrl+Shift+Down"],
-            "article",
-            help="Extend the selection to the end of the next sentence",
-        ),
-        _spec(
-            "select_sentence",
-            "Select &sentence",
-            "&Select",
-            ["Ctrl+L"],
-            "article",
-            help="Select the sentence holding the caret",
-        ),
-        _spec("next_span", "Next span", "&Go", ["Tab"], "annotate", help="Select the next span"),
-        _spec(
-            "previous_span",
-            "Previous span",
-            "&Go",
-            ["Shift+Tab"],
-            "annotate",
-            help="Select the previous span",
-        ),
-        _spec(
-            "inspector",
-            "&Inspector",
-            "&Go",
-            [_key("i")],
-            "annotate",
-            help="Edit the selected span's attributes and note",
-        ),
-        _spec("article", "&Article", "&Go", ["Ctrl+1"], help="Put the keyboard in the article"),
-        _spec(
-            "next_document",
-            "&Next document",
-            "&Go",
-            ["Ctrl+PgDown", "Alt+Right"],
-            help="Open the next document in the list",
-        ),
-        _spec(
-            "previous_document",
-            "&Previous document",
-            "&Go",
-            ["Ctrl+PgUp", "Alt+Left"],
-            help="Open the previous document in the list",
-        ),
-        _spec(
-            "done_next",
-            "Mark &done, next",
-            "&Document",
-            ["Ctrl+Return"],
-            help="Mark this document done and open the next one",
-        ),
-        _spec(
-            "skip_next",
-            "Mark &skipped, next",
-            "&Document",
-            ["Ctrl+Shift+Return"],
-            help="Skip this document and open the next one",
-        ),
-        _spec(
-            "in_progress",
-            "Mark &in progress",
-            "&Document",
-            ["Ctrl+Shift+P"],
-            help="Reopen this document",
-        ),
-        _spec(
-            "labels",
-            "&Labels…",
-            "&Settings",
-            ["Ctrl+Shift+L"],
-            help="Add labels or change their colour, keys and description",
-        ),
-        _spec("rename", "Your &name…", "&Settings", help="Change the name recorded on your work"),
-        _spec("shortcuts", "&Keyboard shortcuts", "&Help", ["F1"], help="This list"),
-        _spec(
-            "guideline",
-            "Annotation &guideline",
-            "&Help",
-            ["Shift+F1"],
-            help="What to mark, with the sample article's hard cases",
-        ),
-        _spec("about", "&About Annotator", "&Help", help="Versions and licence"),
+        ActionSpec(name, text, menu, tuple(keys), scope, help_text)
+        for name, text, menu, keys, scope, help_text in _TABLE
     ]
     for label in schema.labels:
         specs.append(

@@ -46,6 +46,10 @@ class AnnotateMixin(_Base):
             self.select_span(change.spans_added[0].id)
 
     def delete_selected_span(self) -> None:
+        """Delete: the selected link when the link list has the focus, else the span."""
+        if self.relation_table.hasFocus() and self.current_relation_id is not None:
+            self.delete_selected_link()
+            return
         span_id = self.selected_span_id()
         if span_id is None:
             self.show_message("No span selected: click a span or pick one in the list.")

@@ -37,6 +37,8 @@ TINT_ALPHA = 60
 CURRENT_ALPHA = 120
 BAR_HEIGHT = 2
 LANE_STEP = 3
+ARC_HEIGHT = 9
+DOCUMENT_MARGIN = 12  # room above the first line for link arcs
 
 
 @dataclass(slots=True)
@@ -138,6 +140,7 @@ class ArticleView(QPlainTextEdit):
         self.setFont(font)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setCursorWidth(2)
+        self.document().setDocumentMargin(DOCUMENT_MARGIN)
         self._offsets = OffsetMap("")
         self._layer = SpanLayer([0])
         self._colours: dict[str, QColor] = {}
@@ -155,6 +158,7 @@ class ArticleView(QPlainTextEdit):
         """Show ``text`` (exactly, as plain text) with ``spans`` highlighted."""
         self._offsets = OffsetMap(text)
         self.setPlainText(display_text(text))
+        self.document().setDocumentMargin(DOCUMENT_MARGIN)
         starts = []
         block = self.document().firstBlock()
         while block.isValid():
@@ -311,24 +315,33 @@ class ArticleView(QPlainTextEdit):
                 painter.end()
 
     def _paint_links(self, painter: QPainter) -> None:
-        """Arcs from the selected span to each linked span on screen."""
+        """Linked spans get a dashed outline; one on the same line as the selected span,
+        and apart from it, also gets an arc from it over the line."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        current = self._layer.spans[self._current]
         origin = self._anchors[self._current]
-        start = QPointF(origin.center().x(), origin.top())
         for span_id in self._emphasised:
             target = self._anchors.get(span_id)
-            if target is None:
+            span = self._layer.spans.get(span_id)
+            if target is None or span is None:
                 continue
+            colour = QColor(self._colours.get(span.label, QColor("#888")))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(colour, 1.2, Qt.PenStyle.DashLine))
+            painter.drawRect(target.adjusted(-1, -1, 0, 0))
+            overlapping = span.start < current.end and current.start < span.end
+            if overlapping or abs(origin.top() - target.top()) > 1:
+                continue  # nested, or on another line: an arc would cross the text
+            start = QPointF(origin.center().x(), origin.top())
             end = QPointF(target.center().x(), target.top())
-            lift = max(14.0, abs(end.x() - start.x()) / 6)
-            top = min(start.y(), end.y()) - lift
+            turn = origin.top() - ARC_HEIGHT
             path = QPainterPath(start)
-            path.cubicTo(QPointF(start.x(), top), QPointF(end.x(), top), end)
-            colour = QColor(self._colours.get(self._layer.spans[span_id].label, QColor("#888")))
-            painter.setPen(QPen(colour, 1.6, Qt.PenStyle.DashLine))
+            path.cubicTo(QPointF(start.x(), turn), QPointF(end.x(), turn), end)
+            colour.setAlpha(200)
+            painter.setPen(QPen(colour, 1.6))
             painter.drawPath(path)
             painter.setBrush(colour)
-            painter.drawEllipse(end, 3, 3)
+            painter.drawEllipse(end, 2.5, 2.5)
 
     def _paint_spans(self, painter: QPainter, bottom: float) -> None:
         block = self.firstVisibleBlock()

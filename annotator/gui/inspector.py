@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -115,6 +116,8 @@ class Inspector(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        # Never squeeze the rows: inside its scroll area the inspector scrolls instead.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.span_box = QGroupBox("Span")
         self.span_form = QFormLayout(self.span_box)
         self.relation_box = QGroupBox("Link")

@@ -173,6 +173,7 @@ class MainWindow(AnnotateMixin, QMainWindow):
             "sentence_next": lambda: view.move_by_sentence(True),
             "sentence_previous": lambda: view.move_by_sentence(False),
             "extend_sentence": lambda: view.move_by_sentence(True, extend=True),
+            "extend_sentence_back": lambda: view.move_by_sentence(False, extend=True),
             "select_sentence": view.select_sentence,
             "next_span": lambda: self.step_span(1),
             "previous_span": lambda: self.step_span(-1),

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QComboBox
 
 from annotator.core.samples import sample_text
 from annotator.gui.dialogs import shortcut_rows
-
 from tests.gui.conftest import select_qt
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -213,7 +212,6 @@ def test_sentence_keys_move_between_sentences(qtbot, window):
 
 def test_mark_done_moves_on_and_filter_by_status(qtbot, make_window, db_path):
     from annotator.core.project import Project
-
     from tests.conftest import add_document
 
     with Project.open(db_path, annotator="alice") as project:
@@ -325,3 +323,14 @@ def test_rename_annotator_records_new_name(qtbot, window):
     hedge = label(qtbot, window, "probably", Qt.Key.Key_4)
     assert window.project.span(hedge.id).annotator == "carol"
     assert "carol" in window.windowTitle()
+
+
+def test_delete_in_link_list_removes_the_link_not_the_span(qtbot, window):
+    claim = label(qtbot, window, CLAIM, Qt.Key.Key_1)
+    source = label(qtbot, window, SOURCE, Qt.Key.Key_2)
+    link_by_keyboard(qtbot, window, claim, source)
+    window.relation_table.setFocus()
+    qtbot.waitUntil(window.relation_table.hasFocus)
+    qtbot.keyClick(window.relation_table, Qt.Key.Key_Delete)
+    assert window.project.relations(window.document_id) == []
+    assert {s.id for s in window.project.spans(window.document_id)} == {claim.id, source.id}
