@@ -20,6 +20,8 @@ from click_default_group import DefaultGroup
 from annotator import __version__
 from annotator.core.config import default_db_path
 from annotator.core.errors import AnnotatorError
+from annotator.formats.reader import FORMATS
+from annotator.formats.writers import EXPORTERS as EXPORT_FORMATS
 
 
 class _Group(DefaultGroup):
@@ -84,6 +86,13 @@ def gui(db_path: Path, annotator: str | None) -> None:
     sys.exit(run(db_path, annotator=annotator))
 
 
+def _echo_report(report: dict[str, Any], as_json: bool) -> bool:
+    """Print a report as JSON; returns whether it did."""
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    return as_json
+
+
 @cli.command(name="import")
 @_common_options
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -92,10 +101,13 @@ def gui(db_path: Path, annotator: str | None) -> None:
     "fmt",
     default="auto",
     show_default=True,
-    type=click.Choice(["auto", "text"]),
-    help="Format of the files; auto decides per file.",
+    type=click.Choice(FORMATS),
+    help="Format of the files; auto decides per file from its content.",
 )
 @click.option("--skip-invalid", is_flag=True, help="Import the good records and report the rest.")
+@click.option("--strict", is_flag=True, help="Refuse labels the project does not have yet.")
+@click.option("--lang", help="Language of documents that do not say (default: the project's).")
+@click.option("--text-column", help="CSV: the column holding the article text.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def import_(
     db_path: Path,
@@ -103,51 +115,74 @@ def import_(
     paths: tuple[Path, ...],
     fmt: str,
     skip_invalid: bool,
+    strict: bool,
+    lang: str | None,
+    text_column: str | None,
     as_json: bool,
 ) -> None:
-    """Import articles (files or folders). All or nothing unless --skip-invalid."""
+    """Import articles and annotations (files or folders). All or nothing unless
+    --skip-invalid; labels the project lacks are added (refused with --strict)."""
     from tqdm import tqdm
 
-    from annotator.core.ingest import import_documents
-    from annotator.formats.reader import read_paths
+    from annotator.core.ingest import SchemaIn, import_documents
+    from annotator.formats import reader
 
     messages: list[str] = []
     skipped: list[str] | None = [] if skip_invalid else None
-    records = list(read_paths(list(paths), fmt, messages, skipped=skipped))
+    schema = SchemaIn()
+    records = list(
+        reader.read_paths(
+            list(paths), fmt, messages, skipped=skipped, schema=schema, text_column=text_column
+        )
+    )
     with (
         _open_project(db_path, annotator) as project,
         tqdm(total=len(records), unit="doc", desc="import", disable=None, leave=False) as bar,
     ):
         report = import_documents(
-            project, records, skip_invalid=skip_invalid, progress=lambda n: bar.update(n - bar.n)
+            project,
+            records,
+            skip_invalid=skip_invalid,
+            strict=strict,
+            schema=schema,
+            lang=lang,
+            progress=lambda n: bar.update(n - bar.n),
         )
     report.skipped[:0] = skipped or []
     report.notes[:0] = messages
-    if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    if _echo_report(report.to_dict(), as_json):
         return
     for note in report.notes:
         click.echo(note, err=True)
     for line in report.skipped:
         click.echo(f"skipped {line}", err=True)
+    if report.labels_added or report.relation_types_added:
+        added = ", ".join(report.labels_added + report.relation_types_added)
+        click.echo(f"added to the schema: {added}", err=True)
     click.echo(
         f"imported {report.documents_added} new document(s), "
-        f"{report.documents_existing} already present, {report.spans_added} span(s) "
-        f"into {db_path}"
+        f"{report.documents_existing} already present, {report.spans_added} span(s), "
+        f"{report.relations_added} link(s) into {db_path}"
     )
+    if report.spans_duplicate or report.relations_duplicate:
+        click.echo(
+            f"duplicates stored once: {report.spans_duplicate} span(s), "
+            f"{report.relations_duplicate} link(s)"
+        )
 
 
 @cli.command()
 @_common_options
 @click.option(
-    "--format",
-    "fmt",
-    required=True,
-    type=click.Choice(["prodigy"]),
-    help="Output format.",
+    "--format", "fmt", required=True, type=click.Choice(list(EXPORT_FORMATS)), help="Output format."
 )
 @click.option(
-    "-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path)
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output file (a folder for brat, spaCy with --dev-fraction, CoNLL --conll-layout files).",
 )
 @click.option("--only-annotator", "only_annotators", multiple=True, help="Only these annotators.")
 @click.option(
@@ -158,6 +193,24 @@ def import_(
     help="Only documents with this status.",
 )
 @click.option("--label", "labels", multiple=True, help="Only spans with this label.")
+@click.option(
+    "--include-rejected", is_flag=True, help="Also layers answered reject/ignore (Prodigy)."
+)
+@click.option("--spans-key", default="sc", show_default=True, help="spaCy: the doc.spans key.")
+@click.option("--ents", is_flag=True, help="spaCy: also fill doc.ents (non-overlapping spans).")
+@click.option(
+    "--dev-fraction",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.0,
+    help="spaCy: share of documents in dev.spacy (OUT becomes a folder).",
+)
+@click.option(
+    "--conll-layout",
+    type=click.Choice(["columns", "files"]),
+    default="columns",
+    show_default=True,
+    help="CoNLL: one column per label, or one file per label (OUT becomes a folder).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def export(
     db_path: Path,
@@ -167,25 +220,45 @@ def export(
     only_annotators: tuple[str, ...],
     statuses: tuple[str, ...],
     labels: tuple[str, ...],
+    include_rejected: bool,
+    spans_key: str,
+    ents: bool,
+    dev_fraction: float,
+    conll_layout: str,
     as_json: bool,
 ) -> None:
-    """Export annotations to a training-data format."""
-    from annotator.formats.prodigy import export_prodigy
+    """Export annotations. Anything the format cannot hold is reported, never dropped
+    silently."""
+    from tqdm import tqdm
 
-    with _open_project(db_path, annotator, create=False) as project:
-        report = export_prodigy(
-            project,
-            out,
-            annotators=list(only_annotators) or None,
-            statuses=list(statuses) or None,
-            labels=list(labels) or None,
+    from annotator.formats.export import ExportFilter
+    from annotator.formats.writers import export as run_export
+
+    chosen = ExportFilter(
+        annotators=only_annotators or None,
+        statuses=statuses or None,
+        labels=labels or None,
+        include_rejected=include_rejected or fmt == "native",
+    )
+    options = {
+        "spacy": {"spans_key": spans_key, "ents": ents, "dev_fraction": dev_fraction},
+        "conll": {"layout": conll_layout},
+    }.get(fmt, {})
+    with (
+        _open_project(db_path, annotator, create=False) as project,
+        tqdm(unit="doc", desc="export", disable=None, leave=False) as bar,
+    ):
+        report = run_export(
+            project, fmt, out, chosen=chosen, progress=lambda n: bar.update(n - bar.n), **options
         )
-    if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    if _echo_report(report.to_dict(), as_json):
         return
     for problem in report.problems:
-        click.echo(f"warning: {problem}", err=True)
-    click.echo(f"wrote {report.records} record(s), {report.spans} span(s) to {out}")
+        click.echo(f"not exported exactly: {problem}", err=True)
+    click.echo(
+        f"wrote {report.records} record(s), {report.spans} span(s), "
+        f"{report.relations} link(s) to {out}"
+    )
 
 
 @cli.command()

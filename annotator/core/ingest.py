@@ -1,9 +1,19 @@
-"""Bringing documents (and their annotations) into a project, all or nothing.
+"""Bringing documents and their annotations into a project, all or nothing.
 
 Readers in ``annotator.formats`` turn files into :class:`DocumentIn` records; this
-module validates them, tokenises new texts, and writes everything in one transaction.
-A document whose text is already stored (same SHA-256) is not copied: its annotations
-are added to the stored one.
+module checks them, grows the schema for labels the project does not know yet (refused
+with ``strict``), tokenises new texts, and writes everything in one transaction.
+
+Policies (the README documents them):
+
+- A document whose text is already stored (same SHA-256) is not copied: its
+  annotations are added to the stored one.
+- A span outside the text, an empty span, a relation to a missing span or to itself:
+  the record is refused (``file:line: reason``).
+- The same span twice (same annotator, label and offsets): stored once, counted in
+  ``spans_duplicate``. The same relation twice likewise.
+- Labels and relation types the project does not know are added to its schema and
+  listed in ``labels_added`` / ``relations_added``; with ``strict`` they are refused.
 """
 
 from __future__ import annotations
@@ -13,11 +23,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import AnnotatorError, InputFileError
-from annotator.core.model import dumps_json, text_sha256
+from annotator.core.model import STATUSES, dumps_json, loads_json, text_sha256
+from annotator.core.schema import AttributeDef
 from annotator.store import queries
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
+
+ANSWERS = ("accept", "reject", "ignore")
+# Colours for labels that arrive with imported data: Tableau 10, readable on light and
+# dark backgrounds, after the four the default schema uses.
+IMPORT_COLOURS = ("#76B7B2", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC",
+                  "#8CD17D", "#86BCB6", "#F1CE63", "#D37295", "#A0CBE8", "#FFBE7D")  # fmt: skip
 
 
 class Cancelled(AnnotatorError):
@@ -36,6 +53,39 @@ class SpanIn:
     origin: str = "imported"
     attributes: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    created: str | None = None
+    updated: str | None = None
+
+
+@dataclass(slots=True)
+class RelationIn:
+    """A link between two spans of the same record, by their index in ``spans``."""
+
+    head: int
+    child: int
+    label: str
+    annotator: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    created: str | None = None
+    updated: str | None = None
+
+
+@dataclass(slots=True)
+class StatusIn:
+    annotator: str | None
+    status: str
+    answer: str | None = None
+    updated: str | None = None
+
+
+@dataclass(slots=True)
+class SuggestionIn:
+    start: int
+    end: int
+    label: str
+    source: str
+    score: float | None = None
+    status: str = "open"
 
 
 @dataclass(slots=True)
@@ -47,7 +97,26 @@ class DocumentIn:
     where: str
     lang: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    created: str | None = None
     spans: list[SpanIn] = field(default_factory=list)
+    relations: list[RelationIn] = field(default_factory=list)
+    statuses: list[StatusIn] = field(default_factory=list)
+    suggestions: list[SuggestionIn] = field(default_factory=list)
+    error: str | None = None
+    """Why a reader could not read this record; the import refuses it (or skips it)."""
+
+    @classmethod
+    def invalid(cls, where: str, reason: str) -> DocumentIn:
+        return cls(text="", title="", where=where, error=reason)
+
+
+@dataclass(slots=True)
+class SchemaIn:
+    """Label and relation definitions that came with a file (native exports carry them)."""
+
+    labels: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -56,21 +125,22 @@ class ImportReport:
     documents_existing: int = 0
     spans_added: int = 0
     spans_duplicate: int = 0
+    relations_added: int = 0
+    relations_duplicate: int = 0
+    suggestions_added: int = 0
+    labels_added: list[str] = field(default_factory=list)
+    relation_types_added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "documents_added": self.documents_added,
-            "documents_existing": self.documents_existing,
-            "spans_added": self.spans_added,
-            "spans_duplicate": self.spans_duplicate,
-            "skipped": self.skipped,
-            "notes": self.notes,
-        }
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
-def _check(record: DocumentIn, labels: set[str]) -> None:
+def _check(record: DocumentIn) -> None:
+    """Raise ``ValueError`` with the reason if the record cannot be imported as it is."""
+    if record.error:
+        raise ValueError(record.error)
     if not isinstance(record.text, str) or not record.text:
         raise ValueError("the document text is empty")
     try:
@@ -79,13 +149,27 @@ def _check(record: DocumentIn, labels: set[str]) -> None:
         raise ValueError("the text holds unpaired surrogate characters") from None
     length = len(record.text)
     for span in record.spans:
+        if not (isinstance(span.start, int) and isinstance(span.end, int)):
+            raise ValueError(f"span offsets must be integers, not {span.start!r}, {span.end!r}")
         if not (0 <= span.start < span.end <= length):
             raise ValueError(
                 f"span [{span.start}, {span.end}) {span.label!r} is outside the text "
-                f"(0 to {length})"
+                f"(0 to {length}) or empty"
             )
-        if span.label not in labels:
-            raise ValueError(f"unknown label {span.label!r}")
+        if not isinstance(span.label, str) or not span.label.strip():
+            raise ValueError("a span has no label")
+    for relation in record.relations:
+        if not (0 <= relation.head < len(record.spans) and 0 <= relation.child < len(record.spans)):
+            raise ValueError(f"relation {relation.label!r} refers to a span that is not there")
+        same = record.spans[relation.head]
+        other = record.spans[relation.child]
+        if relation.head == relation.child or (
+            (same.start, same.end, same.label) == (other.start, other.end, other.label)
+        ):
+            raise ValueError(f"relation {relation.label!r} links a span to itself")
+    for status in record.statuses:
+        if status.status not in STATUSES or (status.answer and status.answer not in ANSWERS):
+            raise ValueError(f"unknown status {status.status!r} / answer {status.answer!r}")
 
 
 def _split_where(where: str) -> tuple[str, int | None]:
@@ -100,47 +184,52 @@ def import_documents(
     records: Iterable[DocumentIn],
     *,
     skip_invalid: bool = False,
+    strict: bool = False,
+    schema: SchemaIn | None = None,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     tokenize: bool = True,
+    lang: str | None = None,
 ) -> ImportReport:
-    """Validate, tokenise and store ``records`` in one transaction.
-
-    With ``tokenize=False`` token boundaries are computed on first use instead (the
-    window's first start imports the sample this way, so spaCy loads after the paint).
+    """Check, tokenise and store ``records`` in one transaction.
 
     Without ``skip_invalid`` the first bad record raises :class:`InputFileError` and the
-    project is unchanged; with it, bad records are listed in ``report.skipped``.
-    ``progress`` is called with the number of records done so far; ``cancelled``
-    returning true stops with :class:`Cancelled` and the project unchanged.
+    project is unchanged; with it, bad records are listed in ``report.skipped``. With
+    ``strict``, labels or relation types the project does not know are errors.
+    ``progress`` gets the number of records tokenised so far; ``cancelled`` returning
+    true stops with :class:`Cancelled` and the project unchanged. A record's language is
+    its own, else ``lang`` or ``language`` in its metadata, else ``lang``, else the
+    project's default. With ``tokenize=False``
+    tokens are computed on first use (the first window imports the sample this way, so
+    spaCy loads after the paint).
     """
     from annotator.nlp import tokenize_many, tokenizer_name, tokenizer_note
 
     report = ImportReport()
-    labels = set(project.schema.label_names)
     default_lang = project.default_lang()
     accepted: list[DocumentIn] = []
     for record in records:
         try:
-            _check(record, labels)
+            _check(record)
         except ValueError as exc:
             if not skip_invalid:
                 path, line = _split_where(record.where)
                 raise InputFileError(path, str(exc), line=line) from None
             report.skipped.append(f"{record.where}: {exc}")
             continue
-        record.lang = record.lang or default_lang
+        meta_lang = record.meta.get("lang") or record.meta.get("language")
+        record.lang = record.lang or (meta_lang if isinstance(meta_lang, str) else None)
+        record.lang = (record.lang or lang or default_lang).strip().lower()
         accepted.append(record)
+    plan = _plan_schema(project, accepted, schema, strict=strict)
 
     # Tokenising is the slow part: do it before taking the write lock, per language.
+    hashes = [text_sha256(record.text) for record in accepted]
     by_hash: dict[str, DocumentIn] = {}
-    for record in accepted:
-        by_hash.setdefault(text_sha256(record.text), record)
-    new = [
-        (sha, record)
-        for sha, record in by_hash.items()
-        if queries.document_id_by_hash(project.db, sha) is None
-    ]
+    for sha, record in zip(hashes, accepted, strict=True):
+        by_hash.setdefault(sha, record)
+    stored = queries.document_ids_by_hashes(project.db, list(by_hash))
+    new = [(sha, record) for sha, record in by_hash.items() if sha not in stored]
     tokens: dict[str, tuple[str, bytes, bytes]] = {}
     done = 0
     for lang in sorted({record.lang for _, record in new}) if tokenize else ():
@@ -159,29 +248,13 @@ def import_documents(
 
     with project._writing() as db:
         stamp = _now()
-        ids: dict[str, int] = {}
-        for sha, record in new:
-            db["documents"].insert(
-                {
-                    "title": record.title,
-                    "length": len(record.text),
-                    "text_sha256": sha,
-                    "lang": record.lang,
-                    "meta": dumps_json(record.meta),
-                    "note": "",
-                    "created": stamp,
-                }
-            )
-            ids[sha] = db["documents"].last_pk
-            db["document_texts"].insert({"document_id": ids[sha], "text": record.text})
-            if sha in tokens:
-                name, starts, ends = tokens[sha]
-                db["document_tokens"].insert(
-                    {"document_id": ids[sha], "tokenizer": name, "starts": starts, "ends": ends}
-                )
+        _apply_schema_plan(project, plan, report)
+        created = _insert_documents(project, new, tokens, stamp)
+        ids = {**stored, **created}
         report.documents_added = len(new)
         report.documents_existing = len(by_hash) - len(new)
-        _insert_spans(project, accepted, ids, stamp, report)
+        items = [(record, ids[sha]) for sha, record in zip(hashes, accepted, strict=True)]
+        _insert_annotations(project, items, set(created.values()), stamp, report)
         db["events"].insert(
             {
                 "at": stamp,
@@ -194,55 +267,315 @@ def import_documents(
         )
         if cancelled is not None and cancelled():
             raise Cancelled()
+    project._schema = None
     return report
 
 
-def _insert_spans(
+# -- schema growth ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _SchemaPlan:
+    labels: list[dict[str, Any]] = field(default_factory=list)
+    attributes: dict[str, list[AttributeDef]] = field(default_factory=dict)
+    relations: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _plan_schema(
+    project: Project, records: list[DocumentIn], given: SchemaIn | None, *, strict: bool
+) -> _SchemaPlan:
+    """What the schema needs for ``records``; :class:`InputFileError` under ``strict``."""
+    schema = project.schema
+    plan = _SchemaPlan()
+    given_labels = {d["name"]: d for d in (given.labels if given else [])}
+    given_relations = {d["name"]: d for d in (given.relations if given else [])}
+    known_labels = set(schema.label_names)
+    needed: dict[str, str] = {}  # label -> where first seen
+    pairs: dict[str, set[tuple[str, str]]] = {}
+    values: dict[tuple[str, str], set[Any]] = {}
+    for record in records:
+        for suggestion in record.suggestions:
+            needed.setdefault(suggestion.label, record.where)
+        for span in record.spans:
+            needed.setdefault(span.label, record.where)
+            for name, value in span.attributes.items():
+                values.setdefault((span.label, name), set()).add(_hashable(value))
+        for relation in record.relations:
+            head, child = record.spans[relation.head], record.spans[relation.child]
+            pairs.setdefault(relation.label, set()).add((head.label, child.label))
+    for label in list(given_labels) + [n for n in needed if n not in given_labels]:
+        if label in known_labels:
+            continue
+        if strict:
+            path, line = _split_where(needed.get(label, ""))
+            raise InputFileError(
+                path, f"label {label!r} is not in this project's schema", line=line
+            )
+        definition = given_labels.get(label) or {
+            "name": label,
+            "colour": IMPORT_COLOURS[(len(schema.labels) + len(plan.labels)) % len(IMPORT_COLOURS)],
+            "keys": [],
+            "description": "added by import",
+            "attributes": [],
+        }
+        plan.labels.append(definition)
+        known_labels.add(label)
+    defined = {label.name: {a.name for a in label.attributes} for label in schema.labels}
+    for label in plan.labels:
+        defined[label["name"]] = {a["name"] for a in label.get("attributes", [])}
+    for (label, name), seen in sorted(values.items()):
+        if name in defined.get(label, set()):
+            continue
+        if strict:
+            raise InputFileError("", f"attribute {name!r} of label {label!r} is not in the schema")
+        plan.attributes.setdefault(label, []).append(_infer_attribute(name, seen))
+        defined.setdefault(label, set()).add(name)
+    known_relations = {r.name for r in schema.relations}
+    for name in list(given_relations) + [n for n in pairs if n not in given_relations]:
+        if name in known_relations:
+            continue
+        if strict:
+            raise InputFileError("", f"relation type {name!r} is not in this project's schema")
+        if name in given_relations:
+            plan.relations.append(given_relations[name])
+        else:
+            seen = pairs[name]
+            head, child = next(iter(seen)) if len(seen) == 1 else ("*", "*")
+            plan.relations.append(
+                {"name": name, "head": head, "child": child,
+                 "description": "added by import", "attributes": []}
+            )  # fmt: skip
+        known_relations.add(name)
+    return plan
+
+
+def _hashable(value: Any) -> Any:
+    return dumps_json(value) if isinstance(value, (list, dict)) else value
+
+
+def _infer_attribute(name: str, values: set[Any]) -> AttributeDef:
+    if values <= {True, False}:
+        return AttributeDef(name, "bool")
+    if all(isinstance(v, str) for v in values) and len(values) <= 20:
+        return AttributeDef(name, "choice", tuple(sorted(values)))
+    return AttributeDef(name, "text")
+
+
+def _apply_schema_plan(project: Project, plan: _SchemaPlan, report: ImportReport) -> None:
+    db = project.db
+    position = len(project.schema.labels)
+    for n, label in enumerate(plan.labels):
+        db["labels"].insert(
+            {
+                "name": label["name"],
+                "colour": label["colour"],
+                "keys": dumps_json([k for k in label.get("keys", []) if _free_key(project, k)]),
+                "description": label.get("description", ""),
+                "attributes": dumps_json(label.get("attributes", [])),
+                "position": position + n,
+            }
+        )
+        report.labels_added.append(label["name"])
+    for label, attributes in plan.attributes.items():
+        current = loads_json(db["labels"].get(label)["attributes"]) or []
+        current += [a.to_dict() for a in attributes]
+        db["labels"].update(label, {"attributes": dumps_json(current)})
+        report.notes.append(
+            f"label {label!r}: attribute(s) {', '.join(a.name for a in attributes)} added"
+        )
+    position = len(project.schema.relations)
+    for n, relation in enumerate(plan.relations):
+        db["relation_types"].insert(
+            {
+                "name": relation["name"],
+                "head_label": relation["head"],
+                "child_label": relation["child"],
+                "description": relation.get("description", ""),
+                "attributes": dumps_json(relation.get("attributes", [])),
+                "position": position + n,
+            }
+        )
+        report.relation_types_added.append(relation["name"])
+    if plan.labels or plan.attributes or plan.relations:
+        project._schema = None
+
+
+def _free_key(project: Project, key: str) -> bool:
+    from annotator.core.schema import APP_KEYS
+
+    taken = {k.lower() for label in project.schema.labels for k in label.keys}
+    return key.lower() not in taken and key.lower() not in APP_KEYS
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def _insert_documents(
     project: Project,
-    records: list[DocumentIn],
-    ids: dict[str, int],
+    new: list[tuple[str, DocumentIn]],
+    tokens: dict[str, tuple[str, bytes, bytes]],
+    stamp: str,
+) -> dict[str, int]:
+    """Insert new documents (rows, texts, tokens); returns ``{sha256: id}``."""
+    db = project.db
+    db["documents"].insert_all(
+        (
+            {
+                "title": record.title,
+                "length": len(record.text),
+                "text_sha256": sha,
+                "lang": record.lang,
+                "meta": dumps_json(record.meta),
+                "note": record.note,
+                "created": record.created or stamp,
+            }
+            for sha, record in new
+        ),
+        batch_size=1000,
+    )
+    ids = queries.document_ids_by_hashes(db, [sha for sha, _ in new])
+    db["document_texts"].insert_all(
+        ({"document_id": ids[sha], "text": record.text} for sha, record in new), batch_size=200
+    )
+    db["document_tokens"].insert_all(
+        (
+            {"document_id": ids[sha], "tokenizer": name, "starts": starts, "ends": ends}
+            for sha, (name, starts, ends) in tokens.items()
+        ),
+        batch_size=200,
+    )
+    return ids
+
+
+def _insert_annotations(
+    project: Project,
+    items: list[tuple[DocumentIn, int]],
+    new_ids: set[int],
     stamp: str,
     report: ImportReport,
 ) -> None:
+    """Spans, links, statuses and suggestions of every record, in a few bulk inserts."""
     db = project.db
-    rows = []
-    keys_by_document: dict[int, set[tuple[Any, ...]]] = {}
-    for record in records:
-        if not record.spans:
-            continue
-        sha = text_sha256(record.text)
-        document_id = ids.get(sha) or queries.document_id_by_hash(db, sha)
-        if document_id not in keys_by_document:  # what the document already holds
-            keys_by_document[document_id] = queries.span_keys(db, document_id)
-        seen = keys_by_document[document_id]
+    fallback = project.annotator
+    span_rows: list[dict[str, Any]] = []
+    record_keys: list[list[tuple[str, str, int, int]]] = []
+    stored_keys: dict[int, set[tuple[str, str, int, int]]] = {}
+    for record, document_id in items:
+        if document_id not in stored_keys:
+            stored_keys[document_id] = (
+                set() if document_id in new_ids else queries.span_keys(db, document_id)
+            )
+        seen = stored_keys[document_id]
+        keys = []
         for span in record.spans:
-            who = span.annotator or project.annotator
-            key = (who, span.label, span.start, span.end)
+            key = (span.annotator or fallback, span.label, span.start, span.end)
+            keys.append(key)
             if key in seen:
                 report.spans_duplicate += 1
                 continue
             seen.add(key)
-            rows.append(
+            span_rows.append(
                 {
                     "document_id": document_id,
                     "start": span.start,
                     "end": span.end,
                     "label": span.label,
-                    "annotator": who,
+                    "annotator": key[0],
                     "origin": span.origin,
                     "attributes": dumps_json(span.attributes),
                     "note": span.note,
-                    "created": stamp,
-                    "updated": stamp,
+                    "created": span.created or stamp,
+                    "updated": span.updated or span.created or stamp,
                 }
             )
-    for who in sorted({row["annotator"] for row in rows} | {project.annotator}):
-        db["annotators"].insert({"name": who, "created": stamp}, ignore=True)
-    db["spans"].insert_all(rows, batch_size=5000)
-    report.spans_added = len(rows)
+        record_keys.append(keys)
+    names = {fallback} | {row["annotator"] for row in span_rows}
+    for record, _ in items:
+        names |= {r.annotator for r in record.relations if r.annotator}
+        names |= {s.annotator for s in record.statuses if s.annotator}
+    db["annotators"].insert_all(
+        ({"name": name, "created": stamp} for name in sorted(names)), ignore=True
+    )
+    db["spans"].insert_all(span_rows, batch_size=5000)
+    report.spans_added += len(span_rows)
+    _insert_relations(project, items, record_keys, new_ids, stamp, report)
+    db["document_status"].upsert_all(
+        (
+            {
+                "document_id": document_id,
+                "annotator": status.annotator or fallback,
+                "status": status.status,
+                "answer": status.answer,
+                "updated": status.updated or stamp,
+            }
+            for record, document_id in items
+            for status in record.statuses
+        ),
+        pk=("document_id", "annotator"),
+    )
+    suggestion_rows = [
+        {
+            "document_id": document_id,
+            "start": s.start,
+            "end": s.end,
+            "label": s.label,
+            "source": s.source,
+            "score": s.score,
+            "status": s.status,
+            "created": stamp,
+        }
+        for record, document_id in items
+        for s in record.suggestions
+    ]
+    db["suggestions"].insert_all(suggestion_rows, ignore=True, batch_size=5000)
+    report.suggestions_added += len(suggestion_rows)
+
+
+def _insert_relations(
+    project: Project,
+    items: list[tuple[DocumentIn, int]],
+    record_keys: list[list[tuple[str, str, int, int]]],
+    new_ids: set[int],
+    stamp: str,
+    report: ImportReport,
+) -> None:
+    db = project.db
+    span_ids: dict[int, dict[tuple[str, str, int, int], int]] = {}
+    stored: dict[int, set[tuple[int, int, str, str]]] = {}
+    rows = []
+    for (record, document_id), keys in zip(items, record_keys, strict=True):
+        if not record.relations:
+            continue
+        if document_id not in span_ids:
+            span_ids[document_id] = queries.span_ids_by_key(db, document_id)
+            stored[document_id] = (
+                set() if document_id in new_ids else queries.relation_keys(db, document_id)
+            )
+        ids, seen = span_ids[document_id], stored[document_id]
+        for relation in record.relations:
+            who = relation.annotator or keys[relation.head][0]
+            key = (ids[keys[relation.head]], ids[keys[relation.child]], relation.label, who)
+            if key in seen:
+                report.relations_duplicate += 1
+                continue
+            seen.add(key)
+            rows.append(
+                {
+                    "document_id": document_id,
+                    "head_id": key[0],
+                    "child_id": key[1],
+                    "label": relation.label,
+                    "annotator": who,
+                    "attributes": dumps_json(relation.attributes),
+                    "created": relation.created or stamp,
+                    "updated": relation.updated or relation.created or stamp,
+                }
+            )
+    db["relations"].insert_all(rows, batch_size=5000)
+    report.relations_added += len(rows)
 
 
 def _now() -> str:
-    from annotator.core.project import now
+    from annotator.core.base import now
 
     return now()

@@ -124,6 +124,8 @@ class Relation:
     label: str
     annotator: str
     attributes: dict[str, Any] = field(default_factory=dict)
+    created: str = ""
+    updated: str = ""
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Relation:
@@ -135,6 +137,8 @@ class Relation:
             label=row["label"],
             annotator=row["annotator"],
             attributes=loads_json(row["attributes"]),
+            created=row["created"],
+            updated=row["updated"],
         )
 
 

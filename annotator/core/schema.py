@@ -145,7 +145,12 @@ class Schema:
         return [label.name for label in self.labels]
 
     def relation_types_for(self, head_label: str, child_label: str) -> list[RelationType]:
-        return [r for r in self.relations if r.head == head_label and r.child == child_label]
+        """Relation types allowed from ``head_label`` to ``child_label`` ('*' matches any)."""
+        return [
+            r
+            for r in self.relations
+            if r.head in (head_label, "*") and r.child in (child_label, "*")
+        ]
 
 
 def default_schema() -> Schema:

@@ -1,4 +1,4 @@
-"""What every exporter shares: the report, atomic output files, choosing what to export."""
+"""What every exporter shares: the report, atomic output, choosing what to export."""
 
 from __future__ import annotations
 
@@ -11,24 +11,86 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Document, Span
+from annotator.core.model import Document, Relation, Span
 from annotator.core.project import Project
 from annotator.store import queries
+
+SpanKey = tuple[str, str, int, int]
+"""(annotator, label, start, end): a span, independent of database ids."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lost:
+    """Something an export could not hold: a span or link, or a part of one.
+
+    ``what`` is ``span``, ``label``, ``attributes``, ``note``, ``link`` or
+    ``link attributes``; ``item`` is the span's :data:`SpanKey`, or for a link
+    ``(annotator, label, head SpanKey, child SpanKey)``.
+    """
+
+    document_id: int
+    what: str
+    item: tuple[Any, ...]
+    reason: str
+
+    def message(self) -> str:
+        if self.what.startswith("link"):
+            annotator, label, head, child = self.item
+            thing = f"{label} link {_short(head)} → {_short(child)}"
+        else:
+            annotator, label, start, end = self.item
+            thing = f"{label} [{start}, {end})"
+        part = "" if self.what in ("span", "link") else f" {self.what.removeprefix('link ')}"
+        return f"document {self.document_id}, {annotator}: {thing}{part}: {self.reason}"
+
+
+def _short(key: SpanKey) -> str:
+    return f"{key[1]} [{key[2]}, {key[3]})"
+
+
+def span_key(span: Span) -> SpanKey:
+    return (span.annotator, span.label, span.start, span.end)
 
 
 @dataclass(slots=True)
 class ExportReport:
-    """What an export wrote, and every span or relation it could not hold exactly."""
+    """What an export wrote, everything it could not hold (``lost``), and remarks."""
 
     format: str
     path: str
     records: int = 0
     spans: int = 0
     relations: int = 0
-    problems: list[str] = field(default_factory=list)
+    lost: list[Lost] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
-    def problem(self, message: str) -> None:
-        self.problems.append(message)
+    def lose_span(self, layer: Layer, span: Span, what: str, reason: str) -> None:
+        self.lost.append(Lost(layer.document.id, what, span_key(span), reason))
+
+    def lose_link(self, layer: Layer, relation: Relation, what: str, reason: str) -> None:
+        by_id = {s.id: s for s in layer.spans}
+        item = (
+            relation.annotator,
+            relation.label,
+            span_key(by_id[relation.head_id]),
+            span_key(by_id[relation.child_id]),
+        )
+        self.lost.append(Lost(layer.document.id, what, item, reason))
+
+    def lose_extras(self, layer: Layer, reason: str) -> None:
+        """Span attributes and notes, and link attributes, that the format cannot hold."""
+        for span in layer.spans:
+            if span.attributes:
+                self.lose_span(layer, span, "attributes", reason)
+            if span.note:
+                self.lose_span(layer, span, "note", reason)
+        for relation in layer.relations:
+            if relation.attributes:
+                self.lose_link(layer, relation, "link attributes", reason)
+
+    @property
+    def problems(self) -> list[str]:
+        return [*self.notes, *(lost.message() for lost in self.lost)]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,9 +103,41 @@ class ExportReport:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class ExportFilter:
+    """Which annotation layers to export. ``None`` means all."""
+
+    annotators: tuple[str, ...] | None = None
+    statuses: tuple[str, ...] | None = None
+    labels: tuple[str, ...] | None = None
+    include_rejected: bool = False
+    """Layers answered reject or ignore (imported from Prodigy) are training data only
+    when asked for."""
+
+
+@dataclass(slots=True)
+class Layer:
+    """One annotator's work on one document."""
+
+    document: Document
+    annotator: str
+    spans: list[Span]
+    relations: list[Relation]
+    status: str
+    answer: str | None
+
+
+def where(document: Document, span: Span | None = None) -> str:
+    """How a report names a document (and a span in it)."""
+    name = f"document {document.id} ({document.title})"
+    if span is None:
+        return name
+    return f"{name}: {span.label} [{span.start}, {span.end}) by {span.annotator}"
+
+
 @contextlib.contextmanager
-def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
-    """A binary file handle whose content replaces ``path`` only if the block succeeds.
+def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
+    """A file handle whose content replaces ``path`` only if the block succeeds.
 
     A failed or cancelled export leaves any existing file untouched and no partial one.
     """
@@ -55,7 +149,9 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
     except OSError as exc:
         raise AnnotatorError(f"cannot write {path}: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(
+            fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})
+        ) as handle:
             yield handle
         os.replace(tmp_name, path)
     except BaseException:
@@ -64,35 +160,39 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
         raise
 
 
-def select_layers(
-    project: Project,
-    *,
-    annotators: list[str] | None = None,
-    statuses: list[str] | None = None,
-    labels: list[str] | None = None,
-) -> Iterator[tuple[Document, str, list[Span], str]]:
-    """``(document, annotator, spans, status)`` for each annotation layer to export.
+def select_layers(project: Project, chosen: ExportFilter | None = None) -> Iterator[Layer]:
+    """Each annotation layer to export, document by document.
 
-    A layer is one annotator's work on one document: it counts if it has spans or the
-    document is marked done or skipped by that annotator.
+    A layer counts if its annotator has spans in the document or marked it done or
+    skipped. Relations come along when both their spans do.
     """
-    for document_id in queries.document_ids(project.db):
-        spans = queries.spans_of(project.db, document_id)
-        layer_status = queries.statuses_of(project.db, document_id)
+    chosen = chosen or ExportFilter()
+    for document in queries.iter_documents(project.db):
+        spans = queries.spans_of(project.db, document.id)
+        statuses = {row["annotator"]: row for row in queries.status_rows(project.db, document.id)}
         who = {s.annotator for s in spans} | {
-            a for a, st in layer_status.items() if st in ("done", "skipped")
+            a for a, row in statuses.items() if row["status"] in ("done", "skipped")
         }
-        document = None
+        relations = queries.relations_of(project.db, document.id) if spans else []
         for annotator in sorted(who):
-            if annotators is not None and annotator not in annotators:
+            if chosen.annotators is not None and annotator not in chosen.annotators:
                 continue
-            status = layer_status.get(annotator, "new")
-            if statuses is not None and status not in statuses:
+            row = statuses.get(annotator)
+            status = row["status"] if row else "new"
+            answer = row["answer"] if row else None
+            if chosen.statuses is not None and status not in chosen.statuses:
                 continue
-            chosen = [
+            if not chosen.include_rejected and answer in ("reject", "ignore"):
+                continue
+            mine = [
                 s
                 for s in spans
-                if s.annotator == annotator and (labels is None or s.label in labels)
+                if s.annotator == annotator and (chosen.labels is None or s.label in chosen.labels)
             ]
-            document = document or project.document(document_id)
-            yield document, annotator, chosen, status
+            ids = {s.id for s in mine}
+            linked = [
+                r
+                for r in relations
+                if r.annotator == annotator and r.head_id in ids and r.child_id in ids
+            ]
+            yield Layer(document, annotator, mine, linked, status, answer)

@@ -1,21 +1,25 @@
-"""Prodigy JSONL (``spans_manual`` tasks), the training-data format spaCy users expect.
+"""Prodigy JSONL: the ``spans_manual`` / ``ner_manual`` / ``rel`` task format.
 
-One line per document and annotator::
+Written, one line per document and annotator::
 
     {"text", "meta", "_input_hash", "_task_hash", "tokens": [{"text", "start", "end",
      "id", "ws"}], "spans": [{"start", "end", "token_start", "token_end", "label",
-     "text"}], "answer", "_view_id": "spans_manual", "_annotator_id", "_session_id",
-     "_timestamp"}
+     "text"}], "relations": [{"head", "child", "head_span", "child_span", "label"}],
+     "answer", "_view_id": "spans_manual", "_annotator_id", "_session_id", "_timestamp"}
 
-``token_end`` is inclusive, as in Prodigy. Hashes are signed 32-bit MurmurHash values of
-the canonical JSON of the input (text) and of the task (input hash and spans), computed
-the same way every time, so re-exports are stable; Prodigy recomputes its own where it
-needs them.
+``token_end`` is inclusive, as in Prodigy; a relation's ``head`` / ``child`` are the last
+token of each span. Span attributes and notes ride along as extra keys (Prodigy ignores
+them). Hashes are stable signed 32-bit MurmurHash values of the input and the task.
+
+Read: ``spans`` with or without tokens, ``tokens`` with or without ``ws`` (token
+boundaries are recomputed: offsets are what counts), ``relations`` through
+``head_span``/``child_span``, ``answer`` kept (reject/ignore stay out of training
+exports), ``meta`` kept, ``_annotator_id`` (or ``_session_id``) as the annotator.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,10 +27,13 @@ from typing import Any
 import orjson
 from murmurhash.mrmr import hash as murmur
 
-from annotator.core.model import Document, Span
+from annotator.core.ingest import DocumentIn, RelationIn, SpanIn, StatusIn
 from annotator.core.project import Project
-from annotator.formats.export import ExportReport, atomic_output, select_layers
-from annotator.nlp import token_bounds
+from annotator.formats.common import checked_offsets, read_json_lines, record_error
+from annotator.formats.export import ExportFilter, ExportReport, Layer, atomic_output, select_layers
+from annotator.nlp.tokens import words_and_spaces
+
+STATUS_OF_ANSWER = {"accept": "done", "reject": "done", "ignore": "skipped"}
 
 
 def input_hash(text: str) -> int:
@@ -42,33 +49,94 @@ def _timestamp(iso: str) -> int:
     return int(datetime.fromisoformat(iso).timestamp()) if iso else 0
 
 
-def prodigy_record(
-    project: Project,
-    document: Document,
-    annotator: str,
-    spans: list[Span],
-    status: str,
-    report: ExportReport,
-) -> dict[str, Any]:
+# -- reading ----------------------------------------------------------------------------
+
+
+def read_prodigy(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
+    for line, task in read_json_lines(path):
+        where = f"{path}:{line}"
+        try:
+            yield task_to_document(task, where, messages)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            yield DocumentIn.invalid(where, record_error(exc))
+
+
+def task_to_document(task: Any, where: str, notes: list[str]) -> DocumentIn:
+    if not isinstance(task, dict):
+        raise ValueError("a Prodigy task must be a JSON object")
+    text = task["text"]
+    if not isinstance(text, str):
+        raise ValueError("'text' must be a string")
+    annotator = task.get("_annotator_id") or task.get("_session_id") or None
+    meta = dict(task.get("meta") or {})
+    title = str(meta.pop("title", "") or _title(text))
+    spans: list[SpanIn] = []
+    index: dict[tuple[int, int, str], int] = {}
+
+    def add_span(raw: dict[str, Any]) -> int:
+        start, end = checked_offsets(text, raw["start"], raw["end"], raw.get("text"), notes, where)
+        key = (start, end, raw["label"])
+        if key not in index:
+            index[key] = len(spans)
+            spans.append(
+                SpanIn(
+                    start,
+                    end,
+                    raw["label"],
+                    annotator=annotator,
+                    attributes=dict(raw.get("attributes") or {}),
+                    note=str(raw.get("note") or ""),
+                )
+            )
+        return index[key]
+
+    for raw in task.get("spans") or []:
+        add_span(raw)
+    relations = [
+        RelationIn(add_span(r["head_span"]), add_span(r["child_span"]), r["label"], annotator)
+        for r in task.get("relations") or []
+    ]
+    answer = task.get("answer")
+    statuses = []
+    if answer is not None:
+        if answer not in STATUS_OF_ANSWER:
+            raise ValueError(f"unknown answer {answer!r} (accept, reject or ignore)")
+        statuses.append(StatusIn(annotator, STATUS_OF_ANSWER[answer], answer))
+    return DocumentIn(
+        text=text, title=title, where=where, lang=meta.pop("lang", None), meta=meta,
+        spans=spans, relations=relations, statuses=statuses,
+    )  # fmt: skip
+
+
+def _title(text: str) -> str:
+    first = text.strip().split("\n", 1)[0]
+    return first if len(first) <= 60 else first[:59] + "…"
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def prodigy_record(project: Project, layer: Layer, report: ExportReport) -> dict[str, Any]:
     """The Prodigy task for one document as annotated by one annotator."""
-    doc = project.spacy_doc(document.id)
+    document = layer.document
     text = document.text
+    offsets = project.token_offsets(document.id)
+    # Stored tokens were made by spaCy from this very text, so the gaps are right by
+    # construction; checking them again costs a third of the export.
+    words, spaces = words_and_spaces(text, offsets, check=False)
     tokens = [
-        {
-            "text": t.text,
-            "start": t.idx,
-            "end": t.idx + len(t),
-            "id": t.i,
-            "ws": bool(t.whitespace_),
-        }
-        for t in doc
+        {"text": word, "start": start, "end": end, "id": i, "ws": space}
+        for i, (word, start, end, space) in enumerate(
+            zip(words, offsets.starts, offsets.ends, spaces, strict=True)
+        )
     ]
     out_spans = []
-    for span in sorted(spans, key=lambda s: (s.start, -s.end, s.label)):
+    by_id: dict[int, dict[str, Any]] = {}
+    for span in sorted(layer.spans, key=lambda s: (s.start, -s.end, s.label)):
         entry: dict[str, Any] = {"start": span.start, "end": span.end}
-        bounds = token_bounds(doc, span.start, span.end)
+        bounds = offsets.token_bounds(span.start, span.end)
         if bounds is None:
-            report.problem(
+            report.notes.append(
                 f"document {document.id} {span.label} [{span.start}, {span.end}) does not "
                 "align to tokens: written without token_start/token_end"
             )
@@ -76,47 +144,69 @@ def prodigy_record(
             entry["token_start"], entry["token_end"] = bounds
         entry["label"] = span.label
         entry["text"] = text[span.start : span.end]
+        if span.attributes:
+            entry["attributes"] = span.attributes
+        if span.note:
+            entry["note"] = span.note
         out_spans.append(entry)
+        by_id[span.id] = entry
+    relations = []
+    for relation in layer.relations:
+        head, child = by_id[relation.head_id], by_id[relation.child_id]
+        entry = {
+            "head_span": {k: v for k, v in head.items() if k not in ("text", "attributes", "note")},
+            "child_span": {
+                k: v for k, v in child.items() if k not in ("text", "attributes", "note")
+            },
+            "label": relation.label,
+        }
+        if "token_end" in head and "token_end" in child:
+            entry = {"head": head["token_end"], "child": child["token_end"], **entry}
+        if relation.attributes:
+            entry["attributes"] = relation.attributes
+        relations.append(entry)
     in_hash = input_hash(text)
     meta = {"title": document.title, **document.meta, "document_id": document.id}
     report.spans += len(out_spans)
-    return {
+    report.relations += len(relations)
+    record = {
         "text": text,
         "meta": meta,
         "_input_hash": in_hash,
         "_task_hash": task_hash(in_hash, out_spans),
         "tokens": tokens,
         "spans": out_spans,
-        "answer": "ignore" if status == "skipped" else "accept",
-        "_view_id": "spans_manual",
-        "_annotator_id": annotator,
-        "_session_id": annotator,
-        "_timestamp": max((_timestamp(s.updated) for s in spans), default=0),
     }
+    if relations:
+        record["relations"] = relations
+    record.update(
+        {
+            "answer": layer.answer or ("ignore" if layer.status == "skipped" else "accept"),
+            "_view_id": "spans_manual",
+            "_annotator_id": layer.annotator,
+            "_session_id": layer.annotator,
+            "_timestamp": max((_timestamp(s.updated) for s in layer.spans), default=0),
+        }
+    )
+    return record
 
 
 def export_prodigy(
     project: Project,
     out: str | Path,
     *,
-    annotators: list[str] | None = None,
-    statuses: list[str] | None = None,
-    labels: list[str] | None = None,
-    progress: Callable[[int], None] | None = None,
+    chosen: ExportFilter | None = None,
+    progress=None,
 ) -> ExportReport:
-    """Write the project as Prodigy JSONL to ``out`` (replaced atomically when complete).
+    """Write Prodigy JSONL to ``out`` (replaced atomically when complete).
 
-    Filters: ``annotators``, document ``statuses`` and span ``labels`` (all if ``None``).
-    A document is exported for an annotator who has spans in it or marked it done or
+    A document is exported for each annotator who has spans in it or marked it done or
     skipped; skipped documents get ``"answer": "ignore"``.
     """
     report = ExportReport(format="prodigy", path=str(out))
     with atomic_output(out) as handle:
-        for n, (document, annotator, spans, status) in enumerate(
-            select_layers(project, annotators=annotators, statuses=statuses, labels=labels), 1
-        ):
-            record = prodigy_record(project, document, annotator, spans, status, report)
-            handle.write(orjson.dumps(record) + b"\n")
+        for n, layer in enumerate(select_layers(project, chosen), 1):
+            handle.write(orjson.dumps(prodigy_record(project, layer, report)) + b"\n")
             report.records += 1
             if progress is not None:
                 progress(n)

@@ -1,37 +1,132 @@
-"""Choosing a reader for each path, and walking folders."""
+"""Choosing a reader for each file (from its content, not only its name) and walking
+folders. ``read_paths`` is what ``annotator import`` and File → Import call."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import orjson
+
 from annotator.core.errors import InputFileError
-from annotator.core.ingest import DocumentIn
-from annotator.formats.text import read_text_document
+from annotator.core.ingest import DocumentIn, SchemaIn
+from annotator.formats import (
+    brat,
+    conll,
+    csv_format,
+    doccano,
+    html,
+    labelstudio,
+    native,
+    prodigy,
+    spacy_docbin,
+    text,
+)
+from annotator.formats.encoding import decode_bytes
+
+Reader = Callable[[Path, list[str]], Iterator[DocumentIn]]
 
 
 def _read_text(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
-    document = read_text_document(path)
+    document = text.read_text_document(path)
     if document is None:
         messages.append(f"{path}: empty, skipped")
         return
     yield document
 
 
-READERS: dict[str, Callable[[Path, list[str]], Iterator[DocumentIn]]] = {"text": _read_text}
-EXTENSIONS = {".txt": "text", ".text": "text"}
-FORMATS = ("auto", *READERS)
+READERS: dict[str, Reader] = {
+    "text": _read_text,
+    "html": html.read_html,
+    "prodigy": prodigy.read_prodigy,
+    "doccano": doccano.read_doccano,
+    "labelstudio": labelstudio.read_labelstudio,
+    "brat": brat.read_brat,
+    "spacy": spacy_docbin.read_docbin,
+    "spacy-v2": spacy_docbin.read_v2_json,
+    "conll": conll.read_conll,
+    "csv": csv_format.read_csv,
+    # "native" needs the schema collector: see read_paths
+}
+FORMATS = ("auto", "native", *READERS)
+_EXTENSIONS = {
+    ".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".spacy": "spacy",
+    ".conll": "conll", ".conllu": "conll", ".bio": "conll", ".iob": "conll", ".tsv": "conll",
+    ".csv": "csv", ".ann": "brat",
+}  # fmt: skip
+_JSON_EXTENSIONS = (".json", ".jsonl", ".ndjson")
 
 
 def detect_format(path: Path) -> str | None:
-    """The format of a file from its extension, or ``None`` if Annotator cannot read it."""
-    return EXTENSIONS.get(path.suffix.lower())
+    """The format of a file from its content (and name); ``None`` if none fits."""
+    suffix = path.suffix.lower()
+    if suffix == ".txt" and path.with_suffix(".ann").exists():
+        return "brat"
+    if suffix in _JSON_EXTENSIONS:
+        return _detect_json(path)
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    head = path.read_bytes()[:4096] if path.is_file() else b""
+    if head.lstrip()[:1] in (b"{", b"["):
+        return _detect_json(path)
+    if head.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return None
+
+
+def _first_value(path: Path) -> object:
+    """The first JSON value of a file (a whole JSON document or the first JSONL line)."""
+    content = decode_bytes(path.read_bytes(), path)
+    stripped = content.lstrip()
+    if stripped.startswith("["):
+        try:
+            return orjson.loads(stripped)
+        except orjson.JSONDecodeError:
+            return None
+    for line in content.split("\n"):
+        if line.strip():
+            try:
+                return orjson.loads(line)
+            except orjson.JSONDecodeError:
+                break
+    import json
+
+    try:  # a pretty-printed record spanning lines
+        return json.JSONDecoder().raw_decode(stripped)[0]
+    except json.JSONDecodeError:
+        return None
+
+
+def _detect_json(path: Path) -> str | None:
+    value = _first_value(path)
+    if isinstance(value, list):
+        if value and isinstance(value[0], list) and len(value[0]) == 2:
+            return "spacy-v2"
+        if value and isinstance(value[0], dict) and "data" in value[0]:
+            return "labelstudio"
+        return "labelstudio" if not value else None
+    if not isinstance(value, dict):
+        return None
+    if value.get("format") == native.FORMAT:
+        return "native"
+    if "data" in value and isinstance(value["data"], dict):
+        return "labelstudio"
+    if "entities" in value or ("label" in value and "tokens" not in value):
+        return "doccano"
+    if "data" in value and isinstance(value["data"], str):
+        return "doccano"
+    if "text" in value and ({"spans", "tokens", "_input_hash", "_view_id", "answer"} & set(value)):
+        return "prodigy"
+    if "text" in value:
+        return "prodigy"  # a bare {"text": ...} line is a Prodigy input
+    return None
 
 
 def expand_paths(paths: list[Path], messages: list[str]) -> list[Path]:
     """Files to import: files as given, folders walked recursively in name order.
 
-    Files in folders that no reader knows are left out with a message; hidden files too.
+    Files in folders that no reader knows are left out with a message, hidden files too;
+    a brat pair is read once (through its ``.ann``).
     """
     files: list[Path] = []
     for path in paths:
@@ -39,6 +134,8 @@ def expand_paths(paths: list[Path], messages: list[str]) -> list[Path]:
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if any(part.startswith(".") for part in child.relative_to(path).parts):
                     continue
+                if child.suffix.lower() == ".txt" and child.with_suffix(".ann").exists():
+                    continue  # read with its .ann
                 if detect_format(child) is None:
                     messages.append(f"{child}: not a format Annotator reads, skipped")
                     continue
@@ -56,20 +153,29 @@ def read_paths(
     messages: list[str],
     *,
     skipped: list[str] | None = None,
+    schema: SchemaIn | None = None,
+    text_column: str | None = None,
 ) -> Iterator[DocumentIn]:
-    """Records of every file under ``paths`` read as ``fmt`` (``auto``: by extension).
+    """Records of every file under ``paths`` read as ``fmt`` (``auto``: by content).
 
     A file that cannot be read raises :class:`InputFileError`, unless ``skipped`` is a
-    list: then its message is appended there and the other files are read.
+    list: then its message is appended there and the other files are read. Native files
+    add their schema to ``schema``; ``text_column`` names the text column of CSV files.
     """
+    schema = schema if schema is not None else SchemaIn()
     for path in expand_paths(paths, messages):
         try:
             name = fmt if fmt != "auto" else detect_format(path)
             if name is None:
                 raise InputFileError(
-                    path, f"unknown format; use --format with one of: {', '.join(READERS)}"
+                    path, f"unknown format; use --format with one of: {', '.join(FORMATS[1:])}"
                 )
-            yield from READERS[name](path, messages)
+            if name == "native":
+                yield from native.read_native(path, messages, schema)
+            elif name == "csv":
+                yield from csv_format.read_csv(path, messages, text_column=text_column)
+            else:
+                yield from READERS[name](path, messages)
         except InputFileError as exc:
             if skipped is None:
                 raise

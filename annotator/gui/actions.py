@@ -33,10 +33,11 @@ def _key(letter: str) -> str:
 
 # name, menu text, menu, shortcuts, scope, help
 _TABLE = [
-    ("import_text", "&Import text files…", "&File", ["Ctrl+I"], "window",
-     "Import .txt articles"),
-    ("export_prodigy", "&Export Prodigy JSONL…", "&File", ["Ctrl+E"], "window",
-     "Export annotations as Prodigy JSONL"),
+    ("import", "&Import…", "&File", ["Ctrl+I"], "window",
+     "Import articles and annotations (text, HTML, Prodigy, doccano, Label Studio, brat, spaCy, "
+     "CoNLL, CSV, native)"),
+    ("export", "&Export…", "&File", ["Ctrl+E"], "window",
+     "Export annotations (native, Prodigy, spaCy, doccano, Label Studio, brat, CoNLL, CSV)"),
     ("quit", "&Quit", "&File", ["Ctrl+Q"], "window", "Quit (everything is already saved)"),
     ("undo", "&Undo", "&Edit", ["Ctrl+Z"], "window", "Undo the last change"),
     ("redo", "&Redo", "&Edit", ["Ctrl+Shift+Z", "Ctrl+Y"], "window", "Redo"),

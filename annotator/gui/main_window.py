@@ -10,17 +10,14 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHeaderView,
     QInputDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QSplitter,
     QToolBar,
@@ -42,6 +39,7 @@ from annotator.gui.label_dialog import LabelDialog
 from annotator.gui.models import RelationTableModel, SpanTableModel, excerpt
 from annotator.gui.panels import DocumentsPanel, FindBar, LinkPicker, fit_columns, make_table
 from annotator.gui.settings import SPLITTER_STATE, WINDOW_GEOMETRY, WINDOW_STATE
+from annotator.gui.transfer import TransferMixin
 
 STATUS_TIMEOUT_MS = 6000
 
@@ -65,7 +63,7 @@ def colour_icon(colour: str, size: int = 12) -> QIcon:
     return QIcon(pixmap)
 
 
-class MainWindow(AnnotateMixin, QMainWindow):
+class MainWindow(AnnotateMixin, TransferMixin, QMainWindow):
     def __init__(self, project: Project):
         super().__init__()
         self.project = project
@@ -156,8 +154,8 @@ class MainWindow(AnnotateMixin, QMainWindow):
     def _handlers(self) -> dict[str, Callable[[], object]]:
         view = self.view
         return {
-            "import_text": self.import_text,
-            "export_prodigy": self.export_prodigy,
+            "import": self.import_files,
+            "export": self.export_files,
             "quit": self.close,
             "delete_span": self.delete_selected_span,
             "link": self.start_link,
@@ -455,11 +453,7 @@ class MainWindow(AnnotateMixin, QMainWindow):
     def on_change(self, change: Change) -> None:
         """Refresh every widget from what ``change`` did (after an edit, undo or redo)."""
         if any(row.table in ("labels", "relation_types") for row in change.rows):
-            self._build_actions()
-            self._fit_label_column()
-            colours = self._colours()
-            self.view.set_colours(colours)
-            self.span_model.set_spans(self.span_model.spans, self._text, colours)
+            self.on_schema_changed()
         if self.document_id in change.document_ids:
             mine = self.project.annotator
             current = self.view.current_span
@@ -488,6 +482,14 @@ class MainWindow(AnnotateMixin, QMainWindow):
         for document_id in change.document_ids:
             self.doc_model.update(self.project.document_summary(document_id))
         self._update_progress()
+
+    def on_schema_changed(self) -> None:
+        """Labels changed (dialog, undo, import): rebuild keys, bar, menus and colours."""
+        self._build_actions()
+        self._fit_label_column()
+        colours = self._colours()
+        self.view.set_colours(colours)
+        self.span_model.set_spans(self.span_model.spans, self._text, colours)
 
     def report_error(self, exc: Exception | str) -> None:
         self.show_message(str(exc))
@@ -534,49 +536,6 @@ class MainWindow(AnnotateMixin, QMainWindow):
             self.open_document(self.document_id)
 
     # -- files ----------------------------------------------------------------------
-
-    def import_text(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import text files", "", "Text files (*.txt);;All files (*)"
-        )
-        if not paths:
-            return
-        from annotator.core.ingest import import_documents
-        from annotator.formats.reader import read_paths
-
-        messages: list[str] = []
-        try:
-            records = list(read_paths([Path(p) for p in paths], "auto", messages))
-            report = import_documents(self.project, records)
-        except AnnotatorError as exc:
-            QMessageBox.warning(self, "Import failed", f"{exc}\n\nNothing was imported.")
-            return
-        self.reload_documents()
-        summary = (
-            f"Imported {report.documents_added} new document(s); "
-            f"{report.documents_existing} already present."
-        )
-        if messages:
-            summary += "\n\n" + "\n".join(messages)
-        QMessageBox.information(self, "Import", summary)
-
-    def export_prodigy(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export Prodigy JSONL", "annotations.jsonl", "JSON lines (*.jsonl)"
-        )
-        if not path:
-            return
-        from annotator.formats.prodigy import export_prodigy
-
-        try:
-            report = export_prodigy(self.project, path)
-        except AnnotatorError as exc:
-            QMessageBox.warning(self, "Export failed", str(exc))
-            return
-        text = f"Wrote {report.records} record(s) with {report.spans} span(s) to {path}."
-        if report.problems:
-            text += "\n\nNot exact:\n" + "\n".join(report.problems[:20])
-        QMessageBox.information(self, "Export", text)
 
     # -- state ----------------------------------------------------------------------
 

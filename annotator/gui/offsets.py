@@ -1,57 +1,21 @@
 """The one place where stored offsets meet Qt positions.
 
-Stored offsets count Unicode code points; Qt counts UTF-16 code units, so every
-character above U+FFFF (emoji, flags, some CJK) is two Qt positions. And
-``QTextDocument`` turns ``\\r\\n`` into one block separator, which would shift every
-later position by one: the view shows ``\\r`` of a CRLF as a space instead, keeping one
-Qt unit per UTF-16 unit. Text is never read back from Qt (``toPlainText()`` changes NBSP
-and U+2028), only positions.
-
-Pure Python (no Qt import) so it can be tested on its own.
+Stored offsets count Unicode code points; Qt counts UTF-16 code units
+(:class:`~annotator.core.offsets.OffsetMap` converts). And ``QTextDocument`` turns
+``\r\n`` into one block separator, which would shift every later position by one: the
+view shows the ``\r`` of a CRLF as a space instead, keeping one Qt unit per UTF-16 unit.
+Text is never read back from Qt (``toPlainText()`` changes NBSP and U+2028), only
+positions. Pure Python (no Qt import) so it can be tested on its own.
 """
 
 from __future__ import annotations
 
-import re
-from array import array
-from bisect import bisect_left
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+from annotator.core.offsets import OffsetMap
 
 
 def display_text(text: str) -> str:
-    """What the view shows: ``text`` with each CRLF's ``\\r`` as a space (same length)."""
+    """What the view shows: ``text`` with each CRLF's ``\r`` as a space (same length)."""
     return text.replace("\r\n", " \n")
 
 
-class OffsetMap:
-    """Converts between code-point offsets into ``text`` and Qt (UTF-16) positions."""
-
-    __slots__ = ("_astral_cp", "_astral_qt", "length", "qt_length")
-
-    def __init__(self, text: str):
-        # Code-point indices of astral characters, and where each starts in UTF-16.
-        self._astral_cp = array("q", (m.start() for m in _ASTRAL.finditer(text)))
-        self._astral_qt = array("q", (cp + n for n, cp in enumerate(self._astral_cp)))
-        self.length = len(text)
-        self.qt_length = len(text) + len(self._astral_cp)
-
-    @property
-    def is_identity(self) -> bool:
-        return not self._astral_cp
-
-    def to_qt(self, cp: int) -> int:
-        """Qt position of code-point offset ``cp`` (0 ≤ cp ≤ length)."""
-        if not self._astral_cp:
-            return cp
-        return cp + bisect_left(self._astral_cp, cp)
-
-    def to_cp(self, qt: int) -> int:
-        """Code-point offset of Qt position ``qt``; a position inside a surrogate pair
-        (which Qt's cursor never takes) maps to the start of that character."""
-        if not self._astral_qt:
-            return qt
-        before = bisect_left(self._astral_qt, qt)
-        if before and qt == self._astral_qt[before - 1] + 1:
-            return self._astral_cp[before - 1]
-        return qt - before
+__all__ = ["OffsetMap", "display_text"]

@@ -45,6 +45,22 @@ class TokenOffsets:
     def __len__(self) -> int:
         return len(self.starts)
 
+    def token_bounds(self, start: int, end: int) -> tuple[int, int] | None:
+        """First and last (inclusive) token of ``[start, end)`` if it starts and ends on
+        token boundaries, else ``None``: what ``Doc.char_span(alignment_mode="strict")``
+        answers (a test checks they agree), without building a ``Doc`` for export."""
+        first = bisect_left(self.starts, start)
+        last = bisect_left(self.ends, end)
+        if (
+            first < len(self.starts)
+            and last < len(self.ends)
+            and self.starts[first] == start
+            and self.ends[last] == end
+            and first <= last
+        ):
+            return first, last
+        return None
+
     def to_blobs(self) -> tuple[bytes, bytes]:
         return self.starts.tobytes(), self.ends.tobytes()
 
@@ -55,12 +71,8 @@ class TokenOffsets:
         e.frombytes(ends)
         return cls(s, e)
 
-    def whitespace_after(self, i: int, text_length: int) -> bool:
-        """Whether token ``i`` is followed by the single space spaCy keeps as ``whitespace_``."""
-        following = self.starts[i + 1] if i + 1 < len(self.starts) else text_length
-        return following > self.ends[i]
 
-
+@cache
 def tokenizer_name(lang: str) -> str:
     """Identifies the rules that produced stored tokens; a change means re-tokenising."""
     return f"spacy-{version('spacy')}/{resolve_lang(lang)}/annotator-{RULES_VERSION}"
@@ -157,12 +169,31 @@ def doc_from_offsets(text: str, offsets: TokenOffsets, lang: str = "en") -> Doc:
     """A spaCy ``Doc`` with exactly these tokens (its ``.text`` equals ``text``)."""
     from spacy.tokens import Doc
 
-    words = [text[s:e] for s, e in zip(offsets.starts, offsets.ends, strict=True)]
-    spaces = [offsets.whitespace_after(i, len(text)) for i in range(len(words))]
-    doc = Doc(get_nlp(lang).vocab, words=words, spaces=spaces)
-    if doc.text != text:  # stored tokens from other rules, or a text spaCy cannot hold
+    words, spaces = words_and_spaces(text, offsets)
+    return Doc(get_nlp(lang).vocab, words=words, spaces=spaces)
+
+
+def words_and_spaces(
+    text: str, offsets: TokenOffsets, *, check: bool = True
+) -> tuple[list[str], list[bool]]:
+    """Token texts and whether one space follows each: what ``Doc(words, spaces)`` needs.
+
+    :raises ValueError: (with ``check``) the offsets leave a gap that is not one space or
+        do not cover the text (stored by other rules): a ``Doc`` would not reproduce it.
+    """
+    starts, ends = offsets.starts, offsets.ends
+    words = [text[s:e] for s, e in zip(starts, ends, strict=True)]
+    following = [*starts[1:], len(text)]
+    spaces = [nxt > end for end, nxt in zip(ends, following, strict=True)]
+    if not check:
+        return words, spaces
+    gaps_ok = all(
+        nxt == end or (nxt == end + 1 and text[end] == " ")
+        for end, nxt in zip(ends, following, strict=True)
+    )
+    if not gaps_ok or (starts and starts[0] != 0) or (not starts and text):
         raise ValueError("stored token offsets do not reproduce the document text")
-    return doc
+    return words, spaces
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

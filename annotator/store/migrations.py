@@ -35,10 +35,12 @@ CREATE TABLE labels (
     position INTEGER NOT NULL DEFAULT 0
 );
 
+-- head_label / child_label name a label, or '*' for any (relation types that came with
+-- imported data and link several pairs of labels).
 CREATE TABLE relation_types (
     name TEXT PRIMARY KEY CHECK (length(name) > 0),
-    head_label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE,
-    child_label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE,
+    head_label TEXT NOT NULL,
+    child_label TEXT NOT NULL,
     description TEXT NOT NULL DEFAULT '',
     attributes TEXT NOT NULL DEFAULT '[]',
     position INTEGER NOT NULL DEFAULT 0
@@ -85,10 +87,13 @@ CREATE TABLE document_tokens (
     ends BLOB NOT NULL
 );
 
+-- ``answer`` keeps a Prodigy-style verdict that came with imported data (accept, reject,
+-- ignore); layers answered reject or ignore stay out of training exports by default.
 CREATE TABLE document_status (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     annotator TEXT NOT NULL REFERENCES annotators(name) ON UPDATE CASCADE,
     status TEXT NOT NULL CHECK (status IN ('new', 'in_progress', 'done', 'skipped')),
+    answer TEXT CHECK (answer IN ('accept', 'reject', 'ignore')),
     updated TEXT NOT NULL,
     PRIMARY KEY (document_id, annotator)
 );
@@ -147,6 +152,24 @@ WHEN (SELECT document_id FROM spans WHERE id = NEW.head_id) IS NOT NEW.document_
 BEGIN
     SELECT RAISE(ABORT, 'a relation links two spans of its own document');
 END;
+
+-- Suggestions (from patterns, models, or predictions in imported files) are not
+-- annotations: accepting one creates a span; a rejected one is kept so it is not offered
+-- again for that document.
+CREATE TABLE suggestions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL CHECK (start >= 0),
+    "end" INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    source TEXT NOT NULL,
+    score REAL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
+    created TEXT NOT NULL,
+    CHECK ("end" > start),
+    UNIQUE (document_id, label, start, "end", source)
+);
+CREATE INDEX suggestions_by_document ON suggestions (document_id, status);
 
 -- The audit trail: every change with who, when, and the rows before and after.
 CREATE TABLE events (

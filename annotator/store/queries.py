@@ -211,3 +211,49 @@ def span_keys(db: Database, document_id: int) -> set[tuple[str, str, int, int]]:
     """``(annotator, label, start, end)`` of every span of a document: the unique key."""
     sql = 'SELECT annotator, label, start, "end" FROM spans WHERE document_id = ?'
     return set(db.execute(sql, [document_id]).fetchall())
+
+
+def span_ids_by_key(db: Database, document_id: int) -> dict[tuple[str, str, int, int], int]:
+    """``{(annotator, label, start, end): id}`` for every span of a document."""
+    sql = 'SELECT annotator, label, start, "end", id FROM spans WHERE document_id = ?'
+    return {row[:4]: row[4] for row in db.execute(sql, [document_id])}
+
+
+def relation_keys(db: Database, document_id: int) -> set[tuple[int, int, str, str]]:
+    sql = "SELECT head_id, child_id, label, annotator FROM relations WHERE document_id = ?"
+    return set(db.execute(sql, [document_id]).fetchall())
+
+
+def document_ids_by_hashes(db: Database, hashes: list[str]) -> dict[str, int]:
+    """``{sha256: id}`` for the given text hashes that are stored (in chunks of 500)."""
+    found: dict[str, int] = {}
+    for i in range(0, len(hashes), 500):
+        chunk = hashes[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT text_sha256, id FROM documents WHERE text_sha256 IN ({marks})"
+        found.update(db.execute(sql, chunk).fetchall())
+    return found
+
+
+def iter_documents(db: Database, ids: list[int] | None = None):
+    """Every document (or those in ``ids``) with its text, in id order, one at a time."""
+    sql = """SELECT d.*, t.text FROM documents d JOIN document_texts t ON t.document_id = d.id
+             ORDER BY d.id"""
+    wanted = set(ids) if ids is not None else None
+    cursor = db.execute(sql)
+    columns = [c[0] for c in cursor.description]
+    for row in cursor:
+        record = dict(zip(columns, row, strict=True))
+        if wanted is None or record["id"] in wanted:
+            yield Document.from_row(record)
+
+
+def status_rows(db: Database, document_id: int) -> list[dict[str, Any]]:
+    sql = "SELECT * FROM document_status WHERE document_id = ? ORDER BY annotator"
+    return list(db.query(sql, [document_id]))
+
+
+def suggestions_of(db: Database, document_id: int) -> list[dict[str, Any]]:
+    sql = """SELECT * FROM suggestions WHERE document_id = ?
+             ORDER BY start, "end" DESC, label, source"""
+    return list(db.query(sql, [document_id]))

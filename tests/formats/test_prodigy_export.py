@@ -4,6 +4,7 @@ import spacy
 from spacy.tokens import Doc
 
 from annotator.core.project import Project
+from annotator.formats.export import ExportFilter
 from annotator.formats.prodigy import export_prodigy, iter_records
 from annotator.nlp import get_nlp
 from tests.conftest import TRICKY_TEXT, add_document
@@ -31,7 +32,8 @@ def annotated(project, sample_doc):
 
 def _export(project, tmp_path, **filters):
     out = tmp_path / "out.jsonl"
-    report = export_prodigy(project, out, **filters)
+    filters = {k: tuple(v) for k, v in filters.items()}
+    report = export_prodigy(project, out, chosen=ExportFilter(**filters) if filters else None)
     return report, list(iter_records(out)), out
 
 

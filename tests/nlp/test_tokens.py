@@ -137,3 +137,13 @@ def test_sentences_split_at_full_stops_and_line_breaks():
         "Third",
         "Last.",
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.data())
+def test_stored_token_bounds_agree_with_spacy_char_span(text, data):
+    offsets = tokenize(text)
+    doc = doc_from_offsets(text, offsets)
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))  # spans are never empty
+    assert offsets.token_bounds(start, end) == token_bounds(doc, start, end)

@@ -1,0 +1,203 @@
+"""spaCy: binary ``.spacy`` files (``DocBin``) and the v2 "simple training" JSON.
+
+Read ``.spacy``: every ``doc.spans[key]`` group and ``doc.ents`` become spans (the same
+span in several groups is stored once); ``user_data`` written by Annotator brings back
+the annotator, title, metadata and relations.
+
+Read v2 JSON: ``[[text, {"entities": [[start, end, label], ...]}], ...]``.
+
+Written ``.spacy``: one ``Doc`` per document and annotator, tokens as stored (no
+re-tokenising), spans in ``doc.spans[spans_key]`` (overlaps allowed), optionally the
+non-overlapping ones in ``doc.ents`` too, relations and span attributes in
+``doc.user_data``. A span that does not align to token boundaries cannot be held by a
+``Doc``: each one is listed in the report. With a dev fraction, the output is a folder
+holding ``train.spacy`` and ``dev.spacy``, split by document (stable for a given text).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import AnnotatorError, InputFileError
+from annotator.core.ingest import DocumentIn, RelationIn, SpanIn
+from annotator.core.project import Project
+from annotator.formats.common import read_json, record_error
+from annotator.formats.export import (
+    ExportFilter,
+    ExportReport,
+    Layer,
+    atomic_output,
+    select_layers,
+    where,
+)
+
+
+def read_docbin(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
+    import spacy
+    from spacy.tokens import DocBin
+
+    try:
+        docbin = DocBin().from_bytes(path.read_bytes())
+    except Exception as exc:  # spaCy raises plain ValueError/KeyError/zlib errors here
+        raise InputFileError(path, f"is not a spaCy DocBin ({type(exc).__name__})") from None
+    for n, doc in enumerate(docbin.get_docs(spacy.blank("xx").vocab), 1):
+        location = f"{path}:doc {n}"
+        try:
+            yield doc_to_document(doc, location)
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            yield DocumentIn.invalid(location, record_error(exc))
+
+
+def doc_to_document(doc: Any, location: str) -> DocumentIn:
+    data = doc.user_data if isinstance(doc.user_data, dict) else {}
+    annotator = data.get("annotator")
+    attributes = {tuple(k): v for k, v in data.get("span_attributes", [])}
+    seen: dict[tuple[int, int, str], int] = {}
+    spans: list[SpanIn] = []
+    groups = [*doc.spans.values(), doc.ents]
+    for group in groups:
+        for span in group:
+            key = (span.start_char, span.end_char, span.label_)
+            if key not in seen:
+                seen[key] = len(spans)
+                spans.append(SpanIn(*key, annotator=annotator, attributes=attributes.get(key, {})))
+    relations = []
+    for rel in data.get("relations", []):
+        head, child = tuple(rel["head"]), tuple(rel["child"])
+        relations.append(
+            RelationIn(seen[head], seen[child], rel["label"], annotator, rel.get("attributes", {}))
+        )
+    return DocumentIn(
+        text=doc.text,
+        title=data.get("title") or doc.text.strip().split("\n", 1)[0][:60],
+        where=location,
+        lang=data.get("lang"),
+        meta=dict(data.get("meta") or {}),
+        spans=spans,
+        relations=relations,
+    )
+
+
+def read_v2_json(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
+    data = read_json(path)
+    if not isinstance(data, list):
+        raise InputFileError(path, "spaCy v2 training JSON is a list of [text, annotations]")
+    for n, item in enumerate(data, 1):
+        location = f"{path}:example {n}"
+        try:
+            text, annotations = item
+            ignored = set(annotations) - {"entities"}
+            if ignored:
+                messages.append(f"{location}: {', '.join(sorted(ignored))} not imported")
+            spans = [SpanIn(s, e, label) for s, e, label in annotations.get("entities", [])]
+            title = text.strip().split("\n", 1)[0][:60]
+            yield DocumentIn(text=text, title=title, where=location, spans=spans)
+        except (ValueError, TypeError, AttributeError) as exc:
+            yield DocumentIn.invalid(location, record_error(exc))
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def layer_to_doc(
+    project: Project, layer: Layer, report: ExportReport, *, spans_key: str, ents: bool
+) -> Any:
+    from spacy.tokens import Span as SpacySpan
+    from spacy.util import filter_spans
+
+    doc = project.spacy_doc(layer.document.id)
+    held: dict[int, Any] = {}
+    for span in layer.spans:
+        aligned = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
+        if aligned is None:
+            report.lose_span(layer, span, "span", "does not align to token boundaries")
+            continue
+        held[span.id] = aligned
+    doc.spans[spans_key] = list(held.values())
+    if ents:
+        chosen = filter_spans(list(held.values()))
+        doc.ents = [SpacySpan(doc, s.start, s.end, label=s.label_) for s in chosen]
+        for span in set(held.values()) - set(chosen):
+            report.notes.append(
+                f"{where(layer.document)}: {span.label_} [{span.start_char}, {span.end_char}) "
+                "overlaps another span: in doc.spans only, not in doc.ents"
+            )
+    by_id = {s.id: s for s in layer.spans}
+
+    def key(span_id: int) -> list[Any]:
+        span = by_id[span_id]
+        return [span.start, span.end, span.label]
+
+    doc.user_data = {
+        "annotator": layer.annotator,
+        "title": layer.document.title,
+        "document_id": layer.document.id,
+        "lang": layer.document.lang,
+        "meta": layer.document.meta,
+        "status": layer.status,
+        "relations": [
+            {"head": key(r.head_id), "child": key(r.child_id), "label": r.label,
+             "attributes": r.attributes}
+            for r in layer.relations
+            if r.head_id in held and r.child_id in held
+        ],
+        "span_attributes": [
+            [key(s.id), s.attributes] for s in layer.spans if s.attributes and s.id in held
+        ],
+    }  # fmt: skip
+    for span in layer.spans:
+        if span.note and span.id in held:
+            report.lose_span(layer, span, "note", "a Doc has no place for span notes")
+    for relation in layer.relations:
+        if relation.head_id not in held or relation.child_id not in held:
+            report.lose_link(layer, relation, "link", "one of its spans is not in the Doc")
+    report.spans += len(held)
+    report.relations += len(doc.user_data["relations"])
+    return doc
+
+
+def _is_dev(layer: Layer, fraction: float) -> bool:
+    digest = hashlib.sha256(layer.document.text_sha256.encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < fraction
+
+
+def export_docbin(
+    project: Project,
+    out: str | Path,
+    *,
+    chosen: ExportFilter | None = None,
+    spans_key: str = "sc",
+    ents: bool = False,
+    dev_fraction: float = 0.0,
+    progress=None,
+) -> ExportReport:
+    """Write ``out`` (one ``.spacy`` file), or with ``dev_fraction`` > 0 a folder ``out``
+    with ``train.spacy`` and ``dev.spacy``."""
+    from spacy.tokens import DocBin
+
+    if not 0 <= dev_fraction < 1:
+        raise AnnotatorError("the dev fraction must be at least 0 and less than 1")
+    report = ExportReport(format="spacy", path=str(out))
+    train, dev = DocBin(store_user_data=True), DocBin(store_user_data=True)
+    for n, layer in enumerate(select_layers(project, chosen), 1):
+        doc = layer_to_doc(project, layer, report, spans_key=spans_key, ents=ents)
+        (dev if dev_fraction and _is_dev(layer, dev_fraction) else train).add(doc)
+        report.records += 1
+        if progress is not None:
+            progress(n)
+    out = Path(out)
+    if dev_fraction:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise AnnotatorError(f"cannot create the folder {out}: {exc.strerror}") from None
+        targets = [(out / "train.spacy", train), (out / "dev.spacy", dev)]
+    else:
+        targets = [(out, train)]
+    for target, docbin in targets:
+        with atomic_output(target) as handle:
+            handle.write(docbin.to_bytes())
+    return report

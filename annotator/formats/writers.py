@@ -1,0 +1,45 @@
+"""The exporters by name: what ``annotator export --format`` and File → Export offer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from annotator.core.project import Project
+from annotator.formats.brat import export_brat
+from annotator.formats.conll import export_conll
+from annotator.formats.csv_format import export_csv
+from annotator.formats.doccano import export_doccano
+from annotator.formats.export import ExportFilter, ExportReport
+from annotator.formats.labelstudio import export_labelstudio
+from annotator.formats.native import export_native
+from annotator.formats.prodigy import export_prodigy
+from annotator.formats.spacy_docbin import export_docbin
+
+EXPORTERS: dict[str, Callable[..., ExportReport]] = {
+    "native": export_native,
+    "prodigy": export_prodigy,
+    "spacy": export_docbin,
+    "doccano": export_doccano,
+    "labelstudio": export_labelstudio,
+    "brat": export_brat,
+    "conll": export_conll,
+    "csv": export_csv,
+}
+FOLDER_OUTPUT = {"brat"}
+"""Formats whose output is a folder (spaCy with a dev split and CoNLL per file too)."""
+
+
+def export(
+    project: Project,
+    fmt: str,
+    out: str | Path,
+    *,
+    chosen: ExportFilter | None = None,
+    progress: Callable[[int], None] | None = None,
+    **options: Any,
+) -> ExportReport:
+    """Export with the exporter called ``fmt``; ``options`` are that format's own."""
+    exporter = EXPORTERS[fmt]
+    return exporter(project, out, chosen=chosen, progress=progress, **options)

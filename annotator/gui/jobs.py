@@ -1,0 +1,108 @@
+"""Long work off the GUI thread, with a progress dialog and Cancel.
+
+A job is a function ``work(job)`` run in a ``QThread``; it reports with
+``job.stage(text, total)`` and ``job.step(done)`` and checks ``job.cancelled()``. Core
+operations raise :class:`~annotator.core.ingest.Cancelled` when asked to stop, and their
+transaction rolls back: a cancelled job changes nothing. Jobs open their own
+``Project`` (an SQLite connection belongs to one thread).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.ingest import Cancelled
+
+
+class Job(QObject):
+    staged = Signal(str, int)
+    stepped = Signal(int)
+    done = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, work: Callable[[Job], Any]):
+        super().__init__()
+        self._work = work
+        self._cancel = threading.Event()
+
+    def stage(self, text: str, total: int = 0) -> None:
+        """A new phase: ``total`` steps, or 0 when the length is unknown (busy bar)."""
+        self.staged.emit(text, total)
+
+    def step(self, done: int) -> None:
+        self.stepped.emit(done)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:
+        try:
+            result = self._work(self)
+        except BaseException as exc:  # reported on the GUI thread, never lost in a thread
+            self.failed.emit(exc)
+        else:
+            self.done.emit(result)
+
+
+def run_job(parent: QWidget, title: str, work: Callable[[Job], Any]) -> Any:
+    """Run ``work`` in a thread behind a modal progress dialog; returns its result.
+
+    :raises Cancelled: the user pressed Cancel (the work rolled back).
+    :raises Exception: whatever ``work`` raised, re-raised here on the GUI thread.
+    """
+    job = Job(work)
+    thread = QThread(parent)
+    job.moveToThread(thread)
+    dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+    dialog.setObjectName("job_progress")
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    def staged(text: str, total: int) -> None:
+        dialog.setLabelText(text)
+        dialog.setRange(0, total)
+        dialog.setValue(0)
+
+    def finish(key: str, value: Any) -> None:
+        outcome[key] = value
+        loop.quit()
+
+    job.staged.connect(staged)
+    job.stepped.connect(dialog.setValue)
+    job.done.connect(lambda value: finish("result", value))
+    job.failed.connect(lambda exc: finish("error", exc))
+    # A lambda runs in the GUI thread at once; a slot of ``job`` would be queued to the
+    # worker thread, which is busy running the job and would never see it.
+    dialog.canceled.connect(lambda: job.cancel())
+    thread.started.connect(job.run)
+    thread.start()
+    loop.exec()
+    thread.quit()
+    thread.wait()
+    dialog.close()
+    dialog.deleteLater()
+    job.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    if job.cancelled() and outcome.get("result") is None:
+        raise Cancelled()
+    return outcome.get("result")
+
+
+def user_error(exc: BaseException) -> str | None:
+    """The message to show for an error the user caused, else ``None`` (a bug)."""
+    return str(exc) if isinstance(exc, AnnotatorError) else None

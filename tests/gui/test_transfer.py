@@ -1,0 +1,119 @@
+"""File → Import / Export through the window: worker thread, progress dialog, Cancel."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+
+from annotator.core.errors import InputFileError
+from annotator.core.ingest import Cancelled
+from annotator.formats.export import ExportFilter
+from annotator.formats.prodigy import iter_records
+from annotator.gui.jobs import run_job
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
+
+
+def _cancel_when_shown(delay_ms: int = 150) -> None:
+    def press() -> None:
+        dialog = None
+        for child in QApplication.allWidgets():
+            if isinstance(child, QProgressDialog) and child.objectName() == "job_progress":
+                dialog = child
+        if dialog is None:
+            QTimer.singleShot(20, press)
+            return
+        dialog.findChild(QPushButton).click()  # the dialog's Cancel button
+
+    QTimer.singleShot(delay_ms, press)
+
+
+def test_import_in_worker_adds_documents_and_labels(make_window):
+    window = make_window()
+    report = window.run_import([FIXTURES / "prodigy" / "rel_component_annotations.jsonl"])
+    assert report.documents_added == 149
+    assert window.doc_model.rowCount() == 150  # the sample and the 149 abstracts
+    assert "GGP" in window.project.schema.label_names
+    assert any(a.text().startswith("GGP") for a in window.label_toolbar.actions())
+
+
+def test_failed_import_changes_nothing(make_window, tmp_path):
+    window = make_window()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"text": "ok"}\n{"text": "x", "spans": [{"start": 0, "end": 5, "label": "c"}]}\n'
+    )
+    with pytest.raises(InputFileError, match=r"bad.jsonl:2"):
+        window.run_import([bad])
+    assert window.doc_model.rowCount() == 1
+    report = window.run_import([bad], skip_invalid=True)
+    assert report.documents_added == 1 and len(report.skipped) == 1
+
+
+def test_cancelled_import_changes_nothing(make_window, tmp_path, monkeypatch):
+    window = make_window()
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(json.dumps({"text": f"Article number {n} said things."})
+                              for n in range(300)))  # fmt: skip
+    from annotator import nlp
+
+    real = nlp.tokenize_many
+
+    def slow(texts, lang="en"):  # slow enough for Cancel to land mid-import
+        for offsets in real(texts, lang):
+            time.sleep(0.01)
+            yield offsets
+
+    monkeypatch.setattr(nlp, "tokenize_many", slow)
+    _cancel_when_shown()
+    with pytest.raises(Cancelled):
+        window.run_import([path])
+    assert [d.title for d in window.project.documents()] == [window.doc_model.document_at(0).title]
+    assert window.project.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+def test_export_in_worker_writes_the_file(make_window, tmp_path):
+    window = make_window()
+    text = window.project.document(window.document_id).text
+    start = text.find("probably")
+    window.run(lambda: window.project.add_span(window.document_id, start, start + 8, "hedge"))
+    out = tmp_path / "out.jsonl"
+    report = window.run_export("prodigy", out, chosen=ExportFilter())
+    assert report.spans == 1
+    (record,) = iter_records(out)
+    assert record["spans"][0]["text"] == "probably"
+
+
+def test_run_job_reraises_errors_on_the_gui_thread(make_window):
+    window = make_window()
+
+    def boom(job):
+        raise ValueError("from the worker")
+
+    with pytest.raises(ValueError, match="from the worker"):
+        run_job(window, "Test", boom)
+
+
+def test_run_job_cancel_stops_the_work(make_window):
+    window = make_window()
+    seen = []
+
+    def work(job):
+        job.stage("Working", 1000)
+        for n in range(1000):
+            if job.cancelled():
+                raise Cancelled()
+            seen.append(n)
+            job.step(n)
+            time.sleep(0.002)
+        return "finished"
+
+    _cancel_when_shown(100)
+    with pytest.raises(Cancelled):
+        run_job(window, "Test", work)
+    assert 0 < len(seen) < 1000
