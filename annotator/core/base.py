@@ -292,6 +292,19 @@ class ProjectBase:
                 self._sentence_cache.popitem(last=False)
         return cached
 
+    def tokenizer_fallback(self, document_id: int) -> str | None:
+        """Why the document's tokens come from another language's tokenizer, if they do.
+
+        Read from the stored tokenizer name, so it does not load spaCy."""
+        row = queries.stored_tokens(self.db, document_id)
+        lang = self.text_and_lang(document_id)[1]
+        if row is None or row["tokenizer"].split("/")[1] == lang:
+            return None
+        return (
+            f"no spaCy tokenizer for language {lang!r} is installed: this document uses "
+            "spaCy's multi-language tokenizer"
+        )
+
     def text_and_lang(self, document_id: int) -> tuple[str, str]:
         """A document's text and language, cached: stored texts never change."""
         cached = self._text_cache.get(document_id)

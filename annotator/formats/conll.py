@@ -8,9 +8,9 @@ them). What BIO cannot hold is listed in the report, never dropped silently: a s
 overlaps or nests inside another span of the same label in the same layer, a span that
 does not align to tokens, and every link.
 
-Read: tab- or space-separated columns; ``# columns =`` names the tag columns, else every
-column whose values all look like BIO/IOBES tags is one (a CoNLL-2003 file's POS and
-chunk columns are not). ``-DOCSTART-`` or ``# document`` starts a new document. The text
+Read: tab- or space-separated columns; ``# columns =`` names the tag columns, else the
+last column holds the tags, as in CoNLL-2003 (whose chunk column is BIO too, but not
+entities). ``-DOCSTART-`` or ``# document`` starts a new document. The text
 is rebuilt from the tokens (single spaces, a line break per sentence): CoNLL does not
 keep the original spacing.
 """
@@ -202,8 +202,9 @@ def _to_document(
     width = len(rows[0])
     if names is not None:
         tag_columns = list(range(1, min(width, len(names) + 1)))
-    else:
-        tag_columns = [c for c in range(1, width) if all(_TAG.match(r[c]) for r in rows)]
+    else:  # the usual convention (CoNLL-2003): labels in the last column, if it has tags
+        last = width - 1
+        tag_columns = [last] if last and all(_TAG.match(r[last]) for r in rows) else []
     text_parts: list[str] = []
     offsets: list[tuple[int, int]] = []
     position = 0

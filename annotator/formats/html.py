@@ -19,10 +19,11 @@ def read_html(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
     import trafilatura
 
     page = read_text_file(path)
-    result = trafilatura.bare_extraction(
+    extracted = trafilatura.bare_extraction(
         page, with_metadata=True, include_comments=False, include_tables=False,
-        favor_precision=True, as_dict=True,
+        favor_precision=True,
     )  # fmt: skip
+    result = extracted.as_dict() if extracted is not None else None
     if not result or not (result.get("text") or "").strip():
         raise InputFileError(path, "no article text found in this page")
     meta = {

@@ -292,6 +292,8 @@ class MainWindow(AnnotateMixin, TransferMixin, QMainWindow):
         self.inspector.show_document(document_id, document.note)
         self._show_current_span(None)
         self._update_counts()
+        if note := self.project.tokenizer_fallback(document_id):
+            self.show_message(note)
 
     def step_document(self, step: int) -> None:
         target = self.documents.neighbour(self.document_id, step)

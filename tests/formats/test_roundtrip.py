@@ -26,7 +26,9 @@ from annotator.core.ingest import (
 from annotator.core.project import Project
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import export
-from annotator.nlp import tokenize
+from annotator.nlp import get_nlp, tokenize
+
+get_nlp("en")  # load spaCy before Hypothesis runs strategies (loading touches `random`)
 
 ALPHABET = st.sampled_from(
     [*"abc xyz,.'\n\t", "\u00a0", "é", "e\u0301", "東京", "🇺🇦", "👩\u200d👩\u200d👧", "😀",

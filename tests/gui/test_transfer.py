@@ -117,3 +117,17 @@ def test_run_job_cancel_stops_the_work(make_window):
     with pytest.raises(Cancelled):
         run_job(window, "Test", work)
     assert 0 < len(seen) < 1000
+
+
+def test_fallback_tokenizer_is_shown_when_opening_the_document(make_window, tmp_path):
+    window = make_window()
+    path = tmp_path / "ja.txt"
+    path.write_text("東京で会議が開かれた。", "utf-8")
+    from annotator.core.ingest import DocumentIn, import_documents
+
+    import_documents(
+        window.project, [DocumentIn(text=path.read_text(), title="ja", where="x", lang="ja")]
+    )
+    window.reload_documents()
+    window.open_document(window.doc_model.document_at(1).id)
+    assert "no spaCy tokenizer for language 'ja'" in window.statusBar().currentMessage()
