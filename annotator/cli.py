@@ -69,11 +69,13 @@ def cli(db_path: Path | None, annotator: str | None) -> None:
 
 
 def _open_project(db_path: Path, annotator: str | None, *, create: bool = True):
+    """The project for a command; reading commands (``create=False``) also work on a
+    read-only file."""
     from annotator.core.project import Project
 
     if create:
         db_path.parent.mkdir(parents=True, exist_ok=True)
-    return Project.open(db_path, annotator=annotator, create=create)
+    return Project.open(db_path, annotator=annotator, create=create, allow_readonly=not create)
 
 
 @cli.command()
@@ -294,6 +296,45 @@ def stats(db_path: Path, annotator: str | None, as_json: bool) -> None:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+@cli.command()
+@_common_options
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def check(db_path: Path, annotator: str | None, as_json: bool) -> None:
+    """Check the file: SQLite integrity, every text's hash, every span's bounds."""
+    from annotator.store.check import check_database
+
+    with _open_project(db_path, annotator, create=False) as project:
+        problems, counts = check_database(project.db)
+    if _echo_report({"ok": not problems, "problems": problems, **counts}, as_json):
+        sys.exit(1 if problems else 0)
+    for problem in problems:
+        click.echo(problem, err=True)
+    verdict = "problems found" if problems else "ok"
+    click.echo(
+        f"{verdict}: {counts['documents']} document(s), {counts['spans']} span(s), "
+        f"{counts['relations']} link(s) checked in {db_path}"
+    )
+    sys.exit(1 if problems else 0)
+
+
+@cli.command()
+@_common_options
+@click.option(
+    "-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+def backup(db_path: Path, annotator: str | None, out: Path) -> None:
+    """A consistent copy of the project, even while windows are writing to it."""
+    from annotator.store import backup_database
+
+    if out.resolve() == db_path.resolve():
+        raise click.ClickException("the backup cannot replace the project file itself")
+    if not out.parent.is_dir():
+        raise click.ClickException(f"cannot write {out}: the folder {out.parent} does not exist")
+    with _open_project(db_path, annotator, create=False) as project:
+        backup_database(project.db, out)
+    click.echo(f"backed up {db_path} to {out}")
 
 
 def main() -> None:

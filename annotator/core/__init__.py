@@ -1,41 +1,27 @@
-"""The headless core: records, schema, the project and its reversible operations (no Qt)."""
+"""The headless core: records, schema, the project and its reversible operations (no Qt).
 
-from annotator.core.errors import (
-    AnnotatorError,
-    ConflictError,
-    DuplicateSpanError,
-    InputFileError,
-    NotFoundError,
-    StoreError,
-    ValidationError,
-)
-from annotator.core.ingest import Cancelled, DocumentIn, ImportReport, SpanIn, import_documents
-from annotator.core.model import Change, Document, DocumentSummary, Relation, RowChange, Span
-from annotator.core.project import Project
-from annotator.core.schema import Label, RelationType, Schema, default_schema
+Names are loaded on first use (PEP 562): ``annotator.store`` imports ``core.errors`` and
+``core.model``, and the project imports the store, so nothing is imported here eagerly.
+"""
 
-__all__ = [
-    "AnnotatorError",
-    "Cancelled",
-    "Change",
-    "ConflictError",
-    "Document",
-    "DocumentIn",
-    "DocumentSummary",
-    "DuplicateSpanError",
-    "ImportReport",
-    "InputFileError",
-    "Label",
-    "NotFoundError",
-    "Project",
-    "Relation",
-    "RelationType",
-    "RowChange",
-    "Schema",
-    "Span",
-    "SpanIn",
-    "StoreError",
-    "ValidationError",
-    "default_schema",
-    "import_documents",
-]
+from importlib import import_module
+
+_EXPORTS = {
+    "AnnotatorError": "errors", "ConflictError": "errors", "DuplicateSpanError": "errors",
+    "InputFileError": "errors", "NotFoundError": "errors", "StoreError": "errors",
+    "ValidationError": "errors",
+    "Cancelled": "ingest", "DocumentIn": "ingest", "ImportReport": "ingest", "SpanIn": "ingest",
+    "import_documents": "ingest",
+    "Change": "model", "Document": "model", "DocumentSummary": "model", "Relation": "model",
+    "RowChange": "model", "Span": "model",
+    "Project": "project",
+    "Label": "schema", "RelationType": "schema", "Schema": "schema", "default_schema": "schema",
+}  # fmt: skip
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'annotator.core' has no attribute {name!r}")
+    return getattr(import_module(f"annotator.core.{_EXPORTS[name]}"), name)

@@ -67,13 +67,21 @@ class ProjectBase:
         self._sentence_cache: OrderedDict[int, TokenOffsets] = OrderedDict()
 
     @classmethod
-    def open(cls, path: str | Path, *, annotator: str | None = None, create: bool = True) -> Self:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        annotator: str | None = None,
+        create: bool = True,
+        allow_readonly: bool = False,
+    ) -> Self:
         """Open (or create) the project at ``path`` for ``annotator``.
 
         The name defaults to ``$ANNOTATOR_NAME``, the stored setting, then the login name.
-        A new project gets the default label schema.
+        A new project gets the default label schema. With ``allow_readonly``, a file that
+        cannot be written opens for reading (edits then fail with a clear message).
         """
-        db = open_database(path, create=create)
+        db = open_database(path, create=create, allow_readonly=allow_readonly)
         name = resolve_annotator(annotator) or fallback_annotator()
         project = cls(db, annotator=name, path=None if str(path) == ":memory:" else Path(path))
         try:
@@ -131,7 +139,16 @@ class ProjectBase:
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Database]:
-        """A write transaction whose SQLite errors become clear user-facing errors."""
+        """A write transaction whose SQLite errors become clear user-facing errors.
+
+        A project file deleted (or its folder removed) while open is noticed here: on
+        POSIX, SQLite would go on writing to the unlinked file and the work would be lost.
+        """
+        if self.path is not None and not self.path.exists():
+            raise StoreError(
+                f"the project file {self.path} is gone (deleted, moved, or its disk removed); "
+                "nothing more can be saved to it — use File → Open or restore it"
+            )
         try:
             with write_transaction(self.db):
                 yield self.db
@@ -182,6 +199,10 @@ class ProjectBase:
             return self._apply(change.op, change.description, list(change.rows))
 
     # -- schema ---------------------------------------------------------------------
+
+    def forget_cached_schema(self) -> None:
+        """Read the schema again on next use (another window may have changed it)."""
+        self._schema = None
 
     @property
     def schema(self) -> Schema:

@@ -33,6 +33,10 @@ def _key(letter: str) -> str:
 
 # name, menu text, menu, shortcuts, scope, help
 _TABLE = [
+    ("new_project", "&New project…", "&File", ["Ctrl+N"], "window",
+     "Create a new, empty project file"),
+    ("open_project", "&Open project…", "&File", ["Ctrl+O"], "window",
+     "Open another project file"),
     ("import", "&Import…", "&File", ["Ctrl+I"], "window",
      "Import articles and annotations (text, HTML, Prodigy, doccano, Label Studio, brat, spaCy, "
      "CoNLL, CSV, native)"),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QTextDocument
 
-from annotator.core.model import Relation
+from annotator.core.model import Change, Relation
 from annotator.core.project import LinkOption
 
 if TYPE_CHECKING:
@@ -24,37 +24,39 @@ else:
 class AnnotateMixin(_Base):
     # -- labels -----------------------------------------------------------------------
 
-    def apply_label(self, label: str) -> None:
-        """Label the selection (snapped to tokens), or relabel the selected span."""
+    def apply_label(self, label: str) -> Change | None:
+        """Label the selection (snapped to tokens), or relabel the selected span.
+
+        Returns the change made, or ``None`` if nothing was (the status bar says why)."""
         if self.document_id is None:
-            return
+            return None
         start, end = self.view.selection()
         if start == end:
             span_id = self.selected_span_id()
             if span_id is None:
                 self.show_message("Select some text first, then press a label key.")
-                return
-            self.run(lambda: self.project.relabel_span(span_id, label))
-            return
+                return None
+            return self.run(lambda: self.project.relabel_span(span_id, label))
         snapped = self.project.snap(self.document_id, start, end)
         if snapped is None:
             self.show_message("The selection holds only spaces: nothing to label.")
-            return
+            return None
         change = self.run(lambda: self.project.add_span(self.document_id, *snapped, label))
         if change is not None and change.spans_added:
             self.view.clear_selection()
             self.select_span(change.spans_added[0].id)
+        return change
 
-    def delete_selected_span(self) -> None:
+    def delete_selected_span(self) -> Change | None:
         """Delete: the selected link when the link list has the focus, else the span."""
         if self.relation_table.hasFocus() and self.current_relation_id is not None:
             self.delete_selected_link()
-            return
+            return None
         span_id = self.selected_span_id()
         if span_id is None:
             self.show_message("No span selected: click a span or pick one in the list.")
-            return
-        self.run(lambda: self.project.delete_span(span_id))
+            return None
+        return self.run(lambda: self.project.delete_span(span_id))
 
     def selected_span_id(self) -> int | None:
         if self.view.current_span is not None:

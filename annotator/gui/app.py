@@ -13,7 +13,9 @@ from annotator.core.config import fallback_annotator, resolve_annotator, save_co
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 from annotator.core.samples import ensure_sample
+from annotator.gui.crash import CrashHandler
 from annotator.gui.main_window import MainWindow
+from annotator.gui.messages import message_box
 from annotator.gui.settings import APPLICATION, ORGANISATION
 
 
@@ -67,8 +69,9 @@ def run(db_path: str | Path, *, annotator: str | None = None) -> int:
     try:
         window = create_window(db_path, name)
     except AnnotatorError as exc:
-        QMessageBox.critical(None, "Annotator", str(exc))
+        message_box(None, "Annotator", str(exc), QMessageBox.Icon.Critical).exec()
         return 1
+    CrashHandler(window).install()
     window.show()
     QTimer.singleShot(0, warm_up_spacy)
     try:

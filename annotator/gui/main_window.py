@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QScrollArea,
     QSplitter,
     QToolBar,
@@ -34,6 +35,7 @@ from annotator.gui.actions import MENUS, ActionSpec, action_specs
 from annotator.gui.annotate import AnnotateMixin
 from annotator.gui.article_view import ArticleView
 from annotator.gui.commands import ChangeCommand
+from annotator.gui.desktop import DesktopMixin
 from annotator.gui.inspector import Inspector
 from annotator.gui.label_dialog import LabelDialog
 from annotator.gui.models import RelationTableModel, SpanTableModel, excerpt
@@ -63,7 +65,7 @@ def colour_icon(colour: str, size: int = 12) -> QIcon:
     return QIcon(pixmap)
 
 
-class MainWindow(AnnotateMixin, TransferMixin, QMainWindow):
+class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, QMainWindow):
     def __init__(self, project: Project):
         super().__init__()
         self.project = project
@@ -132,6 +134,8 @@ class MainWindow(AnnotateMixin, TransferMixin, QMainWindow):
         if first is not None:
             self.open_document(first)
         self.view.setFocus()
+        self.watch_other_windows()
+        self.check_external_changes()  # the baseline
 
     # -- building -------------------------------------------------------------------
 
@@ -154,6 +158,8 @@ class MainWindow(AnnotateMixin, TransferMixin, QMainWindow):
     def _handlers(self) -> dict[str, Callable[[], object]]:
         view = self.view
         return {
+            "new_project": self.new_project,
+            "open_project": self.open_project,
             "import": self.import_files,
             "export": self.export_files,
             "quit": self.close,
@@ -241,6 +247,10 @@ class MainWindow(AnnotateMixin, TransferMixin, QMainWindow):
                 action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             menus[spec.menu].addAction(action)
             self.actions_by_name[spec.name] = action
+        self.recent_menu = QMenu("Open &Recent", self)
+        menus["&File"].insertMenu(self.actions_by_name["import"], self.recent_menu)
+        menus["&File"].insertSeparator(self.actions_by_name["import"])
+        self._fill_recent_menu()
 
     def _new_action(self, spec: ActionSpec) -> QAction:
         if spec.name == "undo":
@@ -294,6 +304,17 @@ class MainWindow(AnnotateMixin, TransferMixin, QMainWindow):
         self._update_counts()
         if note := self.project.tokenizer_fallback(document_id):
             self.show_message(note)
+
+    def clear_document(self) -> None:
+        """Show nothing (a project without documents)."""
+        self.document_id = None
+        self._text = ""
+        self._relations = []
+        self.view.set_document("", [], self._colours())
+        self.span_model.set_spans([], "", self._colours())
+        self._show_current_span(None)
+        self.inspector.show_document(None, "")
+        self._update_counts()
 
     def step_document(self, step: int) -> None:
         target = self.documents.neighbour(self.document_id, step)

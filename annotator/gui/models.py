@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from annotator.core.model import DocumentSummary, Relation, Span, SpanRef
+from annotator.gui.messages import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
@@ -128,7 +129,7 @@ class SpanTableModel(QAbstractTableModel):
             colour.setAlpha(110)
             return colour
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
-            return self._text[span.start : span.end]
+            return plain_tooltip(self._text[span.start : span.end])
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         return None
@@ -188,7 +189,7 @@ class DocumentListModel(QAbstractTableModel):
                 index.column()
             ]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{doc.title}\n{doc.length:,} characters"
+            return plain_tooltip(f"{doc.title}\n{doc.length:,} characters")
         if role == Qt.ItemDataRole.UserRole:
             return doc.id
         return None

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
 )
@@ -28,6 +27,7 @@ from annotator.formats.export import ExportFilter, ExportReport
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import EXPORTERS, export
 from annotator.gui.jobs import Job, run_job
+from annotator.gui.messages import ask, inform, warn
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -110,18 +110,15 @@ class TransferMixin(_Base):
             self.show_message("Import cancelled: nothing was imported.")
             return
         except AnnotatorError as exc:
-            answer = QMessageBox.question(
-                self, "Import failed",
-                f"{exc}\n\nNothing was imported. Import the rest and skip what is bad?",
-            )  # fmt: skip
-            if answer != QMessageBox.StandardButton.Yes:
+            question = f"{exc}\n\nNothing was imported. Import the rest and skip what is bad?"
+            if not ask(self, "Import failed", question):
                 return
             try:
                 report = self.run_import(paths, skip_invalid=True)
             except AnnotatorError as again:
-                QMessageBox.warning(self, "Import failed", str(again))
+                warn(self, "Import failed", str(again))
                 return
-        QMessageBox.information(self, "Import", describe_import(report))
+        inform(self, "Import", describe_import(report))
 
     # -- export -----------------------------------------------------------------------
 
@@ -145,7 +142,7 @@ class TransferMixin(_Base):
             self.show_message("Export cancelled: nothing was written.")
             return
         except AnnotatorError as exc:
-            QMessageBox.warning(self, "Export failed", str(exc))
+            warn(self, "Export failed", str(exc))
             return
         text = (
             f"Wrote {report.records} record(s), {report.spans} span(s) and "
@@ -157,7 +154,7 @@ class TransferMixin(_Base):
             text += f"\n\nNot exported exactly:\n{shown}" + (
                 f"\n… and {more} more" if more > 0 else ""
             )
-        QMessageBox.information(self, "Export", text)
+        inform(self, "Export", text)
 
 
 def describe_import(report: ImportReport) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,36 +18,55 @@ BUSY_TIMEOUT_S = 10.0
 """How long a write waits for another process's write before giving up with a message."""
 
 
-def open_database(path: str | Path, *, create: bool = True) -> Database:
+def open_database(
+    path: str | Path, *, create: bool = True, allow_readonly: bool = False
+) -> Database:
     """Open the project database at ``path``, creating or upgrading it as needed.
 
     Side effects: creates the file if it does not exist (unless ``create`` is false);
     switches it to WAL; before applying pending migrations to an existing project it
-    writes a backup next to it named ``<name>.backup-<old version>.db``.
+    writes a backup next to it named ``<name>.backup-<old version>.db``. A file that
+    cannot be written is opened read-only when ``allow_readonly`` (for reading commands
+    such as export and check).
 
     :raises StoreError: the path is a folder or its folder is missing, the file is not
         an SQLite database (or not an Annotator project), it was written by a newer
-        Annotator, or it cannot be written.
+        Annotator, or it cannot be written (and ``allow_readonly`` is false, or it would
+        need an upgrade).
     """
     if str(path) == ":memory:":
         db = Database(memory=True)
         _configure(db, str(path))
-        _migrate(db, None)
+        _migrate(db, None, [])
         return db
     path = Path(path).expanduser()
     _check_path(path, create=create)
+    readonly = path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    if readonly and not allow_readonly:
+        raise StoreError(
+            f"{path} is read-only: Annotator needs to write to its project file and its "
+            "folder (make them writable, or work on a copy)"
+        )
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+        if readonly:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        else:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
     db = Database(conn)
     try:
-        _configure(db, str(path))
-        _migrate(db, path)
+        applied = _check_version(db, path)  # reads only: a refused file is left untouched
+        _configure(db, str(path), readonly=readonly)
+        _migrate(db, path, applied, readonly=readonly)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def is_readonly(db: Database) -> bool:
+    return bool(db.execute("PRAGMA query_only").fetchone()[0])
 
 
 def _check_path(path: Path, *, create: bool) -> None:
@@ -67,8 +87,11 @@ def _check_path(path: Path, *, create: bool) -> None:
         raise StoreError(f"{path} is not an Annotator project (it is not an SQLite database)")
 
 
-def _configure(db: Database, where: str) -> None:
+def _configure(db: Database, where: str, *, readonly: bool = False) -> None:
     try:
+        if readonly:
+            db.execute("PRAGMA query_only = ON")
+            return
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         db.execute("PRAGMA cache_size = -65536")  # 64 MiB: a 50,000-span document stays hot
@@ -81,7 +104,8 @@ def _configure(db: Database, where: str) -> None:
         raise store_error(where, exc) from None
 
 
-def _migrate(db: Database, path: Path | None) -> None:
+def _check_version(db: Database, path: Path) -> list[str]:
+    """The migrations the file has; refuses a newer or foreign file without writing."""
     known = known_migration_names()
     try:
         applied = [m.name for m in migrations.applied(db)]
@@ -96,9 +120,17 @@ def _migrate(db: Database, path: Path | None) -> None:
         )
     if not applied and tables - {"sqlite_sequence"}:
         raise StoreError(f"{path} is an SQLite database but not an Annotator project")
+    return applied
+
+
+def _migrate(
+    db: Database, path: Path | None, applied: list[str], *, readonly: bool = False
+) -> None:
     pending = migrations.pending(db)
     if not pending:
         return
+    if readonly:
+        raise StoreError(f"{path} needs upgrading to this version, and it is read-only")
     if applied and path is not None:
         backup_database(db, path.with_name(f"{path.stem}.backup-{applied[-1]}{path.suffix}"))
     try:
@@ -129,14 +161,18 @@ def backup_database(db: Database, target: str | Path) -> Path:
 
 def store_error(where: str, exc: sqlite3.Error) -> StoreError:
     message = str(exc)
-    if "readonly" in message or "read-only" in message:
+    if "query_only" in message or "readonly" in message or "read-only" in message:
         return StoreError(f"{where} is read-only: Annotator needs to write to its project file")
     if "not a database" in message or "malformed" in message:
         return StoreError(f"{where} is corrupt or not an SQLite database ({message})")
     if "locked" in message or "busy" in message:
         return StoreError(f"{where} is locked by another program; try again in a moment")
-    if "disk" in message and "full" in message:
-        return StoreError(f"cannot write {where}: the disk is full")
+    if "full" in message:
+        return StoreError(f"cannot write {where}: the disk is full; nothing was saved")
+    if "disk I/O" in message or "unable to open" in message:
+        return StoreError(
+            f"cannot write {where}: the file or its folder is gone or unreachable ({message})"
+        )
     return StoreError(f"{where}: {message}")
 
 

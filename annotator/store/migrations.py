@@ -14,7 +14,7 @@ migrations = Migrations("annotator")
 
 # Offsets are code points. ``documents.length`` is Python's len(text), stored at import:
 # SQLite's length() stops at the first NUL character, so the bounds triggers use the column.
-# (This migration has not shipped in a release yet; once it has, only add new ones.)
+# Shipped migrations never change: a new need is a new migration.
 _INITIAL_SCHEMA = """
 CREATE TABLE project (
     key TEXT PRIMARY KEY,
@@ -190,6 +190,39 @@ def m001_initial(db: Database) -> None:
     # executescript() would COMMIT the migration's transaction, so run statement by
     # statement inside it (sqlite-utils does the same when a transaction is open).
     db.executescript(_INITIAL_SCHEMA)
+
+
+_CLAIM_RECORDS = """
+-- The fact-checker's record of a claim span: one row per claim span.
+CREATE TABLE claim_records (
+    span_id INTEGER PRIMARY KEY REFERENCES spans(id) ON DELETE CASCADE,
+    status TEXT NOT NULL DEFAULT 'unstarted',
+    normalized TEXT NOT NULL DEFAULT '',
+    verdict TEXT NOT NULL DEFAULT '',
+    rating TEXT NOT NULL DEFAULT '',
+    assignee TEXT NOT NULL DEFAULT '',
+    updated TEXT NOT NULL
+);
+CREATE INDEX claim_records_by_status ON claim_records (status);
+
+-- Evidence for or against a claim: a URL or a local file, a quotation, a stance.
+CREATE TABLE evidence (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    span_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+    location TEXT NOT NULL,
+    quote TEXT NOT NULL DEFAULT '',
+    stance TEXT NOT NULL CHECK (stance IN ('supports', 'refutes', 'context')),
+    retrieved TEXT NOT NULL DEFAULT '',
+    annotator TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX evidence_by_span ON evidence (span_id);
+"""
+
+
+@migrations()
+def m002_claim_records(db: Database) -> None:
+    db.executescript(_CLAIM_RECORDS)
 
 
 def known_migration_names() -> list[str]:

@@ -1,0 +1,44 @@
+"""Message boxes and tooltips that show text literally.
+
+Qt guesses whether a message or tooltip string is rich text (``Qt::mightBeRichText``):
+a title or span text holding ``<b>`` or ``<img src=…>`` would be rendered. Everything
+shown from user data goes through these helpers instead.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+def message_box(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Information,
+    buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
+) -> QMessageBox:
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    message_box(parent, title, text).exec()
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    message_box(parent, title, text, QMessageBox.Icon.Warning).exec()
+
+
+def ask(parent: QWidget | None, title: str, text: str) -> bool:
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    box = message_box(parent, title, text, QMessageBox.Icon.Question, buttons)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows ``text`` exactly (escaped, line breaks kept)."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
