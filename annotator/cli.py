@@ -337,6 +337,91 @@ def backup(db_path: Path, annotator: str | None, out: Path) -> None:
     click.echo(f"backed up {db_path} to {out}")
 
 
+@cli.command()
+@_common_options
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The project to merge into (created if missing).",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def merge(
+    db_path: Path, annotator: str | None, sources: tuple[Path, ...], out: Path, as_json: bool
+) -> None:
+    """Merge annotators' projects (or native JSONL exports) into OUT. Documents are
+    matched by text; every annotator's work is kept; merging twice changes nothing."""
+    from annotator.quality.merge import merge_into
+
+    with _open_project(out, annotator) as target:
+        report = merge_into(target, list(sources))
+    if _echo_report(report.to_dict(), as_json):
+        return
+    for line in report.schema_differences + report.notes:
+        click.echo(line, err=True)
+    click.echo(
+        f"merged {len(sources)} source(s) into {out}: {report.documents_added} new "
+        f"document(s), {report.documents_matched} matched, {report.spans_added} span(s) "
+        f"added ({report.spans_already_there} already there, {report.spans_updated} updated), "
+        f"{report.relations_added} link(s), {report.events_added} history event(s)"
+    )
+
+
+def _part(figures: dict[str, Any], name: str) -> Any:
+    return figures["overall"] if name == "overall" else figures["by_label"][name]
+
+
+def _fmt(value: float | None) -> str:
+    return "  –  " if value is None else f"{round(value, 2) + 0.0:5.2f}"  # no "-0.00"
+
+
+@cli.command()
+@_common_options
+@click.option("--between", "annotators", multiple=True, help="Only these annotators.")
+@click.option("--label", "labels", multiple=True, help="Only these labels.")
+@click.option("--documents", "show_documents", default=10, show_default=True,
+              help="How many of the most contested documents to list.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON.")
+def agreement(
+    db_path: Path,
+    annotator: str | None,
+    annotators: tuple[str, ...],
+    labels: tuple[str, ...],
+    show_documents: int,
+    as_json: bool,
+) -> None:
+    """Inter-annotator agreement: span F1 (exact, overlap), token kappa and alpha, link F1."""
+    from annotator.quality.agreement import agreement as compute
+
+    with _open_project(db_path, annotator, create=False) as project:
+        report = compute(project, list(annotators) or None, list(labels) or None)
+    if _echo_report(report, as_json):
+        return
+    if not report["pairs"]:
+        click.echo("no document was annotated by two of these annotators")
+        return
+    click.echo(f"annotators: {', '.join(report['annotators'])} ({report['documents']} documents)")
+    header = f"{'':24}{'exact F1':>9}{'overlap F1':>11}{'kappa':>7}{'alpha':>7}{'links F1':>9}"
+    for pair in report["pairs"]:
+        click.echo(f"\n{pair['a']} – {pair['b']} ({pair['documents']} documents)")
+        click.echo(header)
+        for name in ["overall", *report["labels"]]:
+            links = _fmt(pair["links"]["f1"]) if name == "overall" else ""
+            exact = _fmt(_part(pair["exact"], name)["f1"])
+            overlap = _fmt(_part(pair["overlap"], name)["f1"])
+            kappa = _fmt(_part(pair["kappa"], name))
+            alpha = _fmt(_part(pair["alpha"], name))
+            click.echo(f"  {name:<22}{exact:>9}{overlap:>11}{kappa:>7}{alpha:>7}{links:>9}")
+    everyone = report["all"]
+    click.echo(
+        f"\nall annotators: Fleiss' kappa {_fmt(everyone['fleiss_kappa']['overall']).strip()} "
+        f"({everyone['fleiss_kappa']['documents']} documents annotated by all), "
+        f"Krippendorff's alpha {_fmt(everyone['alpha']['overall']).strip()}"
+    )
+    click.echo("\nmost contested documents (mean exact F1 over pairs):")
+    for row in report["per_document"][:show_documents]:
+        click.echo(f"  {_fmt(row['f1_exact'])}  {row['title']} (document {row['document_id']})")
+
+
 def main() -> None:
     cli(prog_name="annotator")
 

@@ -109,6 +109,57 @@ def shoot(name: str, *, dark: bool = False) -> Path:
     return target
 
 
+def shoot_review() -> list[Path]:
+    """Two annotators' work in review mode, and the agreement report."""
+    from annotator.core.project import Project
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setStyle("Fusion")
+    app.setPalette(app.style().standardPalette())
+    targets = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "team.db"
+        window = open_window(db, "alice")
+        window.activateWindow()
+        QTest.qWaitForWindowActive(window)
+        window.view.setFocus()
+        annotate(window)
+        text = window._text
+        window.close()
+        window.project.close()
+        with Project.open(db, annotator="bob") as bob:
+            for phrase, label in [
+                (CLAIM, "claim"),
+                ("probably", "hedge"),
+                ("South Korea’s defense minister stated", "source"),
+                ("highly likely", "hedge"),
+                ("Kim Yong-hyun", "source"),
+            ]:
+                start = text.find(phrase)
+                bob.add_span(1, start, start + len(phrase), label)
+            bob.set_status(1, "done")
+        window = open_window(db, "lead")
+        window.resize(1480, 860)
+        window.set_review(True)
+        window.review_table.selectRow(0)
+        window.adopt_selected()
+        app.processEvents()
+        targets.append(HERE / "screenshot-review.png")
+        window.grab().save(str(targets[-1]))
+        dialog = window.show_agreement()
+        dialog.resize(760, 640)
+        app.processEvents()
+        targets.append(HERE / "screenshot-agreement.png")
+        dialog.grab().save(str(targets[-1]))
+        dialog.close()
+        window.close()
+        window.project.close()
+    for target in targets:
+        print(target)
+    return targets
+
+
 if __name__ == "__main__":
     shoot("screenshot.png")
     shoot("screenshot-dark.png", dark=True)
+    shoot_review()

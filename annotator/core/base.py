@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import uuid
 from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -33,7 +34,7 @@ from annotator.core.model import (
 )
 from annotator.core.schema import Schema, default_schema
 from annotator.store import apply_row_changes, fetch_row, open_database, queries, write_transaction
-from annotator.store.database import store_error
+from annotator.store.database import is_readonly, store_error
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -61,6 +62,9 @@ class ProjectBase:
         self.db = db
         self.path = path
         self.annotator = annotator.strip()
+        self.layer = self.annotator
+        """Whose annotations reads show and edits write: the annotator's own, or another
+        layer such as ``gold`` while adjudicating. Events always record ``annotator``."""
         self._schema: Schema | None = None
         self._token_cache: OrderedDict[int, TokenOffsets] = OrderedDict()
         self._text_cache: OrderedDict[int, tuple[str, str]] = OrderedDict()
@@ -102,6 +106,8 @@ class ProjectBase:
 
     def _initialise(self) -> None:
         if queries.project_value(self.db, "created") is not None:
+            if queries.project_value(self.db, "uuid") is None and not is_readonly(self.db):
+                self.set_project_value("uuid", uuid.uuid4().hex)  # projects before m003
             return
         schema = default_schema()
         with self._writing():
@@ -109,6 +115,7 @@ class ProjectBase:
                 [
                     {"key": "created", "value": now()},
                     {"key": "default_lang", "value": DEFAULT_LANG},
+                    {"key": "uuid", "value": uuid.uuid4().hex},
                 ],
                 replace=True,
             )
@@ -159,7 +166,9 @@ class ProjectBase:
 
     def _apply(self, op: str, description: str, rows: list[RowChange]) -> Change:
         """Apply ``rows`` and record the event; call inside ``_writing``."""
-        self.db["annotators"].insert({"name": self.annotator, "created": now()}, ignore=True)
+        stamp = now()
+        for name in {self.annotator, self.layer}:
+            self.db["annotators"].insert({"name": name, "created": stamp}, ignore=True)
         change = Change(op, description, apply_row_changes(self.db, rows))
         self._record_event(change)
         if any(row.table in ("labels", "relation_types") for row in change.rows):
@@ -200,6 +209,14 @@ class ProjectBase:
 
     # -- schema ---------------------------------------------------------------------
 
+    def set_annotator(self, name: str) -> None:
+        """Work as ``name`` from now on (its own layer, unless another one is being edited)."""
+        if not name or not name.strip():
+            raise ValidationError("the annotator's name cannot be empty")
+        if self.layer == self.annotator:
+            self.layer = name.strip()
+        self.annotator = name.strip()
+
     def forget_cached_schema(self) -> None:
         """Read the schema again on next use (another window may have changed it)."""
         self._schema = None
@@ -215,6 +232,11 @@ class ProjectBase:
         with self._writing():
             self.db["project"].upsert({"key": key, "value": value}, pk="key")
 
+    @property
+    def uuid(self) -> str:
+        """This project's identity, kept by copies: merges record where history came from."""
+        return queries.project_value(self.db, "uuid") or ""
+
     def default_lang(self) -> str:
         return queries.project_value(self.db, "default_lang") or DEFAULT_LANG
 
@@ -222,10 +244,10 @@ class ProjectBase:
 
     def documents(self) -> list[DocumentSummary]:
         """All documents with this annotator's span counts and statuses."""
-        return queries.document_summaries(self.db, self.annotator)
+        return queries.document_summaries(self.db, self.layer)
 
     def document_summary(self, document_id: int) -> DocumentSummary:
-        found = queries.document_summaries(self.db, self.annotator, document_id)
+        found = queries.document_summaries(self.db, self.layer, document_id)
         if not found:
             raise NotFoundError(f"no document with id {document_id}")
         return found[0]
@@ -238,12 +260,12 @@ class ProjectBase:
 
     def spans(self, document_id: int, *, annotator: str | None = "") -> list[Span]:
         """Spans of a document: this annotator's by default, everyone's with ``None``."""
-        who = self.annotator if annotator == "" else annotator
+        who = self.layer if annotator == "" else annotator
         return queries.spans_of(self.db, document_id, who)
 
     def span_refs(self, document_id: int) -> list[SpanRef]:
         """Where this annotator's spans are (id, start, end, label): fast for 50,000."""
-        return queries.span_refs(self.db, document_id, self.annotator)
+        return queries.span_refs(self.db, document_id, self.layer)
 
     def span(self, span_id: int) -> Span:
         row = fetch_row(self.db, "spans", (span_id,))
@@ -252,11 +274,11 @@ class ProjectBase:
         return Span.from_row(row)
 
     def relations(self, document_id: int, *, annotator: str | None = "") -> list[Relation]:
-        who = self.annotator if annotator == "" else annotator
+        who = self.layer if annotator == "" else annotator
         return queries.relations_of(self.db, document_id, who)
 
     def status(self, document_id: int) -> str:
-        row = queries.status_of(self.db, document_id, self.annotator)
+        row = queries.status_of(self.db, document_id, self.layer)
         return row["status"] if row else "new"
 
     def stats(self) -> dict[str, Any]:
@@ -346,6 +368,12 @@ class ProjectBase:
 
     # -- helpers for the ops mixins -------------------------------------------------------
 
+    def _span_row(self, span_id: int) -> dict[str, Any]:
+        row = fetch_row(self.db, "spans", (span_id,))
+        if row is None:
+            raise NotFoundError(f"no span with id {span_id}")
+        return row
+
     def _check_attributes(self, label: str, attributes: dict[str, Any]) -> None:
         definitions = {a.name: a for a in self.schema.label(label).attributes}
         for name, value in attributes.items():
@@ -356,14 +384,14 @@ class ProjectBase:
     def _status_rows(
         self, document_id: int, status: str, *, only_from_new: bool = False
     ) -> list[RowChange]:
-        before = queries.status_of(self.db, document_id, self.annotator)
+        before = queries.status_of(self.db, document_id, self.layer)
         current = before["status"] if before else "new"
         if current == status or (only_from_new and current != "new"):
             return []
         after = {
             "document_id": document_id,
-            "annotator": self.annotator,
+            "annotator": self.layer,
             "status": status,
             "updated": now(),
         }
-        return [RowChange("document_status", (document_id, self.annotator), before, after)]
+        return [RowChange("document_status", (document_id, self.layer), before, after)]

@@ -35,6 +35,6 @@ class DocumentOps(ProjectBase):
     def progress(self) -> dict[str, int]:
         """How many documents this annotator has in each status (``total`` too)."""
         counts = dict.fromkeys(STATUSES, 0)
-        counts.update(queries.status_counts(self.db, self.annotator))
+        counts.update(queries.status_counts(self.db, self.layer))
         counts["total"] = sum(counts.values())
         return counts

@@ -23,18 +23,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import AnnotatorError, InputFileError
-from annotator.core.model import STATUSES, dumps_json, loads_json, text_sha256
-from annotator.core.schema import AttributeDef
+from annotator.core.model import STATUSES, dumps_json, text_sha256
+from annotator.core.schema_growth import apply_schema_plan, plan_schema
 from annotator.store import queries
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
 
 ANSWERS = ("accept", "reject", "ignore")
-# Colours for labels that arrive with imported data: Tableau 10, readable on light and
-# dark backgrounds, after the four the default schema uses.
-IMPORT_COLOURS = ("#76B7B2", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC",
-                  "#8CD17D", "#86BCB6", "#F1CE63", "#D37295", "#A0CBE8", "#FFBE7D")  # fmt: skip
 
 
 class Cancelled(AnnotatorError):
@@ -127,6 +123,9 @@ class ImportReport:
     spans_duplicate: int = 0
     relations_added: int = 0
     relations_duplicate: int = 0
+    spans_updated: int = 0
+    relations_updated: int = 0
+    statuses_updated: int = 0
     suggestions_added: int = 0
     labels_added: list[str] = field(default_factory=list)
     relation_types_added: list[str] = field(default_factory=list)
@@ -190,6 +189,7 @@ def import_documents(
     cancelled: Callable[[], bool] | None = None,
     tokenize: bool = True,
     lang: str | None = None,
+    newer_wins: bool = False,
 ) -> ImportReport:
     """Check, tokenise and store ``records`` in one transaction.
 
@@ -199,7 +199,9 @@ def import_documents(
     ``progress`` gets the number of records tokenised so far; ``cancelled`` returning
     true stops with :class:`Cancelled` and the project unchanged. A record's language is
     its own, else ``lang`` or ``language`` in its metadata, else ``lang``, else the
-    project's default. With ``tokenize=False``
+    project's default. With ``newer_wins`` (merging), a span, link or status already stored
+    takes the incoming version when that one was updated later, and a document note is
+    filled in when the stored one is empty. With ``tokenize=False``
     tokens are computed on first use (the first window imports the sample this way, so
     spaCy loads after the paint).
     """
@@ -221,7 +223,7 @@ def import_documents(
         record.lang = record.lang or (meta_lang if isinstance(meta_lang, str) else None)
         record.lang = (record.lang or lang or default_lang).strip().lower()
         accepted.append(record)
-    plan = _plan_schema(project, accepted, schema, strict=strict)
+    plan = plan_schema(project, accepted, schema, strict=strict)
 
     # Tokenising is the slow part: do it before taking the write lock, per language.
     hashes = [text_sha256(record.text) for record in accepted]
@@ -247,164 +249,32 @@ def import_documents(
                 progress(done)
 
     with project._writing() as db:
+        changes_before = db.conn.total_changes
         stamp = _now()
-        _apply_schema_plan(project, plan, report)
+        apply_schema_plan(project, plan, report)
         created = _insert_documents(project, new, tokens, stamp)
         ids = {**stored, **created}
         report.documents_added = len(new)
         report.documents_existing = len(by_hash) - len(new)
         items = [(record, ids[sha]) for sha, record in zip(hashes, accepted, strict=True)]
+        if newer_wins:
+            _take_newer(project, [(r, i) for r, i in items if i not in created.values()], report)
         _insert_annotations(project, items, set(created.values()), stamp, report)
-        db["events"].insert(
-            {
-                "at": stamp,
-                "annotator": project.annotator,
-                "op": "import",
-                "description": f"Import {len(accepted)} document(s)",
-                "document_id": None,
-                "rows": dumps_json(report.to_dict()),
-            }
-        )
+        if db.conn.total_changes != changes_before:  # an import that added nothing is no event
+            db["events"].insert(
+                {
+                    "at": stamp,
+                    "annotator": project.annotator,
+                    "op": "import",
+                    "description": f"Import {len(accepted)} document(s)",
+                    "document_id": None,
+                    "rows": dumps_json(report.to_dict()),
+                }
+            )
         if cancelled is not None and cancelled():
             raise Cancelled()
     project._schema = None
     return report
-
-
-# -- schema growth ----------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _SchemaPlan:
-    labels: list[dict[str, Any]] = field(default_factory=list)
-    attributes: dict[str, list[AttributeDef]] = field(default_factory=dict)
-    relations: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _plan_schema(
-    project: Project, records: list[DocumentIn], given: SchemaIn | None, *, strict: bool
-) -> _SchemaPlan:
-    """What the schema needs for ``records``; :class:`InputFileError` under ``strict``."""
-    schema = project.schema
-    plan = _SchemaPlan()
-    given_labels = {d["name"]: d for d in (given.labels if given else [])}
-    given_relations = {d["name"]: d for d in (given.relations if given else [])}
-    known_labels = set(schema.label_names)
-    needed: dict[str, str] = {}  # label -> where first seen
-    pairs: dict[str, set[tuple[str, str]]] = {}
-    values: dict[tuple[str, str], set[Any]] = {}
-    for record in records:
-        for suggestion in record.suggestions:
-            needed.setdefault(suggestion.label, record.where)
-        for span in record.spans:
-            needed.setdefault(span.label, record.where)
-            for name, value in span.attributes.items():
-                values.setdefault((span.label, name), set()).add(_hashable(value))
-        for relation in record.relations:
-            head, child = record.spans[relation.head], record.spans[relation.child]
-            pairs.setdefault(relation.label, set()).add((head.label, child.label))
-    for label in list(given_labels) + [n for n in needed if n not in given_labels]:
-        if label in known_labels:
-            continue
-        if strict:
-            path, line = _split_where(needed.get(label, ""))
-            raise InputFileError(
-                path, f"label {label!r} is not in this project's schema", line=line
-            )
-        definition = given_labels.get(label) or {
-            "name": label,
-            "colour": IMPORT_COLOURS[(len(schema.labels) + len(plan.labels)) % len(IMPORT_COLOURS)],
-            "keys": [],
-            "description": "added by import",
-            "attributes": [],
-        }
-        plan.labels.append(definition)
-        known_labels.add(label)
-    defined = {label.name: {a.name for a in label.attributes} for label in schema.labels}
-    for label in plan.labels:
-        defined[label["name"]] = {a["name"] for a in label.get("attributes", [])}
-    for (label, name), seen in sorted(values.items()):
-        if name in defined.get(label, set()):
-            continue
-        if strict:
-            raise InputFileError("", f"attribute {name!r} of label {label!r} is not in the schema")
-        plan.attributes.setdefault(label, []).append(_infer_attribute(name, seen))
-        defined.setdefault(label, set()).add(name)
-    known_relations = {r.name for r in schema.relations}
-    for name in list(given_relations) + [n for n in pairs if n not in given_relations]:
-        if name in known_relations:
-            continue
-        if strict:
-            raise InputFileError("", f"relation type {name!r} is not in this project's schema")
-        if name in given_relations:
-            plan.relations.append(given_relations[name])
-        else:
-            seen = pairs[name]
-            head, child = next(iter(seen)) if len(seen) == 1 else ("*", "*")
-            plan.relations.append(
-                {"name": name, "head": head, "child": child,
-                 "description": "added by import", "attributes": []}
-            )  # fmt: skip
-        known_relations.add(name)
-    return plan
-
-
-def _hashable(value: Any) -> Any:
-    return dumps_json(value) if isinstance(value, (list, dict)) else value
-
-
-def _infer_attribute(name: str, values: set[Any]) -> AttributeDef:
-    if values <= {True, False}:
-        return AttributeDef(name, "bool")
-    if all(isinstance(v, str) for v in values) and len(values) <= 20:
-        return AttributeDef(name, "choice", tuple(sorted(values)))
-    return AttributeDef(name, "text")
-
-
-def _apply_schema_plan(project: Project, plan: _SchemaPlan, report: ImportReport) -> None:
-    db = project.db
-    position = len(project.schema.labels)
-    for n, label in enumerate(plan.labels):
-        db["labels"].insert(
-            {
-                "name": label["name"],
-                "colour": label["colour"],
-                "keys": dumps_json([k for k in label.get("keys", []) if _free_key(project, k)]),
-                "description": label.get("description", ""),
-                "attributes": dumps_json(label.get("attributes", [])),
-                "position": position + n,
-            }
-        )
-        report.labels_added.append(label["name"])
-    for label, attributes in plan.attributes.items():
-        current = loads_json(db["labels"].get(label)["attributes"]) or []
-        current += [a.to_dict() for a in attributes]
-        db["labels"].update(label, {"attributes": dumps_json(current)})
-        report.notes.append(
-            f"label {label!r}: attribute(s) {', '.join(a.name for a in attributes)} added"
-        )
-    position = len(project.schema.relations)
-    for n, relation in enumerate(plan.relations):
-        db["relation_types"].insert(
-            {
-                "name": relation["name"],
-                "head_label": relation["head"],
-                "child_label": relation["child"],
-                "description": relation.get("description", ""),
-                "attributes": dumps_json(relation.get("attributes", [])),
-                "position": position + n,
-            }
-        )
-        report.relation_types_added.append(relation["name"])
-    if plan.labels or plan.attributes or plan.relations:
-        project._schema = None
-
-
-def _free_key(project: Project, key: str) -> bool:
-    from annotator.core.schema import APP_KEYS
-
-    taken = {k.lower() for label in project.schema.labels for k in label.keys}
-    return key.lower() not in taken and key.lower() not in APP_KEYS
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -573,6 +443,67 @@ def _insert_relations(
             )
     db["relations"].insert_all(rows, batch_size=5000)
     report.relations_added += len(rows)
+
+
+def _take_newer(
+    project: Project, items: list[tuple[DocumentIn, int]], report: ImportReport
+) -> None:
+    """For records of documents already stored: where the same span, link or status is
+    stored in an older version, update it; fill an empty document note. The bulk insert
+    that follows then treats them as duplicates."""
+    db = project.db
+    fallback = project.annotator
+    for record, document_id in items:
+        stored = {row[:4]: row[4:] for row in db.execute(
+            'SELECT annotator, label, start, "end", id, attributes, note, origin, updated '
+            "FROM spans WHERE document_id = ?", [document_id])}  # fmt: skip
+        ids = {}
+        for span in record.spans:
+            key = (span.annotator or fallback, span.label, span.start, span.end)
+            if key not in stored:
+                continue
+            span_id, attributes, note, origin, updated = stored[key]
+            ids[key] = span_id
+            incoming = (dumps_json(span.attributes), span.note, span.origin)
+            if span.updated and span.updated > updated and incoming != (attributes, note, origin):
+                db.execute('UPDATE spans SET attributes = ?, note = ?, origin = ?, updated = ? '
+                           "WHERE id = ?", [*incoming, span.updated, span_id])  # fmt: skip
+                report.spans_updated += 1
+        for relation in record.relations:
+            head = record.spans[relation.head]
+            child = record.spans[relation.child]
+            head_key = (head.annotator or fallback, head.label, head.start, head.end)
+            child_key = (child.annotator or fallback, child.label, child.start, child.end)
+            if head_key not in ids or child_key not in ids:
+                continue
+            who = relation.annotator or head_key[0]
+            row = db.execute(
+                "SELECT id, attributes, updated FROM relations WHERE head_id = ? AND child_id = ? "
+                "AND label = ? AND annotator = ?",
+                [ids[head_key], ids[child_key], relation.label, who],
+            ).fetchone()
+            incoming = dumps_json(relation.attributes)
+            if row and relation.updated and relation.updated > row[2] and incoming != row[1]:
+                db.execute("UPDATE relations SET attributes = ?, updated = ? WHERE id = ?",
+                           [incoming, relation.updated, row[0]])  # fmt: skip
+                report.relations_updated += 1
+        for status in list(record.statuses):
+            who = status.annotator or fallback
+            row = queries.status_of(db, document_id, who)
+            if row is not None and (not status.updated or status.updated <= row["updated"]):
+                record.statuses.remove(status)  # the stored one is as new or newer
+            elif row is not None:
+                report.statuses_updated += 1
+        if record.note:
+            current = db.execute(
+                "SELECT note FROM documents WHERE id = ?", [document_id]
+            ).fetchone()[0]
+            if not current:
+                db.execute("UPDATE documents SET note = ? WHERE id = ?", [record.note, document_id])
+            elif current != record.note:
+                report.notes.append(
+                    f"{record.where}: document note differs; kept the one already here"
+                )
 
 
 def _now() -> str:

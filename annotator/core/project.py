@@ -11,15 +11,16 @@ from __future__ import annotations
 from annotator.core.base import DEFAULT_LANG, ProjectBase, now
 from annotator.core.document_ops import DocumentOps
 from annotator.core.relation_ops import LinkOption, RelationOps
+from annotator.core.review_ops import GOLD, ReviewOps
 from annotator.core.schema_ops import SchemaOps
 from annotator.core.span_ops import SpanOps
 
 
-class Project(SpanOps, RelationOps, DocumentOps, SchemaOps, ProjectBase):
+class Project(SpanOps, RelationOps, DocumentOps, SchemaOps, ReviewOps, ProjectBase):
     """An open project database and the annotator working in it.
 
     Not thread-safe: use one ``Project`` per thread (``Project.open`` on the same path).
     """
 
 
-__all__ = ["DEFAULT_LANG", "LinkOption", "Project", "now"]
+__all__ = ["DEFAULT_LANG", "GOLD", "LinkOption", "Project", "now"]

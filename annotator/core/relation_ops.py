@@ -48,10 +48,10 @@ class RelationOps(ProjectBase):
         span = self.span(span_id)
         existing = {
             (r.head_id, r.child_id, r.label)
-            for r in queries.relations_of(self.db, span.document_id, self.annotator)
+            for r in queries.relations_of(self.db, span.document_id, self.layer)
         }
         options = []
-        for other in queries.spans_of(self.db, span.document_id, self.annotator):
+        for other in queries.spans_of(self.db, span.document_id, self.layer):
             if other.id == span.id:
                 continue
             for rel, flipped in self.relation_types_between(span, other):
@@ -100,7 +100,7 @@ class RelationOps(ProjectBase):
         attributes = attributes or {}
         _check_relation_attributes(rel_type, attributes)
         with self._writing():
-            key = (head.id, child.id, rel_type.name, self.annotator)
+            key = (head.id, child.id, rel_type.name, self.layer)
             if queries.find_relation(self.db, *key):
                 raise ValidationError(
                     f"this {head.label} is already linked to that {child.label} as {rel_type.name}"
@@ -111,7 +111,7 @@ class RelationOps(ProjectBase):
                 "head_id": head.id,
                 "child_id": child.id,
                 "label": rel_type.name,
-                "annotator": self.annotator,
+                "annotator": self.layer,
                 "attributes": dumps_json(attributes),
                 "created": stamp,
                 "updated": stamp,

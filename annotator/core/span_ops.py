@@ -7,7 +7,7 @@ from typing import Any
 from annotator.core.base import ProjectBase, now
 from annotator.core.errors import DuplicateSpanError, NotFoundError, ValidationError
 from annotator.core.model import Change, RowChange, Span, dumps_json
-from annotator.store import fetch_row, queries
+from annotator.store import queries
 
 
 class SpanOps(ProjectBase):
@@ -41,7 +41,7 @@ class SpanOps(ProjectBase):
                 raise ValidationError(
                     f"span [{start}, {end}) is outside the document text (0 to {length}) or empty"
                 )
-            if queries.find_span(self.db, document_id, self.annotator, label, start, end):
+            if queries.find_span(self.db, document_id, self.layer, label, start, end):
                 raise DuplicateSpanError(f"[{start}, {end}) is already labelled {label!r}")
             stamp = now()
             row = {
@@ -49,7 +49,7 @@ class SpanOps(ProjectBase):
                 "start": start,
                 "end": end,
                 "label": label,
-                "annotator": self.annotator,
+                "annotator": self.layer,
                 "origin": origin,
                 "attributes": dumps_json(attributes),
                 "note": note,
@@ -97,12 +97,6 @@ class SpanOps(ProjectBase):
             after = {**before, "label": label, "attributes": dumps_json(kept), "updated": now()}
             rows = [RowChange("spans", (span_id,), before, after)]
             return self._apply("relabel_span", f"Relabel {before['label']} as {label}", rows)
-
-    def _span_row(self, span_id: int) -> dict[str, Any]:
-        row = fetch_row(self.db, "spans", (span_id,))
-        if row is None:
-            raise NotFoundError(f"no span with id {span_id}")
-        return row
 
     def set_span_attributes(self, span_id: int, updates: dict[str, Any]) -> Change:
         """Set attributes of a span (``None`` removes one); validated against the schema."""

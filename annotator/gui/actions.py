@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from annotator.core.schema import APP_KEYS, Schema
 
-MENUS = ("&File", "&Edit", "&Label", "&Select", "&Go", "&Document", "&Settings", "&Help")
-SCOPES = {"window": "anywhere", "annotate": "article, span and link lists", "article": "article"}
+MENUS = ("&File", "&Edit", "&Label", "&Select", "&Go", "&Document", "&Tools", "&Settings",
+         "&Help")  # fmt: skip
+SCOPES = {"window": "anywhere", "annotate": "article, span and link lists", "article": "article",
+          "review": "review list"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,8 @@ _TABLE = [
      "Create a new, empty project file"),
     ("open_project", "&Open project…", "&File", ["Ctrl+O"], "window",
      "Open another project file"),
+    ("merge", "&Merge projects…", "&File", ["Ctrl+Shift+M"], "window",
+     "Merge other annotators' project files (or native exports) into this project"),
     ("import", "&Import…", "&File", ["Ctrl+I"], "window",
      "Import articles and annotations (text, HTML, Prodigy, doccano, Label Studio, brat, spaCy, "
      "CoNLL, CSV, native)"),
@@ -91,6 +95,14 @@ _TABLE = [
      "Skip this document and open the next one"),
     ("in_progress", "Mark &in progress", "&Document", ["Ctrl+Shift+P"], "window",
      "Reopen this document"),
+    ("review", "&Review (adjudicate)", "&Tools", ["Ctrl+R"], "window",
+     "Edit the gold layer: adopt annotators' versions, mark documents adjudicated"),
+    ("adopt", "Adopt into gold", "&Tools", ["Return", "G"], "review",
+     "Take the selected proposal into the gold layer"),
+    ("reject", "Remove from gold", "&Tools", ["Delete"], "review",
+     "Remove the selected proposal's gold version"),
+    ("agreement", "&Agreement…", "&Tools", ["Ctrl+Shift+A"], "window",
+     "Agreement between annotators: span F1, kappa, alpha, per label and per document"),
     ("labels", "&Labels…", "&Settings", ["Ctrl+Shift+L"], "window",
      "Add labels or change their colour, keys and description"),
     ("rename", "Your &name…", "&Settings", [], "window",

@@ -147,6 +147,7 @@ class ArticleView(QPlainTextEdit):
         self._current: int | None = None
         self._emphasised: set[int] = set()
         self._anchors: dict[int, QRectF] = {}
+        self._ghosts = SpanLayer([0])
         self.tokens_provider: Callable[[], Bounds] | None = None
         self.sentences_provider: Callable[[], Bounds] | None = None
 
@@ -165,6 +166,7 @@ class ArticleView(QPlainTextEdit):
             starts.append(block.position())
             block = block.next()
         self._layer = SpanLayer(starts or [0])
+        self._ghosts = SpanLayer(starts or [0])
         self.set_colours(colours)
         self._current = None
         self._emphasised = set()
@@ -175,6 +177,18 @@ class ArticleView(QPlainTextEdit):
         self._layer.add_many(view_spans)
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.viewport().update()
+
+    def set_ghosts(self, spans: list[ViewSpan]) -> None:
+        """Proposals that are not annotations of the shown layer (other annotators' spans
+        in review, suggestions): drawn as dashed outlines. Offsets in code points."""
+        self._ghosts = SpanLayer(self._layer._block_starts)
+        to_qt = self._offsets.to_qt
+        self._ghosts.add_many(ViewSpan(s.id, to_qt(s.start), to_qt(s.end), s.label) for s in spans)
+        self.viewport().update()
+
+    @property
+    def ghost_count(self) -> int:
+        return len(self._ghosts.spans)
 
     def set_colours(self, colours: dict[str, str]) -> None:
         self._colours = {name: QColor(value) for name, value in colours.items()}
@@ -314,6 +328,32 @@ class ArticleView(QPlainTextEdit):
             finally:
                 painter.end()
 
+    def _fragments(self, block, geometry: QRectF, start: int, end: int):
+        """Rectangles covering Qt positions ``[start, end)`` on the lines of ``block``."""
+        layout = block.layout()
+        position = block.position()
+        text_end = position + block.length() - 1
+        a0, b0 = max(start, position) - position, min(end, text_end) - position
+        for n in range(layout.lineCount() if b0 > a0 else 0):
+            line = layout.lineAt(n)
+            a = max(a0, line.textStart())
+            b = min(b0, line.textStart() + line.textLength())
+            if a < b:
+                x1, x2 = line.cursorToX(a)[0], line.cursorToX(b)[0]
+                yield QRectF(geometry.left() + min(x1, x2), geometry.top() + line.y(),
+                             abs(x2 - x1), line.height())  # fmt: skip
+
+    def _paint_ghosts(self, painter: QPainter, block, geometry: QRectF) -> None:
+        for span, _ in self._ghosts.in_block(block.blockNumber()):
+            colour = QColor(self._colours.get(span.label, QColor("#888888")))
+            for rect in self._fragments(block, geometry, span.start, span.end):
+                tint = QColor(colour)
+                tint.setAlpha(25)
+                painter.fillRect(rect, tint)
+                painter.setPen(QPen(colour, 1.0, Qt.PenStyle.DashLine))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+
     def _paint_links(self, painter: QPainter) -> None:
         """Linked spans get a dashed outline; one on the same line as the selected span,
         and apart from it, also gets an arc from it over the line."""
@@ -355,6 +395,7 @@ class ArticleView(QPlainTextEdit):
             block = block.next()
 
     def _paint_block(self, painter: QPainter, block, geometry: QRectF) -> None:
+        self._paint_ghosts(painter, block, geometry)
         spans = self._layer.in_block(block.blockNumber())
         if not spans:
             return

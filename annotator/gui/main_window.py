@@ -40,6 +40,7 @@ from annotator.gui.inspector import Inspector
 from annotator.gui.label_dialog import LabelDialog
 from annotator.gui.models import RelationTableModel, SpanTableModel, excerpt
 from annotator.gui.panels import DocumentsPanel, FindBar, LinkPicker, fit_columns, make_table
+from annotator.gui.review import ReviewMixin, ReviewModel
 from annotator.gui.settings import SPLITTER_STATE, WINDOW_GEOMETRY, WINDOW_STATE
 from annotator.gui.transfer import TransferMixin
 
@@ -65,7 +66,7 @@ def colour_icon(colour: str, size: int = 12) -> QIcon:
     return QIcon(pixmap)
 
 
-class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, QMainWindow):
+class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, ReviewMixin, QMainWindow):
     def __init__(self, project: Project):
         super().__init__()
         self.project = project
@@ -104,14 +105,24 @@ class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, QMainWindow):
         self.relation_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch
         )
+        self.review_model = ReviewModel()
+        self.review_table = make_table(self.review_model, stretch_column=1)
+        self.review_header = QLabel()
+        self.review_header.setWordWrap(True)
+        self.review_panel = QWidget()
+        review_layout = QVBoxLayout(self.review_panel)
+        review_layout.setContentsMargins(0, 0, 0, 0)
+        review_layout.addWidget(self.review_header)
+        review_layout.addWidget(self.review_table)
+        self.review_panel.hide()
         self.inspector = Inspector()
         inspector_scroll = QScrollArea()
         inspector_scroll.setWidget(self.inspector)
         inspector_scroll.setWidgetResizable(True)
         self.right = QSplitter(Qt.Orientation.Vertical)
-        for widget in (self.span_table, self.relation_table, inspector_scroll):
+        for widget in (self.review_panel, self.span_table, self.relation_table, inspector_scroll):
             self.right.addWidget(widget)
-        self.right.setSizes([300, 150, 350])
+        self.right.setSizes([260, 260, 140, 300])
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for widget in (self.documents, centre, self.right):
@@ -158,6 +169,11 @@ class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, QMainWindow):
     def _handlers(self) -> dict[str, Callable[[], object]]:
         view = self.view
         return {
+            "merge": self.merge_files,
+            "review": self.toggle_review,
+            "adopt": self.adopt_selected,
+            "reject": self.reject_selected,
+            "agreement": self.show_agreement,
             "new_project": self.new_project,
             "open_project": self.open_project,
             "import": self.import_files,
@@ -216,6 +232,7 @@ class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, QMainWindow):
         widgets = {
             "annotate": [self.view, self.span_table, self.relation_table],
             "article": [self.view],
+            "review": [self.review_table],
         }
         for spec in self.specs:
             action = self._new_action(spec)
@@ -234,6 +251,9 @@ class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, QMainWindow):
                 self.label_toolbar.addAction(action)
             else:
                 action.triggered.connect(lambda _=False, fn=handlers[spec.name]: fn())
+            if spec.name == "review":
+                action.setCheckable(True)
+                action.setChecked(self.reviewing)
             if spec.scope in widgets:
                 context = (
                     Qt.ShortcutContext.WidgetShortcut
@@ -266,7 +286,8 @@ class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, QMainWindow):
 
     def _update_title(self) -> None:
         name = self.project.path.name if self.project.path else "in memory"
-        self.setWindowTitle(f"Annotator — {name} — {self.project.annotator}")
+        mode = " — reviewing (gold)" if self.reviewing else ""
+        self.setWindowTitle(f"Annotator — {name} — {self.project.annotator}{mode}")
 
     def _colours(self) -> dict[str, str]:
         return {label.name: label.colour for label in self.project.schema.labels}
@@ -302,6 +323,7 @@ class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, QMainWindow):
         self.inspector.show_document(document_id, document.note)
         self._show_current_span(None)
         self._update_counts()
+        self.refresh_review()
         if note := self.project.tokenizer_fallback(document_id):
             self.show_message(note)
 
@@ -478,7 +500,7 @@ class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, QMainWindow):
         if any(row.table in ("labels", "relation_types") for row in change.rows):
             self.on_schema_changed()
         if self.document_id in change.document_ids:
-            mine = self.project.annotator
+            mine = self.project.layer
             current = self.view.current_span
             for span in change.spans_removed:
                 self.view.remove_span(span.id)
@@ -505,6 +527,8 @@ class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, QMainWindow):
         for document_id in change.document_ids:
             self.doc_model.update(self.project.document_summary(document_id))
         self._update_progress()
+        if self.document_id in change.document_ids:
+            self.refresh_review()
 
     def on_schema_changed(self) -> None:
         """Labels changed (dialog, undo, import): rebuild keys, bar, menus and colours."""
@@ -551,7 +575,7 @@ class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, QMainWindow):
     def set_annotator(self, name: str) -> None:
         """Work as ``name`` from now on (stored for the next start)."""
         save_config({"annotator": name})
-        self.project.annotator = name
+        self.project.set_annotator(name)
         self.undo_stack.clear()
         self._update_title()
         self.reload_documents()

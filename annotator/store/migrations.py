@@ -225,6 +225,20 @@ def m002_claim_records(db: Database) -> None:
     db.executescript(_CLAIM_RECORDS)
 
 
+_MERGED_HISTORY = """
+-- History merged in from another project keeps where it came from: the project's uuid
+-- and the event's id there. Merging the same file twice adds nothing.
+ALTER TABLE events ADD COLUMN origin TEXT;
+ALTER TABLE events ADD COLUMN origin_id INTEGER;
+CREATE UNIQUE INDEX events_by_origin ON events (origin, origin_id) WHERE origin IS NOT NULL;
+"""
+
+
+@migrations()
+def m003_merged_history(db: Database) -> None:
+    db.executescript(_MERGED_HISTORY)
+
+
 def known_migration_names() -> list[str]:
     """The migrations this code knows, oldest first; the last one is the current version."""
     return [m.name for m in migrations.pending(Database(memory=True))]

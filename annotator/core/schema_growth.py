@@ -1,0 +1,164 @@
+"""Growing the project's schema for what an import brings: labels, attributes, link types.
+
+Labels the project does not know are added (with colours readable on light and dark
+backgrounds), attributes are inferred from the values seen, link types get the label pair
+they link (or ``*`` when several). With ``strict`` each one is an error instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from annotator.core.errors import InputFileError
+from annotator.core.model import dumps_json, loads_json
+from annotator.core.schema import AttributeDef
+
+if TYPE_CHECKING:
+    from annotator.core.ingest import DocumentIn, ImportReport, SchemaIn
+    from annotator.core.project import Project
+
+# Colours for labels that arrive with imported data: Tableau 10, readable on light and
+# dark backgrounds, after the four the default schema uses.
+IMPORT_COLOURS = ("#76B7B2", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC",
+                  "#8CD17D", "#86BCB6", "#F1CE63", "#D37295", "#A0CBE8", "#FFBE7D")  # fmt: skip
+
+
+def _split_where(where: str) -> tuple[str, int | None]:
+    path, _, line = where.rpartition(":")
+    if path and line.isdigit():
+        return path, int(line)
+    return where, None
+
+
+@dataclass(slots=True)
+class _SchemaPlan:
+    labels: list[dict[str, Any]] = field(default_factory=list)
+    attributes: dict[str, list[AttributeDef]] = field(default_factory=dict)
+    relations: list[dict[str, Any]] = field(default_factory=list)
+
+
+def plan_schema(
+    project: Project, records: list[DocumentIn], given: SchemaIn | None, *, strict: bool
+) -> _SchemaPlan:
+    """What the schema needs for ``records``; :class:`InputFileError` under ``strict``."""
+    schema = project.schema
+    plan = _SchemaPlan()
+    given_labels = {d["name"]: d for d in (given.labels if given else [])}
+    given_relations = {d["name"]: d for d in (given.relations if given else [])}
+    known_labels = set(schema.label_names)
+    needed: dict[str, str] = {}  # label -> where first seen
+    pairs: dict[str, set[tuple[str, str]]] = {}
+    values: dict[tuple[str, str], set[Any]] = {}
+    for record in records:
+        for suggestion in record.suggestions:
+            needed.setdefault(suggestion.label, record.where)
+        for span in record.spans:
+            needed.setdefault(span.label, record.where)
+            for name, value in span.attributes.items():
+                values.setdefault((span.label, name), set()).add(_hashable(value))
+        for relation in record.relations:
+            head, child = record.spans[relation.head], record.spans[relation.child]
+            pairs.setdefault(relation.label, set()).add((head.label, child.label))
+    for label in list(given_labels) + [n for n in needed if n not in given_labels]:
+        if label in known_labels:
+            continue
+        if strict:
+            path, line = _split_where(needed.get(label, ""))
+            raise InputFileError(
+                path, f"label {label!r} is not in this project's schema", line=line
+            )
+        definition = given_labels.get(label) or {
+            "name": label,
+            "colour": IMPORT_COLOURS[(len(schema.labels) + len(plan.labels)) % len(IMPORT_COLOURS)],
+            "keys": [],
+            "description": "added by import",
+            "attributes": [],
+        }
+        plan.labels.append(definition)
+        known_labels.add(label)
+    defined = {label.name: {a.name for a in label.attributes} for label in schema.labels}
+    for label in plan.labels:
+        defined[label["name"]] = {a["name"] for a in label.get("attributes", [])}
+    for (label, name), seen in sorted(values.items()):
+        if name in defined.get(label, set()):
+            continue
+        if strict:
+            raise InputFileError("", f"attribute {name!r} of label {label!r} is not in the schema")
+        plan.attributes.setdefault(label, []).append(_infer_attribute(name, seen))
+        defined.setdefault(label, set()).add(name)
+    known_relations = {r.name for r in schema.relations}
+    for name in list(given_relations) + [n for n in pairs if n not in given_relations]:
+        if name in known_relations:
+            continue
+        if strict:
+            raise InputFileError("", f"relation type {name!r} is not in this project's schema")
+        if name in given_relations:
+            plan.relations.append(given_relations[name])
+        else:
+            seen = pairs[name]
+            head, child = next(iter(seen)) if len(seen) == 1 else ("*", "*")
+            plan.relations.append(
+                {"name": name, "head": head, "child": child,
+                 "description": "added by import", "attributes": []}
+            )  # fmt: skip
+        known_relations.add(name)
+    return plan
+
+
+def _hashable(value: Any) -> Any:
+    return dumps_json(value) if isinstance(value, (list, dict)) else value
+
+
+def _infer_attribute(name: str, values: set[Any]) -> AttributeDef:
+    if values <= {True, False}:
+        return AttributeDef(name, "bool")
+    if all(isinstance(v, str) for v in values) and len(values) <= 20:
+        return AttributeDef(name, "choice", tuple(sorted(values)))
+    return AttributeDef(name, "text")
+
+
+def apply_schema_plan(project: Project, plan: _SchemaPlan, report: ImportReport) -> None:
+    db = project.db
+    position = len(project.schema.labels)
+    for n, label in enumerate(plan.labels):
+        db["labels"].insert(
+            {
+                "name": label["name"],
+                "colour": label["colour"],
+                "keys": dumps_json([k for k in label.get("keys", []) if _free_key(project, k)]),
+                "description": label.get("description", ""),
+                "attributes": dumps_json(label.get("attributes", [])),
+                "position": position + n,
+            }
+        )
+        report.labels_added.append(label["name"])
+    for label, attributes in plan.attributes.items():
+        current = loads_json(db["labels"].get(label)["attributes"]) or []
+        current += [a.to_dict() for a in attributes]
+        db["labels"].update(label, {"attributes": dumps_json(current)})
+        report.notes.append(
+            f"label {label!r}: attribute(s) {', '.join(a.name for a in attributes)} added"
+        )
+    position = len(project.schema.relations)
+    for n, relation in enumerate(plan.relations):
+        db["relation_types"].insert(
+            {
+                "name": relation["name"],
+                "head_label": relation["head"],
+                "child_label": relation["child"],
+                "description": relation.get("description", ""),
+                "attributes": dumps_json(relation.get("attributes", [])),
+                "position": position + n,
+            }
+        )
+        report.relation_types_added.append(relation["name"])
+    if plan.labels or plan.attributes or plan.relations:
+        project._schema = None
+
+
+def _free_key(project: Project, key: str) -> bool:
+    from annotator.core.schema import APP_KEYS
+
+    taken = {k.lower() for label in project.schema.labels for k in label.keys}
+    return key.lower() not in taken and key.lower() not in APP_KEYS

@@ -1,0 +1,132 @@
+"""Review mode through the real window: adopt by keyboard, edit, undo, gold export; the
+agreement report with its chart; File → Merge."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator.core.project import GOLD, Project
+from annotator.formats.export import ExportFilter
+from annotator.formats.prodigy import iter_records
+from tests.gui.conftest import select_qt
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def contested(db_path):
+    """The sample annotated by two people who agree on one claim and not on the rest."""
+    from annotator.core.samples import ensure_sample, sample_text
+
+    text = sample_text()
+
+    def add(project, phrase, label):
+        start = text.find(phrase)
+        return project.add_span(1, start, start + len(phrase), label).spans_added[0]
+
+    with Project.open(db_path, annotator="ana") as ana:
+        ensure_sample(ana)
+        claim = add(ana, "North Korean soldiers are probably engaged in combat", "claim")
+        source = add(ana, "South Korea’s defense minister", "source")
+        ana.add_relation(claim.id, source.id)
+        ana.set_status(1, "done")
+    with Project.open(db_path, annotator="ben") as ben:
+        add(ben, "North Korean soldiers are probably engaged in combat", "claim")
+        add(ben, "probably", "hedge")
+        ben.set_status(1, "done")
+    return text
+
+
+def _row(window, label, kind="span"):
+    for n, item in enumerate(window.review_model.items):
+        if item["label"] == label and item["kind"] == kind:
+            return n
+    raise AssertionError(label)
+
+
+def test_review_adopts_by_keyboard_and_undo_takes_it_back(qtbot, make_window, contested):
+    window = make_window(annotator="lead")
+    qtbot.keyClick(window.view, Qt.Key.Key_R, CTRL)
+    assert window.reviewing and window.review_panel.isVisible()
+    assert window.review_model.annotators == ["ana", "ben"]
+    assert window.view.ghost_count == 3  # every proposal outlined, none in gold yet
+    window.review_table.setFocus()
+    qtbot.waitUntil(window.review_table.hasFocus)
+    window.review_table.selectRow(_row(window, "claim"))
+    qtbot.keyClick(window.review_table, Qt.Key.Key_Return)
+    window.review_table.selectRow(_row(window, "attributed_to", "link"))
+    qtbot.keyClick(window.review_table, Qt.Key.Key_G)
+    gold = window.project.spans(1, annotator=GOLD)
+    assert sorted(s.label for s in gold) == ["claim", "source"]
+    assert len(window.project.relations(1, annotator=GOLD)) == 1
+    assert window.view.ghost_count == 1  # the hedge is still only a proposal
+    assert window.review_model.data(window.review_model.index(_row(window, "claim"), 4)) == "✓"
+    qtbot.keyClick(window.review_table, Qt.Key.Key_Z, CTRL)
+    assert len(window.project.relations(1, annotator=GOLD)) == 0
+    assert sorted(s.label for s in window.project.spans(1, annotator=GOLD)) == ["claim"]
+
+
+def test_review_removes_from_gold_and_edits_gold_spans(qtbot, make_window, contested):
+    window = make_window(annotator="lead")
+    window.set_review(True)
+    window.review_table.setFocus()
+    qtbot.waitUntil(window.review_table.hasFocus)
+    window.review_table.selectRow(_row(window, "hedge"))
+    qtbot.keyClick(window.review_table, Qt.Key.Key_Return)
+    assert [s.label for s in window.project.spans(1, annotator=GOLD)] == ["hedge"]
+    qtbot.keyClick(window.review_table, Qt.Key.Key_Delete)
+    assert window.project.spans(1, annotator=GOLD) == []
+    # the article edits gold like any layer: label a span the annotators missed
+    window.view.setFocus()
+    start = contested.find("Russian forces")
+    select_qt(window.view, contested, start, start + len("Russian forces"))
+    qtbot.keyClick(window.view, Qt.Key.Key_3)
+    (span,) = window.project.spans(1, annotator=GOLD)
+    assert (span.label, span.annotator) == ("actor", GOLD)
+
+
+def test_adjudicated_document_and_gold_export(qtbot, make_window, contested, tmp_path):
+    window = make_window(annotator="lead")
+    window.set_review(True)
+    window.review_table.selectRow(_row(window, "claim"))
+    window.adopt_selected()
+    qtbot.keyClick(window.review_table, Qt.Key.Key_Return, CTRL)  # mark adjudicated
+    rows = dict(
+        window.project.db.execute(
+            "SELECT annotator, status FROM document_status WHERE document_id = 1"
+        ).fetchall()
+    )
+    assert rows[GOLD] == "done"
+    report = window.run_export(
+        "prodigy", tmp_path / "gold.jsonl", chosen=ExportFilter(annotators=(GOLD,))
+    )
+    assert report.records == 1
+    (record,) = iter_records(tmp_path / "gold.jsonl")
+    assert [s["label"] for s in record["spans"]] == ["claim"]
+    window.set_review(False)
+    assert window.project.layer == "lead" and not window.review_panel.isVisible()
+
+
+def test_agreement_dialog_shows_figures_and_chart(qtbot, make_window, contested):
+    window = make_window(annotator="lead")
+    dialog = window.show_agreement()
+    qtbot.addWidget(dialog)
+    assert dialog.tabs.tabText(0) == "ana – ben"
+    assert dialog.report["pairs"][0]["exact"]["overall"]["tp"] == 1
+    dialog.tabs.setCurrentIndex(0)
+    image = dialog.grab()
+    assert not image.isNull()
+
+
+def test_merge_from_the_window(qtbot, make_window, tmp_path, contested, db_path):
+    other = tmp_path / "carl.db"
+    with Project.open(other, annotator="carl") as carl:
+        from annotator.core.samples import ensure_sample
+
+        ensure_sample(carl)
+        carl.add_span(1, 0, 5, "source")
+    window = make_window(annotator="lead")
+    report = window.run_merge([other])
+    assert (report.documents_matched, report.spans_added) == (1, 1)
+    assert "carl" in {s.annotator for s in window.project.spans(1, annotator=None)}
