@@ -213,6 +213,11 @@ def import_(
     show_default=True,
     help="CoNLL: one column per label, or one file per label (OUT becomes a folder).",
 )
+@click.option("--publisher", help="ClaimReview: the fact-checking organisation (remembered).")
+@click.option(
+    "--review-url",
+    help="ClaimReview: address of the fact-checks, {id} for the claim (remembered).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def export(
     db_path: Path,
@@ -227,6 +232,8 @@ def export(
     ents: bool,
     dev_fraction: float,
     conll_layout: str,
+    publisher: str | None,
+    review_url: str | None,
     as_json: bool,
 ) -> None:
     """Export annotations. Anything the format cannot hold is reported, never dropped
@@ -341,9 +348,13 @@ def backup(db_path: Path, annotator: str | None, out: Path) -> None:
 @_common_options
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
-    "-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
     help="The project to merge into (created if missing).",
-)  # fmt: skip
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def merge(
     db_path: Path, annotator: str | None, sources: tuple[Path, ...], out: Path, as_json: bool
@@ -378,8 +389,13 @@ def _fmt(value: float | None) -> str:
 @_common_options
 @click.option("--between", "annotators", multiple=True, help="Only these annotators.")
 @click.option("--label", "labels", multiple=True, help="Only these labels.")
-@click.option("--documents", "show_documents", default=10, show_default=True,
-              help="How many of the most contested documents to list.")  # fmt: skip
+@click.option(
+    "--documents",
+    "show_documents",
+    default=10,
+    show_default=True,
+    help="How many of the most contested documents to list.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON.")
 def agreement(
     db_path: Path,
@@ -420,6 +436,91 @@ def agreement(
     click.echo("\nmost contested documents (mean exact F1 over pairs):")
     for row in report["per_document"][:show_documents]:
         click.echo(f"  {_fmt(row['f1_exact'])}  {row['title']} (document {row['document_id']})")
+
+
+@cli.command()
+@_common_options
+@click.option("--status", help="Only claims with this status.")
+@click.option("--vague", is_flag=True, help="Only claims resting on vague sources (or none).")
+@click.option("--by", "by_annotator", help="Only this annotator's claims.")
+@click.option("--json", "as_json", is_flag=True, help="Print the claims as JSON.")
+def claims(
+    db_path: Path,
+    annotator: str | None,
+    status: str | None,
+    vague: bool,
+    by_annotator: str | None,
+    as_json: bool,
+) -> None:
+    """Every claim with its sources (and their stance), hedges, actors and status."""
+    from annotator.factcheck.claims import claim_rows, describe_sources
+
+    with _open_project(db_path, annotator, create=False) as project:
+        rows = [
+            r
+            for r in claim_rows(project, annotator=by_annotator)
+            if (status is None or r.status == status) and (not vague or r.vague)
+        ]
+    if _echo_report([r.to_dict() for r in rows], as_json):
+        return
+    for row in rows:
+        hedged = f" hedged by {', '.join(row.hedges)}" if row.hedges else ""
+        click.echo(f"[{row.status}] {row.text}")
+        click.echo(
+            f"    {describe_sources(row) or 'no source'}{hedged}; "
+            f"{row.title} {row.published}".rstrip()
+        )
+    click.echo(f"{len(rows)} claim(s)")
+
+
+@cli.command()
+@_common_options
+@click.argument("query")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["article", "title", "claim", "note", "document_note"]),
+)
+@click.option("--status", help="Only claims with this status.")
+@click.option("--outlet", help="Only articles of this outlet.")
+@click.option("--from", "published_from", help="Published on or after (YYYY-MM-DD).")
+@click.option("--to", "published_to", help="Published on or before (YYYY-MM-DD).")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+def search(
+    db_path: Path,
+    annotator: str | None,
+    query: str,
+    kinds: tuple[str, ...],
+    status: str | None,
+    outlet: str | None,
+    published_from: str | None,
+    published_to: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Full-text search of articles, claims, records, evidence and notes (FTS5 syntax:
+    words, "a phrase", prefix*, OR, NOT)."""
+    from annotator.factcheck.search import search as run_search
+
+    with _open_project(db_path, annotator, create=False) as project:
+        hits = run_search(
+            project,
+            query,
+            kinds=kinds or None,
+            status=status,
+            outlet=outlet,
+            published_from=published_from,
+            published_to=published_to,
+            limit=limit,
+        )
+    if _echo_report([h.to_dict() for h in hits], as_json):
+        return
+    for hit in hits:
+        click.echo(f"{hit.kind:<8} {hit.title} (document {hit.document_id})")
+        click.echo(f"         {' '.join(hit.snippet.split())}")
+    click.echo(f"{len(hits)} hit(s)")
 
 
 def main() -> None:

@@ -47,8 +47,9 @@ def make_tasks(count: int, seed: int = 11) -> list[dict]:
                 continue
             seen.add((start, end, label))
             spans.append({"start": start, "end": end, "label": label})
-        tasks.append({"text": text, "meta": {"title": f"report {n}"}, "spans": spans,
-                      "answer": "accept"})  # fmt: skip
+        tasks.append(
+            {"text": text, "meta": {"title": f"report {n}"}, "spans": spans, "answer": "accept"}
+        )
     return tasks
 
 
@@ -73,13 +74,17 @@ def import_floor(tasks: list[dict], folder: Path) -> float:
             ((n, t["meta"]["title"], len(t["text"]), str(n)) for n, t in enumerate(tasks)),
         )
         conn.executemany("INSERT INTO texts VALUES (?, ?)", enumerate(texts))
-        conn.executemany("INSERT INTO tokens VALUES (?, ?, ?)",
-                         ((n, s, e) for n, (s, e) in enumerate(tokens)))  # fmt: skip
+        conn.executemany(
+            "INSERT INTO tokens VALUES (?, ?, ?)", ((n, s, e) for n, (s, e) in enumerate(tokens))
+        )
         conn.executemany(
             'INSERT INTO spans (document_id, start, "end", label, annotator) VALUES (?,?,?,?,?)',
-            ((n, s["start"], s["end"], s["label"], "bench")
-             for n, t in enumerate(tasks) for s in t["spans"]),
-        )  # fmt: skip
+            (
+                (n, s["start"], s["end"], s["label"], "bench")
+                for n, t in enumerate(tasks)
+                for s in t["spans"]
+            ),
+        )
     elapsed = time.perf_counter() - started
     conn.close()
     return elapsed
@@ -135,11 +140,16 @@ def main() -> list[str]:
         project.close()
     name = f"{args.documents:,} docs × 2 KB × 10 spans"
     return [
-        report(f"import Prodigy JSONL ({name})", measured_in, floor_in,
-               "spaCy tokenizer + bulk insert"),
-        report(f"export Prodigy JSONL ({name})", measured_out, floor_out,
-               "orjson of prebuilt dicts + write"),
-    ]  # fmt: skip
+        report(
+            f"import Prodigy JSONL ({name})", measured_in, floor_in, "spaCy tokenizer + bulk insert"
+        ),
+        report(
+            f"export Prodigy JSONL ({name})",
+            measured_out,
+            floor_out,
+            "orjson of prebuilt dicts + write",
+        ),
+    ]
 
 
 if __name__ == "__main__":

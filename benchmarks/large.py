@@ -156,8 +156,10 @@ done(started)
 def phase(name: str, *args: str) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, "-c", PRELUDE + PHASES[name], *args],
-        capture_output=True, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     if out.returncode != 0:
         raise SystemExit(f"{name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -191,18 +193,37 @@ def main() -> list[str]:
                 phase("import_article_floor", article, str(folder / "a-floor.db")),
             )
         )
-        lines.append(show("open it in the window", phase("open_article", article, db),
-                          phase("open_article_floor", article, db)))  # fmt: skip
+        lines.append(
+            show(
+                "open it in the window",
+                phase("open_article", article, db),
+                phase("open_article_floor", article, db),
+            )
+        )
         corpus, corpus_db = str(folder / "corpus.jsonl"), str(folder / "corpus.db")
         phase("make_corpus", corpus, str(args.documents))
         name = f"{args.documents:,} documents, {args.documents * 10:,} spans"
-        lines.append(show(f"import {name}", phase("import_corpus", corpus, corpus_db),
-                          phase("import_corpus_floor", corpus, corpus_db)))  # fmt: skip
-        lines.append(show("open the window on them (document list)",
-                          phase("list_documents", corpus, corpus_db),
-                          phase("list_documents_floor", corpus, corpus_db)))  # fmt: skip
-        lines.append(show("export them (native JSONL)", phase("export_corpus", corpus, corpus_db),
-                          phase("export_corpus_floor", corpus, corpus_db)))  # fmt: skip
+        lines.append(
+            show(
+                f"import {name}",
+                phase("import_corpus", corpus, corpus_db),
+                phase("import_corpus_floor", corpus, corpus_db),
+            )
+        )
+        lines.append(
+            show(
+                "open the window on them (document list)",
+                phase("list_documents", corpus, corpus_db),
+                phase("list_documents_floor", corpus, corpus_db),
+            )
+        )
+        lines.append(
+            show(
+                "export them (native JSONL)",
+                phase("export_corpus", corpus, corpus_db),
+                phase("export_corpus_floor", corpus, corpus_db),
+            )
+        )
     return lines
 
 

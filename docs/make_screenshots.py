@@ -159,7 +159,85 @@ def shoot_review() -> list[Path]:
     return targets
 
 
+def shoot_factcheck() -> list[Path]:
+    """The claims view, and a claim's record in the inspector."""
+    from annotator.core.project import Project
+    from annotator.core.samples import ensure_sample
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setStyle("Fusion")
+    app.setPalette(app.style().standardPalette())
+    targets = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "factcheck.db"
+        with Project.open(path, annotator="alice") as project:
+            ensure_sample(project)
+            project.set_document_meta(
+                1, outlet="Wire service", published="2024-10-08", url="https://wire.example/nk"
+            )
+        window = open_window(path, "alice")
+        window.resize(1480, 940)
+        window.activateWindow()
+        QTest.qWaitForWindowActive(window)
+        window.view.setFocus()
+        ids = annotate(window)
+        missiles = label(
+            window, "Russian forces are using North Korean missiles in Ukraine", Qt.Key.Key_1
+        )
+        specialists = label(window, "Specialists", Qt.Key.Key_2)
+        capitals = label(window, "both Moscow and Pyongyang", Qt.Key.Key_2)
+        for source, cue, stance in (
+            (specialists, "have stated", "asserts"),
+            (capitals, "have dismissed", "denies"),
+        ):
+            link(window, missiles, source)
+            window.view.select(*find(window, cue))
+            window.view.setFocus()
+            QTest.keyClick(window.view, Qt.Key.Key_U)
+            editor = window.inspector.relation_editors["stance"]
+            editor.setCurrentText(stance)
+            editor.activated.emit(editor.currentIndex())
+        window.run(
+            lambda: window.project.set_claim_record(
+                missiles,
+                status="inconclusive",
+                normalized="Russia uses North Korean missiles in Ukraine",
+                verdict="Specialists say so; Moscow and Pyongyang deny it. No public evidence yet.",
+                assignee="dana",
+            )
+        )
+        window.run(
+            lambda: window.project.add_evidence(
+                missiles,
+                "https://ministry.example/statement",
+                stance="context",
+                quote="We have no evidence of such transfers.",
+            )
+        )
+        window.run(lambda: window.project.set_claim_record(ids[CLAIM], status="in_progress"))
+        window.select_span(missiles)
+        window.right.setSizes([0, 170, 90, 640])
+        app.processEvents()
+        scroll = window.inspector.parentWidget().parentWidget()  # the inspector's scroll area
+        scroll.verticalScrollBar().setValue(window.inspector.claim_box.y() - 8)
+        app.processEvents()
+        targets.append(HERE / "screenshot-claim-record.png")
+        window.grab().save(str(targets[-1]))
+        dialog = window.show_claims()
+        dialog.resize(1300, 420)
+        app.processEvents()
+        targets.append(HERE / "screenshot-claims.png")
+        dialog.grab().save(str(targets[-1]))
+        dialog.close()
+        window.close()
+        window.project.close()
+    for target in targets:
+        print(target)
+    return targets
+
+
 if __name__ == "__main__":
     shoot("screenshot.png")
     shoot("screenshot-dark.png", dark=True)
     shoot_review()
+    shoot_factcheck()

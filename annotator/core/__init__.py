@@ -7,16 +7,30 @@ Names are loaded on first use (PEP 562): ``annotator.store`` imports ``core.erro
 from importlib import import_module
 
 _EXPORTS = {
-    "AnnotatorError": "errors", "ConflictError": "errors", "DuplicateSpanError": "errors",
-    "InputFileError": "errors", "NotFoundError": "errors", "StoreError": "errors",
+    "AnnotatorError": "errors",
+    "ConflictError": "errors",
+    "DuplicateSpanError": "errors",
+    "InputFileError": "errors",
+    "NotFoundError": "errors",
+    "StoreError": "errors",
     "ValidationError": "errors",
-    "Cancelled": "ingest", "DocumentIn": "ingest", "ImportReport": "ingest", "SpanIn": "ingest",
+    "Cancelled": "ingest",
+    "DocumentIn": "ingest",
+    "ImportReport": "ingest",
+    "SpanIn": "ingest",
     "import_documents": "ingest",
-    "Change": "model", "Document": "model", "DocumentSummary": "model", "Relation": "model",
-    "RowChange": "model", "Span": "model",
+    "Change": "model",
+    "Document": "model",
+    "DocumentSummary": "model",
+    "Relation": "model",
+    "RowChange": "model",
+    "Span": "model",
     "Project": "project",
-    "Label": "schema", "RelationType": "schema", "Schema": "schema", "default_schema": "schema",
-}  # fmt: skip
+    "Label": "schema",
+    "RelationType": "schema",
+    "Schema": "schema",
+    "default_schema": "schema",
+}
 
 __all__ = sorted(_EXPORTS)
 

@@ -33,6 +33,7 @@ from annotator.core.model import (
     dumps_json,
 )
 from annotator.core.schema import Schema, default_schema
+from annotator.factcheck.index import reindex_change
 from annotator.store import apply_row_changes, fetch_row, open_database, queries, write_transaction
 from annotator.store.database import is_readonly, store_error
 
@@ -170,13 +171,18 @@ class ProjectBase:
         for name in {self.annotator, self.layer}:
             self.db["annotators"].insert({"name": name, "created": stamp}, ignore=True)
         change = Change(op, description, apply_row_changes(self.db, rows))
+        for row in change.rows:
+            before, after = row.before, row.after
+            if row.table == "documents" and before and after and before["lang"] != after["lang"]:
+                self.forget_cached_document(before["id"])  # re-tokenise on next use
+        reindex_change(self.db, change)
         self._record_event(change)
         if any(row.table in ("labels", "relation_types") for row in change.rows):
             self._schema = None
         return change
 
     def _record_event(self, change: Change) -> None:
-        documents = change.document_ids
+        documents = change.document_ids or self._documents_of_span_rows(change)
         self.db["events"].insert(
             {
                 "at": now(),
@@ -192,6 +198,19 @@ class ProjectBase:
                 ),
             }
         )
+
+    def _documents_of_span_rows(self, change: Change) -> set[int]:
+        """Documents of the spans that rows without a document refer to (claim records,
+        evidence, matches), so that their events are found by document."""
+        span_ids = {
+            side[key]
+            for row in change.rows
+            for side in (row.before, row.after)
+            if side
+            for key in ("span_id", "main_span_id")
+            if isinstance(side.get(key), int)
+        }
+        return queries.documents_of_spans(self.db, span_ids)
 
     def revert(self, change: Change) -> Change:
         """Undo ``change``; returns the change that was applied to do it.
@@ -217,6 +236,21 @@ class ProjectBase:
             self.layer = name.strip()
         self.annotator = name.strip()
 
+    def data_version(self) -> int:
+        """SQLite's ``data_version``: changes when another connection commits to the file.
+
+        :raises sqlite3.Error: the file is gone or unreadable.
+        """
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def forget_cached_document(self, document_id: int | None = None) -> None:
+        """Drop cached text, tokens and sentences of a document (all when ``None``)."""
+        for cache in (self._text_cache, self._token_cache, self._sentence_cache):
+            if document_id is None:
+                cache.clear()
+            else:
+                cache.pop(document_id, None)
+
     def forget_cached_schema(self) -> None:
         """Read the schema again on next use (another window may have changed it)."""
         self._schema = None
@@ -226,6 +260,9 @@ class ProjectBase:
         if self._schema is None:
             self._schema = queries.load_schema(self.db)
         return self._schema
+
+    def project_value(self, key: str) -> str | None:
+        return queries.project_value(self.db, key)
 
     def set_project_value(self, key: str, value: str) -> None:
         """Store a project-wide setting (not undoable, not an annotation)."""

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.errors import AnnotatorError, InputFileError
 from annotator.core.model import STATUSES, dumps_json, text_sha256
 from annotator.core.schema_growth import apply_schema_plan, plan_schema
+from annotator.factcheck.duplicates import flag_near_duplicates
+from annotator.factcheck.index import reindex_documents
 from annotator.store import queries
 
 if TYPE_CHECKING:
@@ -129,6 +131,7 @@ class ImportReport:
     suggestions_added: int = 0
     labels_added: list[str] = field(default_factory=list)
     relation_types_added: list[str] = field(default_factory=list)
+    near_duplicates: list[tuple[int, int, float]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -261,6 +264,9 @@ def import_documents(
             _take_newer(project, [(r, i) for r, i in items if i not in created.values()], report)
         _insert_annotations(project, items, set(created.values()), stamp, report)
         if db.conn.total_changes != changes_before:  # an import that added nothing is no event
+            touched = {i for record, i in items if record.spans or record.note or record.statuses}
+            reindex_documents(db, touched | set(created.values()), titles=True)
+            _flag_near_duplicates(db, sorted(created.values()), report)
             db["events"].insert(
                 {
                     "at": stamp,
@@ -445,6 +451,18 @@ def _insert_relations(
     report.relations_added += len(rows)
 
 
+def _flag_near_duplicates(db, new_ids: list[int], report: ImportReport) -> None:
+    if not new_ids:
+        return
+    titles = dict(db.execute("SELECT id, title FROM documents").fetchall())
+    for new_id, other, similarity in flag_near_duplicates(db, new_ids):
+        report.near_duplicates.append((new_id, other, round(similarity, 3)))
+        report.notes.append(
+            f"{titles[new_id]!r} is almost the same text as {titles[other]!r} "
+            f"({similarity:.0%} of the word sequences)"
+        )
+
+
 def _take_newer(
     project: Project, items: list[tuple[DocumentIn, int]], report: ImportReport
 ) -> None:
@@ -454,9 +472,14 @@ def _take_newer(
     db = project.db
     fallback = project.annotator
     for record, document_id in items:
-        stored = {row[:4]: row[4:] for row in db.execute(
-            'SELECT annotator, label, start, "end", id, attributes, note, origin, updated '
-            "FROM spans WHERE document_id = ?", [document_id])}  # fmt: skip
+        stored = {
+            row[:4]: row[4:]
+            for row in db.execute(
+                'SELECT annotator, label, start, "end", id, attributes, note, origin, updated '
+                "FROM spans WHERE document_id = ?",
+                [document_id],
+            )
+        }
         ids = {}
         for span in record.spans:
             key = (span.annotator or fallback, span.label, span.start, span.end)
@@ -466,8 +489,11 @@ def _take_newer(
             ids[key] = span_id
             incoming = (dumps_json(span.attributes), span.note, span.origin)
             if span.updated and span.updated > updated and incoming != (attributes, note, origin):
-                db.execute('UPDATE spans SET attributes = ?, note = ?, origin = ?, updated = ? '
-                           "WHERE id = ?", [*incoming, span.updated, span_id])  # fmt: skip
+                db.execute(
+                    "UPDATE spans SET attributes = ?, note = ?, origin = ?, updated = ? "
+                    "WHERE id = ?",
+                    [*incoming, span.updated, span_id],
+                )
                 report.spans_updated += 1
         for relation in record.relations:
             head = record.spans[relation.head]
@@ -484,8 +510,10 @@ def _take_newer(
             ).fetchone()
             incoming = dumps_json(relation.attributes)
             if row and relation.updated and relation.updated > row[2] and incoming != row[1]:
-                db.execute("UPDATE relations SET attributes = ?, updated = ? WHERE id = ?",
-                           [incoming, relation.updated, row[0]])  # fmt: skip
+                db.execute(
+                    "UPDATE relations SET attributes = ?, updated = ? WHERE id = ?",
+                    [incoming, relation.updated, row[0]],
+                )
                 report.relations_updated += 1
         for status in list(record.statuses):
             who = status.annotator or fallback

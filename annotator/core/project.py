@@ -9,6 +9,7 @@ undo and redo a change through the same path.
 from __future__ import annotations
 
 from annotator.core.base import DEFAULT_LANG, ProjectBase, now
+from annotator.core.claim_ops import ClaimOps
 from annotator.core.document_ops import DocumentOps
 from annotator.core.relation_ops import LinkOption, RelationOps
 from annotator.core.review_ops import GOLD, ReviewOps
@@ -16,7 +17,7 @@ from annotator.core.schema_ops import SchemaOps
 from annotator.core.span_ops import SpanOps
 
 
-class Project(SpanOps, RelationOps, DocumentOps, SchemaOps, ReviewOps, ProjectBase):
+class Project(SpanOps, RelationOps, DocumentOps, SchemaOps, ReviewOps, ClaimOps, ProjectBase):
     """An open project database and the annotator working in it.
 
     Not thread-safe: use one ``Project`` per thread (``Project.open`` on the same path).

@@ -30,8 +30,15 @@ class ReviewOps(ProjectBase):
         span_ids, relation_ids = list(span_ids), list(relation_ids)
         with self._writing():
             relations = [self._relation_row(i) for i in relation_ids]
-            wanted = list(dict.fromkeys([*span_ids, *(r["head_id"] for r in relations),
-                                         *(r["child_id"] for r in relations)]))  # fmt: skip
+            wanted = list(
+                dict.fromkeys(
+                    [
+                        *span_ids,
+                        *(r["head_id"] for r in relations),
+                        *(r["child_id"] for r in relations),
+                    ]
+                )
+            )
             sources = [self._span_row(i) for i in wanted]
             if any(row["annotator"] == self.layer for row in sources):
                 raise ValidationError(f"these spans are already in the {self.layer!r} layer")
@@ -46,8 +53,12 @@ class ReviewOps(ProjectBase):
                     copies[row["id"]] = existing["id"]
                     continue
                 copy = {k: v for k, v in row.items() if k != "id"}
-                copy.update(annotator=self.layer, origin=f"adopted:{row['annotator']}",
-                            created=stamp, updated=stamp)  # fmt: skip
+                copy.update(
+                    annotator=self.layer,
+                    origin=f"adopted:{row['annotator']}",
+                    created=stamp,
+                    updated=stamp,
+                )
                 span_rows.append((row["id"], RowChange("spans", (None,), None, copy)))
             self._register_layer()
             applied = apply_row_changes(self.db, [change for _, change in span_rows])
@@ -59,8 +70,9 @@ class ReviewOps(ProjectBase):
                 if queries.find_relation(self.db, head, child, row["label"], self.layer):
                     continue
                 copy = {k: v for k, v in row.items() if k != "id"}
-                copy.update(head_id=head, child_id=child, annotator=self.layer,
-                            created=stamp, updated=stamp)  # fmt: skip
+                copy.update(
+                    head_id=head, child_id=child, annotator=self.layer, created=stamp, updated=stamp
+                )
                 link_rows.append(RowChange("relations", (None,), None, copy))
             applied += apply_row_changes(self.db, link_rows)
             count = len(span_rows) + len(link_rows)
@@ -91,8 +103,13 @@ class ReviewOps(ProjectBase):
         for span in spans:
             key = (span.start, span.end, span.label)
             key_of[span.id] = key
-            fresh = {"start": span.start, "end": span.end, "label": span.label, "by": {},
-                     "in_layer": None}  # fmt: skip
+            fresh = {
+                "start": span.start,
+                "end": span.end,
+                "label": span.label,
+                "by": {},
+                "in_layer": None,
+            }
             entry = grouped.setdefault(key, fresh)
             if span.annotator == self.layer:
                 entry["in_layer"] = span.id
@@ -101,8 +118,16 @@ class ReviewOps(ProjectBase):
         links: dict[tuple, dict[str, Any]] = {}
         for relation in queries.relations_of(self.db, document_id):
             key = (key_of[relation.head_id], key_of[relation.child_id], relation.label)
-            entry = links.setdefault(key, {"head": key[0], "child": key[1], "label": relation.label,
-                                           "by": {}, "in_layer": None})  # fmt: skip
+            entry = links.setdefault(
+                key,
+                {
+                    "head": key[0],
+                    "child": key[1],
+                    "label": relation.label,
+                    "by": {},
+                    "in_layer": None,
+                },
+            )
             if relation.annotator == self.layer:
                 entry["in_layer"] = relation.id
             else:

@@ -20,8 +20,20 @@ if TYPE_CHECKING:
 
 # Colours for labels that arrive with imported data: Tableau 10, readable on light and
 # dark backgrounds, after the four the default schema uses.
-IMPORT_COLOURS = ("#76B7B2", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC",
-                  "#8CD17D", "#86BCB6", "#F1CE63", "#D37295", "#A0CBE8", "#FFBE7D")  # fmt: skip
+IMPORT_COLOURS = (
+    "#76B7B2",
+    "#EDC948",
+    "#B07AA1",
+    "#FF9DA7",
+    "#9C755F",
+    "#BAB0AC",
+    "#8CD17D",
+    "#86BCB6",
+    "#F1CE63",
+    "#D37295",
+    "#A0CBE8",
+    "#FFBE7D",
+)
 
 
 def _split_where(where: str) -> tuple[str, int | None]:
@@ -99,9 +111,14 @@ def plan_schema(
             seen = pairs[name]
             head, child = next(iter(seen)) if len(seen) == 1 else ("*", "*")
             plan.relations.append(
-                {"name": name, "head": head, "child": child,
-                 "description": "added by import", "attributes": []}
-            )  # fmt: skip
+                {
+                    "name": name,
+                    "head": head,
+                    "child": child,
+                    "description": "added by import",
+                    "attributes": [],
+                }
+            )
         known_relations.add(name)
     return plan
 

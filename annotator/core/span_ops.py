@@ -61,12 +61,13 @@ class SpanOps(ProjectBase):
             return self._apply("add_span", f"Add {label}", rows)
 
     def delete_span(self, span_id: int) -> Change:
-        """Delete a span and every relation that links it (undo restores them all)."""
+        """Delete a span with everything that hangs on it: its links, its claim record and
+        evidence, its claim matches. Undo restores them all."""
         with self._writing():
             before = self._span_row(span_id)
             rows = [
-                RowChange("relations", (rel["id"],), rel, None)
-                for rel in queries.relation_rows_touching(self.db, span_id)
+                RowChange(table, (row["id"] if "id" in row else row["span_id"],), row, None)
+                for table, row in queries.rows_depending_on_span(self.db, span_id)
             ]
             rows.append(RowChange("spans", (span_id,), before, None))
             return self._apply("delete_span", f"Delete {before['label']}", rows)

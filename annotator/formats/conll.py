@@ -163,8 +163,12 @@ def read_conll(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
             sentence.clear()
         if document:
             count += 1
-            yield _to_document(document, names, f"{title}" if count == 1 else f"{title} {count}",
-                               f"{path}:{start_line}")  # fmt: skip
+            yield _to_document(
+                document,
+                names,
+                f"{title}" if count == 1 else f"{title} {count}",
+                f"{path}:{start_line}",
+            )
             document.clear()
 
     for number, raw in enumerate(lines, 1):

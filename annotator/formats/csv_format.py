@@ -25,8 +25,21 @@ from annotator.formats.encoding import read_text_file
 from annotator.formats.export import ExportFilter, ExportReport, atomic_output, select_layers
 
 TEXT_COLUMNS = ("text", "content", "body", "article")
-COLUMNS = ("document_id", "title", "annotator", "status", "label", "start", "end", "text",
-           "attributes", "note", "origin", "created", "updated")  # fmt: skip
+COLUMNS = (
+    "document_id",
+    "title",
+    "annotator",
+    "status",
+    "label",
+    "start",
+    "end",
+    "text",
+    "attributes",
+    "note",
+    "origin",
+    "created",
+    "updated",
+)
 
 
 def read_csv(
@@ -68,11 +81,22 @@ def export_csv(
             document = layer.document
             for span in layer.spans:
                 writer.writerow(
-                    [document.id, document.title, layer.annotator, layer.status, span.label,
-                     span.start, span.end, document.text[span.start : span.end],
-                     orjson.dumps(span.attributes).decode(), span.note, span.origin,
-                     span.created, span.updated]
-                )  # fmt: skip
+                    [
+                        document.id,
+                        document.title,
+                        layer.annotator,
+                        layer.status,
+                        span.label,
+                        span.start,
+                        span.end,
+                        document.text[span.start : span.end],
+                        orjson.dumps(span.attributes).decode(),
+                        span.note,
+                        span.origin,
+                        span.created,
+                        span.updated,
+                    ]
+                )
                 report.spans += 1
             for relation in layer.relations:
                 report.lose_link(layer, relation, "link", "the CSV has one row per span")

@@ -74,9 +74,14 @@ def record_to_document(record: Any, location: str) -> DocumentIn:
         relations.append(RelationIn(by_id[head], by_id[child], relation["type"], annotator))
     title = str(meta.pop("title", "") or text.strip().split("\n", 1)[0][:60])
     return DocumentIn(
-        text=text, title=title, where=location, lang=meta.pop("lang", None), meta=meta,
-        spans=spans, relations=relations,
-    )  # fmt: skip
+        text=text,
+        title=title,
+        where=location,
+        lang=meta.pop("lang", None),
+        meta=meta,
+        spans=spans,
+        relations=relations,
+    )
 
 
 def export_doccano(

@@ -20,19 +20,32 @@ def read_html(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
 
     page = read_text_file(path)
     extracted = trafilatura.bare_extraction(
-        page, with_metadata=True, include_comments=False, include_tables=False,
+        page,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
         favor_precision=True,
-    )  # fmt: skip
+    )
     result = extracted.as_dict() if extracted is not None else None
     if not result or not (result.get("text") or "").strip():
         raise InputFileError(path, "no article text found in this page")
     meta = {
         key: result[source]
-        for key, source in (("author", "author"), ("published", "date"), ("url", "url"),
-                            ("outlet", "sitename"), ("description", "description"))
+        for key, source in (
+            ("author", "author"),
+            ("published", "date"),
+            ("url", "url"),
+            ("outlet", "sitename"),
+            ("description", "description"),
+        )
         if result.get(source)
-    }  # fmt: skip
+    }
     meta["file"] = path.name
     title = result.get("title") or path.stem
-    yield DocumentIn(text=result["text"], title=title, where=str(path), meta=meta,
-                     lang=result.get("language") or None)  # fmt: skip
+    yield DocumentIn(
+        text=result["text"],
+        title=title,
+        where=str(path),
+        meta=meta,
+        lang=result.get("language") or None,
+    )

@@ -132,9 +132,12 @@ def export_labelstudio(
         document = layer.document
         task = tasks.setdefault(
             document.id,
-            {"id": document.id, "data": {"text": document.text, "title": document.title,
-                                         "meta": document.meta}, "annotations": []},
-        )  # fmt: skip
+            {
+                "id": document.id,
+                "data": {"text": document.text, "title": document.title, "meta": document.meta},
+                "annotations": [],
+            },
+        )
         result: list[dict[str, Any]] = []
         report.lose_extras(layer, "not held by Label Studio text regions")
         for span in layer.spans:

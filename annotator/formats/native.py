@@ -142,8 +142,11 @@ def read_native(path: Path, messages: list[str], schema: SchemaIn) -> Iterator[D
         where = f"{path}:{line}"
         if isinstance(value, dict) and value.get("format") == FORMAT:
             if value.get("version", 0) > VERSION:
-                yield DocumentIn.invalid(where, "written by a newer Annotator (version "
-                                         f"{value['version']}); upgrade to import it")  # fmt: skip
+                yield DocumentIn.invalid(
+                    where,
+                    "written by a newer Annotator (version "
+                    f"{value['version']}); upgrade to import it",
+                )
                 return
             schema.labels.extend(value.get("schema", {}).get("labels", []))
             schema.relations.extend(value.get("schema", {}).get("relations", []))
@@ -159,29 +162,55 @@ def record_to_document(record: dict[str, Any], where: str) -> DocumentIn:
     spans = []
     for s in record.get("spans", []):
         if "text" in s and text[s["start"] : s["end"]] != s["text"]:
-            raise ValueError(f"span [{s['start']}, {s['end']}) says {s['text']!r} but the text "
-                             f"there is {text[s['start']:s['end']]!r}")  # fmt: skip
+            raise ValueError(
+                f"span [{s['start']}, {s['end']}) says {s['text']!r} but the text "
+                f"there is {text[s['start'] : s['end']]!r}"
+            )
         spans.append(
-            SpanIn(s["start"], s["end"], s["label"], s["annotator"], s.get("origin", "imported"),
-                   s.get("attributes") or {}, s.get("note", ""), s.get("created"), s.get("updated"))
-        )  # fmt: skip
+            SpanIn(
+                s["start"],
+                s["end"],
+                s["label"],
+                s["annotator"],
+                s.get("origin", "imported"),
+                s.get("attributes") or {},
+                s.get("note", ""),
+                s.get("created"),
+                s.get("updated"),
+            )
+        )
     relations = [
-        RelationIn(r["head"], r["child"], r["label"], r["annotator"], r.get("attributes") or {},
-                   r.get("created"), r.get("updated"))
+        RelationIn(
+            r["head"],
+            r["child"],
+            r["label"],
+            r["annotator"],
+            r.get("attributes") or {},
+            r.get("created"),
+            r.get("updated"),
+        )
         for r in record.get("relations", [])
-    ]  # fmt: skip
+    ]
     statuses = [
         StatusIn(s["annotator"], s["status"], s.get("answer"), s.get("updated"))
         for s in record.get("statuses", [])
     ]
     suggestions = [
-        SuggestionIn(s["start"], s["end"], s["label"], s["source"], s.get("score"),
-                     s.get("status", "open"))
+        SuggestionIn(
+            s["start"], s["end"], s["label"], s["source"], s.get("score"), s.get("status", "open")
+        )
         for s in record.get("suggestions", [])
-    ]  # fmt: skip
+    ]
     return DocumentIn(
-        text=text, title=record.get("title", ""), where=where, lang=record.get("lang"),
-        meta=dict(record.get("meta") or {}), note=record.get("note", ""),
-        created=record.get("created"), spans=spans, relations=relations, statuses=statuses,
+        text=text,
+        title=record.get("title", ""),
+        where=where,
+        lang=record.get("lang"),
+        meta=dict(record.get("meta") or {}),
+        note=record.get("note", ""),
+        created=record.get("created"),
+        spans=spans,
+        relations=relations,
+        statuses=statuses,
         suggestions=suggestions,
-    )  # fmt: skip
+    )

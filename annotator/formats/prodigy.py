@@ -103,9 +103,15 @@ def task_to_document(task: Any, where: str, notes: list[str]) -> DocumentIn:
             raise ValueError(f"unknown answer {answer!r} (accept, reject or ignore)")
         statuses.append(StatusIn(annotator, STATUS_OF_ANSWER[answer], answer))
     return DocumentIn(
-        text=text, title=title, where=where, lang=meta.pop("lang", None), meta=meta,
-        spans=spans, relations=relations, statuses=statuses,
-    )  # fmt: skip
+        text=text,
+        title=title,
+        where=where,
+        lang=meta.pop("lang", None),
+        meta=meta,
+        spans=spans,
+        relations=relations,
+        statuses=statuses,
+    )
 
 
 def _title(text: str) -> str:

@@ -50,10 +50,19 @@ READERS: dict[str, Reader] = {
 }
 FORMATS = ("auto", "native", *READERS)
 _EXTENSIONS = {
-    ".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".spacy": "spacy",
-    ".conll": "conll", ".conllu": "conll", ".bio": "conll", ".iob": "conll", ".tsv": "conll",
-    ".csv": "csv", ".ann": "brat",
-}  # fmt: skip
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".spacy": "spacy",
+    ".conll": "conll",
+    ".conllu": "conll",
+    ".bio": "conll",
+    ".iob": "conll",
+    ".tsv": "conll",
+    ".csv": "csv",
+    ".ann": "brat",
+}
 _JSON_EXTENSIONS = (".json", ".jsonl", ".ndjson")
 
 

@@ -139,15 +139,19 @@ def layer_to_doc(
         "meta": layer.document.meta,
         "status": layer.status,
         "relations": [
-            {"head": key(r.head_id), "child": key(r.child_id), "label": r.label,
-             "attributes": r.attributes}
+            {
+                "head": key(r.head_id),
+                "child": key(r.child_id),
+                "label": r.label,
+                "attributes": r.attributes,
+            }
             for r in layer.relations
             if r.head_id in held and r.child_id in held
         ],
         "span_attributes": [
             [key(s.id), s.attributes] for s in layer.spans if s.attributes and s.id in held
         ],
-    }  # fmt: skip
+    }
     for span in layer.spans:
         if span.note and span.id in held:
             report.lose_span(layer, span, "note", "a Doc has no place for span notes")

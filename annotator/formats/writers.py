@@ -17,6 +17,19 @@ from annotator.formats.native import export_native
 from annotator.formats.prodigy import export_prodigy
 from annotator.formats.spacy_docbin import export_docbin
 
+
+def _claimreview(*args: Any, **kwargs: Any) -> ExportReport:
+    from annotator.factcheck.claimreview import export_claimreview
+
+    return export_claimreview(*args, **kwargs)
+
+
+def _claims_csv(*args: Any, **kwargs: Any) -> ExportReport:
+    from annotator.factcheck.claimreview import export_claims_csv
+
+    return export_claims_csv(*args, **kwargs)
+
+
 EXPORTERS: dict[str, Callable[..., ExportReport]] = {
     "native": export_native,
     "prodigy": export_prodigy,
@@ -26,6 +39,8 @@ EXPORTERS: dict[str, Callable[..., ExportReport]] = {
     "brat": export_brat,
     "conll": export_conll,
     "csv": export_csv,
+    "claimreview": _claimreview,
+    "claims-csv": _claims_csv,
 }
 FOLDER_OUTPUT = {"brat"}
 """Formats whose output is a folder (spaCy with a dev split and CoNLL per file too)."""

@@ -340,8 +340,12 @@ class ArticleView(QPlainTextEdit):
             b = min(b0, line.textStart() + line.textLength())
             if a < b:
                 x1, x2 = line.cursorToX(a)[0], line.cursorToX(b)[0]
-                yield QRectF(geometry.left() + min(x1, x2), geometry.top() + line.y(),
-                             abs(x2 - x1), line.height())  # fmt: skip
+                yield QRectF(
+                    geometry.left() + min(x1, x2),
+                    geometry.top() + line.y(),
+                    abs(x2 - x1),
+                    line.height(),
+                )
 
     def _paint_ghosts(self, painter: QPainter, block, geometry: QRectF) -> None:
         for span, _ in self._ghosts.in_block(block.blockNumber()):

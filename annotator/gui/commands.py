@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 
-MERGEABLE_OPS = ("set_span_attributes", "set_relation_attributes")
+MERGEABLE_OPS = ("set_span_attributes", "set_relation_attributes", "set_claim_record")
 MERGE_ID = 1
 
 

@@ -97,13 +97,14 @@ class DesktopMixin(_Base):
     def check_external_changes(self) -> bool:
         """Reload what another window or process changed; returns whether it did."""
         try:
-            version = self.project.db.execute("PRAGMA data_version").fetchone()[0]
+            version = self.project.data_version()
         except Exception:  # the file went away: the next edit will say so clearly
             return False
         previous, self._data_version = self._data_version, version
         if previous is None or previous == version:
             return False
         self.project.forget_cached_schema()
+        self.project.forget_cached_document()  # another window may have changed a language
         self.on_schema_changed()
         current_span = self.view.current_span
         scroll = self.view.verticalScrollBar().value()

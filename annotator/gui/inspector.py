@@ -15,9 +15,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Relation, Span
 from annotator.core.schema import AttributeDef
+from annotator.gui.messages import plain_tooltip
 from annotator.gui.models import excerpt
 
 UNSET = "—"
@@ -104,6 +108,130 @@ def _value(definition: AttributeDef, widget: QWidget) -> Any:
     return text
 
 
+class ClaimBox(QGroupBox):
+    """The fact-checker's record of the selected claim: status, normalised claim, verdict,
+    rating, assignee, evidence. Its widgets live as long as the box: updates keep focus."""
+
+    fieldChanged = Signal(int, str, str)
+    evidenceAdd = Signal(int)
+    evidenceRemove = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__("Claim record")
+        self.span_id: int | None = None
+        self.status = QComboBox()
+        self.normalized = QLineEdit()
+        self.normalized.setPlaceholderText("the claim in under 75 characters")
+        self.counter = QLabel()
+        self.verdict = NoteEdit("the verdict, for readers")
+        self.rating = QLineEdit()
+        self.rating.setPlaceholderText("e.g. False, Misleading, Mostly true")
+        self.assignee = QLineEdit()
+        self.shared = QLabel()
+        self.shared.setWordWrap(True)
+        self.evidence = QListWidget()
+        self.evidence.setMaximumHeight(90)
+        self.history = QLabel()
+        self.history.setObjectName("claim_history")
+        self.history.setWordWrap(True)
+        self.history.setTextFormat(Qt.TextFormat.PlainText)
+        add, remove = QPushButton("Add evidence…"), QPushButton("Remove")
+        add.clicked.connect(lambda: self.span_id and self.evidenceAdd.emit(self.span_id))
+        remove.clicked.connect(self._remove)
+        for name, widget in (
+            ("normalized", self.normalized),
+            ("rating", self.rating),
+            ("assignee", self.assignee),
+        ):
+            widget.setObjectName(f"claim_{name}")
+            widget.editingFinished.connect(lambda n=name, w=widget: self._emit(n, w.text()))
+        self.normalized.textChanged.connect(self._count)
+        self.status.setObjectName("claim_status")
+        self.status.activated.connect(lambda _: self._emit("status", self.status.currentText()))
+        self.verdict.committed.connect(lambda text: self._emit("verdict", text))
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        form = QFormLayout(self)
+        form.addRow(self.shared)
+        form.addRow("status", self.status)
+        form.addRow("normalised", self.normalized)
+        form.addRow("", self.counter)
+        form.addRow("verdict", self.verdict)
+        form.addRow("rating", self.rating)
+        form.addRow("assignee", self.assignee)
+        form.addRow("evidence", self.evidence)
+        form.addRow("", buttons)
+        form.addRow("history", self.history)
+        self.hide()
+
+    def show_record(self, record: dict[str, Any] | None, statuses: list[str]) -> None:
+        if record is None:
+            self.verdict.commit()
+            self.span_id = None
+            self.hide()
+            return
+        if self.span_id != record["span_id"]:
+            self.verdict.commit()
+        self.span_id = record["span_id"]
+        for widget in (self.status, self.normalized, self.rating, self.assignee):
+            widget.blockSignals(True)
+        if [self.status.itemText(i) for i in range(self.status.count())] != statuses:
+            self.status.clear()
+            self.status.addItems(statuses)
+        self.status.setCurrentText(record["status"])
+        for name, widget in (
+            ("normalized", self.normalized),
+            ("rating", self.rating),
+            ("assignee", self.assignee),
+        ):
+            if not widget.hasFocus() and widget.text() != record[name]:
+                widget.setText(record[name])
+                widget.setCursorPosition(0)  # show the start of a long value
+        for widget in (self.status, self.normalized, self.rating, self.assignee):
+            widget.blockSignals(False)
+        self.verdict.set_stored(record["verdict"])
+        self._count()
+        self.shared.setText(
+            f"Shared with the main claim (span {record['span_id']}): edits change both."
+            if record["shared"]
+            else ""
+        )
+        self.shared.setVisible(bool(record["shared"]))
+        self.evidence.clear()
+        for item in record["evidence"]:
+            entry = QListWidgetItem(
+                f"{item['stance']}: {item['location']}"
+                + (f" — “{item['quote']}”" if item["quote"] else "")
+            )
+            entry.setData(Qt.ItemDataRole.UserRole, item["id"])
+            entry.setToolTip(plain_tooltip(entry.text()))
+            self.evidence.addItem(entry)
+        self._show_history(record.get("history", []))
+        self.show()
+
+    def _show_history(self, history: list[dict[str, str]]) -> None:
+        """The latest changes in the box, all of them in its tooltip (plain text)."""
+        lines = [f"{h['at'][:16].replace('T', ' ')} {h['annotator']}: {h['what']}" for h in history]
+        self.history.setText("\n".join(reversed(lines[-3:])) if lines else "no changes yet")
+        self.history.setToolTip(plain_tooltip("\n".join(reversed(lines))))
+
+    def _emit(self, name: str, value: str) -> None:
+        if self.span_id is not None:
+            self.fieldChanged.emit(self.span_id, name, value)
+
+    def _count(self) -> None:
+        length = len(self.normalized.text())
+        self.counter.setText(
+            f"{length} / 75" + (" — too long for ClaimReview" if length >= 75 else "")
+        )
+
+    def _remove(self) -> None:
+        item = self.evidence.currentItem()
+        if item is not None:
+            self.evidenceRemove.emit(item.data(Qt.ItemDataRole.UserRole))
+
+
 class Inspector(QWidget):
     spanAttributeChanged = Signal(int, str, object)
     spanNoteChanged = Signal(int, str)
@@ -120,12 +248,13 @@ class Inspector(QWidget):
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.span_box = QGroupBox("Span")
         self.span_form = QFormLayout(self.span_box)
+        self.claim_box = ClaimBox()
         self.relation_box = QGroupBox("Link")
         self.relation_form = QFormLayout(self.relation_box)
         self.document_box = QGroupBox("Document note")
         self.document_note = NoteEdit("A note about this article…")
         QVBoxLayout(self.document_box).addWidget(self.document_note)
-        for box in (self.span_box, self.relation_box, self.document_box):
+        for box in (self.span_box, self.claim_box, self.relation_box, self.document_box):
             layout.addWidget(box)
         layout.addStretch(1)
         self.span_note: NoteEdit | None = None
@@ -263,6 +392,7 @@ class Inspector(QWidget):
         """Save notes being typed (before switching document or closing)."""
         if self.span_note is not None:
             self.span_note.commit()
+        self.claim_box.verdict.commit()
         self.document_note.commit()
 
     def focus_first_editor(self) -> None:

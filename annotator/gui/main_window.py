@@ -36,6 +36,7 @@ from annotator.gui.annotate import AnnotateMixin
 from annotator.gui.article_view import ArticleView
 from annotator.gui.commands import ChangeCommand
 from annotator.gui.desktop import DesktopMixin
+from annotator.gui.factcheck_views import FactCheckMixin
 from annotator.gui.inspector import Inspector
 from annotator.gui.label_dialog import LabelDialog
 from annotator.gui.models import RelationTableModel, SpanTableModel, excerpt
@@ -66,7 +67,9 @@ def colour_icon(colour: str, size: int = 12) -> QIcon:
     return QIcon(pixmap)
 
 
-class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, ReviewMixin, QMainWindow):
+class MainWindow(
+    AnnotateMixin, TransferMixin, DesktopMixin, ReviewMixin, FactCheckMixin, QMainWindow
+):
     def __init__(self, project: Project):
         super().__init__()
         self.project = project
@@ -165,6 +168,9 @@ class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, ReviewMixin, QMainW
         self.inspector.cueRequested.connect(lambda rid: self.set_cue(relation_id=rid))
         self.inspector.cueCleared.connect(self._clear_cue)
         self.inspector.documentNoteChanged.connect(self._document_note)
+        self.inspector.claim_box.fieldChanged.connect(self._claim_field)
+        self.inspector.claim_box.evidenceAdd.connect(self._add_evidence)
+        self.inspector.claim_box.evidenceRemove.connect(self._remove_evidence)
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         view = self.view
@@ -174,6 +180,10 @@ class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, ReviewMixin, QMainW
             "adopt": self.adopt_selected,
             "reject": self.reject_selected,
             "agreement": self.show_agreement,
+            "claims": self.show_claims,
+            "search": self.show_search,
+            "details": self.edit_details,
+            "verify": self.verify_text,
             "new_project": self.new_project,
             "open_project": self.open_project,
             "import": self.import_files,
@@ -389,6 +399,11 @@ class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, ReviewMixin, QMainW
         known = span is not None and schema.has_label(span.label)
         attributes = schema.label(span.label).attributes if known else ()
         self.inspector.show_span(span, self._text, attributes)
+        claim = span is not None and span.label == "claim"
+        record = self.project.claim_record(span.id) if claim else None
+        if record is not None:
+            record["history"] = self.project.claim_history(span.id)
+        self.inspector.claim_box.show_record(record, self.project.claim_statuses())
 
     def _span(self, span_id: int | None) -> Span | None:
         """The whole span (attributes, note) for the inspector, read when selected."""
@@ -529,6 +544,10 @@ class MainWindow(AnnotateMixin, TransferMixin, DesktopMixin, ReviewMixin, QMainW
         self._update_progress()
         if self.document_id in change.document_ids:
             self.refresh_review()
+        elif any(
+            row.table in ("claim_records", "evidence", "claim_matches") for row in change.rows
+        ):
+            self._show_current_span(self.view.current_span)
 
     def on_schema_changed(self) -> None:
         """Labels changed (dialog, undo, import): rebuild keys, bar, menus and colours."""

@@ -68,8 +68,10 @@ class ReviewModel(QAbstractTableModel):
         if item["kind"] == "span":
             return excerpt(self._text[item["start"] : item["end"]], 60)
         head, child = item["head"], item["child"]
-        return (f"{head[2]} “{excerpt(self._text[head[0]:head[1]], 25)}” → "
-                f"{child[2]} “{excerpt(self._text[child[0]:child[1]], 25)}”")  # fmt: skip
+        return (
+            f"{head[2]} “{excerpt(self._text[head[0] : head[1]], 25)}” → "
+            f"{child[2]} “{excerpt(self._text[child[0] : child[1]], 25)}”"
+        )
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.items)
@@ -132,8 +134,10 @@ class ReviewMixin(_Base):
             self.open_document(self.document_id)
         if on:
             self.review_table.setFocus()
-            self.show_message("Review: Enter adopts a version into gold, Delete removes it, "
-                              "Ctrl+Return marks the document adjudicated.")  # fmt: skip
+            self.show_message(
+                "Review: Enter adopts a version into gold, Delete removes it, "
+                "Ctrl+Return marks the document adjudicated."
+            )
 
     def refresh_review(self) -> None:
         """Re-read the proposals of the shown document (after any change)."""
@@ -205,9 +209,11 @@ class ReviewMixin(_Base):
 
     def merge_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Merge projects into this one", "",
+            self,
+            "Merge projects into this one",
+            "",
             "Annotator projects and native exports (*.db *.sqlite *.jsonl);;All files (*)",
-        )  # fmt: skip
+        )
         if not paths:
             return
         try:
@@ -253,8 +259,11 @@ class AgreementChart(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         left, width = 110, max(self.width() - 170, 50)
-        painter.drawText(QRectF(left, 4, width, 16), Qt.AlignmentFlag.AlignLeft,
-                         "solid: exact span F1 · light: token kappa (0 to 1)")  # fmt: skip
+        painter.drawText(
+            QRectF(left, 4, width, 16),
+            Qt.AlignmentFlag.AlignLeft,
+            "solid: exact span F1 · light: token kappa (0 to 1)",
+        )
         for n, label in enumerate(self.labels):
             top = 28 + n * 34
             painter.setPen(self.palette().text().color())
@@ -270,8 +279,11 @@ class AgreementChart(QWidget):
                 length = max(0.0, min(1.0, value or 0.0)) * width
                 painter.fillRect(QRectF(left, top + m * 14, length, 12), bar)
                 shown = "–" if value is None else f"{value:.2f}"
-                painter.drawText(QRectF(left + length + 6, top + m * 14 - 2, 60, 16),
-                                 Qt.AlignmentFlag.AlignLeft, shown)  # fmt: skip
+                painter.drawText(
+                    QRectF(left + length + 6, top + m * 14 - 2, 60, 16),
+                    Qt.AlignmentFlag.AlignLeft,
+                    shown,
+                )
         painter.end()
 
 
@@ -288,8 +300,12 @@ class AgreementDialog(QDialog):
         for pair in report["pairs"]:
             page = QWidget()
             layout = QVBoxLayout(page)
-            layout.addWidget(QLabel(f"{pair['a']} and {pair['b']}: {pair['documents']} documents"
-                                    f" · link F1 {_show(pair['links']['f1'])}"))  # fmt: skip
+            layout.addWidget(
+                QLabel(
+                    f"{pair['a']} and {pair['b']}: {pair['documents']} documents"
+                    f" · link F1 {_show(pair['links']['f1'])}"
+                )
+            )
             layout.addWidget(_pair_table(pair, report["labels"]))
             layout.addWidget(AgreementChart(pair, report["labels"], colours))
             tabs.addTab(page, f"{pair['a']} – {pair['b']}")
@@ -328,9 +344,15 @@ def _pair_table(pair: dict[str, Any], labels: list[str]) -> QTableWidget:
             return part["overall"] if n == "overall" else part["by_label"][n]
 
         exact = pick(pair["exact"])
-        values = [name, _show(exact["precision"]), _show(exact["recall"]), _show(exact["f1"]),
-                  _show(pick(pair["overlap"])["f1"]), _show(pick(pair["kappa"])),
-                  _show(pick(pair["alpha"]))]  # fmt: skip
+        values = [
+            name,
+            _show(exact["precision"]),
+            _show(exact["recall"]),
+            _show(exact["f1"]),
+            _show(pick(pair["overlap"])["f1"]),
+            _show(pick(pair["kappa"])),
+            _show(pick(pair["alpha"])),
+        ]
         for c, value in enumerate(values):
             table.setItem(r, c, QTableWidgetItem(value))
     table.resizeColumnsToContents()
@@ -343,8 +365,14 @@ def _documents_table(report: dict[str, Any]) -> QTableWidget:
     table.setHorizontalHeaderLabels(["Document", "Annotators", "exact F1", "kappa"])
     table.verticalHeader().hide()
     for r, row in enumerate(rows):
-        for c, value in enumerate([row["title"], ", ".join(row["annotators"]),
-                                   _show(row["f1_exact"]), _show(row["kappa"])]):  # fmt: skip
+        for c, value in enumerate(
+            [
+                row["title"],
+                ", ".join(row["annotators"]),
+                _show(row["f1_exact"]),
+                _show(row["kappa"]),
+            ]
+        ):
             table.setItem(r, c, QTableWidgetItem(value))
     table.resizeColumnsToContents()
     return table

@@ -41,8 +41,15 @@ IMPORT_FILTER = (
     "*.ann);;All files (*)"
 )
 FOLDER_FORMATS = {"brat"}
-SUFFIX = {"native": ".jsonl", "prodigy": ".jsonl", "doccano": ".jsonl", "labelstudio": ".json",
-          "spacy": ".spacy", "conll": ".conll", "csv": ".csv"}  # fmt: skip
+SUFFIX = {
+    "native": ".jsonl",
+    "prodigy": ".jsonl",
+    "doccano": ".jsonl",
+    "labelstudio": ".json",
+    "spacy": ".spacy",
+    "conll": ".conll",
+    "csv": ".csv",
+}
 
 
 class TransferMixin(_Base):
@@ -83,9 +90,13 @@ class TransferMixin(_Base):
                 records.append(record)
             job.stage(f"Importing {len(records)} document(s)…", len(records))
             report = import_documents(
-                project, records, skip_invalid=skip_invalid, schema=schema,
-                progress=job.step, cancelled=job.cancelled,
-            )  # fmt: skip
+                project,
+                records,
+                skip_invalid=skip_invalid,
+                schema=schema,
+                progress=job.step,
+                cancelled=job.cancelled,
+            )
             report.skipped[:0] = skipped or []
             report.notes[:0] = messages
             return report

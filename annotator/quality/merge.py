@@ -103,8 +103,9 @@ def merge_into(
             events: list[dict[str, Any]] = []
             origin = None
         else:
-            with Project.open(path, annotator=target.annotator, create=False,
-                              allow_readonly=True) as source:  # fmt: skip
+            with Project.open(
+                path, annotator=target.annotator, create=False, allow_readonly=True
+            ) as source:
                 report.schema_differences += schema_differences(
                     target.schema, source.schema, path.name
                 )

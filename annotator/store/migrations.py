@@ -239,6 +239,67 @@ def m003_merged_history(db: Database) -> None:
     db.executescript(_MERGED_HISTORY)
 
 
+_FACT_CHECKING = """
+-- The same claim in two places (two articles, or twice in one): suggested by similarity,
+-- confirmed or rejected by a person. A confirmed match shares the main claim's record.
+CREATE TABLE claim_matches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    main_span_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+    other_span_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+    similarity REAL NOT NULL,
+    state TEXT NOT NULL DEFAULT 'suggested' CHECK (state IN ('suggested', 'confirmed', 'rejected')),
+    annotator TEXT NOT NULL DEFAULT '',
+    updated TEXT NOT NULL,
+    CHECK (main_span_id != other_span_id),
+    UNIQUE (main_span_id, other_span_id)
+);
+CREATE INDEX claim_matches_by_other ON claim_matches (other_span_id);
+
+-- Documents that are almost the same text (flagged on import).
+CREATE TABLE near_duplicates (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    other_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    similarity REAL NOT NULL,
+    PRIMARY KEY (document_id, other_id)
+);
+
+-- MinHash bands of each document's word shingles: documents sharing a band are candidates.
+CREATE TABLE document_bands (
+    band INTEGER NOT NULL,
+    hash INTEGER NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, hash, document_id)
+) WITHOUT ROWID;
+CREATE INDEX document_bands_by_document ON document_bands (document_id);
+
+-- What full-text search looks in besides the article texts (indexed in place, see
+-- below): one row per article title, claim (with its record and evidence) and note,
+-- rebuilt for what an edit touches (annotator.factcheck.index).
+CREATE TABLE search_items (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    span_id INTEGER,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX search_items_by_document ON search_items (document_id);
+"""
+
+
+@migrations()
+def m004_fact_checking(db: Database) -> None:
+    db.executescript(_FACT_CHECKING)
+    tokenize = "unicode61 remove_diacritics 2"
+    # Article texts are indexed where they are (external content, no copy): texts never
+    # change, so the insert trigger is all the upkeep they need.
+    db["document_texts"].enable_fts(["text"], create_triggers=True, tokenize=tokenize)
+    db["search_items"].enable_fts(["title", "body"], create_triggers=True, tokenize=tokenize)
+    from annotator.factcheck.index import reindex_documents
+
+    reindex_documents(db, [row[0] for row in db.execute("SELECT id FROM documents")], titles=True)
+
+
 def known_migration_names() -> list[str]:
     """The migrations this code knows, oldest first; the last one is the current version."""
     return [m.name for m in migrations.pending(Database(memory=True))]

@@ -120,11 +120,6 @@ def relations_of(db: Database, document_id: int, annotator: str | None = None) -
     return [Relation.from_row(row) for row in db.query(sql, args)]
 
 
-def relation_rows_touching(db: Database, span_id: int) -> list[dict[str, Any]]:
-    sql = "SELECT * FROM relations WHERE head_id = ? OR child_id = ? ORDER BY id"
-    return list(db.query(sql, [span_id, span_id]))
-
-
 def status_of(db: Database, document_id: int, annotator: str) -> dict[str, Any] | None:
     sql = "SELECT * FROM document_status WHERE document_id = ? AND annotator = ?"
     rows = list(db.query(sql, [document_id, annotator]))
@@ -257,3 +252,111 @@ def suggestions_of(db: Database, document_id: int) -> list[dict[str, Any]]:
     sql = """SELECT * FROM suggestions WHERE document_id = ?
              ORDER BY start, "end" DESC, label, source"""
     return list(db.query(sql, [document_id]))
+
+
+def rows_depending_on_span(db: Database, span_id: int) -> list[tuple[str, dict[str, Any]]]:
+    """``(table, row)`` of everything a span's deletion takes with it (cascades)."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    for table, where in (
+        ("relations", "head_id = :id OR child_id = :id"),
+        ("claim_matches", "main_span_id = :id OR other_span_id = :id"),
+        ("evidence", "span_id = :id"),
+        ("claim_records", "span_id = :id"),
+    ):
+        sql = f"SELECT * FROM {table} WHERE {where} ORDER BY rowid"
+        found += [(table, row) for row in db.query(sql, {"id": span_id})]
+    return found
+
+
+_MAINS = """
+SELECT other_span_id, main_span_id FROM claim_matches WHERE state = 'confirmed' {match}
+UNION ALL
+SELECT r.child_id, r.head_id FROM relations r
+JOIN spans h ON h.id = r.head_id AND h.label = 'claim'
+JOIN spans c ON c.id = r.child_id AND c.label = 'claim'
+WHERE r.label = 'same_claim' {link}
+"""
+
+
+def confirmed_main(db: Database, span_id: int) -> int | None:
+    """The main claim of ``span_id``: the main side of a confirmed match, else the head of
+    a ``same_claim`` link whose child it is."""
+    sql = _MAINS.format(match="AND other_span_id = :id", link="AND r.child_id = :id")
+    row = db.execute(sql + " LIMIT 1", {"id": span_id}).fetchone()
+    return row[1] if row else None
+
+
+def claim_mains(db: Database) -> dict[int, int]:
+    """``{claim: its main claim}`` for every claim that has one (see :func:`confirmed_main`)."""
+    mains: dict[int, int] = {}
+    for other, main in db.execute(_MAINS.format(match="", link="")).fetchall():
+        mains.setdefault(other, main)
+    return mains
+
+
+def suggested_matches(db: Database) -> list[dict[str, Any]]:
+    """Claim pairs waiting for a person's decision, most similar first."""
+    sql = "SELECT * FROM claim_matches WHERE state = 'suggested' ORDER BY similarity DESC, id"
+    return list(db.query(sql))
+
+
+def match_row(db: Database, main: int, other: int) -> dict[str, Any] | None:
+    rows = list(
+        db.query(
+            "SELECT * FROM claim_matches WHERE main_span_id = ? AND other_span_id = ?",
+            [main, other],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def evidence_of(db: Database, span_id: int) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM evidence WHERE span_id = ? ORDER BY id", [span_id]))
+
+
+def claim_texts(db: Database) -> list[tuple[int, int, str]]:
+    """``(span id, document id, text)`` of every claim span, by id."""
+    sql = """SELECT s.id, s.document_id, substr(t.text, s.start + 1, s."end" - s.start)
+             FROM spans s JOIN document_texts t ON t.document_id = s.document_id
+             WHERE s.label = 'claim' ORDER BY s.id"""
+    return db.execute(sql).fetchall()
+
+
+def matched_pairs(db: Database) -> set[tuple[int, int]]:
+    """Claim pairs already matched in any state, both ways round."""
+    rows = db.execute("SELECT main_span_id, other_span_id FROM claim_matches").fetchall()
+    return {pair for a, b in rows for pair in ((a, b), (b, a))}
+
+
+def claim_events(db: Database, document_id: int, span_id: int) -> list[dict[str, Any]]:
+    """Events of ``document_id`` that touched the claim record or evidence of ``span_id``,
+    oldest first (``at``, ``annotator``, ``description``, ``rows``)."""
+    return list(
+        db.query(
+            """
+            SELECT at, annotator, description, rows FROM events
+            WHERE document_id = :doc AND EXISTS (
+                SELECT 1 FROM json_each(events.rows) AS r
+                WHERE json_extract(r.value, '$.table') IN ('claim_records', 'evidence')
+                  AND coalesce(json_extract(r.value, '$.after.span_id'),
+                               json_extract(r.value, '$.before.span_id')) = :span)
+            ORDER BY id
+            """,
+            {"doc": document_id, "span": span_id},
+        )
+    )
+
+
+def documents_of_spans(db: Database, span_ids: set[int]) -> set[int]:
+    """The documents the spans ``span_ids`` belong to (spans that no longer exist skipped)."""
+    if not span_ids:
+        return set()
+    marks = ", ".join("?" * len(span_ids))
+    sql = f"SELECT DISTINCT document_id FROM spans WHERE id IN ({marks})"
+    return {row[0] for row in db.execute(sql, sorted(span_ids)).fetchall()}
+
+
+def document_urls(db: Database) -> dict[int, str]:
+    """``{document id: its meta url}`` for documents that have one."""
+    rows = db.execute("SELECT id, json_extract(meta, '$.url') FROM documents").fetchall()
+    return {i: url for i, url in rows if url}

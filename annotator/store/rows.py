@@ -18,6 +18,9 @@ from annotator.core.errors import ConflictError
 from annotator.core.model import RowChange
 
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "claim_records": ("span_id",),
+    "evidence": ("id",),
+    "claim_matches": ("id",),
     "documents": ("id",),
     "spans": ("id",),
     "relations": ("id",),

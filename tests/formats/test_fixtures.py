@@ -63,14 +63,19 @@ def test_prodigy_news_headlines_keeps_answers_and_meta(project):
     path = FIXTURES / "prodigy/news_headlines_ner_excerpt.jsonl"
     _import(project, path)
     tasks = _lines(path)
-    expected = {t["text"]: ({(s["start"], s["end"], s["label"]) for s in t.get("spans", [])}, set())
-                for t in tasks}  # fmt: skip
+    expected = {
+        t["text"]: ({(s["start"], s["end"], s["label"]) for s in t.get("spans", [])}, set())
+        for t in tasks
+    }
     assert _stored(project) == expected
     ignored = next(t for t in tasks if t["answer"] == "ignore")
     (summary,) = [d for d in project.documents() if project.document(d.id).text == ignored["text"]]
     assert project.document(summary.id).meta == {"source": "The New York Times"}
-    rows = list(project.db.query("SELECT answer, status FROM document_status WHERE document_id = ?",
-                                 [summary.id]))  # fmt: skip
+    rows = list(
+        project.db.query(
+            "SELECT answer, status FROM document_status WHERE document_id = ?", [summary.id]
+        )
+    )
     assert rows == [{"answer": "ignore", "status": "skipped"}]
 
 
@@ -96,15 +101,18 @@ def test_demo_jsonl_and_demo_spacy_import_to_the_same_annotations(db_path, tmp_p
         assert _stored(a) == _stored(b)
         docbin = DocBin().from_bytes((FIXTURES / "spacy/demo.spacy").read_bytes())
         (doc,) = docbin.get_docs(spacy.blank("en").vocab)
-        assert _stored(b) == {doc.text: ({(e.start_char, e.end_char, e.label_) for e in doc.ents},
-                                         set())}  # fmt: skip
+        assert _stored(b) == {
+            doc.text: ({(e.start_char, e.end_char, e.label_) for e in doc.ents}, set())
+        }
 
 
 def test_spacy_v2_offsets(project):
     path = FIXTURES / "spacy/v2_offsets_train.json"
     _import(project, path)
-    expected = {text: ({tuple(e) for e in ann["entities"]}, set())
-                for text, ann in json.loads(path.read_text())}  # fmt: skip
+    expected = {
+        text: ({tuple(e) for e in ann["entities"]}, set())
+        for text, ann in json.loads(path.read_text())
+    }
     assert _stored(project) == expected
 
 

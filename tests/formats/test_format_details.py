@@ -38,18 +38,20 @@ def _only_document(project):
 # -- brat ------------------------------------------------------------------------------------
 
 BRAT_TEXT = "Kim said North Korea, the regime, will probably deploy troops to Russia.\n"
-BRAT_ANN = "\n".join([
-    "T1\tsource 0 3\tKim",
-    "T2\tclaim 9 20;34 71\tNorth Korea will probably deploy troops to Russia",
-    "T3\thedge 39 47\tprobably",
-    "T4\tactor 65 71\tRussia",
-    "E1\tDeploy:T2 Destination:T4 Agent2:T1",
-    "R1\tattributed_to Arg1:T2 Arg2:T1",
-    "A1\tcheckworthy T2",
-    "A2\tspecificity T1 named_person",
-    "#1\tAnnotatorNotes T3\tepistemic adverb",
-    "N1\tReference T4 Wikipedia:123\tRussia",
-])  # fmt: skip
+BRAT_ANN = "\n".join(
+    [
+        "T1\tsource 0 3\tKim",
+        "T2\tclaim 9 20;34 71\tNorth Korea will probably deploy troops to Russia",
+        "T3\thedge 39 47\tprobably",
+        "T4\tactor 65 71\tRussia",
+        "E1\tDeploy:T2 Destination:T4 Agent2:T1",
+        "R1\tattributed_to Arg1:T2 Arg2:T1",
+        "A1\tcheckworthy T2",
+        "A2\tspecificity T1 named_person",
+        "#1\tAnnotatorNotes T3\tepistemic adverb",
+        "N1\tReference T4 Wikipedia:123\tRussia",
+    ]
+)
 
 
 def test_brat_discontinuous_span_is_imported_as_linked_parts(project, inbox):
@@ -59,9 +61,14 @@ def test_brat_discontinuous_span_is_imported_as_linked_parts(project, inbox):
     document, spans = _only_document(project)
     parts = [(s.start, s.end) for s in spans if s.label == "claim"]
     assert parts == [(9, 20), (34, 71)]
-    relations = {(r.label, document.text[project.span(r.head_id).start:project.span(r.head_id).end],
-                  document.text[project.span(r.child_id).start:project.span(r.child_id).end])
-                 for r in project.relations(document.id, annotator=None)}  # fmt: skip
+    relations = {
+        (
+            r.label,
+            document.text[project.span(r.head_id).start : project.span(r.head_id).end],
+            document.text[project.span(r.child_id).start : project.span(r.child_id).end],
+        )
+        for r in project.relations(document.id, annotator=None)
+    }
     assert ("continues", "will probably deploy troops to Russia", "North Korea") in relations
     assert ("Destination", "North Korea", "Russia") in relations
     assert ("Agent", "North Korea", "Kim") in relations  # role digits dropped
@@ -98,8 +105,7 @@ def test_brat_bad_line_names_file_and_line(project, inbox):
 def test_brat_export_never_writes_outside_the_folder(project, tmp_path, title):
     from annotator.core.ingest import DocumentIn
 
-    import_documents(project, [DocumentIn(text="Some text.", title=title, where="t",
-                                          statuses=[]) ])  # fmt: skip
+    import_documents(project, [DocumentIn(text="Some text.", title=title, where="t", statuses=[])])
     doc_id = project.documents()[0].id
     project.add_span(doc_id, 0, 4, "claim")
     out = tmp_path / "out"
@@ -146,8 +152,11 @@ def test_conll2003_file_uses_only_the_tag_column(project, inbox):
     _import(project, path)
     document, spans = _only_document(project)
     assert document.text == "EU rejects German call .\nPeter Blackburn"
-    assert {(document.text[s.start:s.end], s.label) for s in spans} == {
-        ("EU", "ORG"), ("German", "MISC"), ("Peter Blackburn", "PER")}  # fmt: skip
+    assert {(document.text[s.start : s.end], s.label) for s in spans} == {
+        ("EU", "ORG"),
+        ("German", "MISC"),
+        ("Peter Blackburn", "PER"),
+    }
 
 
 def test_conll_files_layout_writes_one_file_per_label(project, tmp_path):
@@ -156,7 +165,11 @@ def test_conll_files_layout_writes_one_file_per_label(project, tmp_path):
     project.add_span(doc_id, 21, 29, "hedge")  # "probably"
     export(project, "conll", tmp_path / "bio", layout="files")
     assert sorted(p.name for p in (tmp_path / "bio").iterdir()) == [
-        "actor.conll", "claim.conll", "hedge.conll", "source.conll"]  # fmt: skip
+        "actor.conll",
+        "claim.conll",
+        "hedge.conll",
+        "source.conll",
+    ]
     assert "probably\tB-hedge" in (tmp_path / "bio" / "hedge.conll").read_text()
 
 
@@ -164,11 +177,25 @@ def test_conll_files_layout_writes_one_file_per_label(project, tmp_path):
 
 
 def test_labelstudio_predictions_become_suggestions(project, inbox):
-    task = {"data": {"text": "Kim said troops will go."},
-            "annotations": [{"completed_by": 7, "result": []}],
-            "predictions": [{"model_version": "ner-v1", "score": 0.8, "result": [
-                {"id": "p1", "type": "labels", "from_name": "l", "to_name": "t",
-                 "value": {"start": 0, "end": 3, "text": "Kim", "labels": ["source"]}}]}]}  # fmt: skip
+    task = {
+        "data": {"text": "Kim said troops will go."},
+        "annotations": [{"completed_by": 7, "result": []}],
+        "predictions": [
+            {
+                "model_version": "ner-v1",
+                "score": 0.8,
+                "result": [
+                    {
+                        "id": "p1",
+                        "type": "labels",
+                        "from_name": "l",
+                        "to_name": "t",
+                        "value": {"start": 0, "end": 3, "text": "Kim", "labels": ["source"]},
+                    }
+                ],
+            }
+        ],
+    }
     (inbox / "t.json").write_text(json.dumps([task]), "utf-8")
     report, _ = _import(project, inbox / "t.json")
     _, spans = _only_document(project)
@@ -176,17 +203,41 @@ def test_labelstudio_predictions_become_suggestions(project, inbox):
     rows = list(
         project.db.query('SELECT start, "end", label, source, score, status FROM suggestions')
     )
-    assert rows == [{"start": 0, "end": 3, "label": "source", "source": "labelstudio:ner-v1",
-                     "score": 0.8, "status": "open"}]  # fmt: skip
+    assert rows == [
+        {
+            "start": 0,
+            "end": 3,
+            "label": "source",
+            "source": "labelstudio:ner-v1",
+            "score": 0.8,
+            "status": "open",
+        }
+    ]
     assert report.suggestions_added == 1
 
 
 def test_labelstudio_utf16_offsets_are_converted(project, inbox):
     text = "😀 Kim said 🇺🇦 troops will go."
     start16 = len(text[: text.find("troops")].encode("utf-16-le")) // 2
-    task = {"data": {"text": text}, "annotations": [{"result": [
-        {"id": "a", "type": "labels", "value": {"start": start16, "end": start16 + 6,
-                                                "text": "troops", "labels": ["actor"]}}]}]}  # fmt: skip
+    task = {
+        "data": {"text": text},
+        "annotations": [
+            {
+                "result": [
+                    {
+                        "id": "a",
+                        "type": "labels",
+                        "value": {
+                            "start": start16,
+                            "end": start16 + 6,
+                            "text": "troops",
+                            "labels": ["actor"],
+                        },
+                    }
+                ]
+            }
+        ],
+    }
     (inbox / "t.json").write_text(json.dumps(task), "utf-8")
     _, messages = _import(project, inbox / "t.json")
     document, (span,) = _only_document(project)
@@ -195,11 +246,32 @@ def test_labelstudio_utf16_offsets_are_converted(project, inbox):
 
 
 def test_labelstudio_relation_direction_left_is_reversed(project, inbox):
-    task = {"data": {"text": "Kim said troops will go."}, "annotations": [{"result": [
-        {"id": "a", "type": "labels", "value": {"start": 0, "end": 3, "labels": ["source"]}},
-        {"id": "b", "type": "labels", "value": {"start": 9, "end": 23, "labels": ["claim"]}},
-        {"type": "relation", "from_id": "a", "to_id": "b", "direction": "left",
-         "labels": ["attributed_to"]}]}]}  # fmt: skip
+    task = {
+        "data": {"text": "Kim said troops will go."},
+        "annotations": [
+            {
+                "result": [
+                    {
+                        "id": "a",
+                        "type": "labels",
+                        "value": {"start": 0, "end": 3, "labels": ["source"]},
+                    },
+                    {
+                        "id": "b",
+                        "type": "labels",
+                        "value": {"start": 9, "end": 23, "labels": ["claim"]},
+                    },
+                    {
+                        "type": "relation",
+                        "from_id": "a",
+                        "to_id": "b",
+                        "direction": "left",
+                        "labels": ["attributed_to"],
+                    },
+                ]
+            }
+        ],
+    }
     (inbox / "t.json").write_text(json.dumps(task), "utf-8")
     _import(project, inbox / "t.json")
     document, _ = _only_document(project)
@@ -227,7 +299,10 @@ def test_csv_import_and_span_export(project, inbox, tmp_path):
     _import(project, path)
     document, _ = _only_document(project)
     assert (document.title, document.text, document.meta) == (
-        "First", "Kim said, in Seoul, that troops went.", {"outlet": "AFP"})  # fmt: skip
+        "First",
+        "Kim said, in Seoul, that troops went.",
+        {"outlet": "AFP"},
+    )
     project.add_span(document.id, 0, 3, "source", attributes={"specificity": "named_person"})
     export(project, "csv", tmp_path / "spans.csv", chosen=ExportFilter())
     lines = (tmp_path / "spans.csv").read_text("utf-8").splitlines()

@@ -91,9 +91,16 @@ def test_skip_invalid_imports_the_rest_and_says_what_was_skipped(project, inbox)
 
 
 def test_unknown_labels_are_added_and_reported(project, inbox):
-    path = _jsonl(inbox / "ner.jsonl", {"text": "Ed Sheeran in Miami",
-                                         "spans": [{"start": 0, "end": 10, "label": "PERSON"},
-                                                   {"start": 14, "end": 19, "label": "GPE"}]})  # fmt: skip
+    path = _jsonl(
+        inbox / "ner.jsonl",
+        {
+            "text": "Ed Sheeran in Miami",
+            "spans": [
+                {"start": 0, "end": 10, "label": "PERSON"},
+                {"start": 14, "end": 19, "label": "GPE"},
+            ],
+        },
+    )
     report, _ = _import(project, path)
     assert report.labels_added == ["PERSON", "GPE"]
     assert project.schema.label("PERSON").colour.startswith("#")
@@ -156,9 +163,14 @@ def test_reimport_adds_annotations_to_the_existing_document(project, inbox):
 
 def test_relation_to_itself_is_refused(project, inbox):
     span = {"start": 0, "end": 4, "label": "claim"}
-    path = _jsonl(inbox / "rel.jsonl", {"text": "Kyiv said it.", "spans": [span],
-                                         "relations": [{"head_span": span, "child_span": span,
-                                                        "label": "same_claim"}]})  # fmt: skip
+    path = _jsonl(
+        inbox / "rel.jsonl",
+        {
+            "text": "Kyiv said it.",
+            "spans": [span],
+            "relations": [{"head_span": span, "child_span": span, "label": "same_claim"}],
+        },
+    )
     with pytest.raises(InputFileError, match="links a span to itself"):
         _import(project, path)
 

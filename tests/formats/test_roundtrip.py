@@ -31,9 +31,23 @@ from annotator.nlp import get_nlp, tokenize
 get_nlp("en")  # load spaCy before Hypothesis runs strategies (loading touches `random`)
 
 ALPHABET = st.sampled_from(
-    [*"abc xyz,.'\n\t", "\u00a0", "é", "e\u0301", "東京", "🇺🇦", "👩\u200d👩\u200d👧", "😀",
-     "\u2028", "\r\n", "ß", "“", "”", "—"]
-)  # fmt: skip
+    [
+        *"abc xyz,.'\n\t",
+        "\u00a0",
+        "é",
+        "e\u0301",
+        "東京",
+        "🇺🇦",
+        "👩\u200d👩\u200d👧",
+        "😀",
+        "\u2028",
+        "\r\n",
+        "ß",
+        "“",
+        "”",
+        "—",
+    ]
+)
 texts = st.lists(ALPHABET, min_size=3, max_size=40).map("".join).filter(lambda t: t.strip())
 ATTRIBUTES = {
     "claim": st.fixed_dictionaries({}, optional={"checkworthy": st.booleans()}),
@@ -64,23 +78,38 @@ def documents(draw) -> DocumentIn:
             end -= 1  # now and then a span that does not align to tokens
         label = draw(st.sampled_from(["claim", "source", "actor", "hedge"]))
         spans.append(
-            SpanIn(start, end, label, annotator=draw(st.sampled_from(["alice", "bob"])),
-                   attributes=draw(ATTRIBUTES[label]),
-                   note=draw(st.sampled_from(["", "", "check this", "two\nlines"])))
-        )  # fmt: skip
-    allowed = {("claim", "source"): "attributed_to", ("hedge", "claim"): "hedges",
-               ("claim", "actor"): "involves"}  # fmt: skip
+            SpanIn(
+                start,
+                end,
+                label,
+                annotator=draw(st.sampled_from(["alice", "bob"])),
+                attributes=draw(ATTRIBUTES[label]),
+                note=draw(st.sampled_from(["", "", "check this", "two\nlines"])),
+            )
+        )
+    allowed = {
+        ("claim", "source"): "attributed_to",
+        ("hedge", "claim"): "hedges",
+        ("claim", "actor"): "involves",
+    }
     relations = []
     for i, head in enumerate(spans):
         for j, child in enumerate(spans):
             name = allowed.get((head.label, child.label))
             same = (head.start, head.end) == (child.start, child.end)
             if name and head.annotator == child.annotator and not same and draw(st.booleans()):
-                attributes = {"stance": "denies"} if name == "attributed_to" and draw(
-                    st.booleans()) else {}  # fmt: skip
+                attributes = (
+                    {"stance": "denies"} if name == "attributed_to" and draw(st.booleans()) else {}
+                )
                 relations.append(RelationIn(i, j, name, head.annotator, attributes))
-    return DocumentIn(text=text, title="t", where="generated", spans=spans, relations=relations,
-                      statuses=[StatusIn("alice", "done")])  # fmt: skip
+    return DocumentIn(
+        text=text,
+        title="t",
+        where="generated",
+        spans=spans,
+        relations=relations,
+        statuses=[StatusIn("alice", "done")],
+    )
 
 
 def _load(records) -> Project:
@@ -105,8 +134,19 @@ def _relations(project: Project) -> set[tuple]:
         spans = {s.id: s for s in project.spans(summary.id, annotator=None)}
         for r in project.relations(summary.id, annotator=None):
             head, child = spans[r.head_id], spans[r.child_id]
-            result.add((text, r.annotator, r.label, head.label, head.start, head.end,
-                        child.label, child.start, child.end))  # fmt: skip
+            result.add(
+                (
+                    text,
+                    r.annotator,
+                    r.label,
+                    head.label,
+                    head.start,
+                    head.end,
+                    child.label,
+                    child.start,
+                    child.end,
+                )
+            )
     return result
 
 

@@ -58,8 +58,9 @@ def test_failed_import_changes_nothing(make_window, tmp_path):
 def test_cancelled_import_changes_nothing(make_window, tmp_path, monkeypatch):
     window = make_window()
     path = tmp_path / "many.jsonl"
-    path.write_text("\n".join(json.dumps({"text": f"Article number {n} said things."})
-                              for n in range(300)))  # fmt: skip
+    path.write_text(
+        "\n".join(json.dumps({"text": f"Article number {n} said things."}) for n in range(300))
+    )
     from annotator import nlp
 
     real = nlp.tokenize_many

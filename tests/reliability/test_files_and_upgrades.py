@@ -55,8 +55,10 @@ def test_old_schema_is_upgraded_after_a_backup_and_keeps_everything(old_project)
 
 def test_newer_project_is_refused_and_left_alone(old_project):
     conn = sqlite3.connect(old_project)
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                 "VALUES ('annotator', 'm099_future', 'x')")  # fmt: skip
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('annotator', 'm099_future', 'x')"
+    )
     conn.commit()
     conn.close()
     before = _digest(old_project)
@@ -69,8 +71,15 @@ def test_newer_project_is_refused_and_left_alone(old_project):
 def test_read_only_project_is_refused_for_writing_with_a_message(project, db_path, monkeypatch):
     project.close()
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK and
-                        Path(p) in (db_path, db_path.parent) else real_access(p, mode))  # fmt: skip
+    monkeypatch.setattr(
+        os,
+        "access",
+        lambda p, mode: (
+            False
+            if mode == os.W_OK and Path(p) in (db_path, db_path.parent)
+            else real_access(p, mode)
+        ),
+    )
     with pytest.raises(StoreError, match="is read-only"):
         Project.open(db_path, annotator="x")
     with Project.open(db_path, annotator="x", create=False, allow_readonly=True) as reader:

@@ -22,26 +22,73 @@ from annotator.nlp import get_nlp
 get_nlp("en")  # load spaCy before Hypothesis runs (loading touches `random`)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
-SUFFIX = {"native": ".jsonl", "text": ".txt", "html": ".html", "prodigy": ".jsonl",
-          "doccano": ".jsonl", "labelstudio": ".json", "brat": ".ann", "spacy": ".spacy",
-          "spacy-v2": ".json", "conll": ".conll", "csv": ".csv"}  # fmt: skip
-FUZZ = settings(max_examples=40, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
+SUFFIX = {
+    "native": ".jsonl",
+    "text": ".txt",
+    "html": ".html",
+    "prodigy": ".jsonl",
+    "doccano": ".jsonl",
+    "labelstudio": ".json",
+    "brat": ".ann",
+    "spacy": ".spacy",
+    "spacy-v2": ".json",
+    "conll": ".conll",
+    "csv": ".csv",
+}
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 SEEDS = [p for p in sorted(FIXTURES.rglob("*")) if p.is_file() and p.suffix != ".md"]
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 3000) | st.floats(allow_nan=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 3000)
+    | st.floats(allow_nan=False)
     | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(st.sampled_from(["text", "spans", "start", "end", "label", "data",
-                                       "entities", "relations", "head_span", "child_span",
-                                       "annotations", "result", "value", "labels", "type",
-                                       "from_id", "to_id", "id", "answer", "meta",
-                                       "start_offset", "end_offset", "format", "schema",
-                                       "statuses", "suggestions", "head", "child"]),
-                      children, max_size=6),
+    lambda children: (
+        st.lists(children, max_size=5)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "text",
+                    "spans",
+                    "start",
+                    "end",
+                    "label",
+                    "data",
+                    "entities",
+                    "relations",
+                    "head_span",
+                    "child_span",
+                    "annotations",
+                    "result",
+                    "value",
+                    "labels",
+                    "type",
+                    "from_id",
+                    "to_id",
+                    "id",
+                    "answer",
+                    "meta",
+                    "start_offset",
+                    "end_offset",
+                    "format",
+                    "schema",
+                    "statuses",
+                    "suggestions",
+                    "head",
+                    "child",
+                ]
+            ),
+            children,
+            max_size=6,
+        )
+    ),
     max_leaves=25,
-)  # fmt: skip
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +101,16 @@ def project():
 
 
 def _snapshot(project: Project) -> dict[str, int]:
-    tables = ("documents", "spans", "relations", "labels", "relation_types", "suggestions",
-              "document_status", "annotators")  # fmt: skip
+    tables = (
+        "documents",
+        "spans",
+        "relations",
+        "labels",
+        "relation_types",
+        "suggestions",
+        "document_status",
+        "annotators",
+    )
     return {t: project.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
@@ -112,8 +167,11 @@ def test_mutated_real_files(project, seed, data):
         elif kind == "truncate":
             del original[at:]
         else:
-            original[at:at] = data.draw(st.sampled_from([b"\x00", b"\xff", b'"', b"{", b"\n",
-                                                         b"\xe2\x80\xa8", b"-1", b"99999"]))  # fmt: skip
+            original[at:at] = data.draw(
+                st.sampled_from(
+                    [b"\x00", b"\xff", b'"', b"{", b"\n", b"\xe2\x80\xa8", b"-1", b"99999"]
+                )
+            )
     _try_import(project, bytes(original), _format_of(seed), seed.stem)
 
 

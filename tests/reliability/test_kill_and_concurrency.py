@@ -27,8 +27,9 @@ def _start(db: Path, seed: int, annotator: str, count: int | None = None) -> sub
     if count is not None:
         args.append(str(count))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env)  # fmt: skip
+    return subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
 
 
 def _expected(lines: list[str], start: set | None = None) -> tuple[set, list[str]]:
@@ -67,8 +68,9 @@ def _stored(db: Path, annotator: str) -> set[tuple[int, int, str]]:
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        rows = conn.execute('SELECT start, "end", label FROM spans WHERE annotator = ?',
-                            [annotator]).fetchall()  # fmt: skip
+        rows = conn.execute(
+            'SELECT start, "end", label FROM spans WHERE annotator = ?', [annotator]
+        ).fetchall()
     finally:
         conn.close()
     return set(rows)

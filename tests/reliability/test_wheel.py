@@ -36,8 +36,11 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     env_dir = tmp_path / "fresh-venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
-    site = Path(_run(str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
-                .stdout.strip())  # fmt: skip
+    site = Path(
+        _run(
+            str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+        ).stdout.strip()
+    )
     # The dependencies (PySide6, spaCy, ...) come from the test environment, so that this
     # test needs no download; Annotator itself only from the wheel.
     (site / "zz_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
@@ -59,8 +62,18 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     (work / "story.txt").write_text("The minister said troops will probably arrive.", "utf-8")
     imported = _run(annotator, "import", "story.txt", "--db", "p.db", cwd=work, env=env)
     assert imported.returncode == 0, imported.stderr
-    exported = _run(annotator, "export", "--format", "native", "-o", "out.jsonl", "--db", "p.db",
-                    cwd=work, env=env)  # fmt: skip
+    exported = _run(
+        annotator,
+        "export",
+        "--format",
+        "native",
+        "-o",
+        "out.jsonl",
+        "--db",
+        "p.db",
+        cwd=work,
+        env=env,
+    )
     assert exported.returncode == 0, exported.stderr
     header, record = [json.loads(line) for line in (work / "out.jsonl").read_text().splitlines()]
     assert [label["name"] for label in header["schema"]["labels"]] == [

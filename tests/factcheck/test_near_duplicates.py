@@ -1,0 +1,46 @@
+"""Near-duplicate documents are flagged on import (MinHash bands, then exact Jaccard)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from annotator.core.ingest import DocumentIn, import_documents
+from annotator.core.samples import sample_text
+from annotator.factcheck.duplicates import jaccard, near_duplicates, shingles
+
+
+def _doc(text, title):
+    return DocumentIn(text=text, title=title, where=title)
+
+
+def test_a_lightly_edited_copy_is_flagged_on_import(project):
+    original = sample_text()
+    edited = original.replace("on Tuesday", "on Wednesday", 1) + "\nUpdated with a correction."
+    unrelated = "The harvest festival drew crowds to the valley. " * 30
+    import_documents(project, [_doc(original, "wire"), _doc(unrelated, "festival")])
+    report = import_documents(project, [_doc(edited, "wire, updated")])
+    (new_id, other, similarity) = report.near_duplicates[0]
+    titles = {d.id: d.title for d in project.documents()}
+    assert (titles[new_id], titles[other]) == ("wire, updated", "wire")
+    assert similarity > 0.9
+    assert any("almost the same text" in note for note in report.notes)
+    assert [(r["title"], r["other_title"]) for r in near_duplicates(project)] == [
+        ("wire, updated", "wire")
+    ]
+
+
+def test_different_articles_are_not_flagged(project):
+    first = "Kim said troops would arrive in the spring, officials in Seoul added on Monday. " * 5
+    second = (
+        "Farmers in the valley expect a late harvest after weeks of heavy rain this autumn. " * 5
+    )
+    report = import_documents(project, [_doc(first, "a"), _doc(second, "b")])
+    assert report.near_duplicates == []
+
+
+def test_jaccard_of_shingles():
+    a = shingles("one two three four five six seven")
+    b = shingles("one two three four five six eight")
+    assert 0 < jaccard(a, b) < 1
+    assert jaccard(a, a) == 1.0
+    assert isinstance(a, np.ndarray)
