@@ -523,6 +523,16 @@ def search(
     click.echo(f"{len(hits)} hit(s)")
 
 
+def _add_assist_commands() -> None:
+    from annotator.cli_assist import patterns, suggest, train
+
+    for command in (patterns, suggest, train):
+        cli.add_command(command)
+
+
+_add_assist_commands()
+
+
 def main() -> None:
     cli(prog_name="annotator")
 

@@ -39,3 +39,42 @@ def report(name: str, measured: float, floor: float, floor_name: str, unit: str 
     )
     print(line, flush=True)
     return line
+
+
+class NewsText:
+    """Generated article text: sentences of the sample article mixed with sentences of
+    words drawn from a Zipf-distributed 20,000-word vocabulary, as in real text. Articles
+    share some sentences (as wire copy does) without being near-duplicates of each other.
+    """
+
+    def __init__(self, rng):
+        from annotator.core.samples import sample_text
+
+        self.rng = rng
+        text = sample_text().replace("\n", " ")
+        self.sentences = [s.strip() + "." for s in text.split(". ") if s.strip()]
+        syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "de", "pa", "gu", "he"]
+        words = {
+            "".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))) for _ in range(40_000)
+        }
+        self.vocabulary = sorted(words)[:20_000]
+        rng.shuffle(self.vocabulary)
+        self.weights = [1 / (rank + 1) for rank in range(len(self.vocabulary))]
+
+    def sample_sentence(self) -> str:
+        return self.rng.choice(self.sentences)
+
+    def filler(self, words: int) -> str:
+        drawn = self.rng.choices(self.vocabulary, self.weights, k=words)
+        return " ".join(
+            " ".join(drawn[k : k + 15]).capitalize() + "." for k in range(0, len(drawn), 15)
+        )
+
+    def article(self, length: int, sample_every: int = 3) -> str:
+        """About ``length`` characters: every ``sample_every``-th sentence from the sample."""
+        parts, size = [], 0
+        while size < length:
+            part = self.sample_sentence() if len(parts) % sample_every == 0 else self.filler(15)
+            parts.append(part)
+            size += len(part) + 1
+        return " ".join(parts)[:length]

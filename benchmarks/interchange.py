@@ -23,19 +23,18 @@ from pathlib import Path
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import report
+from _common import NewsText, report
 
 
 def make_tasks(count: int, seed: int = 11) -> list[dict]:
-    from annotator.core.samples import sample_text
+    """``count`` tasks of 2 KB of generated news text (``NewsText``) with ten spans each."""
     from annotator.nlp import tokenize
 
     rng = random.Random(seed)
-    sentences = [s.strip() + "." for s in sample_text().replace("\n", " ").split(". ") if s]
+    news = NewsText(rng)
     tasks = []
     for n in range(count):
-        text = f"Report {n}. " + " ".join(rng.choice(sentences) for _ in range(14))
-        text = text[:2000]
+        text = f"Report {n}. " + news.article(2000 - 12)
         offsets = tokenize(text)
         spans, seen = [], set()
         while len(spans) < 10:

@@ -5,7 +5,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["startup.py", "long_article.py", "interchange.py", "search.py", "large.py"]
+SCRIPTS = [
+    "startup.py",
+    "long_article.py",
+    "interchange.py",
+    "search.py",
+    "suggest.py",
+    "large.py",
+]
 
 if __name__ == "__main__":
     for script in SCRIPTS:

@@ -25,7 +25,7 @@ from pathlib import Path
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import report
+from _common import NewsText, report
 
 OUTLETS = [f"Outlet {n}" for n in range(20)]
 ARTICLES = """
@@ -73,29 +73,17 @@ QUERIES = [
 
 
 def make_tasks(count: int, seed: int = 5) -> list[dict]:
-    """Articles of ~1 KB: a head naming three of ``count // 10`` topics, one sentence of
-    the sample article (so "missiles" and "highly likely" are common), and sentences of
-    words drawn from a Zipf-distributed 20,000-word vocabulary, like real text."""
-    from annotator.core.samples import sample_text
-
+    """Articles of ~1 KB of generated news text (``NewsText``: Zipf-distributed words and
+    sentences of the sample, so "missiles" and "highly likely" are common) whose head
+    names three of ``count // 10`` topics; the first sample sentence is a claim."""
     rng = random.Random(seed)
-    sentences = [s.strip() + "." for s in sample_text().replace("\n", " ").split(". ") if s]
-    syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "de", "pa", "gu", "he"]
-    vocabulary = sorted(
-        {"".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))) for _ in range(40_000)}
-    )[:20_000]
-    rng.shuffle(vocabulary)
-    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+    news = NewsText(rng)
     tasks = []
     for n in range(count):
         topics = " ".join(f"topic{rng.randrange(max(count // 10, 1))}" for _ in range(3))
         head = f"Report {n} on {topics}. "
-        quoted = rng.choice(sentences)
-        words = rng.choices(vocabulary, weights, k=150)
-        filler = " ".join(
-            " ".join(words[k : k + 15]).capitalize() + "." for k in range(0, len(words), 15)
-        )
-        text = (head + quoted + " " + filler)[:1200]
+        quoted = news.sample_sentence()
+        text = (head + quoted + " " + news.filler(150))[:1200]
         spans = [{"start": len(head), "end": len(head) + len(quoted), "label": "claim"}]
         year = 2020 + rng.randrange(6)
         meta = {

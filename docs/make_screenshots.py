@@ -236,8 +236,38 @@ def shoot_factcheck() -> list[Path]:
     return targets
 
 
+def shoot_suggestions() -> Path:
+    """Pattern suggestions as ghost spans, one accepted, the next one selected by F8."""
+    from annotator.nlp import get_nlp
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setStyle("Fusion")
+    app.setPalette(app.style().standardPalette())
+    get_nlp("en")  # the window's warm-up does this after the first paint
+    with tempfile.TemporaryDirectory() as tmp:
+        window = open_window(Path(tmp) / "suggest.db", "alice")
+        window.resize(1480, 860)
+        window.activateWindow()
+        QTest.qWaitForWindowActive(window)
+        window.view.setFocus()
+        label(window, "South Korea’s defense minister", Qt.Key.Key_2)
+        window.view.select(0, 0)
+        QTest.keyClick(window.view, Qt.Key.Key_F8)
+        QTest.keyClick(window.view, Qt.Key.Key_Return)  # accept "probably"
+        QTest.keyClick(window.view, Qt.Key.Key_F8)  # select "expected"
+        window.view.verticalScrollBar().setValue(0)
+        app.processEvents()
+        target = HERE / "screenshot-suggestions.png"
+        window.grab().save(str(target))
+        window.close()
+        window.project.close()
+    print(target)
+    return target
+
+
 if __name__ == "__main__":
     shoot("screenshot.png")
     shoot("screenshot-dark.png", dark=True)
     shoot_review()
     shoot_factcheck()
+    shoot_suggestions()

@@ -70,6 +70,7 @@ class ProjectBase:
         self._token_cache: OrderedDict[int, TokenOffsets] = OrderedDict()
         self._text_cache: OrderedDict[int, tuple[str, str]] = OrderedDict()
         self._sentence_cache: OrderedDict[int, TokenOffsets] = OrderedDict()
+        self._matchers: OrderedDict[tuple, Any] = OrderedDict()  # pattern matchers by patterns
 
     @classmethod
     def open(

@@ -15,13 +15,23 @@ from annotator.core.relation_ops import LinkOption, RelationOps
 from annotator.core.review_ops import GOLD, ReviewOps
 from annotator.core.schema_ops import SchemaOps
 from annotator.core.span_ops import SpanOps
+from annotator.core.suggestion_ops import Suggestion, SuggestionOps
 
 
-class Project(SpanOps, RelationOps, DocumentOps, SchemaOps, ReviewOps, ClaimOps, ProjectBase):
+class Project(
+    SpanOps,
+    RelationOps,
+    DocumentOps,
+    SchemaOps,
+    ReviewOps,
+    ClaimOps,
+    SuggestionOps,
+    ProjectBase,
+):
     """An open project database and the annotator working in it.
 
     Not thread-safe: use one ``Project`` per thread (``Project.open`` on the same path).
     """
 
 
-__all__ = ["DEFAULT_LANG", "GOLD", "LinkOption", "Project", "now"]
+__all__ = ["DEFAULT_LANG", "GOLD", "LinkOption", "Project", "Suggestion", "now"]

@@ -34,31 +34,49 @@ class SpanOps(ProjectBase):
         attributes = attributes or {}
         self._check_attributes(label, attributes)
         with self._writing():
-            length = queries.document_length(self.db, document_id)
-            if length is None:
-                raise NotFoundError(f"no document with id {document_id}")
-            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
-                raise ValidationError(
-                    f"span [{start}, {end}) is outside the document text (0 to {length}) or empty"
-                )
-            if queries.find_span(self.db, document_id, self.layer, label, start, end):
-                raise DuplicateSpanError(f"[{start}, {end}) is already labelled {label!r}")
-            stamp = now()
-            row = {
-                "document_id": document_id,
-                "start": start,
-                "end": end,
-                "label": label,
-                "annotator": self.layer,
-                "origin": origin,
-                "attributes": dumps_json(attributes),
-                "note": note,
-                "created": stamp,
-                "updated": stamp,
-            }
-            rows = [RowChange("spans", (None,), None, row)]
+            rows = self._new_span_rows(
+                document_id, start, end, label, origin, attributes=attributes, note=note
+            )
             rows += self._status_rows(document_id, "in_progress", only_from_new=True)
             return self._apply("add_span", f"Add {label}", rows)
+
+    def _new_span_rows(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        label: str,
+        origin: str,
+        *,
+        attributes: dict[str, Any] | None = None,
+        note: str = "",
+    ) -> list[RowChange]:
+        """The row of a new span in this layer, checked (call inside ``_writing``)."""
+        if not self.schema.has_label(label):
+            raise ValidationError(f"unknown label {label!r}")
+        length = queries.document_length(self.db, document_id)
+        if length is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
+            raise ValidationError(
+                f"span [{start}, {end}) is outside the document text (0 to {length}) or empty"
+            )
+        if queries.find_span(self.db, document_id, self.layer, label, start, end):
+            raise DuplicateSpanError(f"[{start}, {end}) is already labelled {label!r}")
+        stamp = now()
+        row = {
+            "document_id": document_id,
+            "start": start,
+            "end": end,
+            "label": label,
+            "annotator": self.layer,
+            "origin": origin,
+            "attributes": dumps_json(attributes or {}),
+            "note": note,
+            "created": stamp,
+            "updated": stamp,
+        }
+        return [RowChange("spans", (None,), None, row)]
 
     def delete_span(self, span_id: int) -> Change:
         """Delete a span with everything that hangs on it: its links, its claim record and

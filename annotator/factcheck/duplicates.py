@@ -2,11 +2,13 @@
 
 - **Repeated passages** inside one article: sentences (spaCy's sentencizer) whose text,
   with spacing and case ignored, appears more than once.
-- **Near-duplicate documents**: word 5-shingles, MinHash signatures (64 permutations)
-  banded for locality-sensitive hashing (16 bands of 4) in ``document_bands``; documents
-  sharing two bands or more are compared exactly (Jaccard of their shingles, at most 50
-  per new document, most shared bands first) and flagged at 0.8 and above. Done on
-  import for the new documents.
+- **Near-duplicate documents**: word 5-shingles, MinHash signatures (160 permutations)
+  banded for locality-sensitive hashing (20 bands of 8) in ``document_bands``. Two texts
+  with Jaccard similarity 0.8 share a band with probability 0.975 (0.85: 0.998), two at
+  0.3 with 0.0013, so articles that share a sentence or two with thousands of others (wire
+  copy, boilerplate) do not flood the comparison. Candidates are confirmed with the exact
+  Jaccard of their shingles (at most 50 per new document, most shared bands first) and
+  flagged at 0.8 and above. Done on import for the new documents.
 - **Similar claims across articles**: claims sharing enough content words (Jaccard of
   their word sets, stop words left out) are suggested as the same claim for a person to
   confirm or reject; a rejected pair is not suggested again.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,18 +33,23 @@ from annotator.store import queries
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
 SHINGLE = 5
-PERMUTATIONS = 64
-BANDS = 16
-ROWS = PERMUTATIONS // BANDS
+BANDS = 20
+ROWS = 8
+PERMUTATIONS = BANDS * ROWS
+SCHEME = f"minhash-ms-{PERMUTATIONS}x{BANDS}x{ROWS}-shingle{SHINGLE}"
+"""Stored with the bands (project value ``near_duplicate_scheme``): bands made another way
+are rebuilt before they are compared."""
 NEAR_DUPLICATE = 0.8
 MAX_CANDIDATES = 50
+"""Exact comparisons per new document at most, most shared bands first."""
 ESTIMATE_FLOOR = 0.6
 """Below this MinHash estimate a pair is not compared exactly (4 standard errors under 0.8)."""
-"""Exact comparisons per new document, most shared bands first."""
-_PRIME = np.uint64((1 << 31) - 1)  # values below 2^31: products stay within 64 bits
 _rng = np.random.default_rng(20241008)  # fixed: signatures are stored and compared later
-_A = _rng.integers(1, int(_PRIME), PERMUTATIONS, dtype=np.uint64)
-_B = _rng.integers(0, int(_PRIME), PERMUTATIONS, dtype=np.uint64)
+# Multiply-shift hashing: (a·x + b) mod 2^64, top 32 bits, a odd. numpy's uint64
+# arithmetic wraps mod 2^64 by itself, so a permutation costs a multiply, an add, a shift.
+_A = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_B = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
+_SHIFT = np.uint64(32)
 _STOP = """a an the and or but of to in on at by for with from as that this these those is are
 was were be been being it its he she they them his her their we our you your i me my not no
 has have had do does did will would can could may might should also said says say"""
@@ -78,12 +86,26 @@ def repeated_passages(
 # -- near-duplicate documents -----------------------------------------------------------
 
 
+_PIECE = 1_000_000
+_SPACE = re.compile(r"\s")
+
+
+def _word_hashes(folded: str) -> np.ndarray:
+    """CRC-32 of each word, a million characters at a time (cut at a space), so a 20 MB
+    article never holds millions of word strings at once."""
+    parts, start = [], 0
+    while start < len(folded):
+        space = _SPACE.search(folded, min(start + _PIECE, len(folded)))
+        end = space.start() if space else len(folded)
+        words = _WORDS.findall(folded, start, end)
+        parts.append(np.array([zlib.crc32(w.encode("utf-8")) for w in words], dtype=np.uint64))
+        start = end + 1
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+
+
 def shingles(text: str) -> np.ndarray:
     """Hashes of the word 5-shingles of a text (case-folded words)."""
-    words = np.fromiter(  # one word at a time: no list of millions of strings
-        (zlib.crc32(m.group().encode("utf-8")) for m in _WORDS.finditer(text.casefold())),
-        dtype=np.uint64,
-    )
+    words = _word_hashes(text.casefold())
     if len(words) < SHINGLE:
         return words
     mixed = np.zeros(len(words) - SHINGLE + 1, dtype=np.uint64)
@@ -102,8 +124,10 @@ def minhash(hashes: np.ndarray, block: int = 65_536) -> np.ndarray:
         return np.zeros(PERMUTATIONS, dtype=np.uint64)
     for first in range(0, len(hashes), block):
         part = hashes[first : first + block]
-        values = (part[None, :] % _PRIME) * _A[:, None] % _PRIME
-        np.minimum(signature, ((values + _B[:, None]) % _PRIME).min(axis=1), out=signature)
+        values = np.multiply.outer(_A, part)  # in place from here: no temporaries
+        values += _B[:, None]
+        values >>= _SHIFT
+        np.minimum(signature, values.min(axis=1), out=signature)
     return signature
 
 
@@ -132,69 +156,100 @@ def flag_near_duplicates(db: Database, document_ids: list[int]) -> list[tuple[in
     """Band the new documents and flag each that is almost another one; returns
     ``(new, other, similarity)``. Call inside the import's transaction.
 
-    Memory stays flat in the number of documents: texts are read 500 at a time and only
-    the signatures (512 bytes a document) are kept; exact comparisons re-read texts
-    through a small cache."""
+    Works 500 documents at a time (band them, then compare them with their candidates),
+    so memory stays flat in the number of documents; texts of earlier documents are read
+    again for exact comparisons through a small cache."""
+    if queries.project_value(db, "near_duplicate_scheme") != SCHEME:
+        _rebuild_bands(db, set(document_ids))
     signatures: dict[int, np.ndarray] = {}
-    for i in range(0, len(document_ids), 500):
-        chunk = document_ids[i : i + 500]
-        sql = "SELECT document_id, text FROM document_texts WHERE document_id IN ({})"
-        for document_id, text in db.execute(sql.format(",".join("?" * len(chunk))), chunk):
-            hashes = shingles(text)
-            if len(hashes) >= 3:
-                signatures[document_id] = minhash(hashes)
-        rows = [
-            (band, key, d)
-            for d in chunk
-            if d in signatures
-            for band, key in enumerate(band_keys(signatures[d]))
-        ]
-        db.conn.executemany("INSERT OR IGNORE INTO document_bands VALUES (?, ?, ?)", rows)
 
     @lru_cache(maxsize=4096)
-    def shingle_set(document_id: int) -> frozenset[int]:
+    def stored_set(document_id: int) -> frozenset[int]:
         sql = "SELECT text FROM document_texts WHERE document_id = ?"
         return frozenset(shingles(db.execute(sql, [document_id]).fetchone()[0]).tolist())
 
     found = []
-    for document_id, candidates in _candidates(db, sorted(signatures)).items():
-        for other in candidates:
-            if other in signatures and (
-                estimated_jaccard(signatures[document_id], signatures[other]) < ESTIMATE_FLOOR
-            ):
-                continue  # both imported now: the signatures rule it out
-            similarity = jaccard(shingle_set(document_id), shingle_set(other))
-            if similarity >= NEAR_DUPLICATE:
-                found.append((document_id, other, similarity))
+    ids = sorted(document_ids)
+    for i in range(0, len(ids), 500):
+        chunk_sets = _band(db, ids[i : i + 500], signatures)
+        for document_id, candidates in _candidates(db, sorted(chunk_sets)):
+            for other in candidates:
+                if other in signatures and (
+                    estimated_jaccard(signatures[document_id], signatures[other]) < ESTIMATE_FLOOR
+                ):
+                    continue  # both imported now: the signatures rule it out
+                mine = chunk_sets[document_id]
+                theirs = chunk_sets.get(other) or stored_set(other)
+                similarity = jaccard(mine, theirs)
+                if similarity >= NEAR_DUPLICATE:
+                    found.append((document_id, other, similarity))
     db.conn.executemany("INSERT OR REPLACE INTO near_duplicates VALUES (?, ?, ?)", found)
     return found
 
 
-def _candidates(db: Database, document_ids: list[int]) -> dict[int, list[int]]:
-    """For each new document, the earlier documents sharing two bands or more with it,
-    most shared bands first, at most ``MAX_CANDIDATES``.
+def _band(
+    db: Database, document_ids: list[int], signatures: dict[int, np.ndarray] | None = None
+) -> dict[int, frozenset[int]]:
+    """Store the bands of these documents (at most 500); returns their shingle sets and
+    adds their signatures to ``signatures``."""
+    signatures = {} if signatures is None else signatures
+    sets: dict[int, frozenset[int]] = {}
+    sql = "SELECT document_id, text FROM document_texts WHERE document_id IN ({})"
+    for document_id, text in db.execute(
+        sql.format(",".join("?" * len(document_ids))), document_ids
+    ):
+        hashes = shingles(text)
+        if len(hashes) >= 3:
+            signatures[document_id] = minhash(hashes)
+            sets[document_id] = frozenset(hashes.tolist())
+    rows = [
+        (band, key, d)
+        for d in document_ids
+        if d in sets
+        for band, key in enumerate(band_keys(signatures[d]))
+    ]
+    db.conn.executemany("INSERT OR IGNORE INTO document_bands VALUES (?, ?, ?)", rows)
+    return sets
 
-    Two shared bands: a pair at Jaccard 0.8 shares two with probability 0.997, one at 0.3
-    with 0.008, so articles that share a sentence or two with many others (wire copy) do
-    not each cost an exact comparison."""
-    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+
+def _rebuild_bands(db: Database, skip: set[int]) -> None:
+    """Bands stored by another scheme (or none): band every document again, except
+    ``skip`` (banded by the caller)."""
+    db.execute("DELETE FROM document_bands")
+    others = [row[0] for row in db.execute("SELECT id FROM documents ORDER BY id")]
+    others = [d for d in others if d not in skip]
+    for i in range(0, len(others), 500):
+        _band(db, others[i : i + 500])
+    db.execute(
+        "INSERT OR REPLACE INTO project (key, value) VALUES ('near_duplicate_scheme', ?)",
+        [SCHEME],
+    )
+
+
+def _candidates(db: Database, document_ids: list[int]) -> Iterator[tuple[int, list[int]]]:
+    """For each new document, the earlier documents sharing a band with it, most shared
+    bands first, at most ``MAX_CANDIDATES``; 500 documents at a time."""
     for i in range(0, len(document_ids), 500):
         chunk = document_ids[i : i + 500]
         rows = db.execute(
-            f"""SELECT mine.document_id, other.document_id, count(*) FROM document_bands mine
-                JOIN document_bands other
-                  ON other.band = mine.band AND other.hash = mine.hash
-                 AND other.document_id < mine.document_id
-                WHERE mine.document_id IN ({",".join("?" * len(chunk))})
-                GROUP BY mine.document_id, other.document_id HAVING count(*) >= 2""",
+            f"""SELECT mine, other FROM (
+                    SELECT mine.document_id AS mine, other.document_id AS other,
+                           row_number() OVER (
+                               PARTITION BY mine.document_id
+                               ORDER BY count(*) DESC, other.document_id) AS rank
+                    FROM document_bands mine
+                    JOIN document_bands other
+                      ON other.band = mine.band AND other.hash = mine.hash
+                     AND other.document_id < mine.document_id
+                    WHERE mine.document_id IN ({",".join("?" * len(chunk))})
+                    GROUP BY mine.document_id, other.document_id)
+                WHERE rank <= {MAX_CANDIDATES} ORDER BY mine, rank""",
             chunk,
         )
-        for mine, other, shared in rows:
-            found[mine].append((-shared, other))
-    return {
-        mine: sorted(other for _, other in sorted(pairs)[:MAX_CANDIDATES])
-        for mine, pairs in sorted(found.items())
-    }
+        found: dict[int, list[int]] = defaultdict(list)
+        for mine, other in rows:
+            found[mine].append(other)
+        yield from sorted(found.items())
 
 
 def near_duplicates(project: Project) -> list[dict[str, Any]]:

@@ -131,6 +131,8 @@ class AnnotateMixin(_Base):
             return
         start, end = self.view.selection()
         snapped = self.project.snap(self.document_id, start, end) if start != end else None
+        if snapped is None and start == end and not add:
+            snapped = self.project.suggested_cue(relation.id)  # the cue patterns' guess
         if snapped is None:
             self.show_message("Select the cue words (the reporting verb) first, then press U.")
             return

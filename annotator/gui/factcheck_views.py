@@ -530,6 +530,7 @@ class FactCheckMixin(_Base):
     def show_search(self) -> SearchDialog:
         self.search_dialog = SearchDialog(self)
         self.search_dialog.show()
+        self.search_dialog.activateWindow()  # typing goes to the query, not the article
         self.search_dialog.query.setFocus()
         return self.search_dialog
 

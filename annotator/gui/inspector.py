@@ -332,8 +332,10 @@ class Inspector(QWidget):
         summary: str,
         definitions: tuple[AttributeDef, ...],
         cue_text: str,
+        suggested_cue: str = "",
     ) -> None:
-        shape = (relation.id, relation.label, definitions) if relation else None
+        """Show a link; ``suggested_cue`` is what the cue patterns propose when it has none."""
+        shape = (relation.id, relation.label, definitions, suggested_cue) if relation else None
         if relation is not None and shape == self._relation_shape and cue_text == self._cue_text:
             self._update_editors(self.relation_editors, definitions, relation.attributes)
             return
@@ -354,7 +356,13 @@ class Inspector(QWidget):
         self.relation_form.addRow(label)
         for definition in definitions:
             if definition.type == "offsets":
-                shown = QLabel(f"“{cue_text}”" if cue_text else "(none: select words, press U)")
+                if cue_text:
+                    shown = QLabel(f"“{cue_text}”")
+                elif suggested_cue:
+                    shown = QLabel(f"none yet; suggested “{suggested_cue}”: press U to take it")
+                else:
+                    shown = QLabel("(none: select words, press U)")
+                shown.setWordWrap(True)
                 shown.setTextFormat(Qt.TextFormat.PlainText)
                 shown.setObjectName(f"rel_{definition.name}")
                 set_button = QPushButton("From selection (U)")

@@ -11,7 +11,7 @@ import contextlib
 import gc
 from collections.abc import Callable, Iterator
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -34,6 +34,7 @@ from annotator.gui import dialogs
 from annotator.gui.actions import MENUS, ActionSpec, action_specs
 from annotator.gui.annotate import AnnotateMixin
 from annotator.gui.article_view import ArticleView
+from annotator.gui.assist import AssistMixin
 from annotator.gui.commands import ChangeCommand
 from annotator.gui.desktop import DesktopMixin
 from annotator.gui.factcheck_views import FactCheckMixin
@@ -68,7 +69,13 @@ def colour_icon(colour: str, size: int = 12) -> QIcon:
 
 
 class MainWindow(
-    AnnotateMixin, TransferMixin, DesktopMixin, ReviewMixin, FactCheckMixin, QMainWindow
+    AnnotateMixin,
+    AssistMixin,
+    TransferMixin,
+    DesktopMixin,
+    ReviewMixin,
+    FactCheckMixin,
+    QMainWindow,
 ):
     def __init__(self, project: Project):
         super().__init__()
@@ -82,9 +89,19 @@ class MainWindow(
         self.actions_by_name: dict[str, QAction] = {}
         self.specs: list[ActionSpec] = []
         self.label_dialog: LabelDialog | None = None
+        self._suggestions: list = []  # shown as ghosts (see AssistMixin)
+        self._suggesters: dict = {}  # loaded models, by folder
+        self._show_suggestions = True
+        self._nlp_timer = QTimer(self)  # waits for spaCy before pattern suggestions
+        self._nlp_timer.timeout.connect(self._check_nlp)
+        self._nlp_started = False
+        self._nlp_lang = "en"
 
         self.documents = DocumentsPanel()
         self.doc_model = self.documents.model
+        self.documents.order.currentIndexChanged.connect(
+            lambda _: self.set_triage(bool(self.documents.order.currentData()))
+        )
         self.view = ArticleView()
         self.view.tokens_provider = self._token_bounds
         self.view.sentences_provider = self._sentence_bounds
@@ -180,6 +197,16 @@ class MainWindow(
             "adopt": self.adopt_selected,
             "reject": self.reject_selected,
             "agreement": self.show_agreement,
+            "accept_suggestion": self.accept_suggestion,
+            "reject_suggestion": self.reject_suggestion,
+            "accept_all_suggestions": self.accept_all_suggestions,
+            "next_suggestion": lambda: self.step_suggestion(1),
+            "previous_suggestion": lambda: self.step_suggestion(-1),
+            "show_suggestions": self.toggle_suggestions,
+            "suggest_model": self.suggest_in_document,
+            "add_pattern": self.add_pattern_from_span,
+            "patterns": self.open_patterns_dialog,
+            "train": self.open_training_dialog,
             "claims": self.show_claims,
             "search": self.show_search,
             "details": self.edit_details,
@@ -264,6 +291,10 @@ class MainWindow(
             if spec.name == "review":
                 action.setCheckable(True)
                 action.setChecked(self.reviewing)
+            if spec.name == "show_suggestions":
+                action.setCheckable(True)
+                action.setChecked(self._show_suggestions)
+                action.toggled.connect(lambda on: setattr(self, "_show_suggestions", on))
             if spec.scope in widgets:
                 context = (
                     Qt.ShortcutContext.WidgetShortcut
@@ -482,11 +513,16 @@ class MainWindow(
             (r for r in self.project.schema.relations if r.name == relation.label), None
         )
         cue = " … ".join(self._text[s:e] for s, e in relation.attributes.get("cue", []))
+        suggested = ""
+        if not cue and relation.label == "attributed_to":
+            found = self.project.suggested_cue(relation.id)
+            suggested = self._text[found[0] : found[1]] if found else ""
         self.inspector.show_relation(
             relation,
             f"{quoted(head)} → {quoted(child)}",
             rel_type.attributes if rel_type else (),
             cue,
+            suggested,
         )
 
     # -- the one edit path ------------------------------------------------------------
@@ -544,8 +580,13 @@ class MainWindow(
         self._update_progress()
         if self.document_id in change.document_ids:
             self.refresh_review()
-        elif any(
-            row.table in ("claim_records", "evidence", "claim_matches") for row in change.rows
+        elif any(row.table == "patterns" for row in change.rows):
+            self.refresh_suggestions()
+        if any(row.table == "document_uncertainty" for row in change.rows):
+            self.documents.refresh_order(self.project.uncertainties())
+        if (
+            any(row.table in ("claim_records", "evidence", "claim_matches") for row in change.rows)
+            and self.document_id not in change.document_ids
         ):
             self._show_current_span(self.view.current_span)
 

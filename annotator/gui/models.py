@@ -268,6 +268,24 @@ class DocumentFilter(QSortFilterProxyModel):
         super().__init__()
         self._status: str | None = None
         self._words = ""
+        self._uncertainty: dict[int, float] | None = None
+
+    def set_uncertainty(self, scores: dict[int, float] | None) -> None:
+        """Order by how unsure a model was, most unsure first (``None``: as imported)."""
+        self._uncertainty = scores
+        self.invalidate()
+        if scores is None:
+            self.sort(-1, Qt.SortOrder.AscendingOrder)  # the source model's order
+        else:
+            self.sort(0, Qt.SortOrder.DescendingOrder)
+
+    def lessThan(self, left: _Index, right: _Index) -> bool:
+        scores = self._uncertainty or {}
+        model = self.sourceModel()
+        a, b = model.document_at(left.row()), model.document_at(right.row())
+        key_a = (scores.get(a.id, -1.0), -a.id)
+        key_b = (scores.get(b.id, -1.0), -b.id)
+        return key_a < key_b
 
     def set_status(self, status: str | None) -> None:
         self._refilter(lambda: setattr(self, "_status", status))

@@ -76,13 +76,34 @@ class DocumentsPanel(QWidget):
         self.status.currentIndexChanged.connect(
             lambda _: self.proxy.set_status(self.status.currentData())
         )
+        self.order = QComboBox()
+        self.order.setObjectName("document_order")
+        self.order.addItem("Order: as imported", False)
+        self.order.addItem("Order: least certain first", True)
+        self.order.setToolTip("Triage: the documents a model was least sure about first")
         filters = QHBoxLayout()
         filters.addWidget(self.words, 2)
         filters.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
+        layout.addWidget(self.order)
         layout.addWidget(self.table)
+
+    def set_uncertainty(self, scores: dict[int, float] | None) -> None:
+        """Triage order from ``scores`` (``None``: as imported); keeps the selection."""
+        current = self.current_document_id()
+        self.proxy.set_uncertainty(scores)
+        self.order.blockSignals(True)
+        self.order.setCurrentIndex(1 if scores is not None else 0)
+        self.order.blockSignals(False)
+        if current is not None:
+            self.select_document(current)
+
+    def refresh_order(self, scores: dict[int, float]) -> None:
+        """New scores arrived: re-sort if the list is in triage order."""
+        if self.order.currentData():
+            self.set_uncertainty(scores)
 
     def current_document_id(self) -> int | None:
         index = self.table.currentIndex()

@@ -33,6 +33,7 @@ _QUOTE_INFIX = r"[“”„‟«»]"
 
 _lock = threading.Lock()
 _notes: dict[str, str] = {}
+_loaded: set[str] = set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +107,13 @@ def _load(lang: str) -> Language:
     infixes = [*nlp.Defaults.infixes, _QUOTE_INFIX]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.max_length = 2**31 - 1  # tokenizer only: no parser memory limits apply
+    _loaded.add(lang)
     return nlp
+
+
+def nlp_ready(lang: str = "en") -> bool:
+    """Whether the pipeline for ``lang`` is loaded (using it now will not wait for spaCy)."""
+    return lang in _loaded
 
 
 def get_nlp(lang: str = "en") -> Language:

@@ -300,6 +300,39 @@ def m004_fact_checking(db: Database) -> None:
     reindex_documents(db, [row[0] for row in db.execute("SELECT id FROM documents")], titles=True)
 
 
+_MODEL_ASSISTANCE = """
+-- Patterns a project adds to the shipped ones (resources/patterns), and shipped ones it
+-- switched off (enabled = 0). ``pattern`` is JSON: a phrase or a list of token patterns.
+CREATE TABLE patterns (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    label TEXT NOT NULL,
+    pattern TEXT NOT NULL,
+    pattern_set TEXT NOT NULL DEFAULT 'project',
+    ident TEXT NOT NULL DEFAULT '',
+    enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    annotator TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL,
+    UNIQUE (label, pattern)
+);
+
+-- How unsure a model was about each document, for triage: 0 sure, 1 a coin toss.
+CREATE TABLE document_uncertainty (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    uncertainty REAL NOT NULL,
+    updated TEXT NOT NULL
+);
+
+-- A rejected suggestion is looked up by its place, whatever suggested it.
+CREATE INDEX suggestions_by_place ON suggestions (document_id, label, start, "end");
+"""
+
+
+@migrations()
+def m005_model_assistance(db: Database) -> None:
+    db.executescript(_MODEL_ASSISTANCE)
+
+
 def known_migration_names() -> list[str]:
     """The migrations this code knows, oldest first; the last one is the current version."""
     return [m.name for m in migrations.pending(Database(memory=True))]

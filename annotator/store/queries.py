@@ -360,3 +360,52 @@ def document_urls(db: Database) -> dict[int, str]:
     """``{document id: its meta url}`` for documents that have one."""
     rows = db.execute("SELECT id, json_extract(meta, '$.url') FROM documents").fetchall()
     return {i: url for i, url in rows if url}
+
+
+def pattern_rows(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM patterns ORDER BY id"))
+
+
+def pattern_row(db: Database, label: str, pattern: str) -> dict[str, Any] | None:
+    rows = list(
+        db.query("SELECT * FROM patterns WHERE label = ? AND pattern = ?", [label, pattern])
+    )
+    return rows[0] if rows else None
+
+
+def closed_suggestion_places(db: Database, document_id: int) -> set[tuple[str, int, int]]:
+    """``(label, start, end)`` of suggestions a person accepted or rejected in a document,
+    from any source: they are not proposed again."""
+    sql = """SELECT label, start, "end" FROM suggestions
+             WHERE document_id = ? AND status != 'open'"""
+    return {tuple(row) for row in db.execute(sql, [document_id]).fetchall()}
+
+
+def suggestion_row(
+    db: Database, document_id: int, place: tuple[str, int, int], source: str
+) -> dict[str, Any] | None:
+    label, start, end = place
+    rows = list(
+        db.query(
+            """SELECT * FROM suggestions WHERE document_id = ? AND label = ? AND start = ?
+               AND "end" = ? AND source = ?""",
+            [document_id, label, start, end, source],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def actor_texts(db: Database) -> list[str]:
+    """The distinct texts annotated as actors in the project (any layer), spacing
+    normalised."""
+    sql = """SELECT DISTINCT substr(t.text, s.start + 1, s."end" - s.start)
+             FROM spans s JOIN document_texts t ON t.document_id = s.document_id
+             WHERE s.label = 'actor'"""
+    names = {" ".join(row[0].split()) for row in db.execute(sql).fetchall()}
+    return sorted(name for name in names if name)
+
+
+def uncertainties(db: Database) -> dict[int, float]:
+    """``{document id: uncertainty}`` for documents a model scored."""
+    sql = "SELECT document_id, uncertainty FROM document_uncertainty"
+    return dict(db.execute(sql).fetchall())

@@ -29,6 +29,9 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "labels": ("name",),
     "relation_types": ("name",),
     "project": ("key",),
+    "patterns": ("id",),
+    "suggestions": ("id",),
+    "document_uncertainty": ("document_id",),
 }
 
 

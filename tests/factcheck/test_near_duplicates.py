@@ -6,7 +6,7 @@ import numpy as np
 
 from annotator.core.ingest import DocumentIn, import_documents
 from annotator.core.samples import sample_text
-from annotator.factcheck.duplicates import jaccard, near_duplicates, shingles
+from annotator.factcheck.duplicates import SCHEME, jaccard, near_duplicates, shingles
 
 
 def _doc(text, title):
@@ -44,3 +44,37 @@ def test_jaccard_of_shingles():
     assert 0 < jaccard(a, b) < 1
     assert jaccard(a, a) == 1.0
     assert isinstance(a, np.ndarray)
+
+
+def test_copies_imported_together_are_flagged(project):
+    original = sample_text()
+    edited = original.replace("Specialists", "Experts", 1)
+    report = import_documents(project, [_doc(original, "a"), _doc(edited, "b")])
+    assert [(n, o) for n, o, _ in report.near_duplicates] == [(2, 1)]
+
+
+def test_bands_of_another_scheme_are_rebuilt_before_comparing(project):
+    import_documents(project, [_doc(sample_text(), "wire")])
+    project.db.execute("DELETE FROM document_bands")  # as if banded by an older version
+    project.set_project_value("near_duplicate_scheme", "minhash-64x16x4")
+    edited = sample_text().replace("on Tuesday", "on Wednesday", 1)
+    report = import_documents(project, [_doc(edited, "wire, updated")])
+    assert len(report.near_duplicates) == 1
+    assert project.project_value("near_duplicate_scheme") == SCHEME
+
+
+def test_many_articles_sharing_boilerplate_are_not_candidates(project):
+    boilerplate = "Subscribe to our newsletter for the latest news from the region every day. "
+    rng = np.random.default_rng(4)
+    words = [f"w{n}" for n in range(3000)]
+    documents = [
+        _doc(boilerplate + " ".join(rng.choice(words, 120)) + ". " + boilerplate, f"d{n}")
+        for n in range(200)
+    ]
+    report = import_documents(project, documents)
+    assert report.near_duplicates == []
+    pairs = project.db.execute(
+        """SELECT count(*) FROM document_bands a JOIN document_bands b
+           ON a.band = b.band AND a.hash = b.hash AND a.document_id < b.document_id"""
+    ).fetchone()[0]
+    assert pairs < 50  # shared bands are rare between texts that only share boilerplate

@@ -131,6 +131,7 @@ def test_search_dialog_finds_and_opens(qtbot, window):
     qtbot.keyClick(window.view, Qt.Key.Key_F, CTRL_SHIFT)
     dialog = window.search_dialog
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.query.hasFocus)  # typing goes to the dialog, not the article
     qtbot.keyClicks(dialog.query, "dismissed")
     qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
     assert dialog.results.count() >= 1

@@ -1,0 +1,242 @@
+"""Model assistance in the window: suggestions as ghost spans, accepting and rejecting
+them by keyboard, patterns, a model's suggestions, training, triage. Mixed into
+:class:`~annotator.gui.main_window.MainWindow` (``AssistMixin``).
+
+Suggestions are drawn as dashed outlines with a faint tint (annotations have a solid
+bar). Return accepts the one under the caret, X rejects it, F8 / Shift+F8 move to the
+next / previous one. Every accept and reject is a core operation on the undo stack.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.project import Suggestion
+from annotator.gui.article_view import ViewSpan
+from annotator.gui.jobs import run_job
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+    _Base = MainWindow
+else:
+    _Base = object
+
+
+class AssistMixin(_Base):
+    _suggestions: list[Suggestion]
+
+    # -- showing ----------------------------------------------------------------------
+
+    def refresh_suggestions(self) -> None:
+        """Read the shown document's suggestions again and draw them as ghosts.
+
+        Pattern matches need spaCy: until it has loaded (in the background after the
+        first paint) only stored suggestions are shown, and the rest follow when ready."""
+        from annotator.nlp.tokens import nlp_ready
+
+        self._suggestions = []
+        if self.document_id is not None and self.suggestions_shown():
+            _, lang = self.project.text_and_lang(self.document_id)
+            ready = nlp_ready(lang)
+            if not ready:
+                self._wait_for_nlp(lang)
+            try:
+                self._suggestions = self.project.suggestions(self.document_id, live=ready)
+            except AnnotatorError as exc:  # a broken pattern must not break the window
+                self.show_message(f"No suggestions: {exc}")
+        self.view.set_ghosts(
+            [ViewSpan(-n - 1, s.start, s.end, s.label) for n, s in enumerate(self._suggestions)]
+        )
+
+    def _wait_for_nlp(self, lang: str) -> None:
+        """Have spaCy loaded in a thread, then refresh (``_check_nlp`` polls for it)."""
+        self._nlp_lang = lang
+        if not self._nlp_timer.isActive():
+            self._nlp_timer.start(100)
+
+    def _check_nlp(self) -> None:
+        from annotator.gui.app import warm_up_spacy
+        from annotator.nlp.tokens import nlp_ready
+
+        if not self._nlp_started:
+            self._nlp_started = True
+            warm_up_spacy(self._nlp_lang)
+        if nlp_ready(self._nlp_lang):
+            self._nlp_timer.stop()
+            self.refresh_suggestions()
+
+    def suggestions_shown(self) -> bool:
+        return self._show_suggestions
+
+    def suggestion_at_caret(self) -> Suggestion | None:
+        """The suggestion the selection equals, else the innermost one under the caret."""
+        start, end = self.view.selection()
+        exact = [s for s in self._suggestions if (s.start, s.end) == (start, end)]
+        if exact:
+            return exact[0]
+        caret = self.view.caret()
+        under = [s for s in self._suggestions if s.start <= caret < s.end] or [
+            s for s in self._suggestions if s.start <= caret <= s.end
+        ]
+        return min(under, key=lambda s: s.end - s.start, default=None)
+
+    # -- deciding ---------------------------------------------------------------------
+
+    def accept_suggestion(self) -> None:
+        suggestion = self.suggestion_at_caret()
+        if suggestion is None:
+            self.show_message("No suggestion here: F8 moves to the next one.")
+            return
+        document_id = self.document_id
+        change = self.run(lambda: self.project.accept_suggestion(document_id, suggestion))
+        if change is not None and change.spans_added:
+            self.view.clear_selection()
+            self.select_span(change.spans_added[0].id)
+
+    def reject_suggestion(self) -> None:
+        suggestion = self.suggestion_at_caret()
+        if suggestion is None:
+            self.show_message("No suggestion here: F8 moves to the next one.")
+            return
+        document_id = self.document_id
+        if self.run(lambda: self.project.reject_suggestion(document_id, suggestion)):
+            self.step_suggestion(1, after=suggestion.start)
+
+    def accept_all_suggestions(self) -> None:
+        if not self._suggestions:
+            self.show_message("No suggestions in this document.")
+            return
+        document_id, chosen = self.document_id, list(self._suggestions)
+        change = self.run(lambda: self.project.accept_suggestions(document_id, chosen))
+        if change is not None:
+            self.show_message(f"Accepted {len(chosen)} suggestion(s) (Ctrl+Z undoes them all).")
+
+    def step_suggestion(self, step: int, *, after: int | None = None) -> None:
+        """Select the next (``step`` 1) or previous (-1) suggestion from the caret."""
+        if not self._suggestions:
+            self.show_message("No suggestions in this document.")
+            return
+        caret = self.view.caret() if after is None else after
+        starts = [s.start for s in self._suggestions]
+        if step > 0:
+            ahead = [n for n, start in enumerate(starts) if start > caret]
+            index = ahead[0] if ahead else 0
+        else:
+            behind = [n for n, start in enumerate(starts) if start < self.view.selection()[0]]
+            index = behind[-1] if behind else len(starts) - 1
+        chosen = self._suggestions[index]
+        self.view.set_current_span(None)
+        self.view.select(chosen.start, chosen.end)
+        self.view.setFocus()
+        score = f", score {chosen.score:.2f}" if chosen.score is not None else ""
+        self.show_message(
+            f"Suggested {chosen.label} (from {chosen.source}{score}): "
+            "Return accepts, X rejects, a label key labels it otherwise."
+        )
+
+    def toggle_suggestions(self) -> None:
+        self.refresh_suggestions()
+
+    # -- patterns ---------------------------------------------------------------------
+
+    def add_pattern_from_span(self) -> None:
+        span_id = self.selected_span_id()
+        if span_id is None:
+            self.show_message("Select a span first: its text becomes a pattern for its label.")
+            return
+        if self.run(lambda: self.project.add_pattern_from_span(span_id)) is not None:
+            span = self.project.span(span_id)
+            self.show_message(
+                f"Pattern added: “{self._text[span.start : span.end]}” suggests {span.label}."
+            )
+
+    def open_patterns_dialog(self):
+        from annotator.gui.assist_dialogs import PatternsDialog
+
+        self.patterns_dialog = PatternsDialog(self)
+        self.patterns_dialog.show()
+        self.patterns_dialog.activateWindow()  # typing goes to the dialog, not the article
+        self.patterns_dialog.pattern.setFocus()
+        return self.patterns_dialog
+
+    # -- models -----------------------------------------------------------------------
+
+    def suggest_in_document(self) -> None:
+        """Run the project's model (and entity pipeline) over the shown document and store
+        what they suggest (undoable); patterns are shown without this."""
+        if self.document_id is None:
+            return
+        model_path = self.project.project_value("model_path")
+        ner_name = self.project.project_value("ner_model")
+        if not model_path and not ner_name:
+            self.show_message("No model yet: Tools → Train model… makes one from your annotations.")
+            return
+        document_id = self.document_id
+        text, _ = self.project.text_and_lang(document_id)
+        offsets = self.project.token_offsets(document_id)
+        labels = self.project.schema.label_names
+
+        def work(job) -> list[Suggestion]:
+            from annotator.nlp.model import model_name
+            from annotator.nlp.tokens import words_and_spaces
+
+            job.stage("Loading the model…", 0)
+            found: list[Suggestion] = []
+            words, spaces = words_and_spaces(text, offsets)
+            for name, ner in ((model_path, False), (ner_name, True)):
+                if not name:
+                    continue
+                suggester = self._suggester(name, labels, ner=ner)
+                job.stage(f"Suggesting with {model_name(name)}…", 0)
+                (prediction,) = suggester.predict([suggester.make_doc(words, spaces)])
+                found += [s for s in prediction.suggestions if s.label in labels]
+            return found
+
+        try:
+            found = run_job(self, "Suggest", work)
+        except AnnotatorError as exc:
+            self.show_message(str(exc))
+            return
+        sources = tuple({s.source for s in found}) or ()
+        change = self.run(
+            lambda: self.project.store_suggestions(document_id, found, replace_sources=sources)
+        )
+        if change is not None:
+            self.show_message(f"{len(found)} suggestion(s) from the model; F8 goes to the first.")
+
+    def _suggester(self, name: str, labels: list[str], *, ner: bool) -> Any:
+        """A loaded model, kept while its folder is unchanged (loading takes a while)."""
+        from annotator.nlp.model import ModelSuggester, load_pipeline, model_name
+
+        path = Path(name).expanduser()
+        key = (name, ner, path.stat().st_mtime if path.exists() else 0.0)
+        if key not in self._suggesters:
+            self._suggesters[key] = ModelSuggester(
+                load_pipeline(name),
+                model_name(name),
+                labels=["actor"] if ner else labels,
+                actors_from_entities=ner,
+            )
+        return self._suggesters[key]
+
+    def open_training_dialog(self):
+        from annotator.gui.assist_dialogs import TrainingDialog
+
+        self.training_dialog = TrainingDialog(self)
+        self.training_dialog.show()
+        return self.training_dialog
+
+    # -- triage -----------------------------------------------------------------------
+
+    def set_triage(self, on: bool) -> None:
+        """Order the document list with the documents the model is least sure of first."""
+        scores = self.project.uncertainties() if on else None
+        if on and not scores:
+            self.show_message(
+                "No document has been scored yet: run `annotator suggest --model DIR` "
+                "(or Tools → Suggest with the model) first."
+            )
+        self.documents.set_uncertainty(scores)
