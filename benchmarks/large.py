@@ -1,4 +1,5 @@
-"""Large and long: a 20 MB article, and a project of 100,000 documents with 1,000,000 spans.
+"""Large and long: a 20 MB article, and a project of 100,000 documents with 1,000,000 spans
+(imported, listed in the window, searched and exported).
 
 Each phase runs in its own process and prints its time and peak memory (max RSS) next to
 a floor doing the bare work in the same way: the spaCy tokenizer and raw SQLite inserts
@@ -130,6 +131,29 @@ rows = conn.execute("SELECT d.id, d.title, d.length, count(s.id) FROM documents 
                     "LEFT JOIN spans s ON s.document_id = d.id GROUP BY d.id").fetchall()
 done(started)
 """,
+    "search_corpus": """
+from annotator.core.project import Project
+from annotator.factcheck.search import search
+with Project.open(sys.argv[2], annotator="bench") as project:
+    search(project, "missiles")  # the first query reads the index from disk: not timed
+    started = time.perf_counter()
+    for query in ("missiles", '"highly likely"', "Pyongyang shipped", "report 4242"):
+        search(project, query, limit=50)
+    done(started)
+""",
+    "search_corpus_floor": """
+import sqlite3
+conn = sqlite3.connect(sys.argv[2])
+sql = ("SELECT t.document_id, snippet(document_texts_fts, 0, '[', ']', '…', 14), "
+       "bm25(document_texts_fts) FROM document_texts_fts JOIN document_texts t "
+       "ON t.rowid = document_texts_fts.rowid WHERE document_texts_fts MATCH ? "
+       "ORDER BY bm25(document_texts_fts) LIMIT 50")
+conn.execute(sql, ("missiles",)).fetchall()
+started = time.perf_counter()
+for query in ("missiles", '"highly likely"', "Pyongyang shipped", 'report 4242'):
+    conn.execute(sql, (query,)).fetchall()
+done(started)
+""",
     "export_corpus": """
 from annotator.core.project import Project
 from annotator.formats.native import export_native
@@ -215,6 +239,13 @@ def main() -> list[str]:
                 "open the window on them (document list)",
                 phase("list_documents", corpus, corpus_db),
                 phase("list_documents_floor", corpus, corpus_db),
+            )
+        )
+        lines.append(
+            show(
+                "search them (4 queries, 50 hits each)",
+                phase("search_corpus", corpus, corpus_db),
+                phase("search_corpus_floor", corpus, corpus_db),
             )
         )
         lines.append(

@@ -71,6 +71,8 @@ class ProjectBase:
         self._text_cache: OrderedDict[int, tuple[str, str]] = OrderedDict()
         self._sentence_cache: OrderedDict[int, TokenOffsets] = OrderedDict()
         self._matchers: OrderedDict[tuple, Any] = OrderedDict()  # pattern matchers by patterns
+        self._match_cache: OrderedDict[tuple, Any] = OrderedDict()  # matches by document
+        self._actor_names: tuple[str, ...] | None = None  # texts annotated as actors
 
     @classmethod
     def open(
@@ -176,6 +178,11 @@ class ProjectBase:
             before, after = row.before, row.after
             if row.table == "documents" and before and after and before["lang"] != after["lang"]:
                 self.forget_cached_document(before["id"])  # re-tokenise on next use
+            if row.table == "spans" and "actor" in {
+                (before or {}).get("label"),
+                (after or {}).get("label"),
+            }:
+                self._actor_names = None  # the actors to suggest elsewhere changed
         reindex_change(self.db, change)
         self._record_event(change)
         if any(row.table in ("labels", "relation_types") for row in change.rows):
@@ -251,6 +258,9 @@ class ProjectBase:
                 cache.clear()
             else:
                 cache.pop(document_id, None)
+        self._match_cache.clear()
+        if document_id is None:
+            self._actor_names = None  # another window may have annotated actors
 
     def forget_cached_schema(self) -> None:
         """Read the schema again on next use (another window may have changed it)."""

@@ -280,6 +280,7 @@ def import_documents(
         if cancelled is not None and cancelled():
             raise Cancelled()
     project._schema = None
+    project._actor_names = None  # imported actors are suggested elsewhere too
     return report
 
 

@@ -175,20 +175,35 @@ class SuggestionOps(ProjectBase):
 
     def pattern_matcher(self, lang: str) -> PatternMatcher:
         """A matcher for the patterns in use (rebuilt when they change)."""
+        return self._pattern_matcher_and_key(lang)[0]
+
+    def _pattern_matcher_and_key(self, lang: str) -> tuple[PatternMatcher, tuple]:
         from annotator.nlp.patterns import PatternMatcher
 
         patterns = self.patterns()
         key = (lang, tuple((p.label, _pattern_key(p), p.pattern_set) for p in patterns))
+        return self._cached_matcher(key, lambda: PatternMatcher(patterns, lang)), key
+
+    def _cached_matcher(self, key: tuple, build) -> PatternMatcher:
         if key not in self._matchers:
-            self._matchers[key] = PatternMatcher(patterns, lang)
+            self._matchers[key] = build()
             while len(self._matchers) > 4:
                 self._matchers.popitem(last=False)
+        self._matchers.move_to_end(key)
         return self._matchers[key]
 
     def pattern_matches(self, document_id: int) -> list[Match]:
-        """Matches of the patterns in use (cues included) in a document's stored tokens."""
+        """Matches of the patterns in use (cues included) in a document's stored tokens
+        (kept for the last documents asked: texts never change)."""
         _, lang = self.text_and_lang(document_id)
-        return self.pattern_matcher(lang).matches(self.spacy_doc(document_id))
+        matcher, patterns_key = self._pattern_matcher_and_key(lang)
+        key = (document_id, patterns_key)
+        found = self._match_cache.get(key)
+        if found is None:
+            found = self._match_cache[key] = matcher.matches(self.spacy_doc(document_id))
+            while len(self._match_cache) > 16:
+                self._match_cache.popitem(last=False)
+        return found
 
     def suggested_cue(self, relation_id: int) -> tuple[int, int] | None:
         """Where the reporting verb of an ``attributed_to`` link probably is: a cue-pattern
@@ -233,8 +248,10 @@ class SuggestionOps(ProjectBase):
         if live and len(text) <= LIVE_LIMIT:
             for s in self.live_suggestions(document_id):
                 found.setdefault(s.place, s)
+        if not found:
+            return []
         closed = queries.closed_suggestion_places(self.db, document_id)
-        annotated = {(s.label, s.start, s.end) for s in self.spans(document_id)}
+        annotated = queries.annotated_places(self.db, document_id, self.layer, set(found))
         return sorted(
             (s for place, s in found.items() if place not in closed and place not in annotated),
             key=lambda s: (s.start, -s.end, s.label),
@@ -254,17 +271,26 @@ class SuggestionOps(ProjectBase):
 
     def actor_occurrences(self, document_id: int) -> list[Suggestion]:
         """Every occurrence in the document of a text annotated as an actor anywhere in
-        the project (whole tokens, case as annotated)."""
+        the project (the same tokens, case as annotated: "US" is not "us")."""
         from annotator.nlp.patterns import Pattern, PatternMatcher
+        from annotator.nlp.tokens import get_nlp
 
-        names = queries.actor_texts(self.db)
+        if self._actor_names is None:
+            self._actor_names = tuple(queries.actor_texts(self.db))
+        names = self._actor_names
         if not names:
             return []
         _, lang = self.text_and_lang(document_id)
-        patterns = [
-            Pattern("actor", tuple({"ORTH": t} for t in name.split()), ACTOR_SET) for name in names
-        ]
-        matcher = PatternMatcher(patterns, lang)
+
+        def build() -> PatternMatcher:
+            make_doc = get_nlp(lang).make_doc
+            patterns = [
+                Pattern("actor", tuple({"ORTH": t.text} for t in make_doc(name)), ACTOR_SET)
+                for name in names
+            ]
+            return PatternMatcher(patterns, lang)
+
+        matcher = self._cached_matcher(("actors", lang, names), build)
         return [
             Suggestion(m.start, m.end, "actor", f"pattern:{ACTOR_SET}")
             for m in matcher.matches(self.spacy_doc(document_id))
@@ -345,7 +371,8 @@ class SuggestionOps(ProjectBase):
         stamp: str,
     ) -> list[RowChange]:
         closed = queries.closed_suggestion_places(self.db, document_id)
-        annotated = {(s.label, s.start, s.end) for s in self.spans(document_id)}
+        places = {s.place for s in suggestions}
+        annotated = queries.annotated_places(self.db, document_id, self.layer, places)
         wanted = {
             (*s.place, s.source): s
             for s in suggestions

@@ -14,6 +14,7 @@ overlaps one is dropped (the guideline: a reporting verb is not a hedge).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -138,13 +139,18 @@ def parse_pattern_lines(raw: bytes, where: str | Path, pattern_set: str) -> list
 
 def default_patterns() -> list[Pattern]:
     """The patterns shipped in ``resources/patterns`` (one set per file)."""
+    return list(_shipped_patterns())
+
+
+@cache
+def _shipped_patterns() -> tuple[Pattern, ...]:
     folder = resources.files("annotator").joinpath("resources/patterns")
     patterns = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".jsonl"):
             name = entry.name.removesuffix(".jsonl")
             patterns += parse_pattern_lines(entry.read_bytes(), f"resources/{entry.name}", name)
-    return patterns
+    return tuple(patterns)
 
 
 class PatternMatcher:

@@ -409,3 +409,19 @@ def uncertainties(db: Database) -> dict[int, float]:
     """``{document id: uncertainty}`` for documents a model scored."""
     sql = "SELECT document_id, uncertainty FROM document_uncertainty"
     return dict(db.execute(sql).fetchall())
+
+
+def annotated_places(
+    db: Database, document_id: int, annotator: str, places: set[tuple[str, int, int]]
+) -> set[tuple[str, int, int]]:
+    """Which of ``places`` (label, start, end) are spans of ``annotator`` in a document;
+    reads only spans starting where one of them starts (a 5 MB article has 50,000)."""
+    starts = sorted({start for _, start, _ in places})
+    found: set[tuple[str, int, int]] = set()
+    for i in range(0, len(starts), 500):
+        chunk = starts[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"""SELECT label, start, "end" FROM spans
+                  WHERE document_id = ? AND annotator = ? AND start IN ({marks})"""
+        found |= {tuple(row) for row in db.execute(sql, [document_id, annotator, *chunk])}
+    return found & places

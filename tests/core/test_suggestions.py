@@ -173,3 +173,34 @@ def test_suggested_cue_between_claim_and_source(project, sample_doc):
     link = project.add_relation(claim.id, specialists.id).relations_added[0]
     start, end = project.suggested_cue(link.id)
     assert TEXT[start:end] == "have stated"
+
+
+def test_actor_occurrences_keep_case_and_the_tokenizer_s_hyphens(project):
+    from tests.conftest import add_document
+
+    text = "The US said Kim Yong-hyun met us. Later Kim Yong-hyun and the US agreed."
+    document = add_document(project, text, "case")
+    project.add_span(document, 4, 6, "actor")
+    project.add_span(document, 12, 25, "actor")
+    found = sorted((s.start, text[s.start : s.end]) for s in project.actor_occurrences(document))
+    assert [t for _, t in found] == ["US", "Kim Yong-hyun", "Kim Yong-hyun", "US"]
+    shown = [text[s.start : s.end] for s in project.suggestions(document) if s.label == "actor"]
+    assert shown == ["Kim Yong-hyun", "US"]  # the annotated ones are not suggested again
+
+
+def test_actor_occurrences_include_actors_imported_after_the_first_look(project):
+    from annotator.core.ingest import DocumentIn, SpanIn, import_documents
+    from tests.conftest import add_document
+
+    text = "Kim Jong Un spoke. Later Kim Jong Un left."
+    document = add_document(project, text, "first")
+    assert project.actor_occurrences(document) == []  # no actors anywhere yet
+    other = DocumentIn(
+        text="Kim Jong Un arrived.",
+        title="other",
+        where="other",
+        spans=[SpanIn(start=0, end=11, label="actor")],
+    )
+    import_documents(project, [other])
+    found = [text[s.start : s.end] for s in project.actor_occurrences(document)]
+    assert found == ["Kim Jong Un", "Kim Jong Un"]
