@@ -73,6 +73,7 @@ class ProjectBase:
         self._matchers: OrderedDict[tuple, Any] = OrderedDict()  # pattern matchers by patterns
         self._match_cache: OrderedDict[tuple, Any] = OrderedDict()  # matches by document
         self._actor_names: tuple[str, ...] | None = None  # texts annotated as actors
+        self._patterns_in_use: tuple[tuple, tuple] | None = None  # patterns and their key
 
     @classmethod
     def open(
@@ -183,6 +184,8 @@ class ProjectBase:
                 (after or {}).get("label"),
             }:
                 self._actor_names = None  # the actors to suggest elsewhere changed
+            if row.table == "patterns":
+                self._patterns_in_use = None
         reindex_change(self.db, change)
         self._record_event(change)
         if any(row.table in ("labels", "relation_types") for row in change.rows):
@@ -259,8 +262,9 @@ class ProjectBase:
             else:
                 cache.pop(document_id, None)
         self._match_cache.clear()
-        if document_id is None:
-            self._actor_names = None  # another window may have annotated actors
+        if document_id is None:  # another window may have annotated actors or patterns
+            self._actor_names = None
+            self._patterns_in_use = None
 
     def forget_cached_schema(self) -> None:
         """Read the schema again on next use (another window may have changed it)."""
@@ -334,27 +338,33 @@ class ProjectBase:
 
     # -- tokens -----------------------------------------------------------------------
 
-    def token_offsets(self, document_id: int) -> TokenOffsets:
-        """Stored token boundaries; re-tokenises (and stores) if the rules changed."""
+    def token_offsets(self, document_id: int, *, document: Document | None = None) -> TokenOffsets:
+        """Stored token boundaries; re-tokenises (and stores) if the rules changed.
+
+        ``document``, when the caller has it loaded already, saves reading it again
+        (exports go through every document)."""
         cached = self._token_cache.get(document_id)
         if cached is not None:
             self._token_cache.move_to_end(document_id)
             return cached
-        offsets = self._load_token_offsets(document_id)
+        if document is not None:
+            text, lang = document.text, document.lang
+        else:
+            text, lang = self.text_and_lang(document_id)
+        offsets = self._load_token_offsets(document_id, text, lang)
         self._token_cache[document_id] = offsets
         while len(self._token_cache) > _CACHED_DOCUMENTS:
             self._token_cache.popitem(last=False)
         return offsets
 
-    def _load_token_offsets(self, document_id: int) -> TokenOffsets:
+    def _load_token_offsets(self, document_id: int, text: str, lang: str) -> TokenOffsets:
         from annotator.nlp import TokenOffsets, tokenize, tokenizer_name
 
-        document = self.document(document_id)
-        expected = tokenizer_name(document.lang)
+        expected = tokenizer_name(lang)
         row = queries.stored_tokens(self.db, document_id)
-        if row is not None and row["tokenizer"] == expected:
-            return TokenOffsets.from_blobs(row["starts"], row["ends"])
-        offsets = tokenize(document.text, document.lang)
+        if row is not None and row[0] == expected:
+            return TokenOffsets.from_blobs(row[1], row[2])
+        offsets = tokenize(text, lang)
         starts, ends = offsets.to_blobs()
         with contextlib.suppress(StoreError), self._writing():
             self.db["document_tokens"].upsert(
@@ -367,8 +377,8 @@ class ProjectBase:
         """A spaCy ``Doc`` of the whole document built from its stored tokens."""
         from annotator.nlp import doc_from_offsets
 
-        document = self.document(document_id)
-        return doc_from_offsets(document.text, self.token_offsets(document_id), document.lang)
+        text, lang = self.text_and_lang(document_id)
+        return doc_from_offsets(text, self.token_offsets(document_id), lang)
 
     def sentence_bounds(self, document_id: int) -> TokenOffsets:
         """Sentence starts and ends of a document (spaCy's sentencizer; cached)."""
@@ -389,7 +399,7 @@ class ProjectBase:
         Read from the stored tokenizer name, so it does not load spaCy."""
         row = queries.stored_tokens(self.db, document_id)
         lang = self.text_and_lang(document_id)[1]
-        if row is None or row["tokenizer"].split("/")[1] == lang:
+        if row is None or row[0].split("/")[1] == lang:
             return None
         return (
             f"no spaCy tokenizer for language {lang!r} is installed: this document uses "

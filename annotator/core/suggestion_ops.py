@@ -58,6 +58,18 @@ class SuggestionOps(ProjectBase):
 
     def patterns(self) -> list[Pattern]:
         """The patterns in use: shipped ones not switched off, then the project's own."""
+        return list(self._patterns_and_key()[0])
+
+    def _patterns_and_key(self) -> tuple[tuple[Pattern, ...], tuple]:
+        """The patterns in use and a key that identifies them (kept until the patterns
+        table changes: a 2,000-document ``suggest`` asks once per document)."""
+        if self._patterns_in_use is None:
+            used = self._read_patterns()
+            key = tuple((p.label, _pattern_key(p), p.pattern_set) for p in used)
+            self._patterns_in_use = (tuple(used), key)
+        return self._patterns_in_use
+
+    def _read_patterns(self) -> list[Pattern]:
         from annotator.nlp.patterns import default_patterns, parse_pattern
 
         rows = queries.pattern_rows(self.db)
@@ -180,9 +192,9 @@ class SuggestionOps(ProjectBase):
     def _pattern_matcher_and_key(self, lang: str) -> tuple[PatternMatcher, tuple]:
         from annotator.nlp.patterns import PatternMatcher
 
-        patterns = self.patterns()
-        key = (lang, tuple((p.label, _pattern_key(p), p.pattern_set) for p in patterns))
-        return self._cached_matcher(key, lambda: PatternMatcher(patterns, lang)), key
+        patterns, patterns_key = self._patterns_and_key()
+        key = (lang, patterns_key)
+        return self._cached_matcher(key, lambda: PatternMatcher(list(patterns), lang)), key
 
     def _cached_matcher(self, key: tuple, build) -> PatternMatcher:
         if key not in self._matchers:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -167,32 +168,43 @@ def select_layers(project: Project, chosen: ExportFilter | None = None) -> Itera
     skipped. Relations come along when both their spans do.
     """
     chosen = chosen or ExportFilter()
-    for document in queries.iter_documents(project.db):
-        spans = queries.spans_of(project.db, document.id)
-        statuses = {row["annotator"]: row for row in queries.status_rows(project.db, document.id)}
-        who = {s.annotator for s in spans} | {
-            a for a, row in statuses.items() if row["status"] in ("done", "skipped")
-        }
-        relations = queries.relations_of(project.db, document.id) if spans else []
-        for annotator in sorted(who):
-            if chosen.annotators is not None and annotator not in chosen.annotators:
-                continue
-            row = statuses.get(annotator)
-            status = row["status"] if row else "new"
-            answer = row["answer"] if row else None
-            if chosen.statuses is not None and status not in chosen.statuses:
-                continue
-            if not chosen.include_rejected and answer in ("reject", "ignore"):
-                continue
-            mine = [
-                s
-                for s in spans
-                if s.annotator == annotator and (chosen.labels is None or s.label in chosen.labels)
-            ]
-            ids = {s.id for s in mine}
-            linked = [
-                r
-                for r in relations
-                if r.annotator == annotator and r.head_id in ids and r.child_id in ids
-            ]
-            yield Layer(document, annotator, mine, linked, status, answer)
+    documents = queries.iter_documents(project.db)
+    while batch := list(itertools.islice(documents, 200)):  # itertools.batched is 3.12+
+        found = queries.annotations_of_many(project.db, [d.id for d in batch])
+        for document in batch:
+            yield from _layers(document, *found[document.id], chosen)
+
+
+def _layers(
+    document: Document,
+    spans: list[Span],
+    relations: list[Relation],
+    status_rows: list[dict[str, Any]],
+    chosen: ExportFilter,
+) -> Iterator[Layer]:
+    statuses = {row["annotator"]: row for row in status_rows}
+    who = {s.annotator for s in spans} | {
+        a for a, row in statuses.items() if row["status"] in ("done", "skipped")
+    }
+    for annotator in sorted(who):
+        if chosen.annotators is not None and annotator not in chosen.annotators:
+            continue
+        row = statuses.get(annotator)
+        status = row["status"] if row else "new"
+        answer = row["answer"] if row else None
+        if chosen.statuses is not None and status not in chosen.statuses:
+            continue
+        if not chosen.include_rejected and answer in ("reject", "ignore"):
+            continue
+        mine = [
+            s
+            for s in spans
+            if s.annotator == annotator and (chosen.labels is None or s.label in chosen.labels)
+        ]
+        ids = {s.id for s in mine}
+        linked = [
+            r
+            for r in relations
+            if r.annotator == annotator and r.head_id in ids and r.child_id in ids
+        ]
+        yield Layer(document, annotator, mine, linked, status, answer)

@@ -86,13 +86,41 @@ def spans_of(db: Database, document_id: int, annotator: str | None = None) -> li
         args.append(annotator)
     # Columns in the order of Span's fields; plain tuples build 50,000 spans in ~0.1 s
     # where dict rows take several times longer.
-    sql = f"""SELECT id, document_id, start, "end", label, annotator, origin, attributes,
-                     note, created, updated
-              FROM spans WHERE {where} ORDER BY start, "end" DESC, label, id"""
-    return [
-        Span(*row[:7], {} if row[7] == "{}" else loads_json(row[7]), *row[8:])
-        for row in db.execute(sql, args)
-    ]
+    sql = f"""SELECT {_SPAN_COLUMNS} FROM spans WHERE {where}
+              ORDER BY start, "end" DESC, label, id"""
+    return [_span(row) for row in db.execute(sql, args)]
+
+
+_SPAN_COLUMNS = """id, document_id, start, "end", label, annotator, origin, attributes,
+                   note, created, updated"""
+
+
+def _span(row: tuple) -> Span:
+    return Span(*row[:7], {} if row[7] == "{}" else loads_json(row[7]), *row[8:])
+
+
+def annotations_of_many(
+    db: Database, document_ids: list[int]
+) -> dict[int, tuple[list[Span], list[Relation], list[dict[str, Any]]]]:
+    """``{document id: (spans, relations, status rows)}`` for many documents in three
+    queries (exports read 100,000 documents: one query each would cost more than the
+    writing). Orders as :func:`spans_of`, :func:`relations_of`, :func:`status_rows`."""
+    found: dict[int, tuple[list, list, list]] = {i: ([], [], []) for i in document_ids}
+    if not document_ids:
+        return found
+    marks = ",".join("?" * len(document_ids))
+    sql = f"""SELECT {_SPAN_COLUMNS} FROM spans WHERE document_id IN ({marks})
+              ORDER BY document_id, start, "end" DESC, label, id"""
+    for row in db.execute(sql, document_ids):
+        found[row[1]][0].append(_span(row))
+    sql = f"SELECT * FROM relations WHERE document_id IN ({marks}) ORDER BY id"
+    for row in db.query(sql, document_ids):
+        found[row["document_id"]][1].append(Relation.from_row(row))
+    sql = f"""SELECT * FROM document_status WHERE document_id IN ({marks})
+              ORDER BY document_id, annotator"""
+    for row in db.query(sql, document_ids):
+        found[row["document_id"]][2].append(row)
+    return found
 
 
 def span_refs(db: Database, document_id: int, annotator: str) -> list[SpanRef]:
@@ -126,9 +154,10 @@ def status_of(db: Database, document_id: int, annotator: str) -> dict[str, Any] 
     return rows[0] if rows else None
 
 
-def stored_tokens(db: Database, document_id: int) -> dict[str, Any] | None:
-    rows = list(db.query("SELECT * FROM document_tokens WHERE document_id = ?", [document_id]))
-    return rows[0] if rows else None
+def stored_tokens(db: Database, document_id: int) -> tuple[str, bytes, bytes] | None:
+    """``(tokenizer, starts, ends)`` stored for a document, if any."""
+    sql = "SELECT tokenizer, starts, ends FROM document_tokens WHERE document_id = ?"
+    return db.execute(sql, [document_id]).fetchone()
 
 
 def project_value(db: Database, key: str) -> str | None:
