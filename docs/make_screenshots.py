@@ -81,6 +81,7 @@ def dark_palette() -> QPalette:
         (QPalette.ColorRole.ButtonText, "#E6E6E6"),
         (QPalette.ColorRole.Highlight, "#3D6FB6"),
         (QPalette.ColorRole.HighlightedText, "#FFFFFF"),
+        (QPalette.ColorRole.PlaceholderText, "#8C8C8C"),  # as dark desktop themes set it
     ]:
         palette.setColor(role, QColor(colour))
     return palette
