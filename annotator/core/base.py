@@ -71,7 +71,7 @@ class ProjectBase:
         self._text_cache: OrderedDict[int, tuple[str, str]] = OrderedDict()
         self._sentence_cache: OrderedDict[int, TokenOffsets] = OrderedDict()
         self._matchers: OrderedDict[tuple, Any] = OrderedDict()  # pattern matchers by patterns
-        self._match_cache: OrderedDict[tuple, Any] = OrderedDict()  # matches by document
+        self._match_cache: OrderedDict[tuple, Any] = OrderedDict()  # by document, lang, patterns
         self._actor_names: tuple[str, ...] | None = None  # texts annotated as actors
         self._patterns_in_use: tuple[tuple, tuple] | None = None  # patterns and their key
 
@@ -261,10 +261,15 @@ class ProjectBase:
                 cache.clear()
             else:
                 cache.pop(document_id, None)
-        self._match_cache.clear()
         if document_id is None:  # another window may have annotated actors or patterns
-            self._actor_names = None
-            self._patterns_in_use = None
+            self.forget_cached_suggestion_inputs()
+
+    def forget_cached_suggestion_inputs(self) -> None:
+        """Read the actor names and the patterns in use again on next use (after writes
+        that bypass :meth:`_apply`, such as imports, or by another window). Cached
+        pattern matches need no forgetting: they are keyed by language and patterns."""
+        self._actor_names = None
+        self._patterns_in_use = None
 
     def forget_cached_schema(self) -> None:
         """Read the schema again on next use (another window may have changed it)."""
@@ -362,8 +367,8 @@ class ProjectBase:
 
         expected = tokenizer_name(lang)
         row = queries.stored_tokens(self.db, document_id)
-        if row is not None and row[0] == expected:
-            return TokenOffsets.from_blobs(row[1], row[2])
+        if row is not None and row.tokenizer == expected:
+            return TokenOffsets.from_blobs(row.starts, row.ends)
         offsets = tokenize(text, lang)
         starts, ends = offsets.to_blobs()
         with contextlib.suppress(StoreError), self._writing():
@@ -399,7 +404,7 @@ class ProjectBase:
         Read from the stored tokenizer name, so it does not load spaCy."""
         row = queries.stored_tokens(self.db, document_id)
         lang = self.text_and_lang(document_id)[1]
-        if row is None or row[0].split("/")[1] == lang:
+        if row is None or row.tokenizer.split("/")[1] == lang:
             return None
         return (
             f"no spaCy tokenizer for language {lang!r} is installed: this document uses "

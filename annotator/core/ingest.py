@@ -279,8 +279,8 @@ def import_documents(
             )
         if cancelled is not None and cancelled():
             raise Cancelled()
-    project._schema = None
-    project._actor_names = None  # imported actors are suggested elsewhere too
+    project.forget_cached_schema()
+    project.forget_cached_suggestion_inputs()  # imported actors are suggested elsewhere too
     return report
 
 

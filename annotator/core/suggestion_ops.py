@@ -206,10 +206,11 @@ class SuggestionOps(ProjectBase):
 
     def pattern_matches(self, document_id: int) -> list[Match]:
         """Matches of the patterns in use (cues included) in a document's stored tokens
-        (kept for the last documents asked: texts never change)."""
+        (kept for the last documents asked: texts never change, and the key holds the
+        language and the patterns)."""
         _, lang = self.text_and_lang(document_id)
-        matcher, patterns_key = self._pattern_matcher_and_key(lang)
-        key = (document_id, patterns_key)
+        matcher, matcher_key = self._pattern_matcher_and_key(lang)
+        key = (document_id, matcher_key)
         found = self._match_cache.get(key)
         if found is None:
             found = self._match_cache[key] = matcher.matches(self.spacy_doc(document_id))

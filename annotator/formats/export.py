@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -168,11 +167,8 @@ def select_layers(project: Project, chosen: ExportFilter | None = None) -> Itera
     skipped. Relations come along when both their spans do.
     """
     chosen = chosen or ExportFilter()
-    documents = queries.iter_documents(project.db)
-    while batch := list(itertools.islice(documents, 200)):  # itertools.batched is 3.12+
-        found = queries.annotations_of_many(project.db, [d.id for d in batch])
-        for document in batch:
-            yield from _layers(document, *found[document.id], chosen)
+    for document, stored in queries.iter_annotated_documents(project.db):
+        yield from _layers(document, *stored, chosen)
 
 
 def _layers(

@@ -22,7 +22,6 @@ The change history (events) is not included: it refers to database row ids.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,17 +62,14 @@ def export_native(
     report = ExportReport(format="native", path=str(out))
     with atomic_output(out) as handle:
         handle.write(_dumps(schema_header(project)))
-        documents = queries.iter_documents(project.db)
-        while batch := list(itertools.islice(documents, 200)):  # a query per 200, not per one
-            found = queries.annotations_of_many(project.db, [d.id for d in batch])
-            for document in batch:
-                record = document_record(project, document, chosen, found[document.id])
-                report.spans += len(record["spans"])
-                report.relations += len(record["relations"])
-                handle.write(_dumps(record))
-                report.records += 1
-                if progress is not None:
-                    progress(report.records)
+        for document, stored in queries.iter_annotated_documents(project.db):
+            record = document_record(project, document, chosen, stored)
+            report.spans += len(record["spans"])
+            report.relations += len(record["relations"])
+            handle.write(_dumps(record))
+            report.records += 1
+            if progress is not None:
+                progress(report.records)
     return report
 
 
@@ -82,17 +78,12 @@ def _wanted(chosen: ExportFilter, annotator: str) -> bool:
 
 
 def document_record(
-    project: Project,
-    document,
-    chosen: ExportFilter,
-    annotations: tuple[list, list, list] | None = None,
+    project: Project, document, chosen: ExportFilter, stored: queries.Annotations
 ) -> dict[str, Any]:
-    """One document as a native record; ``annotations`` are its spans, relations and
-    status rows when the caller read them already (:func:`queries.annotations_of_many`)."""
+    """One document as a native record, from its ``stored`` annotations as
+    :func:`queries.iter_annotated_documents` reads them."""
     db = project.db
-    if annotations is None:
-        annotations = queries.annotations_of_many(db, [document.id])[document.id]
-    all_spans, all_relations, status_rows = annotations
+    all_spans, all_relations, status_rows = stored
     spans = [
         s
         for s in all_spans

@@ -19,7 +19,6 @@ exports), ``meta`` kept, ``_annotator_id`` (or ``_session_id``) as the annotator
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +31,7 @@ from annotator.core.ingest import DocumentIn, RelationIn, SpanIn, StatusIn
 from annotator.core.project import Project
 from annotator.formats.common import checked_offsets, read_json_lines, record_error
 from annotator.formats.export import ExportFilter, ExportReport, Layer, atomic_output, select_layers
+from annotator.nlp.tokens import words_and_spaces
 
 STATUS_OF_ANSWER = {"accept": "done", "reject": "done", "ignore": "skipped"}
 
@@ -128,13 +128,13 @@ def prodigy_record(project: Project, layer: Layer, report: ExportReport) -> dict
     text = document.text
     offsets = project.token_offsets(document.id, document=document)
     # Stored tokens were made by spaCy from this very text, so the gaps are right by
-    # construction (checking them again costs a third of the export): a token is
-    # followed by whitespace when the next one does not start where it ends.
-    starts, ends = offsets.starts, offsets.ends
-    following = itertools.chain(itertools.islice(starts, 1, None), (len(text),))
+    # construction; checking them again costs a third of the export.
+    words, spaces = words_and_spaces(text, offsets, check=False)
     tokens = [
-        {"text": text[start:end], "start": start, "end": end, "id": i, "ws": after > end}
-        for i, (start, end, after) in enumerate(zip(starts, ends, following, strict=True))
+        {"text": word, "start": start, "end": end, "id": i, "ws": space}
+        for i, (word, start, end, space) in enumerate(
+            zip(words, offsets.starts, offsets.ends, spaces, strict=True)
+        )
     ]
     out_spans = []
     by_id: dict[int, dict[str, Any]] = {}

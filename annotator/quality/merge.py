@@ -76,8 +76,8 @@ def _show(value: Any) -> str:
 
 def _records_of_project(source: Project) -> Iterator[DocumentIn]:
     everything = ExportFilter(include_rejected=True)
-    for document in queries.iter_documents(source.db):
-        record = document_record(source, document, everything)
+    for document, stored in queries.iter_annotated_documents(source.db):
+        record = document_record(source, document, everything, stored)
         yield record_to_document(record, f"{source.path}: document {document.id}")
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -99,12 +101,26 @@ def _span(row: tuple) -> Span:
     return Span(*row[:7], {} if row[7] == "{}" else loads_json(row[7]), *row[8:])
 
 
-def annotations_of_many(
-    db: Database, document_ids: list[int]
-) -> dict[int, tuple[list[Span], list[Relation], list[dict[str, Any]]]]:
-    """``{document id: (spans, relations, status rows)}`` for many documents in three
-    queries (exports read 100,000 documents: one query each would cost more than the
-    writing). Orders as :func:`spans_of`, :func:`relations_of`, :func:`status_rows`."""
+Annotations = tuple[list[Span], list[Relation], list[dict[str, Any]]]
+"""A document's spans, relations and status rows, ordered as :func:`spans_of`,
+:func:`relations_of` and :func:`status_rows` order them."""
+
+
+def iter_annotated_documents(
+    db: Database, *, batch: int = 200
+) -> Iterator[tuple[Document, Annotations]]:
+    """Every document with its :data:`Annotations`, in id order, reading the annotations
+    of ``batch`` documents per query (exports read 100,000 documents: three queries
+    each would cost more than the writing)."""
+    documents = iter_documents(db)
+    while chunk := list(itertools.islice(documents, batch)):  # itertools.batched is 3.12+
+        found = annotations_of_many(db, [d.id for d in chunk])
+        for document in chunk:
+            yield document, found[document.id]
+
+
+def annotations_of_many(db: Database, document_ids: list[int]) -> dict[int, Annotations]:
+    """``{document id: annotations}`` for many documents in three queries."""
     found: dict[int, tuple[list, list, list]] = {i: ([], [], []) for i in document_ids}
     if not document_ids:
         return found
@@ -154,10 +170,17 @@ def status_of(db: Database, document_id: int, annotator: str) -> dict[str, Any] 
     return rows[0] if rows else None
 
 
-def stored_tokens(db: Database, document_id: int) -> tuple[str, bytes, bytes] | None:
-    """``(tokenizer, starts, ends)`` stored for a document, if any."""
+class StoredTokens(NamedTuple):
+    tokenizer: str  # "spacy-<version>/<lang>/annotator-<rules>": annotator.nlp.tokenizer_name
+    starts: bytes
+    ends: bytes
+
+
+def stored_tokens(db: Database, document_id: int) -> StoredTokens | None:
+    """The token boundaries stored for a document, if any."""
     sql = "SELECT tokenizer, starts, ends FROM document_tokens WHERE document_id = ?"
-    return db.execute(sql, [document_id]).fetchone()
+    row = db.execute(sql, [document_id]).fetchone()
+    return StoredTokens._make(row) if row else None
 
 
 def project_value(db: Database, key: str) -> str | None:

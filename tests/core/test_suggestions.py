@@ -204,3 +204,20 @@ def test_actor_occurrences_include_actors_imported_after_the_first_look(project)
     import_documents(project, [other])
     found = [text[s.start : s.end] for s in project.actor_occurrences(document)]
     assert found == ["Kim Jong Un", "Kim Jong Un"]
+
+
+def test_another_window_s_patterns_and_actors_are_seen_after_forgetting(
+    project, sample_doc, db_path
+):
+    from annotator.core.project import Project
+
+    before = _shown(project)  # fills the caches of this window
+    assert ("hedge", "Pyongyang", "pattern:project") not in before
+    with Project.open(db_path, annotator="bob") as other:
+        other.add_pattern("hedge", "Pyongyang")
+        other.set_annotator("alice")
+        other.add_span(sample_doc, TEXT.index("Moscow"), TEXT.index("Moscow") + 6, "actor")
+    project.forget_cached_document()  # what the window does when data_version changes
+    shown = _shown(project)
+    assert ("hedge", "Pyongyang", "pattern:project") in shown
+    assert ("actor", "Moscow", "pattern:project-actors") in shown

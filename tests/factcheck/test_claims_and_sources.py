@@ -199,11 +199,11 @@ def test_article_language_change_retokenises_and_undoes(project, sample_doc):
     project.token_offsets(sample_doc)
     change = project.set_document_meta(sample_doc, lang="de")
     project.token_offsets(sample_doc)
-    assert "/de/" in queries.stored_tokens(project.db, sample_doc)[0]
+    assert "/de/" in queries.stored_tokens(project.db, sample_doc).tokenizer
     project.revert(change)
     assert project.document(sample_doc).lang == "en"
     project.token_offsets(sample_doc)
-    assert "/en/" in queries.stored_tokens(project.db, sample_doc)[0]
+    assert "/en/" in queries.stored_tokens(project.db, sample_doc).tokenizer
 
 
 @pytest.mark.parametrize(
