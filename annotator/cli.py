@@ -373,7 +373,9 @@ def merge(
         f"merged {len(sources)} source(s) into {out}: {report.documents_added} new "
         f"document(s), {report.documents_matched} matched, {report.spans_added} span(s) "
         f"added ({report.spans_already_there} already there, {report.spans_updated} updated), "
-        f"{report.relations_added} link(s), {report.events_added} history event(s)"
+        f"{report.relations_added} link(s), {report.claim_records_added} claim record(s) "
+        f"({report.claim_records_updated} updated), {report.evidence_added} evidence item(s), "
+        f"{report.claim_matches_added} claim match(es), {report.events_added} history event(s)"
     )
 
 

@@ -22,12 +22,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from annotator.core import carry
 from annotator.core.errors import AnnotatorError, InputFileError
 from annotator.core.model import STATUSES, dumps_json, text_sha256
 from annotator.core.schema_growth import apply_schema_plan, plan_schema
 from annotator.factcheck.duplicates import flag_near_duplicates
 from annotator.factcheck.index import reindex_documents
 from annotator.store import queries
+from annotator.store.portable import Portable
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -53,6 +55,10 @@ class SpanIn:
     note: str = ""
     created: str | None = None
     updated: str | None = None
+    claim: dict[str, str] | None = None
+    """The fact-checker's record of a claim span (the fields of ``claim_records``)."""
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    """Evidence items of a claim span (the fields of ``evidence``, without ids)."""
 
 
 @dataclass(slots=True)
@@ -84,6 +90,7 @@ class SuggestionIn:
     source: str
     score: float | None = None
     status: str = "open"
+    created: str | None = None
 
 
 @dataclass(slots=True)
@@ -111,10 +118,22 @@ class DocumentIn:
 
 @dataclass(slots=True)
 class SchemaIn:
-    """Label and relation definitions that came with a file (native exports carry them)."""
+    """What a file says about the project besides its documents: label and relation
+    definitions, and (native exports, merged projects) settings, annotators, patterns,
+    claim matches and the change history, matches and events in portable form
+    (``annotator.store.portable``). ``complete``: the file describes a whole project, so
+    an untouched project takes its definitions and settings as they are."""
 
     labels: list[dict[str, Any]] = field(default_factory=list)
     relations: list[dict[str, Any]] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)
+    annotators: list[dict[str, Any]] = field(default_factory=list)
+    patterns: list[dict[str, Any]] = field(default_factory=list)
+    claim_matches: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    complete: bool = False
+    source: str = ""
+    """The file (or project) these came from, for messages."""
 
 
 @dataclass(slots=True)
@@ -129,6 +148,13 @@ class ImportReport:
     relations_updated: int = 0
     statuses_updated: int = 0
     suggestions_added: int = 0
+    claim_records_added: int = 0
+    claim_records_updated: int = 0
+    evidence_added: int = 0
+    claim_matches_added: int = 0
+    claim_matches_updated: int = 0
+    patterns_added: int = 0
+    events_added: int = 0
     labels_added: list[str] = field(default_factory=list)
     relation_types_added: list[str] = field(default_factory=list)
     near_duplicates: list[tuple[int, int, float]] = field(default_factory=list)
@@ -254,7 +280,10 @@ def import_documents(
     with project._writing() as db:
         changes_before = db.conn.total_changes
         stamp = _now()
+        given = schema or SchemaIn()
+        adopt = given.complete and queries.is_untouched(db)
         apply_schema_plan(project, plan, report)
+        _carry_definitions(project, given, report, adopt=adopt)
         created = _insert_documents(project, new, tokens, stamp)
         ids = {**stored, **created}
         report.documents_added = len(new)
@@ -263,6 +292,10 @@ def import_documents(
         if newer_wins:
             _take_newer(project, [(r, i) for r, i in items if i not in created.values()], report)
         _insert_annotations(project, items, set(created.values()), stamp, report)
+        carry.carry_claims(project, items, newer_wins=newer_wins, report=report)
+        portable = Portable(db, project.uuid)
+        carry.carry_matches(project, given, portable, newer_wins=newer_wins, report=report)
+        carry.carry_events(project, given, portable, report)
         if db.conn.total_changes != changes_before:  # an import that added nothing is no event
             touched = {i for record, i in items if record.spans or record.note or record.statuses}
             reindex_documents(db, touched | set(created.values()), titles=True)
@@ -285,6 +318,16 @@ def import_documents(
 
 
 # -- writing ------------------------------------------------------------------------------
+
+
+def _carry_definitions(project: Project, given: SchemaIn, report: ImportReport, *, adopt: bool):
+    """Definitions, settings, annotators and patterns that came with the file."""
+    where = given.source or "the file"
+    if adopt:
+        carry.adopt_definitions(project, given, report)
+    carry.carry_settings(project, given, report, adopt=adopt, where=where)
+    carry.carry_annotators(project, given)
+    carry.carry_patterns(project, given, report, where)
 
 
 def _insert_documents(
@@ -366,10 +409,12 @@ def _insert_annotations(
                 }
             )
         record_keys.append(keys)
-    names = {fallback} | {row["annotator"] for row in span_rows}
+    # Only the names the rows refer to: importing is not annotating, so the person
+    # importing a native export does not join its annotators.
+    names = {row["annotator"] for row in span_rows}
     for record, _ in items:
         names |= {r.annotator for r in record.relations if r.annotator}
-        names |= {s.annotator for s in record.statuses if s.annotator}
+        names |= {s.annotator or fallback for s in record.statuses}
     db["annotators"].insert_all(
         ({"name": name, "created": stamp} for name in sorted(names)), ignore=True
     )
@@ -399,7 +444,7 @@ def _insert_annotations(
             "source": s.source,
             "score": s.score,
             "status": s.status,
-            "created": stamp,
+            "created": s.created or stamp,
         }
         for record, document_id in items
         for s in record.suggestions

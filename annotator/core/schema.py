@@ -129,6 +129,14 @@ class Schema:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {label.name: label for label in self.labels})
 
+    @classmethod
+    def from_dicts(cls, labels: list[dict[str, Any]], relations: list[dict[str, Any]]) -> Schema:
+        """A schema from label and relation definitions as files carry them."""
+        return cls(
+            labels=tuple(Label.from_dict(d) for d in labels),
+            relations=tuple(RelationType.from_dict(d) for d in relations),
+        )
+
     def label(self, name: str) -> Label:
         """The label called ``name``; :class:`ValidationError` if the project has none."""
         try:

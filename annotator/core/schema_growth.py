@@ -138,12 +138,13 @@ def _infer_attribute(name: str, values: set[Any]) -> AttributeDef:
 def apply_schema_plan(project: Project, plan: _SchemaPlan, report: ImportReport) -> None:
     db = project.db
     position = len(project.schema.labels)
+    taken = {key.lower() for label in project.schema.labels for key in label.keys}
     for n, label in enumerate(plan.labels):
         db["labels"].insert(
             {
                 "name": label["name"],
                 "colour": label["colour"],
-                "keys": dumps_json([k for k in label.get("keys", []) if _free_key(project, k)]),
+                "keys": dumps_json(usable_keys(label, taken, report)),
                 "description": label.get("description", ""),
                 "attributes": dumps_json(label.get("attributes", [])),
                 "position": position + n,
@@ -174,8 +175,20 @@ def apply_schema_plan(project: Project, plan: _SchemaPlan, report: ImportReport)
         project._schema = None
 
 
-def _free_key(project: Project, key: str) -> bool:
+def usable_keys(label: dict[str, Any], taken: set[str], report: ImportReport) -> list[str]:
+    """The keys a label from a file can take: not a command's, not in ``taken`` (keys
+    other labels have, lower case; the ones given are added to it). Each key dropped is
+    reported."""
     from annotator.core.schema import APP_KEYS
 
-    taken = {k.lower() for label in project.schema.labels for k in label.keys}
-    return key.lower() not in taken and key.lower() not in APP_KEYS
+    usable, dropped = [], []
+    for key in label.get("keys", []):
+        free = key.lower() not in taken and key.lower() not in APP_KEYS
+        (usable if free else dropped).append(key)
+        taken.add(key.lower())
+    if dropped:
+        report.notes.append(
+            f"label {label['name']!r}: key(s) {', '.join(map(repr, dropped))} already used "
+            "here, not assigned"
+        )
+    return usable

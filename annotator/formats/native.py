@@ -1,23 +1,43 @@
 """Annotator's own JSON lines: everything a project stores, for backups and merging.
 
-The first line is a header with the schema::
+Every table of user data (``annotator.store.inventory``) is carried. The first line is a
+header with the schema and what belongs to the whole project::
 
-    {"format": "annotator-native", "version": 1, "schema": {"labels": [...],
-     "relations": [...]}}
+    {"format": "annotator-native", "version": 2,
+     "schema": {"labels": [{..., "position"}], "relations": [{..., "position"}]},
+     "settings": {"default_lang", "claim_statuses", "publisher", ...},
+     "annotators": [{"name", "created"}],
+     "patterns": [{"label", "pattern", "pattern_set", "ident", "enabled", "annotator",
+                   "created"}]}
 
 then one line per document::
 
     {"title", "text", "sha256", "lang", "meta", "note", "created",
      "statuses": [{"annotator", "status", "answer", "updated"}],
      "spans": [{"start", "end", "label", "annotator", "origin", "attributes", "note",
-                "created", "updated", "text"}],
+                "created", "updated", "text",
+                "claim": {"status", "normalized", "verdict", "rating", "assignee",
+                          "updated"},                      (claims with a record)
+                "evidence": [{"location", "quote", "stance", "retrieved",
+                              "annotator", "created"}]}],  (claims with evidence)
      "relations": [{"head", "child", "label", "annotator", "attributes", "created",
                     "updated"}],
-     "suggestions": [{"start", "end", "label", "source", "score", "status"}]}
+     "suggestions": [{"start", "end", "label", "source", "score", "status",
+                      "created"}]}
 
-``head`` and ``child`` index ``spans``. Keys are sorted and lists in a fixed order, so
-exporting, importing into an empty project and exporting again gives the same bytes.
-The change history (events) is not included: it refers to database row ids.
+then the claim matches and the change history, one line each::
+
+    {"claim_match": {"main", "other", "similarity", "state", "annotator", "updated"}}
+    {"event": {"origin", "origin_id", "at", "annotator", "op", "description",
+               "document_id", "rows"}}
+
+``head`` and ``child`` index ``spans``. Matches and events name rows by their natural keys
+instead of ids (a span is ``[sha256, annotator, label, start, end]``; see
+``annotator.store.portable``), so the history survives import and merge. Imports and
+merges are recorded where they happen and are not carried (``LOCAL_EVENT_OPS``). Keys are
+sorted and lists in a fixed order, so exporting, importing into an empty project and
+exporting again gives the same bytes. Version 1 files (without the project-wide parts,
+claims, matches and history) still import.
 """
 
 from __future__ import annotations
@@ -28,48 +48,112 @@ from typing import Any
 
 import orjson
 
-from annotator.core.ingest import DocumentIn, RelationIn, SchemaIn, SpanIn, StatusIn, SuggestionIn
+from annotator.core.errors import ValidationError
+from annotator.core.ingest import (
+    DocumentIn,
+    RelationIn,
+    SchemaIn,
+    SpanIn,
+    StatusIn,
+    SuggestionIn,
+)
 from annotator.core.project import Project
 from annotator.formats.common import read_json_lines, record_error
 from annotator.formats.export import ExportFilter, ExportReport, atomic_output
 from annotator.store import queries
+from annotator.store.inventory import LOCAL_EVENT_OPS, PROJECT_SETTINGS
+from annotator.store.portable import Portable, portable_event
 
 FORMAT = "annotator-native"
-VERSION = 1
+VERSION = 2
+
+_STATUS = ("annotator", "status", "answer", "updated")
+_RECORD = ("status", "normalized", "verdict", "rating", "assignee", "updated")
+_EVIDENCE = ("location", "quote", "stance", "retrieved", "annotator", "created")
+_SUGGESTION = ("start", "end", "label", "source", "score", "status", "created")
+_PATTERN = ("label", "pattern", "pattern_set", "ident", "enabled", "annotator", "created")
+_MATCH = ("similarity", "state", "annotator", "updated")
 
 
 def _dumps(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS) + b"\n"
 
 
-def schema_header(project: Project) -> dict[str, Any]:
-    schema = project.schema
+def _pick(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: row[name] for name in names}
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def header(project: Project) -> dict[str, Any]:
+    """The first line: schema, settings, annotators and patterns."""
+    db = project.db
     return {
         "format": FORMAT,
         "version": VERSION,
         "schema": {
-            "labels": [label.to_dict() for label in schema.labels],
-            "relations": [relation.to_dict() for relation in schema.relations],
+            "labels": [
+                {**label.to_dict(), "position": n} for n, label in enumerate(project.schema.labels)
+            ],
+            "relations": [
+                {**relation.to_dict(), "position": n}
+                for n, relation in enumerate(project.schema.relations)
+            ],
         },
+        "settings": queries.project_values(db, PROJECT_SETTINGS),
+        "annotators": [_pick(r, ("name", "created")) for r in queries.rows_of(db, "annotators")],
+        "patterns": [_pick(r, _PATTERN) for r in queries.rows_of(db, "patterns", order="id")],
     }
+
+
+def native_lines(
+    project: Project, chosen: ExportFilter | None = None, report: ExportReport | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every line of the native export of ``project`` as a value, in file order."""
+    chosen = chosen or ExportFilter(include_rejected=True)
+    filtered = chosen.annotators is not None or chosen.labels is not None
+    yield header(project)
+    for batch in queries.iter_annotated_batches(project.db):
+        extras = queries.claim_data_of_many(project.db, [d.id for d, _ in batch])
+        for document, stored in batch:
+            yield document_record(document, chosen, stored, extras)
+    portable = Portable(project.db, project.uuid)
+    for row in queries.rows_of(project.db, "claim_matches", order="id"):
+        main = project.db["spans"].get(row["main_span_id"])
+        other = project.db["spans"].get(row["other_span_id"])
+        if _span_wanted(chosen, main) and _span_wanted(chosen, other):
+            yield {
+                "claim_match": {
+                    "main": portable.ref("spans", row["main_span_id"]),
+                    "other": portable.ref("spans", row["other_span_id"]),
+                    **_pick(row, _MATCH),
+                }
+            }
+    if filtered:
+        if report is not None:
+            report.notes.append("a filtered native export carries no change history")
+        return
+    for row in queries.rows_of(project.db, "events", order="id"):
+        if row["op"] not in LOCAL_EVENT_OPS:
+            yield {"event": portable_event(portable, row)}
 
 
 def export_native(
     project: Project, out: str | Path, *, chosen: ExportFilter | None = None, progress=None
 ) -> ExportReport:
-    """Write every document with every annotation layer (filtered by ``chosen``)."""
-    chosen = chosen or ExportFilter(include_rejected=True)
+    """Write every document with every annotation layer (filtered by ``chosen``), the
+    project-wide data and the history."""
     report = ExportReport(format="native", path=str(out))
     with atomic_output(out) as handle:
-        handle.write(_dumps(schema_header(project)))
-        for document, stored in queries.iter_annotated_documents(project.db):
-            record = document_record(project, document, chosen, stored)
-            report.spans += len(record["spans"])
-            report.relations += len(record["relations"])
-            handle.write(_dumps(record))
-            report.records += 1
-            if progress is not None:
-                progress(report.records)
+        for line in native_lines(project, chosen, report):
+            handle.write(_dumps(line))
+            if "text" in line:
+                report.spans += len(line["spans"])
+                report.relations += len(line["relations"])
+                report.records += 1
+                if progress is not None:
+                    progress(report.records)
     return report
 
 
@@ -77,12 +161,17 @@ def _wanted(chosen: ExportFilter, annotator: str) -> bool:
     return chosen.annotators is None or annotator in chosen.annotators
 
 
+def _span_wanted(chosen: ExportFilter, span: dict[str, Any]) -> bool:
+    return _wanted(chosen, span["annotator"]) and (
+        chosen.labels is None or span["label"] in chosen.labels
+    )
+
+
 def document_record(
-    project: Project, document, chosen: ExportFilter, stored: queries.Annotations
+    document, chosen: ExportFilter, stored: queries.Annotations, extras: queries.ClaimData
 ) -> dict[str, Any]:
     """One document as a native record, from its ``stored`` annotations as
-    :func:`queries.iter_annotated_documents` reads them."""
-    db = project.db
+    :func:`queries.iter_annotated_batches` reads them and the batch's ``extras``."""
     all_spans, all_relations, status_rows = stored
     spans = [
         s
@@ -114,52 +203,88 @@ def document_record(
         "note": document.note,
         "created": document.created,
         "statuses": [
-            {k: row[k] for k in ("annotator", "status", "answer", "updated")}
-            for row in status_rows
-            if _wanted(chosen, row["annotator"])
+            _pick(row, _STATUS) for row in status_rows if _wanted(chosen, row["annotator"])
         ],
-        "spans": [
-            {
-                "start": s.start,
-                "end": s.end,
-                "label": s.label,
-                "annotator": s.annotator,
-                "origin": s.origin,
-                "attributes": s.attributes,
-                "note": s.note,
-                "created": s.created,
-                "updated": s.updated,
-                "text": document.text[s.start : s.end],
-            }
-            for s in spans
-        ],
+        "spans": [_span_entry(document.text, s, extras) for s in spans],
         "relations": relations,
-        "suggestions": [
-            {k: row[k] for k in ("start", "end", "label", "source", "score", "status")}
-            for row in queries.suggestions_of(db, document.id)
-        ],
+        "suggestions": [_pick(row, _SUGGESTION) for row in extras.suggestions[document.id]],
     }
 
 
+def _span_entry(text: str, span, extras: queries.ClaimData) -> dict[str, Any]:
+    entry = {
+        "start": span.start,
+        "end": span.end,
+        "label": span.label,
+        "annotator": span.annotator,
+        "origin": span.origin,
+        "attributes": span.attributes,
+        "note": span.note,
+        "created": span.created,
+        "updated": span.updated,
+        "text": text[span.start : span.end],
+    }
+    if span.id in extras.records:
+        entry["claim"] = _pick(extras.records[span.id], _RECORD)
+    if span.id in extras.evidence:
+        entry["evidence"] = [_pick(row, _EVIDENCE) for row in extras.evidence[span.id]]
+    return entry
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
 def read_native(path: Path, messages: list[str], schema: SchemaIn) -> Iterator[DocumentIn]:
-    """Documents of a native export; the header's schema is added to ``schema``."""
-    for line, value in read_json_lines(path):
-        where = f"{path}:{line}"
-        if isinstance(value, dict) and value.get("format") == FORMAT:
-            if value.get("version", 0) > VERSION:
-                yield DocumentIn.invalid(
-                    where,
-                    "written by a newer Annotator (version "
-                    f"{value['version']}); upgrade to import it",
-                )
-                return
-            schema.labels.extend(value.get("schema", {}).get("labels", []))
-            schema.relations.extend(value.get("schema", {}).get("relations", []))
-            continue
+    """Documents of a native export; the header, matches and history go to ``schema``."""
+    yield from read_native_lines(read_json_lines(path), str(path), schema)
+
+
+def read_native_lines(
+    lines, source: str, schema: SchemaIn, *, where_line: bool = True
+) -> Iterator[DocumentIn]:
+    """Documents of native ``(number, value)`` lines; the rest is collected in ``schema``."""
+    for line, value in lines:
+        where = f"{source}:{line}" if where_line else f"{source}: native line {line}"
         try:
-            yield record_to_document(value, where)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            if not isinstance(value, dict):
+                raise ValueError("a native line is a JSON object")
+            if value.get("format") == FORMAT:
+                if not isinstance(value.get("version"), int) or value["version"] > VERSION:
+                    yield DocumentIn.invalid(
+                        where,
+                        f"written by a newer Annotator (version {value.get('version')}); "
+                        "upgrade to import it",
+                    )
+                    return
+                _read_header(value, schema)
+                schema.source = source
+            elif "claim_match" in value:
+                schema.claim_matches.append(_checked(value["claim_match"], where))
+            elif "event" in value:
+                schema.events.append(_checked(value["event"], where))
+            else:
+                yield record_to_document(value, where)
+        except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
             yield DocumentIn.invalid(where, record_error(exc))
+
+
+def _checked(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a JSON object")
+    return {**value, "where": where}
+
+
+def _read_header(value: dict[str, Any], schema: SchemaIn) -> None:
+    definitions = value.get("schema", {})
+    schema.labels.extend(definitions.get("labels", []))
+    schema.relations.extend(definitions.get("relations", []))
+    settings = value.get("settings", {})
+    if not isinstance(settings, dict) or not all(isinstance(v, str) for v in settings.values()):
+        raise ValueError("'settings' maps names to texts")
+    schema.settings.update({k: v for k, v in settings.items() if k in PROJECT_SETTINGS})
+    schema.annotators.extend(value.get("annotators", []))
+    schema.patterns.extend(value.get("patterns", []))
+    schema.complete = True
 
 
 def record_to_document(record: dict[str, Any], where: str) -> DocumentIn:
@@ -182,6 +307,8 @@ def record_to_document(record: dict[str, Any], where: str) -> DocumentIn:
                 s.get("note", ""),
                 s.get("created"),
                 s.get("updated"),
+                claim=_claim_record(s["claim"]) if "claim" in s else None,
+                evidence=[_pick(e, _EVIDENCE) for e in s.get("evidence", [])],
             )
         )
     relations = [
@@ -202,7 +329,13 @@ def record_to_document(record: dict[str, Any], where: str) -> DocumentIn:
     ]
     suggestions = [
         SuggestionIn(
-            s["start"], s["end"], s["label"], s["source"], s.get("score"), s.get("status", "open")
+            s["start"],
+            s["end"],
+            s["label"],
+            s["source"],
+            s.get("score"),
+            s.get("status", "open"),
+            s.get("created"),
         )
         for s in record.get("suggestions", [])
     ]
@@ -219,3 +352,16 @@ def record_to_document(record: dict[str, Any], where: str) -> DocumentIn:
         statuses=statuses,
         suggestions=suggestions,
     )
+
+
+def _claim_record(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(value.get(k, ""), str) for k in _RECORD):
+        raise ValueError("a claim record maps its fields to texts")
+    return {k: value.get(k, "") for k in _RECORD}
+
+
+def project_records(project: Project, schema: SchemaIn) -> Iterator[DocumentIn]:
+    """The records a native export of ``project`` would hold, without writing a file
+    (merging a project file reads it this way)."""
+    lines = enumerate(native_lines(project), 1)
+    yield from read_native_lines(lines, str(project.path), schema, where_line=False)

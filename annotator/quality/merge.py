@@ -1,26 +1,29 @@
 """Merging projects: several annotators' files (or native exports) into one.
 
-Documents are matched by the SHA-256 of their text. Every annotator's spans, links,
-attributes, notes, statuses and suggestions come along with their provenance (annotator,
-origin, times); where the same span, link or status is in both in different versions,
-the one updated later wins. The change history comes along too, marked with the project
-it came from, so merging the same file twice changes nothing. Labels the target lacks are
-added; label definitions that differ are reported and the target's are kept.
+A project file is read as its native export would be (``native.project_records``), so
+both kinds of source go through the one native import, with ``newer_wins``. Documents
+are matched by the SHA-256 of their text. Every annotator's spans, links, attributes,
+notes, statuses and suggestions come along with their provenance (annotator, origin,
+times), and so do claim records, evidence, claim matches, patterns, settings and the
+change history (marked with the project it was first recorded in); where the same span,
+link, status, claim record or match is in both in different versions, the one updated
+later wins. Merging the same file twice changes nothing. Labels the target lacks are
+added; label definitions that differ are reported and the target's are kept, except in a
+target that is still untouched, which takes the first source's as they are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.ingest import DocumentIn, SchemaIn, import_documents
+from annotator.core.ingest import SchemaIn, import_documents
 from annotator.core.project import Project
 from annotator.core.schema import Schema
-from annotator.formats.export import ExportFilter
-from annotator.formats.native import document_record, read_native, record_to_document
+from annotator.formats.native import project_records, read_native
 from annotator.store import queries
 
 
@@ -34,6 +37,12 @@ class MergeReport:
     spans_updated: int = 0
     relations_added: int = 0
     relations_updated: int = 0
+    claim_records_added: int = 0
+    claim_records_updated: int = 0
+    evidence_added: int = 0
+    claim_matches_added: int = 0
+    claim_matches_updated: int = 0
+    patterns_added: int = 0
     events_added: int = 0
     labels_added: list[str] = field(default_factory=list)
     schema_differences: list[str] = field(default_factory=list)
@@ -74,13 +83,6 @@ def _show(value: Any) -> str:
     return " ".join(value) if isinstance(value, tuple) else str(value)
 
 
-def _records_of_project(source: Project) -> Iterator[DocumentIn]:
-    everything = ExportFilter(include_rejected=True)
-    for document, stored in queries.iter_annotated_documents(source.db):
-        record = document_record(source, document, everything, stored)
-        yield record_to_document(record, f"{source.path}: document {document.id}")
-
-
 def merge_into(
     target: Project,
     sources: list[Path],
@@ -100,67 +102,39 @@ def merge_into(
         schema = SchemaIn()
         if path.suffix.lower() in (".jsonl", ".json"):
             records = list(read_native(path, report.notes, schema))
-            events: list[dict[str, Any]] = []
-            origin = None
         else:
             with Project.open(
                 path, annotator=target.annotator, create=False, allow_readonly=True
             ) as source:
-                report.schema_differences += schema_differences(
-                    target.schema, source.schema, path.name
-                )
-                schema.labels = [label.to_dict() for label in source.schema.labels]
-                schema.relations = [rel.to_dict() for rel in source.schema.relations]
-                records = list(_records_of_project(source))
-                events = _events_of(source)
-                origin = source.uuid or str(path.resolve())
+                records = list(project_records(source, schema))
+        if not queries.is_untouched(target.db):  # an untouched target takes them as they are
+            given = Schema.from_dicts(schema.labels, schema.relations)
+            report.schema_differences += schema_differences(target.schema, given, path.name)
         imported = import_documents(
             target, records, schema=schema, newer_wins=True, cancelled=cancelled
         )
-        report.documents_added += imported.documents_added
+        for name in _COUNTED:
+            setattr(report, name, getattr(report, name) + getattr(imported, name))
         report.documents_matched += imported.documents_existing
-        report.spans_added += imported.spans_added
         report.spans_already_there += imported.spans_duplicate
-        report.spans_updated += imported.spans_updated
-        report.relations_added += imported.relations_added
-        report.relations_updated += imported.relations_updated
         report.labels_added += imported.labels_added
         report.notes += imported.notes
-        if origin is not None:
-            report.events_added += _copy_events(target, events, origin)
         if progress is not None:
             progress(n)
     return report
 
 
-def _events_of(source: Project) -> list[dict[str, Any]]:
-    rows = list(source.db.query("SELECT * FROM events ORDER BY id"))
-    sha_of = dict(source.db.execute("SELECT id, text_sha256 FROM documents").fetchall())
-    for row in rows:
-        row["sha256"] = sha_of.get(row["document_id"])
-    return rows
-
-
-def _copy_events(target: Project, events: list[dict[str, Any]], origin: str) -> int:
-    """History of another project, marked with where it came from (once only)."""
-    with target._writing() as db:
-        before = db.execute("SELECT count(*) FROM events").fetchone()[0]
-        hashes = [e["sha256"] for e in events if e["sha256"]]
-        ids = queries.document_ids_by_hashes(db, hashes)
-        db["events"].insert_all(
-            (
-                {
-                    "at": e["at"],
-                    "annotator": e["annotator"],
-                    "op": e["op"],
-                    "description": e["description"],
-                    "document_id": ids.get(e["sha256"]),
-                    "rows": e["rows"],
-                    "origin": e["origin"] or origin,
-                    "origin_id": e["origin_id"] if e["origin"] else e["id"],
-                }
-                for e in events
-            ),
-            ignore=True,  # the unique (origin, origin_id): already merged before
-        )
-        return db.execute("SELECT count(*) FROM events").fetchone()[0] - before
+_COUNTED = (
+    "documents_added",
+    "spans_added",
+    "spans_updated",
+    "relations_added",
+    "relations_updated",
+    "claim_records_added",
+    "claim_records_updated",
+    "evidence_added",
+    "claim_matches_added",
+    "claim_matches_updated",
+    "patterns_added",
+    "events_added",
+)

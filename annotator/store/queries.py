@@ -112,11 +112,68 @@ def iter_annotated_documents(
     """Every document with its :data:`Annotations`, in id order, reading the annotations
     of ``batch`` documents per query (exports read 100,000 documents: three queries
     each would cost more than the writing)."""
+    for chunk in iter_annotated_batches(db, batch=batch):
+        yield from chunk
+
+
+def iter_annotated_batches(
+    db: Database, *, batch: int = 200
+) -> Iterator[list[tuple[Document, Annotations]]]:
+    """:func:`iter_annotated_documents` a batch at a time (for readers of more per batch)."""
     documents = iter_documents(db)
     while chunk := list(itertools.islice(documents, batch)):  # itertools.batched is 3.12+
         found = annotations_of_many(db, [d.id for d in chunk])
-        for document in chunk:
-            yield document, found[document.id]
+        yield [(document, found[document.id]) for document in chunk]
+
+
+class ClaimData(NamedTuple):
+    """Fact-checking rows of a batch of documents: ``records`` and ``evidence`` by span
+    id, and ``suggestions`` by document id (rows as stored, in id order)."""
+
+    records: dict[int, dict[str, Any]]
+    evidence: dict[int, list[dict[str, Any]]]
+    suggestions: dict[int, list[dict[str, Any]]]
+
+
+def claim_data_of_many(db: Database, document_ids: list[int]) -> ClaimData:
+    """Claim records, evidence and suggestions of many documents in three queries."""
+    data = ClaimData({}, {}, {i: [] for i in document_ids})
+    if not document_ids:
+        return data
+    marks = ",".join("?" * len(document_ids))
+    spans = f"SELECT id FROM spans WHERE document_id IN ({marks})"
+    for row in db.query(f"SELECT * FROM claim_records WHERE span_id IN ({spans})", document_ids):
+        data.records[row["span_id"]] = row
+    sql = f"SELECT * FROM evidence WHERE span_id IN ({spans}) ORDER BY id"
+    for row in db.query(sql, document_ids):
+        data.evidence.setdefault(row["span_id"], []).append(row)
+    sql = f"""SELECT * FROM suggestions WHERE document_id IN ({marks})
+              ORDER BY document_id, start, "end" DESC, label, source"""
+    for row in db.query(sql, document_ids):
+        data.suggestions[row["document_id"]].append(row)
+    return data
+
+
+def rows_of(db: Database, table: str, *, order: str = "rowid") -> Iterator[dict[str, Any]]:
+    """Every row of one of the project's tables, in ``order`` (a column list)."""
+    return db.query(f'SELECT * FROM "{table}" ORDER BY {order}')
+
+
+def project_values(db: Database, keys: tuple[str, ...]) -> dict[str, str]:
+    """``{key: value}`` of the ``project`` table for those of ``keys`` that are set."""
+    marks = ",".join("?" * len(keys))
+    sql = f"SELECT key, value FROM project WHERE key IN ({marks}) ORDER BY key"
+    return dict(db.execute(sql, list(keys)).fetchall())
+
+
+def is_untouched(db: Database) -> bool:
+    """Whether the project is as created: no document and no history yet."""
+    return (
+        db.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM documents) AND NOT EXISTS (SELECT 1 FROM events)"
+        ).fetchone()[0]
+        == 1
+    )
 
 
 def annotations_of_many(db: Database, document_ids: list[int]) -> dict[int, Annotations]:

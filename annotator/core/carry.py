@@ -1,0 +1,225 @@
+"""What an import carries besides documents, spans and links: the rest of a project.
+
+A native export (or a project being merged) brings its label and link definitions, its
+settings, annotators and patterns, the fact-checkers' claim records, evidence and claim
+matches, and the change history. :func:`carry_project_data` stores them inside the
+import's transaction, after the documents and spans they refer to.
+
+Policies:
+
+- An *untouched* project (no document, no history: just created) takes the file's
+  definitions and settings as they are, so importing a native export into a new project
+  gives back the same project. Otherwise the project's own are kept, what the file lacks
+  is added, and every difference is reported.
+- Claim records: one per claim; an existing record is replaced only when merging
+  (``newer_wins``) and the incoming one was updated later. Evidence: items not already
+  there are added. Matches: like records, by the pair of claims.
+- History: events keep their origin (the project they were first recorded in and their
+  id there), so the same history merged twice is stored once; a project's own history
+  coming back is not stored again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from annotator.core.model import dumps_json
+from annotator.store import fetch_row, queries
+from annotator.store.inventory import PROJECT_SETTINGS
+from annotator.store.portable import Portable
+
+if TYPE_CHECKING:
+    from annotator.core.ingest import DocumentIn, ImportReport, SchemaIn
+    from annotator.core.project import Project
+
+_RECORD = ("status", "normalized", "verdict", "rating", "assignee", "updated")
+_EVIDENCE = ("location", "quote", "stance", "retrieved", "annotator", "created")
+
+
+def adopt_definitions(project: Project, schema: SchemaIn, report: ImportReport) -> None:
+    """Give an untouched project the file's label and link definitions (call after the
+    schema plan added the ones it lacked)."""
+    from annotator.core.schema_growth import usable_keys
+
+    db = project.db
+    taken: set[str] = set()
+    for n, label in enumerate(schema.labels):
+        db["labels"].update(
+            label["name"],
+            {
+                "colour": label["colour"],
+                "keys": dumps_json(usable_keys(label, taken, report)),
+                "description": label.get("description", ""),
+                "attributes": dumps_json(label.get("attributes", [])),
+                "position": label.get("position", n),
+            },
+        )
+    for n, relation in enumerate(schema.relations):
+        db["relation_types"].update(
+            relation["name"],
+            {
+                "head_label": relation["head"],
+                "child_label": relation["child"],
+                "description": relation.get("description", ""),
+                "attributes": dumps_json(relation.get("attributes", [])),
+                "position": relation.get("position", n),
+            },
+        )
+    project.forget_cached_schema()
+
+
+def carry_settings(
+    project: Project, schema: SchemaIn, report: ImportReport, *, adopt: bool, where: str
+) -> None:
+    """Project settings from the file: all of them into an untouched project; else those
+    the project has not set, and a note for each that differs."""
+    current = queries.project_values(project.db, PROJECT_SETTINGS)
+    for key in sorted(schema.settings):
+        value = schema.settings[key]
+        if adopt or key not in current:
+            project.db["project"].upsert({"key": key, "value": value}, pk="key")
+        elif current[key] != value:
+            report.notes.append(
+                f"{where}: setting {key!r} is {value!r} there; kept this project's {current[key]!r}"
+            )
+
+
+def carry_annotators(project: Project, schema: SchemaIn) -> None:
+    """Annotators named in the file, each with the earliest date it was first seen."""
+    for row in schema.annotators:
+        name, created = row["name"], row["created"]
+        stored = fetch_row(project.db, "annotators", (name,))
+        if stored is None:
+            project.db["annotators"].insert({"name": name, "created": created})
+        elif created < stored["created"]:
+            project.db["annotators"].update(name, {"created": created})
+
+
+def carry_patterns(project: Project, schema: SchemaIn, report: ImportReport, where: str) -> None:
+    """Project patterns and switched-off shipped ones the project does not have yet."""
+    for row in schema.patterns:
+        stored = queries.pattern_row(project.db, row["label"], row["pattern"])
+        if stored is None:
+            project.db["patterns"].insert({k: row[k] for k in _PATTERN_COLUMNS})
+            report.patterns_added += 1
+        elif (stored["enabled"], stored["pattern_set"]) != (row["enabled"], row["pattern_set"]):
+            state = "on" if row["enabled"] else "off"
+            report.notes.append(
+                f"{where}: pattern {row['label']} {row['pattern']} is switched {state} "
+                "there; kept this project's"
+            )
+    if schema.patterns:
+        project.forget_cached_suggestion_inputs()
+
+
+_PATTERN_COLUMNS = ("label", "pattern", "pattern_set", "ident", "enabled", "annotator", "created")
+
+
+def carry_claims(
+    project: Project,
+    items: list[tuple[DocumentIn, int]],
+    *,
+    newer_wins: bool,
+    report: ImportReport,
+) -> None:
+    """Claim records and evidence of the spans of ``items`` (records and their ids)."""
+    db = project.db
+    ids_by_document: dict[int, dict[tuple[str, str, int, int], int]] = {}
+    fallback = project.annotator
+    for record, document_id in items:
+        claimed = [s for s in record.spans if s.claim is not None or s.evidence]
+        if not claimed:
+            continue
+        if document_id not in ids_by_document:
+            ids_by_document[document_id] = queries.span_ids_by_key(db, document_id)
+        ids = ids_by_document[document_id]
+        for span in claimed:
+            span_id = ids[(span.annotator or fallback, span.label, span.start, span.end)]
+            if span.claim is not None:
+                _carry_record(project, span_id, span.claim, newer_wins, report, record.where)
+            if span.evidence:
+                _carry_evidence(project, span_id, span.evidence, report)
+
+
+def _carry_record(
+    project: Project,
+    span_id: int,
+    incoming: dict[str, str],
+    newer_wins: bool,
+    report: ImportReport,
+    where: str,
+) -> None:
+    stored = fetch_row(project.db, "claim_records", (span_id,))
+    row = {"span_id": span_id, **{k: incoming[k] for k in _RECORD}}
+    if stored is None:
+        project.db["claim_records"].insert(row)
+        report.claim_records_added += 1
+    elif all(stored[k] == row[k] for k in _RECORD):
+        return
+    elif newer_wins and row["updated"] > stored["updated"]:
+        project.db["claim_records"].update(span_id, row)
+        report.claim_records_updated += 1
+    else:
+        report.notes.append(f"{where}: a claim's record differs; kept the one already here")
+
+
+def _carry_evidence(
+    project: Project, span_id: int, items: list[dict[str, Any]], report: ImportReport
+) -> None:
+    def key(item: dict[str, Any]) -> tuple:
+        return tuple(item[k] for k in _EVIDENCE)
+
+    have = Counter(key(row) for row in queries.evidence_of(project.db, span_id))
+    for item in items:
+        if have[key(item)]:
+            have[key(item)] -= 1
+            continue
+        project.db["evidence"].insert({"span_id": span_id, **{k: item[k] for k in _EVIDENCE}})
+        report.evidence_added += 1
+
+
+def carry_matches(
+    project: Project, schema: SchemaIn, portable: Portable, *, newer_wins: bool, report
+) -> None:
+    """Confirmed, rejected and suggested claim matches, by the pair of claims."""
+    for match in schema.claim_matches:
+        main = portable.resolve("spans", match["main"])
+        other = portable.resolve("spans", match["other"])
+        if main is None or other is None or main == other:
+            report.notes.append(f"{match['where']}: a claim match names a claim not here; skipped")
+            continue
+        row = {
+            "main_span_id": main,
+            "other_span_id": other,
+            **{k: match[k] for k in ("similarity", "state", "annotator", "updated")},
+        }
+        stored = queries.match_row(project.db, main, other)
+        if stored is None:
+            project.db["claim_matches"].insert(row)
+            report.claim_matches_added += 1
+        elif newer_wins and row["updated"] > stored["updated"] and stored["state"] != row["state"]:
+            project.db["claim_matches"].update(stored["id"], row)
+            report.claim_matches_updated += 1
+
+
+def carry_events(project: Project, schema: SchemaIn, portable: Portable, report) -> None:
+    """The history, in this project's ids; each event once, whatever its route here."""
+    own = project.uuid
+    for event in schema.events:
+        if event["origin"] == own:
+            continue  # this project's own history, coming back
+        document = event["document_id"]
+        row = {
+            "at": event["at"],
+            "annotator": event["annotator"],
+            "op": event["op"],
+            "description": event["description"],
+            "document_id": portable.resolve("documents", document) if document else None,
+            "rows": dumps_json(portable.change_rows_in(event["rows"])),
+            "origin": event["origin"],
+            "origin_id": event["origin_id"],
+        }
+        before = project.db.conn.total_changes
+        project.db["events"].insert(row, ignore=True)  # unique (origin, origin_id)
+        report.events_added += project.db.conn.total_changes - before
