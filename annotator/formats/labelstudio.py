@@ -47,6 +47,25 @@ from annotator.core.schema import Schema
 from annotator.formats.common import checked_offsets, read_json, record_error
 from annotator.formats.export import ExportFilter, ExportReport, atomic_output, select_layers
 
+_ANNOTATION_KEYS = frozenset(
+    {
+        *("spans", "entities", "label", "labels", "tokens", "relations", "cats"),
+        *("annotations", "completions", "predictions"),
+    }
+)
+"""Keys that hold annotations (Prodigy, doccano, spaCy, Label Studio)."""
+
+
+def is_flat_task(value: object) -> bool:
+    """Whether a JSON value is a Label Studio task without ``data`` (all of it data): a
+    ``text`` and none of the keys that hold annotations in this or other formats (read
+    as data, those would be dropped without a word)."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("text"), str)
+        and not _ANNOTATION_KEYS & set(value)
+    )
+
 
 def read_labelstudio(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
     data = read_json(path)

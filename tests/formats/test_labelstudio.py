@@ -167,3 +167,18 @@ def test_label_config_holds_every_label_and_link_type_escaped():
     assert [e.get("value") for e in root.find("Relations")] == ["attributed_to", "a&b"]
     text = root.find("Text")
     assert (text.get("name"), text.get("value")) == ("text", "$text")
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"text": "Kim said it.", "spans": [{"start": 0, "end": 3, "label": "source"}]},
+        {"text": "Kim said it.", "entities": [[0, 3, "source"]]},
+        {"text": "Kim said it.", "annotations": []},
+    ],
+)
+def test_a_json_list_with_other_annotations_is_not_taken_for_flat_tasks(tmp_path, record):
+    """Read as Label Studio data, their annotations would be dropped without a word."""
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([record]), "utf-8")
+    assert detect_format(path) != "labelstudio"
