@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench screenshot clean
+.PHONY: run test lint format bench screenshot interop clean
 
 # The stamps record which install the venv has; they are redone when pyproject.toml changes.
 $(BIN)/python:
@@ -40,5 +40,10 @@ bench: $(VENV)/.installed-test
 screenshot: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py
 
+# Real outside tools on our exports (Label Studio server, spaCy convert, seqeval, brat
+# readers, doccano's importer), each in .interop-venv/; needs the package index once.
+interop: $(VENV)/.installed-test
+	$(BIN)/python scripts/interop.py $(INTEROP_ARGS)
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) .interop-venv build dist *.egg-info .pytest_cache .ruff_cache

@@ -213,6 +213,12 @@ def import_(
     show_default=True,
     help="CoNLL: one column per label, or one file per label (OUT becomes a folder).",
 )
+@click.option(
+    "--conll-comments",
+    is_flag=True,
+    help="CoNLL: '# columns/document/annotator' lines instead of -DOCSTART- (spaCy reads "
+    "them as tokens).",
+)
 @click.option("--publisher", help="ClaimReview: the fact-checking organisation (remembered).")
 @click.option(
     "--review-url",
@@ -232,6 +238,7 @@ def export(
     ents: bool,
     dev_fraction: float,
     conll_layout: str,
+    conll_comments: bool,
     publisher: str | None,
     review_url: str | None,
     as_json: bool,
@@ -251,7 +258,7 @@ def export(
     )
     options = {
         "spacy": {"spans_key": spans_key, "ents": ents, "dev_fraction": dev_fraction},
-        "conll": {"layout": conll_layout},
+        "conll": {"layout": conll_layout, "comments": conll_comments},
         "claimreview": {"publisher": publisher, "review_url": review_url},
     }.get(fmt, {})
     with (

@@ -62,6 +62,7 @@ FORMAT_OPTIONS = {
     "--ents": "spacy",
     "--dev-fraction": "spacy",
     "--conll-layout": "conll",
+    "--conll-comments": "conll",
     "--publisher": "claimreview",
     "--review-url": "claimreview",
 }

@@ -1,18 +1,27 @@
 """CoNLL-style BIO files: one token per line, a blank line between sentences.
 
 Written with one label layer per column (``columns``, the default: ``token<TAB>claim
-<TAB>source…``, named in a ``# columns =`` header) or one file per label (``files``: a
-folder holding ``claim.conll``, ``source.conll``, …). Documents start with
-``# document = …`` lines. Whitespace tokens are left out (the format has no place for
-them). What BIO cannot hold is listed in the report, never dropped silently: a span that
-overlaps or nests inside another span of the same label in the same layer, a span that
-does not align to tokens, and every link.
+<TAB>source…``) or one file per label (``files``: a folder holding ``claim.conll``,
+``source.conll``, …). Each layer (one annotator's work on one document) starts with
+the CoNLL-2003 separator ``-DOCSTART- -X- O O`` and holds nothing but token rows, so
+``spacy convert -c ner``, seqeval and the usual CoNLL-2003 loaders read it as it is
+(those take the last column as the entities: one label, or the ``files`` layout, is
+what they read whole). The tags name their label, which is how the columns are told
+apart when the file is read back. With ``comments`` the layers start with
+``# document =`` and ``# annotator =`` lines instead and a ``# columns =`` line names
+the columns (CoNLL-U-style comments, which CoNLL-2003 readers take for tokens).
+Whitespace tokens are left out (the format has no place for them). What BIO cannot
+hold is listed in the report, never dropped silently: a span that overlaps or nests
+inside another span of the same label in the same layer, a span that does not align to
+tokens, and every link.
 
-Read: tab- or space-separated columns; ``# columns =`` names the tag columns, else the
-last column holds the tags, as in CoNLL-2003 (whose chunk column is BIO too, but not
-entities). ``-DOCSTART-`` or ``# document`` starts a new document. The text
-is rebuilt from the tokens (single spaces, a line break per sentence): CoNLL does not
-keep the original spacing.
+Read: tab- or space-separated columns; ``# columns =`` names the tag columns, else when
+every column after the first holds tags (``O``, ``B-x``, …) each is a label's column,
+else the last column holds the tags, as in CoNLL-2003 (whose chunk column is BIO too,
+but not entities). ``-DOCSTART-`` or ``# document`` starts a new document; other lines
+starting with ``#`` are comments unless the rest of the line is tags (the token ``#``).
+The text is rebuilt from the tokens (single spaces, a line break per sentence): CoNLL
+does not keep the original spacing.
 """
 
 from __future__ import annotations
@@ -79,13 +88,23 @@ def _tags(
     return tags
 
 
+DOCSTART = "-DOCSTART- -X- O O"
+"""The CoNLL-2003 document separator, as ``spacy convert -c ner`` splits on it."""
+
+
 def _document_lines(
-    project: Project, layer: Layer, labels: list[str], report: ExportReport
+    project: Project, layer: Layer, labels: list[str], report: ExportReport, comments: bool
 ) -> list[str]:
+    """The lines of one layer: a separator (or our comment lines), then the token rows,
+    a blank line after each sentence."""
     doc = project.spacy_doc(layer.document.id)
     sentence_of = _sentence_of_tokens(project, layer)
     columns = [_tags(project, layer, label, report, sentence_of) for label in labels]
-    lines = [f"# document = {layer.document.title}", f"# annotator = {layer.annotator}"]
+    if comments:
+        lines = [f"# document = {_one_line(layer.document.title)}"]
+        lines.append(f"# annotator = {_one_line(layer.annotator)}")
+    else:
+        lines = [DOCSTART, ""]
     previous = 0
     for token in doc:
         if token.is_space:
@@ -105,16 +124,27 @@ def _document_lines(
     return lines
 
 
+def _one_line(value: str) -> str:
+    """A title or name on one comment line (a line break would end the comment)."""
+    return " ".join(value.split())
+
+
 def export_conll(
     project: Project,
     out: str | Path,
     *,
     chosen: ExportFilter | None = None,
     layout: str = "columns",
+    comments: bool = False,
     progress=None,
 ) -> ExportReport:
     """Write BIO columns to the file ``out`` (``columns``) or one file per label into the
-    folder ``out`` (``files``)."""
+    folder ``out`` (``files``), atomically.
+
+    Each layer starts with ``-DOCSTART- -X- O O`` and no other line than token rows;
+    ``comments`` writes our ``# columns``, ``# document`` and ``# annotator`` lines
+    instead (which readers of CoNLL-2003 files take for tokens).
+    """
     if layout not in ("columns", "files"):
         raise AnnotatorError("CoNLL layout is 'columns' or 'files'")
     labels = project.schema.label_names
@@ -133,9 +163,11 @@ def export_conll(
         target = out if layout == "columns" else out / f"{group[0]}.conll"
         group_report = ExportReport(format="conll", path=str(target))
         with atomic_output(target, "w") as handle:
-            handle.write(f"# columns = token {' '.join(group)}\n")
+            if comments:
+                handle.write(f"# columns = token {' '.join(group)}\n")
             for n, layer in enumerate(layers, 1):
-                handle.write("\n".join(_document_lines(project, layer, group, group_report)) + "\n")
+                lines = _document_lines(project, layer, group, group_report, comments)
+                handle.write("\n".join(lines) + "\n")
                 if progress is not None:
                     progress(n)
         report.lost.extend(lost for lost in group_report.lost if lost not in report.lost)
@@ -182,7 +214,7 @@ def read_conll(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
             if line.startswith("# document ="):
                 title = line.split("=", 1)[1].strip() or path.stem
             continue
-        if line.startswith("#"):
+        if line.startswith("#") and not _is_row(line):
             continue
         if not line.strip():
             if sentence:
@@ -199,6 +231,13 @@ def read_conll(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
     yield from flush()
 
 
+def _is_row(line: str) -> bool:
+    """Whether a line starting with ``#`` is a token row (the token ``#`` and tags), not a
+    comment."""
+    row = line.split("\t") if "\t" in line else line.split()
+    return len(row) > 1 and all(_TAG.match(tag) for tag in row[1:])
+
+
 def _to_document(
     sentences: list[list[list[str]]], names: list[str] | None, title: str, location: str
 ) -> DocumentIn:
@@ -206,6 +245,8 @@ def _to_document(
     width = len(rows[0])
     if names is not None:
         tag_columns = list(range(1, min(width, len(names) + 1)))
+    elif width > 2 and all(_TAG.match(tag) for r in rows for tag in r[1:]):
+        tag_columns = list(range(1, width))  # a tag column per label, as we write them
     else:  # the usual convention (CoNLL-2003): labels in the last column, if it has tags
         last = width - 1
         tag_columns = [last] if last and all(_TAG.match(r[last]) for r in rows) else []

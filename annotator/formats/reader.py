@@ -113,6 +113,8 @@ def _detect_json(path: Path) -> str | None:
             return "spacy-v2"
         if value and isinstance(value[0], dict) and "data" in value[0]:
             return "labelstudio"
+        if value and labelstudio.is_flat_task(value[0]):
+            return "labelstudio"  # flat tasks: Label Studio imports [{"text": ...}] as data
         return "labelstudio" if not value else None
     if not isinstance(value, dict):
         return None

@@ -32,7 +32,7 @@ get_nlp("en")  # load spaCy before Hypothesis runs strategies (loading touches `
 
 ALPHABET = st.sampled_from(
     [
-        *"abc xyz,.'\n\t",
+        *"abc xyz,.'\n\t#",
         "\u00a0",
         "é",
         "e\u0301",
@@ -151,6 +151,7 @@ def _relations(project: Project) -> set[tuple]:
 
 
 def _roundtrip(project: Project, fmt: str, folder: Path, **options):
+    """Export, then import what was written into a new project."""
     out = folder / ("out" if fmt in ("brat",) else f"out.{fmt}")
     report = export(project, fmt, out, **options)
     schema = SchemaIn()
@@ -237,13 +238,15 @@ def _check_extras(project: Project, again: Project, report) -> None:
                 assert copy.note == s.note
 
 
+@pytest.mark.parametrize("comments", [False, True])
 @SLOW
 @given(records=st.lists(documents(), min_size=1, max_size=2))
-def test_conll_keeps_each_label_layer_and_reports_overlaps(records):
-    """CoNLL rebuilds the text from tokens, so compare labels and token texts."""
+def test_conll_keeps_each_label_layer_and_reports_overlaps(comments, records):
+    """CoNLL rebuilds the text from tokens, so compare labels and token texts (with the
+    separator lines of the default and with our comment lines)."""
     with tempfile.TemporaryDirectory() as tmp:
         project = _load(records)
-        report, again = _roundtrip(project, "conll", Path(tmp))
+        report, again = _roundtrip(project, "conll", Path(tmp), comments=comments)
         lost = {(lost.document_id, lost.item) for lost in report.lost if lost.what == "span"}
         expected = set()
         for summary in project.documents():
