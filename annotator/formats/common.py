@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
 from annotator.core.errors import InputFileError
+from annotator.core.ingest import DocumentIn
 from annotator.core.offsets import OffsetMap
 from annotator.formats.encoding import read_text_file
 
@@ -24,36 +25,67 @@ def read_json(path: Path) -> Any:
         raise InputFileError(path, f"malformed JSON: {exc.msg}", line=exc.lineno) from None
 
 
+class Malformed(NamedTuple):
+    """A JSON-lines record that is not JSON: where it is refused, the reading goes on."""
+
+    reason: str
+
+
 def read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
-    """``(line number, value)`` for each JSON value of a JSON-lines file.
+    """``(line number, value)`` for each JSON value of a JSON-lines file; a record that
+    is not JSON gives :class:`Malformed` with the reason, and the records after it are
+    still read (so ``--skip-invalid`` skips exactly the bad lines).
 
     Lines are split on ``\\n`` only (text may hold U+2028 or U+0085, which
-    ``str.splitlines`` would split on). A file whose first value spans several lines
-    (doccano writes "pretty-printed JSONL") is read as a sequence of JSON values.
+    ``str.splitlines`` would split on). A file most of whose lines are not JSON on
+    their own (doccano writes "pretty-printed JSONL") is read as a sequence of JSON
+    values instead.
     """
     text = read_text_file(path)
     lines = text.split("\n")
-    first = next((n for n, line in enumerate(lines) if line.strip()), None)
-    if first is None:
-        return
-    try:
-        orjson.loads(lines[first])
-    except orjson.JSONDecodeError:
-        yield from _read_json_stream(path, text)
-        return
+    parsed: list[tuple[int, Any]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            yield number, orjson.loads(line)
+            parsed.append((number, orjson.loads(line)))
         except orjson.JSONDecodeError as exc:
-            raise InputFileError(path, f"malformed JSON: {exc.msg}", line=number) from None
+            parsed.append((number, Malformed(f"malformed JSON: {exc.msg}")))
+    good = sum(not isinstance(value, Malformed) for _, value in parsed)
+    if parsed and isinstance(parsed[0][1], Malformed) and good * 2 < len(parsed):
+        yield from _read_json_stream(text)
+        return
+    yield from parsed
+
+
+RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError)
+"""What a reader's conversion of one malformed record raises (see :func:`record_error`)."""
+
+
+def read_json_line_records(
+    path: Path, convert: Callable[[Any, str], DocumentIn]
+) -> Iterator[DocumentIn]:
+    """A document for each record of a JSON-lines file, ``convert(value, "file:line")``
+    making it; a line that is not JSON, or that ``convert`` refuses, becomes an invalid
+    record naming its line (refused, or skipped with ``--skip-invalid``)."""
+    for line, value in read_json_lines(path):
+        where = f"{path}:{line}"
+        if isinstance(value, Malformed):
+            yield DocumentIn.invalid(where, value.reason)
+            continue
+        try:
+            yield convert(value, where)
+        except RECORD_ERRORS as exc:
+            yield DocumentIn.invalid(where, record_error(exc))
 
 
 _SPACE = re.compile(r"\s*")
+_RECORD_START = re.compile(r"^[{\[]", re.MULTILINE)
 
 
-def _read_json_stream(path: Path, text: str) -> Iterator[tuple[int, Any]]:
+def _read_json_stream(text: str) -> Iterator[tuple[int, Any]]:
+    """JSON values one after another, however they are spread over lines. After a
+    malformed value, reading resumes at the next line that opens an object or array."""
     decoder = json.JSONDecoder()
     index = _SPACE.match(text, 0).end()
     while index < len(text):
@@ -61,7 +93,10 @@ def _read_json_stream(path: Path, text: str) -> Iterator[tuple[int, Any]]:
         try:
             value, index = decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
-            raise InputFileError(path, f"malformed JSON: {exc.msg}", line=exc.lineno) from None
+            yield exc.lineno, Malformed(f"malformed JSON: {exc.msg}")
+            following = _RECORD_START.search(text, text.find("\n", index) + 1 or len(text))
+            index = following.start() if following else len(text)
+            continue
         yield line, value
         index = _SPACE.match(text, index).end()
 

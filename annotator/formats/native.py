@@ -13,10 +13,13 @@ then one line per document::
                 "created", "updated", "text"}],
      "relations": [{"head", "child", "label", "annotator", "attributes", "created",
                     "updated"}],
-     "suggestions": [{"start", "end", "label", "source", "score", "status"}]}
+     "suggestions": [{"start", "end", "label", "source", "score", "status"}],
+     "categories": [{"annotator", "label", "value", "updated"}]}
 
-``head`` and ``child`` index ``spans``. Keys are sorted and lists in a fixed order, so
-exporting, importing into an empty project and exporting again gives the same bytes.
+``head`` and ``child`` index ``spans``. ``categories`` (document categories, text
+classification) is optional on import: files written before it existed have none.
+Keys are sorted and lists in a fixed order, so exporting, importing into an empty
+project and exporting again gives the same bytes.
 The change history (events) is not included: it refers to database row ids.
 """
 
@@ -28,9 +31,17 @@ from typing import Any
 
 import orjson
 
-from annotator.core.ingest import DocumentIn, RelationIn, SchemaIn, SpanIn, StatusIn, SuggestionIn
+from annotator.core.ingest import (
+    CategoryIn,
+    DocumentIn,
+    RelationIn,
+    SchemaIn,
+    SpanIn,
+    StatusIn,
+    SuggestionIn,
+)
 from annotator.core.project import Project
-from annotator.formats.common import read_json_lines, record_error
+from annotator.formats.common import Malformed, read_json_lines, record_error
 from annotator.formats.export import ExportFilter, ExportReport, atomic_output
 from annotator.store import queries
 
@@ -138,6 +149,11 @@ def document_record(
             {k: row[k] for k in ("start", "end", "label", "source", "score", "status")}
             for row in queries.suggestions_of(db, document.id)
         ],
+        "categories": [
+            {"annotator": c.annotator, "label": c.label, "value": c.value, "updated": c.updated}
+            for c in queries.categories_of(db, document.id)
+            if _wanted(chosen, c.annotator)
+        ],
     }
 
 
@@ -145,6 +161,9 @@ def read_native(path: Path, messages: list[str], schema: SchemaIn) -> Iterator[D
     """Documents of a native export; the header's schema is added to ``schema``."""
     for line, value in read_json_lines(path):
         where = f"{path}:{line}"
+        if isinstance(value, Malformed):
+            yield DocumentIn.invalid(where, value.reason)
+            continue
         if isinstance(value, dict) and value.get("format") == FORMAT:
             if value.get("version", 0) > VERSION:
                 yield DocumentIn.invalid(
@@ -206,6 +225,10 @@ def record_to_document(record: dict[str, Any], where: str) -> DocumentIn:
         )
         for s in record.get("suggestions", [])
     ]
+    categories = [
+        CategoryIn(c["label"], c["value"], c["annotator"], c.get("updated"))
+        for c in record.get("categories", [])
+    ]
     return DocumentIn(
         text=text,
         title=record.get("title", ""),
@@ -218,4 +241,5 @@ def record_to_document(record: dict[str, Any], where: str) -> DocumentIn:
         relations=relations,
         statuses=statuses,
         suggestions=suggestions,
+        categories=categories,
     )

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from sqlite_utils import Database
 
 from annotator.core.model import (
+    Category,
     Document,
     DocumentSummary,
     Relation,
@@ -170,6 +171,27 @@ def status_of(db: Database, document_id: int, annotator: str) -> dict[str, Any] 
     return rows[0] if rows else None
 
 
+def category_row(
+    db: Database, document_id: int, annotator: str, label: str
+) -> dict[str, Any] | None:
+    sql = """SELECT * FROM document_categories
+             WHERE document_id = ? AND annotator = ? AND label = ?"""
+    rows = list(db.query(sql, [document_id, annotator, label]))
+    return rows[0] if rows else None
+
+
+def categories_of(db: Database, document_id: int) -> list[Category]:
+    """A document's categories (text classification), by annotator and label."""
+    sql = """SELECT document_id, annotator, label, value, updated FROM document_categories
+             WHERE document_id = ? ORDER BY annotator, label"""
+    return [Category(*row) for row in db.execute(sql, [document_id])]
+
+
+def has_categories(db: Database) -> bool:
+    """Whether any document has a category (exports skip the look-up when none has)."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM document_categories)").fetchone()[0] == 1
+
+
 class StoredTokens(NamedTuple):
     tokenizer: str  # "spacy-<version>/<lang>/annotator-<rules>": annotator.nlp.tokenizer_name
     starts: bytes
@@ -213,11 +235,18 @@ def statistics(db: Database) -> dict[str, Any]:
         entry.setdefault("documents", 0)
         entry.setdefault("status", {})[row["status"]] = row["n"]
     relations = db.execute("SELECT count(*) FROM relations").fetchone()[0]
+    categories = dict(
+        db.execute(
+            "SELECT label, count(*) FROM document_categories WHERE value >= 0.5 "
+            "GROUP BY label ORDER BY label"
+        ).fetchall()
+    )
     return {
         "documents": documents,
         "spans": sum(by_label.values()),
         "spans_by_label": by_label,
         "relations": relations,
+        "categories": categories,
         "annotators": annotators,
     }
 
