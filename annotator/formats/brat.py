@@ -166,7 +166,7 @@ class _Ann:
         for kind in "AM#":
             for number, ident, rest in later[kind]:
                 self._each(self._attribute if kind != "#" else self._note, number, ident, rest)
-        return self.bad
+        return sorted(self.bad, key=lambda record: int(record.where.rpartition(":")[2]))
 
     def _refuse(self, number: int, reason: str) -> None:
         self.bad.append(DocumentIn.invalid(f"{self.ann}:{number}", reason))

@@ -93,7 +93,8 @@ def _read_json_stream(text: str) -> Iterator[tuple[int, Any]]:
         try:
             value, index = decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
-            yield exc.lineno, Malformed(f"malformed JSON: {exc.msg}")
+            at = f" (line {exc.lineno})" if exc.lineno != line else ""
+            yield line, Malformed(f"malformed JSON: {exc.msg}{at}")
             following = _RECORD_START.search(text, text.find("\n", index) + 1 or len(text))
             index = following.start() if following else len(text)
             continue

@@ -26,6 +26,7 @@ per sentence): CoNLL does not keep the original spacing.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,6 +192,20 @@ def _tag_columns(
     return columns, notes
 
 
+def _width(documents: list[list[_Row]]) -> int:
+    """The number of columns of a file's rows: the most common one among those whose
+    last column holds tags (a row with a column too many or too few is the odd one out),
+    else the most common one."""
+    rows = [row for document in documents for row in document]
+    counts = Counter(len(row.cells) for row in rows)
+    tagged = {
+        width
+        for width in counts
+        if _scheme([r.cells[-1] for r in rows if len(r.cells) == width]) is not None
+    }
+    return max(counts, key=lambda width: (width in tagged and width > 1, counts[width]))
+
+
 def _fits(tag: str, scheme: str) -> bool:
     kind = _kind(tag)
     return kind == "O" or kind == scheme
@@ -203,11 +218,11 @@ def read_conll(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
         refused as a whole: skipping its lines would change the text).
     """
     documents, names = _parse(read_text_file(path).split("\n"), path.stem)
+    width = len(names) + 1 if names is not None else _width([d.rows for d in documents])
     records: list[DocumentIn] = []
     bad: list[DocumentIn] = []
     for document in documents:
         rows = document.rows
-        width = len(names) + 1 if names is not None else len(rows[0].cells)
         start = 1 if names is None and _has_index(document.sentences) else 0
         wrong = {id(r) for r in rows if len(r.cells) != width}
         bad += [

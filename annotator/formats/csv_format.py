@@ -57,11 +57,11 @@ def read_csv(
     :raises InputFileError: no text column, or the file is Annotator's span export.
     """
     content = read_text_file(path)
-    try:
-        dialect = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
+    try:  # only the delimiter: the sniffer's guesses about quoting misread open quotes
+        delimiter = csv.Sniffer().sniff(content[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    rows = _rows(content, dialect)
+        delimiter = ","
+    rows = _rows(content, delimiter)
     _, header = next(rows, (1, []))
     if isinstance(header, str):
         raise InputFileError(path, f"malformed CSV header: {header}", line=1)
@@ -95,13 +95,13 @@ def read_csv(
         yield DocumentIn(text=text, title=title, where=location, meta=meta)
 
 
-def _rows(content: str, dialect) -> Iterator[tuple[int, list[str] | str]]:
+def _rows(content: str, delimiter: str) -> Iterator[tuple[int, list[str] | str]]:
     """``(line where the row starts, fields)``, or the reason for a row that is not CSV;
     reading starts again on the line after a bad row's first line."""
     lines = list(io.StringIO(content, newline=""))  # splits on \n and \r only, as csv does
     start = 0
     while start < len(lines):
-        reader = csv.reader(lines[start:], dialect=dialect, strict=True)
+        reader = csv.reader(lines[start:], delimiter=delimiter, strict=True)
         consumed = 0
         try:
             for row in reader:
