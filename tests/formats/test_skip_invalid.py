@@ -24,9 +24,7 @@ from annotator.nlp import get_nlp
 
 get_nlp("en")  # load spaCy before Hypothesis runs strategies
 
-PROPERTY = settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @dataclass
