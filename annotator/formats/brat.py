@@ -112,11 +112,13 @@ def _read_sidecar(path: str, mtime: int, size: int) -> dict[str, dict[str, Any]]
 
 
 def _one_line(text: str) -> str:
-    """How a span's text appears in an ``.ann`` line: line breaks and tabs as spaces."""
+    """How a span's text appears in an ``.ann`` line: tabs and everything
+    ``str.splitlines`` breaks lines at (U+2028, U+0085, … too: brat and other readers
+    split ``.ann`` files that way) as spaces."""
     return text.translate(_ONE_LINE)
 
 
-_ONE_LINE = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
+_ONE_LINE = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", " "))
 
 
 class _Ann:
