@@ -159,7 +159,8 @@ class _Ann:
         # after every T (lines may refer to later ones): events, links, then what refers
         # to those
         for _, ident, rest in later["E"]:
-            trigger = rest.split("\t", 1)[0].split()[0].partition(":")[2]
+            fields = rest.split("\t", 1)[0].split()
+            trigger = fields[0].partition(":")[2] if fields else ""
             if trigger in self.spans:
                 self.triggers[ident] = trigger
         for kind, read in (("E", self._event), ("R", self._relation), ("*", self._equiv)):
@@ -215,7 +216,7 @@ class _Ann:
 
     def _event(self, ident: str, rest: str) -> None:
         if ident not in self.triggers:
-            raise KeyError(rest.split()[0].partition(":")[2])
+            raise ValueError("no trigger span, or not a known one")
         fields = rest.split("\t", 1)[0].split()
         trigger = self._span_of(ident)
         links = []

@@ -197,6 +197,8 @@ def _width(documents: list[list[_Row]]) -> int:
     last column holds tags (a row with a column too many or too few is the odd one out),
     else the most common one."""
     rows = [row for document in documents for row in document]
+    if not rows:
+        return 0
     counts = Counter(len(row.cells) for row in rows)
     tagged = {
         width
