@@ -37,9 +37,9 @@ def read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
     still read (so ``--skip-invalid`` skips exactly the bad lines).
 
     Lines are split on ``\\n`` only (text may hold U+2028 or U+0085, which
-    ``str.splitlines`` would split on). A file most of whose lines are not JSON on
-    their own (doccano writes "pretty-printed JSONL") is read as a sequence of JSON
-    values instead.
+    ``str.splitlines`` would split on). A file whose first line is not JSON on its own
+    (doccano writes "pretty-printed JSONL") is read as a sequence of JSON values
+    instead, which gives the same records for a JSON-lines file.
     """
     text = read_text_file(path)
     lines = text.split("\n")
@@ -51,8 +51,7 @@ def read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
             parsed.append((number, orjson.loads(line)))
         except orjson.JSONDecodeError as exc:
             parsed.append((number, Malformed(f"malformed JSON: {exc.msg}")))
-    good = sum(not isinstance(value, Malformed) for _, value in parsed)
-    if parsed and isinstance(parsed[0][1], Malformed) and good * 2 < len(parsed):
+    if parsed and isinstance(parsed[0][1], Malformed):  # pretty-printed, or a bad first line
         yield from _read_json_stream(text)
         return
     yield from parsed
@@ -83,20 +82,33 @@ _SPACE = re.compile(r"\s*")
 _RECORD_START = re.compile(r"^[{\[]", re.MULTILINE)
 
 
+def _next_record(text: str, start: int) -> int:
+    """Where to read on after a bad record starting at ``start``: the next line that
+    opens an object or array (a record of its own in JSON lines and pretty-printed
+    files alike)."""
+    following = _RECORD_START.search(text, text.find("\n", start) + 1 or len(text))
+    return following.start() if following else len(text)
+
+
 def _read_json_stream(text: str) -> Iterator[tuple[int, Any]]:
     """JSON values one after another, however they are spread over lines. After a
     malformed value, reading resumes at the next line that opens an object or array."""
     decoder = json.JSONDecoder()
     index = _SPACE.match(text, 0).end()
     while index < len(text):
-        line = text.count("\n", 0, index) + 1
+        line, start = text.count("\n", 0, index) + 1, index
         try:
             value, index = decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
             at = f" (line {exc.lineno})" if exc.lineno != line else ""
             yield line, Malformed(f"malformed JSON: {exc.msg}{at}")
-            following = _RECORD_START.search(text, text.find("\n", index) + 1 or len(text))
-            index = following.start() if following else len(text)
+            index = _next_record(text, start)
+            continue
+        end_of_line = text.find("\n", index)
+        after = text[index : end_of_line if end_of_line >= 0 else len(text)].strip()
+        if after and after[0] not in "{[":  # `{...}}`: one bad record, not a good one
+            yield line, Malformed("malformed JSON: unexpected text after the value")
+            index = _next_record(text, start)
             continue
         yield line, value
         index = _SPACE.match(text, index).end()

@@ -47,6 +47,7 @@ def _text(n: int) -> str:
 BAD_JSON = [
     '{"text": "broken", "spans": [',  # not JSON
     "{not json at all",
+    '{"text": "a brace too many"}}',  # a value, then junk: still one bad record
     '["a", "list"]',  # not an object
     '{"spans": []}',  # no text
 ]
