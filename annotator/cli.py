@@ -152,12 +152,16 @@ def import_(
         )
     report.skipped[:0] = skipped or []
     report.notes[:0] = messages
+    nothing = not (report.documents_added or report.documents_existing)
     if _echo_report(report.to_dict(), as_json):
-        return
+        sys.exit(1 if nothing else 0)
     for note in report.notes:
         click.echo(note, err=True)
     for line in report.skipped:
         click.echo(f"skipped {line}", err=True)
+    if nothing:
+        click.echo(f"nothing imported: no document in {', '.join(map(str, paths))}", err=True)
+        sys.exit(1)
     if report.labels_added or report.relation_types_added:
         added = ", ".join(report.labels_added + report.relation_types_added)
         click.echo(f"added to the schema: {added}", err=True)
@@ -166,6 +170,8 @@ def import_(
         f"{report.documents_existing} already present, {report.spans_added} span(s), "
         f"{report.relations_added} link(s) into {db_path}"
     )
+    if report.categories_added:
+        click.echo(f"document categories: {report.categories_added}")
     if report.spans_duplicate or report.relations_duplicate:
         click.echo(
             f"duplicates stored once: {report.spans_duplicate} span(s), "
@@ -295,6 +301,10 @@ def stats(db_path: Path, annotator: str | None, as_json: bool) -> None:
     for label in labels:
         click.echo(f"  {label:<9}{figures['spans_by_label'].get(label, 0)}")
     click.echo(f"relations  {figures['relations']}")
+    if figures["categories"]:
+        click.echo("categories (documents they apply to)")
+        for label, count in figures["categories"].items():
+            click.echo(f"  {label:<9}{count}")
     if not figures["annotators"]:
         return
     header = ["annotator", "documents", "spans", *labels, "done"]

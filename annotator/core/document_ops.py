@@ -1,8 +1,9 @@
-"""Document edits: this annotator's status (new, in progress, done, skipped), the note."""
+"""Document edits: this annotator's status (new, in progress, done, skipped), the note,
+and this annotator's document categories (text classification)."""
 
 from __future__ import annotations
 
-from annotator.core.base import ProjectBase
+from annotator.core.base import ProjectBase, now
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.model import STATUSES, Change, RowChange
 from annotator.store import fetch_row, queries
@@ -31,6 +32,39 @@ class DocumentOps(ProjectBase):
                 return Change("set_document_note", "Edit document note", ())
             rows = [RowChange("documents", (document_id,), before, {**before, "note": note})]
             return self._apply("set_document_note", "Edit document note", rows)
+
+    def set_category(self, document_id: int, label: str, value: float | None) -> Change:
+        """Set this layer's category ``label`` of a document: ``value`` 1.0 applies, 0.0
+        does not, a score between (as spaCy's ``doc.cats``); ``None`` removes it.
+
+        :raises ValidationError: an empty label, a value outside 0 to 1.
+        :raises NotFoundError: no such document.
+        """
+        label = label.strip()
+        if not label:
+            raise ValidationError("a document category needs a name")
+        if value is not None and not 0.0 <= float(value) <= 1.0:
+            raise ValidationError(f"a category's value is from 0 to 1, not {value!r}")
+        with self._writing():
+            if queries.document_length(self.db, document_id) is None:
+                raise NotFoundError(f"no document with id {document_id}")
+            key = (document_id, self.layer, label)
+            before = fetch_row(self.db, "document_categories", key)
+            after = None
+            if value is not None:
+                after = {
+                    "document_id": document_id,
+                    "annotator": self.layer,
+                    "label": label,
+                    "value": float(value),
+                    "updated": now(),
+                }
+            if (before is None and after is None) or (
+                before and after and before["value"] == after["value"]
+            ):
+                return Change("set_category", "Set document category", ())
+            rows = [RowChange("document_categories", key, before, after)]
+            return self._apply("set_category", f"Set category {label}", rows)
 
     def progress(self) -> dict[str, int]:
         """How many documents this annotator has in each status (``total`` too)."""

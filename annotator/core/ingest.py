@@ -83,6 +83,17 @@ class StatusIn:
 
 
 @dataclass(slots=True)
+class CategoryIn:
+    """A category of the whole document (text classification): ``value`` 1.0 applies,
+    0.0 does not apply (an answer "reject"), scores in between as spaCy's ``doc.cats``."""
+
+    label: str
+    value: float = 1.0
+    annotator: str | None = None
+    updated: str | None = None
+
+
+@dataclass(slots=True)
 class SuggestionIn:
     start: int
     end: int
@@ -108,6 +119,7 @@ class DocumentIn:
     relations: list[RelationIn] = field(default_factory=list)
     statuses: list[StatusIn] = field(default_factory=list)
     suggestions: list[SuggestionIn] = field(default_factory=list)
+    categories: list[CategoryIn] = field(default_factory=list)
     error: str | None = None
     """Why a reader could not read this record; the import refuses it (or skips it)."""
 
@@ -155,6 +167,7 @@ class ImportReport:
     claim_matches_updated: int = 0
     patterns_added: int = 0
     events_added: int = 0
+    categories_added: int = 0
     labels_added: list[str] = field(default_factory=list)
     relation_types_added: list[str] = field(default_factory=list)
     near_duplicates: list[tuple[int, int, float]] = field(default_factory=list)
@@ -195,6 +208,14 @@ def _check(record: DocumentIn) -> None:
             (same.start, same.end, same.label) == (other.start, other.end, other.label)
         ):
             raise ValueError(f"relation {relation.label!r} links a span to itself")
+    for category in record.categories:
+        if not isinstance(category.label, str) or not category.label.strip():
+            raise ValueError("a document category has no name")
+        value = category.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ValueError(
+                f"category {category.label!r} has the value {value!r}, not a number from 0 to 1"
+            )
     for status in record.statuses:
         if status.status not in STATUSES or (status.answer and status.answer not in ANSWERS):
             raise ValueError(f"unknown status {status.status!r} / answer {status.answer!r}")
@@ -415,6 +436,7 @@ def _insert_annotations(
     for record, _ in items:
         names |= {r.annotator for r in record.relations if r.annotator}
         names |= {s.annotator or fallback for s in record.statuses}
+        names |= {c.annotator or fallback for c in record.categories}
     db["annotators"].insert_all(
         ({"name": name, "created": stamp} for name in sorted(names)), ignore=True
     )
@@ -435,6 +457,7 @@ def _insert_annotations(
         ),
         pk=("document_id", "annotator"),
     )
+    _insert_categories(project, items, new_ids, stamp, report)
     suggestion_rows = [
         {
             "document_id": document_id,
@@ -451,6 +474,37 @@ def _insert_annotations(
     ]
     db["suggestions"].insert_all(suggestion_rows, ignore=True, batch_size=5000)
     report.suggestions_added += len(suggestion_rows)
+
+
+def _insert_categories(
+    project: Project,
+    items: list[tuple[DocumentIn, int]],
+    new_ids: set[int],
+    stamp: str,
+    report: ImportReport,
+) -> None:
+    """Document categories: one per document, annotator and label; an import replaces
+    the stored value (merging keeps the newer: see :func:`_take_newer`)."""
+    fallback = project.annotator
+    rows = {
+        (document_id, category.annotator or fallback, category.label): {
+            "document_id": document_id,
+            "annotator": category.annotator or fallback,
+            "label": category.label,
+            "value": float(category.value),
+            "updated": category.updated or stamp,
+        }
+        for record, document_id in items
+        for category in record.categories
+    }
+    changed = [
+        row
+        for key, row in rows.items()
+        if key[0] in new_ids
+        or (queries.category_row(project.db, *key) or {}).get("value") != row["value"]
+    ]
+    project.db["document_categories"].upsert_all(changed, pk=("document_id", "annotator", "label"))
+    report.categories_added += len(changed)
 
 
 def _insert_relations(
@@ -568,6 +622,12 @@ def _take_newer(
                 record.statuses.remove(status)  # the stored one is as new or newer
             elif row is not None:
                 report.statuses_updated += 1
+        for category in list(record.categories):
+            row = queries.category_row(
+                db, document_id, category.annotator or fallback, category.label
+            )
+            if row is not None and (not category.updated or category.updated <= row["updated"]):
+                record.categories.remove(category)  # the stored one is as new or newer
         if record.note:
             current = db.execute(
                 "SELECT note FROM documents WHERE id = ?", [document_id]

@@ -143,6 +143,18 @@ class Relation:
 
 
 @dataclass(frozen=True, slots=True)
+class Category:
+    """A category of a whole document (text classification) in one annotator's layer:
+    ``value`` 1.0 means it applies, 0.0 that it does not (scores may lie between)."""
+
+    document_id: int
+    annotator: str
+    label: str
+    value: float
+    updated: str
+
+
+@dataclass(frozen=True, slots=True)
 class RowChange:
     """One row of one table, as it was (``before``) and as it is (``after``).
 

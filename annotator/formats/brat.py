@@ -10,138 +10,256 @@ Read, by line of the ``.ann`` file:
 - ``R1<tab>Label Arg1:T1 Arg2:T2``: a link from Arg1 to Arg2.
 - ``E1<tab>Type:T1 Role:T2 …``: an event becomes links from its trigger to each argument,
   labelled with the role (trailing digits dropped: ``Theme2`` is ``Theme``).
-- ``A1<tab>Name T1 [Value]`` (or ``M``): an attribute of the span (no value: true).
-- ``#1<tab>AnnotatorNotes T1<tab>text``: the span's note.
+- ``A1<tab>Name T1 [Value]`` (or ``M``): an attribute of the span (no value: true), or
+  of the link when it names an ``R``.
+- ``#1<tab>AnnotatorNotes T1<tab>text``: the span's note; a note on an ``E`` is kept on
+  the event's trigger span, a note on an ``R`` as the link's ``note`` attribute.
 - ``*<tab>Equiv T1 T2 …``: ``Equiv`` links between consecutive spans.
 - ``N`` (normalisation) lines are listed as not imported.
 
+A line that cannot be read (or that refers to one that could not) is a bad record of its
+own: the import refuses it, or with ``--skip-invalid`` leaves out that line only.
+
 Written to a folder: one ``.txt`` + ``.ann`` pair per document and annotator, file names
-made from the title (never a path: nothing can be written outside the folder). Link
-attributes cannot be held by brat and are listed in the export report.
+made from the title and annotator (``Title.alice.ann``; never a path: nothing can be
+written outside the folder), and ``annotator-layers.json`` beside them, which names each
+``.ann`` file's title, annotator and status: brat has no place for them, brat ignores
+the file, and the import reads them back from it. A link's ``note`` attribute is written
+as a note on its ``R``; other link attributes and document categories cannot be held by
+brat and are listed in the export report.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from annotator.core.errors import AnnotatorError, InputFileError
-from annotator.core.ingest import DocumentIn, RelationIn, SpanIn
+from annotator.core.ingest import ANSWERS, DocumentIn, RelationIn, SpanIn, StatusIn
+from annotator.core.model import STATUSES
 from annotator.core.project import Project
-from annotator.formats.common import safe_file_stem
+from annotator.formats.common import read_json, safe_file_stem
 from annotator.formats.encoding import read_text_file
-from annotator.formats.export import ExportFilter, ExportReport, Layer, select_layers
+from annotator.formats.export import (
+    ExportFilter,
+    ExportReport,
+    Layer,
+    atomic_output,
+    select_layers,
+)
 
 CONTINUES = "continues"
 _ROLE_DIGITS = re.compile(r"\d+$")
 
 
+SIDECAR = "annotator-layers.json"
+"""Written beside the pairs by the export: for each ``.ann`` file the document's title,
+the annotator and their status (brat has no place for them; brat and other readers
+ignore the file). The import reads it when it is there."""
+SIDECAR_FORMAT = "annotator-brat-layers"
+
+
 def read_brat(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
-    """The document of a ``.txt``/``.ann`` pair (either file may be given)."""
+    """The document of a ``.txt``/``.ann`` pair (either file may be given), then a bad
+    record for each ``.ann`` line that cannot be read (the rest of the pair is kept)."""
     txt, ann = path.with_suffix(".txt"), path.with_suffix(".ann")
     if not txt.exists():
         raise InputFileError(ann, f"has no text file beside it ({txt.name})")
     text = read_text_file(txt)
-    record = DocumentIn(text=text, title=txt.stem, where=str(ann), meta={"file": txt.name})
+    layer = _layers_of_folder(ann.parent).get(ann.name, {})
+    annotator = layer.get("annotator") if isinstance(layer.get("annotator"), str) else None
+    title = layer.get("title") if isinstance(layer.get("title"), str) else txt.stem
+    record = DocumentIn(text=text, title=title, where=str(ann), meta={"file": txt.name})
+    bad: list[DocumentIn] = []
     if ann.exists():
-        try:
-            _parse_ann(read_text_file(ann), record, ann, messages)
-        except InputFileError as exc:
-            record = DocumentIn.invalid(f"{exc.path}:{exc.line}", exc.reason)
+        bad = _Ann(record, ann, messages, annotator).parse(read_text_file(ann))
+    if layer.get("status") in STATUSES and layer["status"] != "new":
+        answer = layer.get("answer") if layer.get("answer") in ANSWERS else None
+        record.statuses.append(StatusIn(annotator, layer["status"], answer))
     yield record
+    yield from bad
 
 
-def _parse_ann(content: str, record: DocumentIn, ann: Path, messages: list[str]) -> None:
-    spans: dict[str, int] = {}  # T id -> index of its (first) span
-    events: dict[str, str] = {}  # E id -> trigger T id
-    pending: list[tuple[int, str, list[str]]] = []
-    for number, raw in enumerate(content.split("\n"), 1):
-        line = raw.rstrip("\r")
-        if not line.strip():
-            continue
-        try:
-            ident, rest = line.split("\t", 1)
-            kind = ident[0]
-            if kind == "T":
-                _read_span(record, spans, ident, rest)
-            elif kind == "E":
-                trigger = rest.split("\t", 1)[0].split()[0].split(":", 1)[1]
-                events[ident] = trigger
-                pending.append((number, ident, rest.split("\t", 1)[0].split()))
-            elif kind in ("R", "*", "A", "M", "#"):
-                pending.append((number, ident, rest.split("\t")))
-            elif kind == "N":
-                messages.append(f"{ann}:{number}: normalisation {ident} not imported")
-            else:
-                raise ValueError(f"unknown annotation {ident!r}")
-        except (ValueError, IndexError) as exc:
-            raise InputFileError(ann, f"cannot read this line ({exc})", line=number) from None
-    for number, ident, fields in pending:  # after every T: they may refer to later ones
-        try:
-            _read_reference(record, spans, events, ident, fields)
-        except (ValueError, KeyError, IndexError) as exc:
-            reason = f"refers to an unknown annotation {exc}" if isinstance(exc, KeyError) else exc
-            raise InputFileError(ann, f"{ident}: {reason}", line=number) from None
+def _layers_of_folder(folder: Path) -> dict[str, dict[str, Any]]:
+    sidecar = folder / SIDECAR
+    try:
+        stat = sidecar.stat()
+    except OSError:
+        return {}
+    return _read_sidecar(str(sidecar), stat.st_mtime_ns, stat.st_size)
 
 
-def _read_span(record: DocumentIn, spans: dict[str, int], ident: str, rest: str) -> None:
-    header, _, stated = rest.partition("\t")
-    label, _, offsets = header.partition(" ")
-    fragments = [tuple(int(x) for x in part.split()) for part in offsets.split(";")]
-    if any(len(f) != 2 for f in fragments):
-        raise ValueError(f"bad offsets {offsets!r}")
-    found = " ".join(record.text[s:e] for s, e in fragments)
-    if stated and _one_line(found) != _one_line(stated):
-        raise ValueError(f"{ident} says {stated!r} but the text there is {found!r}")
-    first = len(record.spans)
-    spans[ident] = first
-    for n, (start, end) in enumerate(fragments):
-        record.spans.append(SpanIn(start, end, label))
-        if n:
-            record.relations.append(RelationIn(first + n, first, CONTINUES))
+@functools.lru_cache(maxsize=8)
+def _read_sidecar(path: str, mtime: int, size: int) -> dict[str, dict[str, Any]]:
+    """The sidecar's entries by ``.ann`` file name (cached: a folder of 10,000 pairs
+    reads it once). A sidecar that is not ours, or not JSON, is ignored."""
+    try:
+        data = read_json(Path(path))
+    except InputFileError:
+        return {}
+    if not isinstance(data, dict) or data.get("format") != SIDECAR_FORMAT:
+        return {}
+    files = data.get("files")
+    if not isinstance(files, dict):
+        return {}
+    return {name: entry for name, entry in files.items() if isinstance(entry, dict)}
 
 
 def _one_line(text: str) -> str:
-    """How a span's text appears in an ``.ann`` line: line breaks and tabs as spaces."""
+    """How a span's text appears in an ``.ann`` line: tabs and everything
+    ``str.splitlines`` breaks lines at (U+2028, U+0085, … too: brat and other readers
+    split ``.ann`` files that way) as spaces."""
     return text.translate(_ONE_LINE)
 
 
-_ONE_LINE = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
+_ONE_LINE = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", " "))
 
 
-def _read_reference(
-    record: DocumentIn, spans: dict[str, int], events: dict[str, str], ident: str, fields: list[str]
-) -> None:
-    def span_of(ref: str) -> int:
-        return spans[events.get(ref, ref)]
+class _Ann:
+    """Reads one ``.ann`` file into a record, line by line: a line that cannot be read
+    is left out and returned as a bad record naming its line; lines that refer to it are
+    left out too, each with its own line."""
 
-    kind = ident[0]
-    if kind == "R":
-        label, first, second = fields[0].split()
-        record.relations.append(
-            RelationIn(span_of(first.split(":", 1)[1]), span_of(second.split(":", 1)[1]), label)
-        )
-    elif kind == "E":
-        trigger = span_of(fields[0].split(":", 1)[1])
+    def __init__(self, record: DocumentIn, ann: Path, messages: list[str], annotator):
+        self.record, self.ann, self.messages, self.annotator = record, ann, messages, annotator
+        self.spans: dict[str, int] = {}  # T id -> index of its (first) span
+        self.triggers: dict[str, str] = {}  # E id -> its trigger's T id
+        self.links: dict[str, int] = {}  # R id -> index in record.relations
+        self.bad: list[DocumentIn] = []
+
+    def parse(self, content: str) -> list[DocumentIn]:
+        later: dict[str, list[tuple[int, str, str]]] = {kind: [] for kind in "ER*AM#"}
+        seen: set[str] = set()
+        for number, raw in enumerate(content.split("\n"), 1):
+            line = raw.rstrip("\r")
+            if not line.strip():
+                continue
+            try:
+                ident, rest = line.split("\t", 1)
+                if ident in seen and ident != "*":
+                    raise ValueError(f"{ident} is used twice")
+                seen.add(ident)
+                kind = ident[:1]
+                if kind == "T":
+                    self._span(ident, rest)
+                elif kind in later:
+                    later[kind].append((number, ident, rest))
+                elif kind == "N":
+                    self.messages.append(f"{self.ann}:{number}: normalisation {ident} not imported")
+                else:
+                    raise ValueError(f"unknown annotation {ident!r}")
+            except ValueError as exc:
+                self._refuse(number, f"cannot read this line ({exc})")
+        # after every T (lines may refer to later ones): events, links, then what refers
+        # to those
+        for _, ident, rest in later["E"]:
+            fields = rest.split("\t", 1)[0].split()
+            trigger = fields[0].partition(":")[2] if fields else ""
+            if trigger in self.spans:
+                self.triggers[ident] = trigger
+        for kind, read in (("E", self._event), ("R", self._relation), ("*", self._equiv)):
+            for number, ident, rest in later[kind]:
+                self._each(read, number, ident, rest)
+        for kind in "AM#":
+            for number, ident, rest in later[kind]:
+                self._each(self._attribute if kind != "#" else self._note, number, ident, rest)
+        return sorted(self.bad, key=lambda record: int(record.where.rpartition(":")[2]))
+
+    def _refuse(self, number: int, reason: str) -> None:
+        self.bad.append(DocumentIn.invalid(f"{self.ann}:{number}", reason))
+
+    def _each(self, read, number: int, ident: str, rest: str) -> None:
+        try:
+            read(ident, rest)
+        except KeyError as exc:
+            self._refuse(number, f"{ident}: refers to an unknown annotation {exc.args[0]!r}")
+            self.triggers.pop(ident, None)
+        except (ValueError, IndexError) as exc:
+            self._refuse(number, f"{ident}: {exc}")
+            self.triggers.pop(ident, None)
+
+    def _span(self, ident: str, rest: str) -> None:
+        record = self.record
+        header, _, stated = rest.partition("\t")
+        label, _, offsets = header.partition(" ")
+        fragments = [tuple(int(x) for x in part.split()) for part in offsets.split(";")]
+        if not label or any(len(f) != 2 for f in fragments):
+            raise ValueError(f"bad label or offsets {header!r}")
+        for start, end in fragments:
+            if not 0 <= start < end <= len(record.text):
+                raise ValueError(f"[{start}, {end}) is outside the text or empty")
+        found = " ".join(record.text[s:e] for s, e in fragments)
+        if stated and _one_line(found) != _one_line(stated):
+            raise ValueError(f"{ident} says {stated!r} but the text there is {found!r}")
+        first = len(record.spans)
+        self.spans[ident] = first
+        for n, (start, end) in enumerate(fragments):
+            record.spans.append(SpanIn(start, end, label, annotator=self.annotator))
+            if n:
+                record.relations.append(RelationIn(first + n, first, CONTINUES, self.annotator))
+
+    def _span_of(self, ref: str) -> int:
+        return self.spans[self.triggers.get(ref, ref)]
+
+    def _link(self, head: int, child: int, label: str) -> RelationIn:
+        spans = self.record.spans
+        same = (spans[head].start, spans[head].end, spans[head].label)
+        if head == child or same == (spans[child].start, spans[child].end, spans[child].label):
+            raise ValueError("links a span to itself")
+        return RelationIn(head, child, label, self.annotator)
+
+    def _event(self, ident: str, rest: str) -> None:
+        if ident not in self.triggers:
+            raise ValueError("no trigger span, or not a known one")
+        fields = rest.split("\t", 1)[0].split()
+        trigger = self._span_of(ident)
+        links = []
         for argument in fields[1:]:
-            role, ref = argument.split(":", 1)
-            record.relations.append(RelationIn(trigger, span_of(ref), _ROLE_DIGITS.sub("", role)))
-    elif kind == "*":
-        label, *refs = fields[0].split()
-        for first, second in itertools.pairwise(refs):
-            record.relations.append(RelationIn(span_of(first), span_of(second), label))
-    elif kind in ("A", "M"):
-        name, ref, *value = fields[0].split()
+            role, _, ref = argument.partition(":")
+            links.append(self._link(trigger, self._span_of(ref), _ROLE_DIGITS.sub("", role)))
+        self.record.relations.extend(links)
+
+    def _relation(self, ident: str, rest: str) -> None:
+        label, first, second = rest.split("\t", 1)[0].split()
+        link = self._link(
+            self._span_of(first.partition(":")[2]), self._span_of(second.partition(":")[2]), label
+        )
+        self.links[ident] = len(self.record.relations)
+        self.record.relations.append(link)
+
+    def _equiv(self, ident: str, rest: str) -> None:
+        label, *refs = rest.split("\t", 1)[0].split()
+        links = [
+            self._link(self._span_of(a), self._span_of(b), label)
+            for a, b in itertools.pairwise(refs)
+        ]
+        self.record.relations.extend(links)
+
+    def _attribute(self, ident: str, rest: str) -> None:
+        name, ref, *value = rest.split("\t", 1)[0].split()
         parsed: Any = True if not value else {"true": True, "false": False}.get(value[0], value[0])
-        record.spans[span_of(ref)].attributes[name] = parsed
-    elif kind == "#":
-        _, ref = fields[0].split()
-        note = fields[1] if len(fields) > 1 else ""
-        index = span_of(ref)
-        record.spans[index].note = "\n".join(filter(None, [record.spans[index].note, note]))
+        if ref in self.links:
+            self.record.relations[self.links[ref]].attributes[name] = parsed
+        else:
+            self.record.spans[self._span_of(ref)].attributes[name] = parsed
+
+    def _note(self, ident: str, rest: str) -> None:
+        """A note on a span, or on an event (kept on its trigger span), or on a link
+        (kept as the link's ``note`` attribute)."""
+        header, _, note = rest.partition("\t")
+        _, ref = header.split()
+        if ref in self.links:
+            attributes = self.record.relations[self.links[ref]].attributes
+            attributes["note"] = "\n".join(filter(None, [attributes.get("note", ""), note]))
+            return
+        span = self.record.spans[self._span_of(ref)]
+        span.note = "\n".join(filter(None, [span.note, note]))
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -188,12 +306,16 @@ def _ann_lines(layer: Layer, report: ExportReport) -> list[str]:
         if relation.label == CONTINUES:
             continue
         relation_count += 1
-        if relation.attributes:
+        if set(relation.attributes) - {"note"}:
             report.lose_link(layer, relation, "link attributes", "brat links have no attributes")
         lines.append(
             f"R{relation_count}\t{relation.label} Arg1:{t_of[relation.head_id]} "
             f"Arg2:{t_of[relation.child_id]}"
         )
+        link_note = relation.attributes.get("note")
+        if isinstance(link_note, str) and link_note:
+            note += 1
+            lines.append(f"#{note}\tAnnotatorNotes R{relation_count}\t{_one_line(link_note)}")
     return lines
 
 
@@ -207,9 +329,16 @@ def export_brat(
     except OSError as exc:
         raise AnnotatorError(f"cannot create the folder {folder}: {exc.strerror}") from None
     report = ExportReport(format="brat", path=str(folder))
-    taken: set[str] = set()
+    taken: set[str] = {SIDECAR.removesuffix(".json").lower()}
+    layers: dict[str, dict[str, Any]] = {}
     for n, layer in enumerate(select_layers(project, chosen), 1):
         stem = safe_file_stem(f"{layer.document.title}.{layer.annotator}", taken)
+        layers[f"{stem}.ann"] = {
+            "title": layer.document.title,
+            "annotator": layer.annotator,
+            "status": layer.status,
+            "answer": layer.answer,
+        }
         txt, ann = folder / f"{stem}.txt", folder / f"{stem}.ann"
         assert txt.resolve().parent == folder.resolve()  # safe_file_stem guarantees it
         txt.write_bytes(layer.document.text.encode("utf-8"))
@@ -219,4 +348,7 @@ def export_brat(
         report.relations += sum(r.label != CONTINUES for r in layer.relations)
         if progress is not None:
             progress(n)
+    with atomic_output(folder / SIDECAR) as handle:
+        sidecar = {"format": SIDECAR_FORMAT, "version": 1, "files": layers}
+        handle.write(orjson.dumps(sidecar, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     return report

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
 from annotator.core.errors import InputFileError
+from annotator.core.ingest import DocumentIn
 from annotator.core.offsets import OffsetMap
 from annotator.formats.encoding import read_text_file
 
@@ -24,44 +25,91 @@ def read_json(path: Path) -> Any:
         raise InputFileError(path, f"malformed JSON: {exc.msg}", line=exc.lineno) from None
 
 
+class Malformed(NamedTuple):
+    """A JSON-lines record that is not JSON: where it is refused, the reading goes on."""
+
+    reason: str
+
+
 def read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
-    """``(line number, value)`` for each JSON value of a JSON-lines file.
+    """``(line number, value)`` for each JSON value of a JSON-lines file; a record that
+    is not JSON gives :class:`Malformed` with the reason, and the records after it are
+    still read (so ``--skip-invalid`` skips exactly the bad lines).
 
     Lines are split on ``\\n`` only (text may hold U+2028 or U+0085, which
-    ``str.splitlines`` would split on). A file whose first value spans several lines
-    (doccano writes "pretty-printed JSONL") is read as a sequence of JSON values.
+    ``str.splitlines`` would split on). A file whose first line is not JSON on its own
+    (doccano writes "pretty-printed JSONL") is read as a sequence of JSON values
+    instead, which gives the same records for a JSON-lines file.
     """
     text = read_text_file(path)
     lines = text.split("\n")
-    first = next((n for n, line in enumerate(lines) if line.strip()), None)
-    if first is None:
-        return
-    try:
-        orjson.loads(lines[first])
-    except orjson.JSONDecodeError:
-        yield from _read_json_stream(path, text)
-        return
+    parsed: list[tuple[int, Any]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            yield number, orjson.loads(line)
+            parsed.append((number, orjson.loads(line)))
         except orjson.JSONDecodeError as exc:
-            raise InputFileError(path, f"malformed JSON: {exc.msg}", line=number) from None
+            parsed.append((number, Malformed(f"malformed JSON: {exc.msg}")))
+    if parsed and isinstance(parsed[0][1], Malformed):  # pretty-printed, or a bad first line
+        yield from _read_json_stream(text)
+        return
+    yield from parsed
+
+
+RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError)
+"""What a reader's conversion of one malformed record raises (see :func:`record_error`)."""
+
+
+def read_json_line_records(
+    path: Path, convert: Callable[[Any, str], DocumentIn]
+) -> Iterator[DocumentIn]:
+    """A document for each record of a JSON-lines file, ``convert(value, "file:line")``
+    making it; a line that is not JSON, or that ``convert`` refuses, becomes an invalid
+    record naming its line (refused, or skipped with ``--skip-invalid``)."""
+    for line, value in read_json_lines(path):
+        where = f"{path}:{line}"
+        if isinstance(value, Malformed):
+            yield DocumentIn.invalid(where, value.reason)
+            continue
+        try:
+            yield convert(value, where)
+        except RECORD_ERRORS as exc:
+            yield DocumentIn.invalid(where, record_error(exc))
 
 
 _SPACE = re.compile(r"\s*")
+_RECORD_START = re.compile(r"^[{\[]", re.MULTILINE)
 
 
-def _read_json_stream(path: Path, text: str) -> Iterator[tuple[int, Any]]:
+def _next_record(text: str, start: int) -> int:
+    """Where to read on after a bad record starting at ``start``: the next line that
+    opens an object or array (a record of its own in JSON lines and pretty-printed
+    files alike)."""
+    following = _RECORD_START.search(text, text.find("\n", start) + 1 or len(text))
+    return following.start() if following else len(text)
+
+
+def _read_json_stream(text: str) -> Iterator[tuple[int, Any]]:
+    """JSON values one after another, however they are spread over lines. After a
+    malformed value, reading resumes at the next line that opens an object or array."""
     decoder = json.JSONDecoder()
     index = _SPACE.match(text, 0).end()
     while index < len(text):
-        line = text.count("\n", 0, index) + 1
+        line, start = text.count("\n", 0, index) + 1, index
         try:
             value, index = decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
-            raise InputFileError(path, f"malformed JSON: {exc.msg}", line=exc.lineno) from None
+            at = f" (line {exc.lineno})" if exc.lineno != line else ""
+            yield line, Malformed(f"malformed JSON: {exc.msg}{at}")
+            index = _next_record(text, start)
+            continue
+        end_of_line = text.find("\n", index)
+        after = text[index : end_of_line if end_of_line >= 0 else len(text)].strip()
+        if after and after[0] not in "{[":  # `{...}}`: one bad record, not a good one
+            yield line, Malformed("malformed JSON: unexpected text after the value")
+            index = _next_record(text, start)
+            continue
         yield line, value
         index = _SPACE.match(text, index).end()
 

@@ -15,25 +15,15 @@ hold is listed in the report, never dropped silently: a span that overlaps or ne
 inside another span of the same label in the same layer, a span that does not align to
 tokens, and every link.
 
-Read: tab- or space-separated columns; ``# columns =`` names the tag columns, else when
-every column after the first holds tags (``O``, ``B-x``, …) each is a label's column,
-else the last column holds the tags, as in CoNLL-2003 (whose chunk column is BIO too,
-but not entities). ``-DOCSTART-`` or ``# document`` starts a new document; other lines
-starting with ``#`` are comments unless the rest of the line is tags (the token ``#``).
-The text is rebuilt from the tokens (single spaces, a line break per sentence): CoNLL
-does not keep the original spacing.
+Read by :mod:`annotator.formats.conll_reader`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.ingest import DocumentIn, SpanIn
 from annotator.core.project import Project
-from annotator.formats.encoding import read_text_file
 from annotator.formats.export import (
     ExportFilter,
     ExportReport,
@@ -42,9 +32,6 @@ from annotator.formats.export import (
     select_layers,
 )
 from annotator.nlp import token_bounds
-
-_TAG = re.compile(r"^(O|[BIESLU]-\S+)$")
-
 
 # -- writing ----------------------------------------------------------------------------
 
@@ -175,124 +162,3 @@ def export_conll(
     held = sum(len([s for s in layer.spans if s.label in labels]) for layer in layers)
     report.spans = held - sum(lost.what == "span" for lost in report.lost)
     return report
-
-
-# -- reading ----------------------------------------------------------------------------
-
-
-def read_conll(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
-    lines = read_text_file(path).split("\n")
-    names: list[str] | None = None
-    document: list[list[list[str]]] = []  # sentences of rows
-    sentence: list[list[str]] = []
-    title, start_line = path.stem, 1
-    count = 0
-
-    def flush() -> Iterator[DocumentIn]:
-        nonlocal count
-        if sentence:
-            document.append(list(sentence))
-            sentence.clear()
-        if document:
-            count += 1
-            yield _to_document(
-                document,
-                names,
-                f"{title}" if count == 1 else f"{title} {count}",
-                f"{path}:{start_line}",
-            )
-            document.clear()
-
-    for number, raw in enumerate(lines, 1):
-        line = raw.rstrip("\r")
-        if line.startswith("# columns ="):
-            names = line.split("=", 1)[1].split()[1:]
-            continue
-        if line.startswith("-DOCSTART-") or line.startswith("# document"):
-            yield from flush()
-            start_line = number
-            if line.startswith("# document ="):
-                title = line.split("=", 1)[1].strip() or path.stem
-            continue
-        if line.startswith("#") and not _is_row(line):
-            continue
-        if not line.strip():
-            if sentence:
-                document.append(list(sentence))
-                sentence.clear()
-            continue
-        row = line.split("\t") if "\t" in line else line.split()
-        if sentence and len(row) != len(sentence[0]):
-            yield DocumentIn.invalid(
-                f"{path}:{number}", f"{len(row)} columns, expected {len(sentence[0])}"
-            )
-            return
-        sentence.append(row)
-    yield from flush()
-
-
-def _is_row(line: str) -> bool:
-    """Whether a line starting with ``#`` is a token row (the token ``#`` and tags), not a
-    comment."""
-    row = line.split("\t") if "\t" in line else line.split()
-    return len(row) > 1 and all(_TAG.match(tag) for tag in row[1:])
-
-
-def _to_document(
-    sentences: list[list[list[str]]], names: list[str] | None, title: str, location: str
-) -> DocumentIn:
-    rows = [row for sentence in sentences for row in sentence]
-    width = len(rows[0])
-    if names is not None:
-        tag_columns = list(range(1, min(width, len(names) + 1)))
-    elif width > 2 and all(_TAG.match(tag) for r in rows for tag in r[1:]):
-        tag_columns = list(range(1, width))  # a tag column per label, as we write them
-    else:  # the usual convention (CoNLL-2003): labels in the last column, if it has tags
-        last = width - 1
-        tag_columns = [last] if last and all(_TAG.match(r[last]) for r in rows) else []
-    text_parts: list[str] = []
-    offsets: list[tuple[int, int]] = []
-    position = 0
-    for n, sentence in enumerate(sentences):
-        for m, row in enumerate(sentence):
-            if m:
-                text_parts.append(" ")
-                position += 1
-            offsets.append((position, position + len(row[0])))
-            text_parts.append(row[0])
-            position += len(row[0])
-        if n + 1 < len(sentences):
-            text_parts.append("\n")
-            position += 1
-    spans: list[SpanIn] = []
-    for column in tag_columns:
-        spans.extend(_decode([r[column] for r in rows], offsets, sentences))
-    return DocumentIn(text="".join(text_parts), title=title, where=location, spans=spans)
-
-
-def _decode(tags: list[str], offsets: list[tuple[int, int]], sentences) -> list[SpanIn]:
-    """Spans from BIO / IOB1 / IOBES / BILOU tags (a span never crosses a sentence end)."""
-    ends_of_sentences, total = set(), 0
-    for sentence in sentences:
-        total += len(sentence)
-        ends_of_sentences.add(total - 1)
-    spans: list[SpanIn] = []
-    current: tuple[int, str] | None = None
-
-    def close(last: int) -> None:
-        nonlocal current
-        if current is not None:
-            spans.append(SpanIn(offsets[current[0]][0], offsets[last][1], current[1]))
-            current = None
-
-    for i, tag in enumerate(tags):
-        prefix, _, label = tag.partition("-")
-        if tag == "O" or not label:
-            close(i - 1)
-        elif prefix in ("B", "S", "U") or current is None or current[1] != label:
-            close(i - 1)
-            current = (i, label)
-        if prefix in ("E", "L", "S", "U") or i in ends_of_sentences:
-            close(i)
-    close(len(tags) - 1)
-    return spans

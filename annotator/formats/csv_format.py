@@ -2,7 +2,8 @@
 
 Read: a header row, then one document per row. The text is the ``text`` column (or
 ``content``, ``body``, ``article``; ``text_column`` chooses another); ``title`` is the
-title; every other column goes to the document's metadata.
+title; every other column goes to the document's metadata. Annotator's own span export
+is recognised by its header and refused with a hint (it holds spans, not articles).
 
 Written: one row per span: ``document_id, title, annotator, status, label, start, end,
 text, attributes (JSON), note, origin, created, updated``. It is a report for people and
@@ -42,32 +43,75 @@ COLUMNS = (
 )
 
 
+SPAN_EXPORT_COLUMNS = {"document_id", "annotator", "label", "start", "end", "text"}
+"""Columns that mark a file as Annotator's own span export (see :data:`COLUMNS`)."""
+
+
 def read_csv(
     path: Path, messages: list[str], *, text_column: str | None = None
 ) -> Iterator[DocumentIn]:
+    """A document per row; a row that is not CSV (a quote left open, a quoted field
+    followed by more text) or that has more or fewer fields than the header is a bad
+    record of its own line, and the rows after it are still read.
+
+    :raises InputFileError: no text column, or the file is Annotator's span export.
+    """
     content = read_text_file(path)
-    try:
-        dialect = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
+    try:  # only the delimiter: the sniffer's guesses about quoting misread open quotes
+        delimiter = csv.Sniffer().sniff(content[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(content, newline=""), dialect=dialect)
-    header = reader.fieldnames or []
+        delimiter = ","
+    rows = _rows(content, delimiter)
+    _, header = next(rows, (1, []))
+    if isinstance(header, str):
+        raise InputFileError(path, f"malformed CSV header: {header}", line=1)
+    if set(header) >= SPAN_EXPORT_COLUMNS:
+        raise InputFileError(
+            path,
+            "this is Annotator's span export (a row per span), not articles: import "
+            "the native JSONL export instead (annotator export --format native)",
+            line=1,
+        )
     column = text_column or next((c for c in header if c.strip().lower() in TEXT_COLUMNS), None)
     if column is None or column not in header:
         wanted = text_column or " or ".join(TEXT_COLUMNS)
         raise InputFileError(path, f"has no {wanted} column (columns: {', '.join(header)})", line=1)
-    try:
-        for row in reader:
-            location = f"{path}:{reader.line_num}"
-            text = row.get(column) or ""
-            if not text.strip():
-                messages.append(f"{location}: empty text, skipped")
-                continue
-            meta = {k: v for k, v in row.items() if k not in (column, "title") and k is not None}
-            title = row.get("title") or text.strip().split("\n", 1)[0][:60]
-            yield DocumentIn(text=text, title=title, where=location, meta=meta)
-    except csv.Error as exc:
-        raise InputFileError(path, f"malformed CSV: {exc}", line=reader.line_num) from None
+    for number, row in rows:
+        location = f"{path}:{number}"
+        if isinstance(row, str):
+            yield DocumentIn.invalid(location, f"malformed CSV: {row}")
+            continue
+        if len(row) != len(header):
+            reason = f"{len(row)} fields, the header has {len(header)}"
+            yield DocumentIn.invalid(location, reason)
+            continue
+        fields = dict(zip(header, row, strict=True))
+        text = fields[column]
+        if not text.strip():
+            messages.append(f"{location}: empty text, skipped")
+            continue
+        meta = {k: v for k, v in fields.items() if k not in (column, "title")}
+        title = fields.get("title") or text.strip().split("\n", 1)[0][:60]
+        yield DocumentIn(text=text, title=title, where=location, meta=meta)
+
+
+def _rows(content: str, delimiter: str) -> Iterator[tuple[int, list[str] | str]]:
+    """``(line where the row starts, fields)``, or the reason for a row that is not CSV;
+    reading starts again on the line after a bad row's first line."""
+    lines = list(io.StringIO(content, newline=""))  # splits on \n and \r only, as csv does
+    start = 0
+    while start < len(lines):
+        reader = csv.reader(lines[start:], delimiter=delimiter, strict=True)
+        consumed = 0
+        try:
+            for row in reader:
+                if row:
+                    yield start + consumed + 1, row
+                consumed = reader.line_num
+            return
+        except csv.Error as exc:
+            yield start + consumed + 1, str(exc)
+            start += consumed + 1
 
 
 def export_csv(

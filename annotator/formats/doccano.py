@@ -3,13 +3,16 @@
 
 Read: ``{"text", "label": [[start, end, label], ...]}``; ``{"text", "entities": [{"id",
 "start_offset", "end_offset", "label"}], "relations": [{"from_id", "to_id", "type"}]}``
-(relation ids optional); older exports with the text under ``data``; pretty-printed
-files named ``.jsonl``; text-classification labels (a list of strings) kept in
-``meta["doccano_labels"]``. Other keys go to ``meta``.
+(relation ids optional); intent detection ``{"text", "entities": [[start, end,
+label]], "cats": [...]}``; older exports with the text under ``data``; pretty-printed
+files named ``.jsonl``. Text-classification labels (``label`` as a list of strings,
+or ``cats``) become document categories (value 1). Other keys go to ``meta``.
 
 Written: the relation-extraction shape (``entities`` + ``relations``), one line per
-document and annotator, with ``meta.annotator``. doccano has no span attributes or
-notes, no link attributes: each one is listed in the export report.
+document and annotator, with ``meta.annotator``, and the document categories that
+apply as ``cats`` (the intent-detection key; doccano holds no others). doccano has no
+span attributes or notes, no link attributes, no categories that do not apply or
+scores: each one is listed in the export report.
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ from typing import Any
 
 import orjson
 
-from annotator.core.ingest import DocumentIn, RelationIn, SpanIn
+from annotator.core.ingest import CategoryIn, DocumentIn, RelationIn, SpanIn
 from annotator.core.project import Project
-from annotator.formats.common import read_json_lines, record_error
+from annotator.formats.common import read_json_line_records
 from annotator.formats.export import (
     ExportFilter,
     ExportReport,
@@ -30,16 +33,25 @@ from annotator.formats.export import (
     select_layers,
 )
 
-_KNOWN = {"text", "data", "label", "labels", "entities", "relations", "id", "meta", "annotator"}
+_KNOWN = {
+    *("text", "data", "label", "labels", "entities", "relations", "cats"),
+    *("id", "meta", "annotator"),
+}
 
 
 def read_doccano(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
-    for line, record in read_json_lines(path):
-        location = f"{path}:{line}"
-        try:
-            yield record_to_document(record, location)
-        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-            yield DocumentIn.invalid(location, record_error(exc))
+    yield from read_json_line_records(path, record_to_document)
+
+
+def _entity(entity: Any, annotator: str | None) -> SpanIn:
+    """A span from an entity: a dict (relation extraction) or a ``[start, end, label]``
+    triple (sequence labelling, intent detection)."""
+    if isinstance(entity, dict):
+        return SpanIn(
+            entity["start_offset"], entity["end_offset"], entity["label"], annotator=annotator
+        )
+    start, end, label = entity
+    return SpanIn(start, end, label, annotator=annotator)
 
 
 def record_to_document(record: Any, location: str) -> DocumentIn:
@@ -53,20 +65,21 @@ def record_to_document(record: Any, location: str) -> DocumentIn:
     annotator = record.get("annotator") or meta.pop("annotator", None)
     spans: list[SpanIn] = []
     relations: list[RelationIn] = []
+    categories: list[str] = []
     labels = record.get("label", record.get("labels"))
     if isinstance(labels, list) and labels and all(isinstance(x, str) for x in labels):
-        meta["doccano_labels"] = labels  # text classification, not spans
+        categories += labels  # text classification, not spans
     elif labels:
-        for start, end, label in labels:
-            spans.append(SpanIn(start, end, label, annotator=annotator))
+        spans += [_entity(triple, annotator) for triple in labels]
+    cats = record.get("cats")
+    if cats is not None:
+        if not isinstance(cats, list) or not all(isinstance(x, str) for x in cats):
+            raise ValueError("'cats' must be a list of category names")
+        categories += cats
     by_id: dict[Any, int] = {}
     for n, entity in enumerate(record.get("entities") or []):
-        by_id[entity.get("id", n)] = len(spans)
-        spans.append(
-            SpanIn(
-                entity["start_offset"], entity["end_offset"], entity["label"], annotator=annotator
-            )
-        )
+        by_id[entity.get("id", n) if isinstance(entity, dict) else n] = len(spans)
+        spans.append(_entity(entity, annotator))
     for relation in record.get("relations") or []:
         head, child = relation["from_id"], relation["to_id"]
         if head not in by_id or child not in by_id:
@@ -81,6 +94,7 @@ def record_to_document(record: Any, location: str) -> DocumentIn:
         meta=meta,
         spans=spans,
         relations=relations,
+        categories=[CategoryIn(label, 1.0, annotator) for label in dict.fromkeys(categories)],
     )
 
 
@@ -92,6 +106,11 @@ def export_doccano(
         for n, layer in enumerate(select_layers(project, chosen), 1):
             ids = {span.id: i for i, span in enumerate(layer.spans)}
             report.lose_extras(layer, "doccano has no attributes or notes")
+            for category in layer.categories:
+                if category.value != 1.0:
+                    report.lose_category(
+                        layer, category, "doccano lists only the categories that apply"
+                    )
             record = {
                 "id": n,
                 "text": layer.document.text,
@@ -110,6 +129,8 @@ def export_doccano(
                     for i, r in enumerate(layer.relations)
                 ],
             }
+            if layer.categories:
+                record["cats"] = [c.label for c in layer.categories if c.value == 1.0]
             handle.write(orjson.dumps(record) + b"\n")
             report.records += 1
             report.spans += len(layer.spans)

@@ -43,6 +43,15 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
         ) from None
 
 
+def decode_leniently(data: bytes) -> str:
+    """The text of the beginning of a file, for telling formats apart: undecodable bytes
+    (a character cut at the end, another encoding) are dropped, never shown as text."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="ignore")
+    return data.decode("utf-8", errors="ignore")
+
+
 def _guess_encoding(data: bytes) -> str | None:
     from charset_normalizer import from_bytes
 

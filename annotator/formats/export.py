@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Document, Relation, Span
+from annotator.core.model import Category, Document, Relation, Span
 from annotator.core.project import Project
 from annotator.store import queries
 
@@ -23,9 +23,10 @@ SpanKey = tuple[str, str, int, int]
 class Lost:
     """Something an export could not hold: a span or link, or a part of one.
 
-    ``what`` is ``span``, ``label``, ``attributes``, ``note``, ``link`` or
-    ``link attributes``; ``item`` is the span's :data:`SpanKey`, or for a link
-    ``(annotator, label, head SpanKey, child SpanKey)``.
+    ``what`` is ``span``, ``label``, ``attributes``, ``note``, ``link``,
+    ``link attributes`` or ``category``; ``item`` is the span's :data:`SpanKey`, for a
+    link ``(annotator, label, head SpanKey, child SpanKey)``, for a document category
+    ``(annotator, label, value)``.
     """
 
     document_id: int
@@ -34,6 +35,12 @@ class Lost:
     reason: str
 
     def message(self) -> str:
+        if self.what == "category":
+            annotator, label, value = self.item
+            return (
+                f"document {self.document_id}, {annotator}: category {label} = {value:g}: "
+                f"{self.reason}"
+            )
         if self.what.startswith("link"):
             annotator, label, head, child = self.item
             thing = f"{label} link {_short(head)} → {_short(child)}"
@@ -76,6 +83,10 @@ class ExportReport:
             span_key(by_id[relation.child_id]),
         )
         self.lost.append(Lost(layer.document.id, what, item, reason))
+
+    def lose_category(self, layer: Layer, category: Category, reason: str) -> None:
+        item = (category.annotator, category.label, category.value)
+        self.lost.append(Lost(layer.document.id, "category", item, reason))
 
     def lose_extras(self, layer: Layer, reason: str) -> None:
         """Span attributes and notes, and link attributes, that the format cannot hold."""
@@ -125,6 +136,8 @@ class Layer:
     relations: list[Relation]
     status: str
     answer: str | None
+    categories: list[Category] = field(default_factory=list)
+    """The document's categories in this layer (text classification)."""
 
 
 def where(document: Document, span: Span | None = None) -> str:
@@ -163,12 +176,14 @@ def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
 def select_layers(project: Project, chosen: ExportFilter | None = None) -> Iterator[Layer]:
     """Each annotation layer to export, document by document.
 
-    A layer counts if its annotator has spans in the document or marked it done or
-    skipped. Relations come along when both their spans do.
+    A layer counts if its annotator has spans or categories in the document or marked
+    it done or skipped. Relations come along when both their spans do.
     """
     chosen = chosen or ExportFilter()
+    with_categories = queries.has_categories(project.db)
     for document, stored in queries.iter_annotated_documents(project.db):
-        yield from _layers(document, *stored, chosen)
+        categories = queries.categories_of(project.db, document.id) if with_categories else []
+        yield from _layers(document, *stored, chosen, categories)
 
 
 def _layers(
@@ -177,11 +192,14 @@ def _layers(
     relations: list[Relation],
     status_rows: list[dict[str, Any]],
     chosen: ExportFilter,
+    categories: list[Category],
 ) -> Iterator[Layer]:
     statuses = {row["annotator"]: row for row in status_rows}
-    who = {s.annotator for s in spans} | {
-        a for a, row in statuses.items() if row["status"] in ("done", "skipped")
-    }
+    who = (
+        {s.annotator for s in spans}
+        | {c.annotator for c in categories}
+        | {a for a, row in statuses.items() if row["status"] in ("done", "skipped")}
+    )
     for annotator in sorted(who):
         if chosen.annotators is not None and annotator not in chosen.annotators:
             continue
@@ -203,4 +221,18 @@ def _layers(
             for r in relations
             if r.annotator == annotator and r.head_id in ids and r.child_id in ids
         ]
-        yield Layer(document, annotator, mine, linked, status, answer)
+        theirs = [c for c in categories if c.annotator == annotator]
+        yield Layer(document, annotator, mine, linked, status, answer, theirs)
+
+
+def report_categories_not_held(
+    project: Project, chosen: ExportFilter | None, report: ExportReport, reason: str
+) -> None:
+    """List in ``report`` every document category of the exported layers, for a format
+    that has no place for them (a second pass over the layers, only when the project
+    has categories at all)."""
+    if not queries.has_categories(project.db):
+        return
+    for layer in select_layers(project, chosen):
+        for category in layer.categories:
+            report.lose_category(layer, category, reason)

@@ -23,7 +23,8 @@ then one line per document::
      "relations": [{"head", "child", "label", "annotator", "attributes", "created",
                     "updated"}],
      "suggestions": [{"start", "end", "label", "source", "score", "status",
-                      "created"}]}
+                      "created"}],
+     "categories": [{"annotator", "label", "value", "updated"}]}
 
 then the claim matches and the change history, one line each::
 
@@ -50,6 +51,7 @@ import orjson
 
 from annotator.core.errors import ValidationError
 from annotator.core.ingest import (
+    CategoryIn,
     DocumentIn,
     RelationIn,
     SchemaIn,
@@ -58,7 +60,7 @@ from annotator.core.ingest import (
     SuggestionIn,
 )
 from annotator.core.project import Project
-from annotator.formats.common import read_json_lines, record_error
+from annotator.formats.common import Malformed, read_json_lines, record_error
 from annotator.formats.export import ExportFilter, ExportReport, atomic_output
 from annotator.store import queries
 from annotator.store.inventory import LOCAL_EVENT_OPS, PROJECT_SETTINGS
@@ -73,6 +75,7 @@ _EVIDENCE = ("location", "quote", "stance", "retrieved", "annotator", "created")
 _SUGGESTION = ("start", "end", "label", "source", "score", "status", "created")
 _PATTERN = ("label", "pattern", "pattern_set", "ident", "enabled", "annotator", "created")
 _MATCH = ("similarity", "state", "annotator", "updated")
+_CATEGORY = ("annotator", "label", "value", "updated")
 
 
 def _dumps(value: Any) -> bytes:
@@ -208,6 +211,11 @@ def document_record(
         "spans": [_span_entry(document.text, s, extras) for s in spans],
         "relations": relations,
         "suggestions": [_pick(row, _SUGGESTION) for row in extras.suggestions[document.id]],
+        "categories": [
+            _pick(row, _CATEGORY)
+            for row in extras.categories[document.id]
+            if _wanted(chosen, row["annotator"])
+        ],
     }
 
 
@@ -245,6 +253,9 @@ def read_native_lines(
     """Documents of native ``(number, value)`` lines; the rest is collected in ``schema``."""
     for line, value in lines:
         where = f"{source}:{line}" if where_line else f"{source}: native line {line}"
+        if isinstance(value, Malformed):
+            yield DocumentIn.invalid(where, value.reason)
+            continue
         try:
             if not isinstance(value, dict):
                 raise ValueError("a native line is a JSON object")
@@ -339,6 +350,10 @@ def record_to_document(record: dict[str, Any], where: str) -> DocumentIn:
         )
         for s in record.get("suggestions", [])
     ]
+    categories = [
+        CategoryIn(c["label"], c["value"], c["annotator"], c.get("updated"))
+        for c in record.get("categories", [])
+    ]
     return DocumentIn(
         text=text,
         title=record.get("title", ""),
@@ -351,6 +366,7 @@ def record_to_document(record: dict[str, Any], where: str) -> DocumentIn:
         relations=relations,
         statuses=statuses,
         suggestions=suggestions,
+        categories=categories,
     )
 
 

@@ -15,6 +15,14 @@ Read: ``spans`` with or without tokens, ``tokens`` with or without ``ws`` (token
 boundaries are recomputed: offsets are what counts), ``relations`` through
 ``head_span``/``child_span``, ``answer`` kept (reject/ignore stay out of training
 exports), ``meta`` kept, ``_annotator_id`` (or ``_session_id``) as the annotator.
+
+Document categories (text classification): a binary ``textcat`` task (a top-level
+``label`` and no spans) gives that category 1.0 for ``answer: accept`` and 0.0 for
+``reject`` (the answer is about the category, so the layer stays training data);
+a choice task gives 1.0 to each id in ``accept`` and 0.0 to the other ``options``;
+``cats`` (label → score) gives its values exactly. Written back the same way: one
+category of value 0 or 1 in a layer without spans as ``label`` + ``answer``, otherwise
+``options`` + ``accept`` (and ``cats`` when a value lies between 0 and 1).
 """
 
 from __future__ import annotations
@@ -27,9 +35,9 @@ from typing import Any
 import orjson
 from murmurhash.mrmr import hash as murmur
 
-from annotator.core.ingest import DocumentIn, RelationIn, SpanIn, StatusIn
+from annotator.core.ingest import CategoryIn, DocumentIn, RelationIn, SpanIn, StatusIn
 from annotator.core.project import Project
-from annotator.formats.common import checked_offsets, read_json_lines, record_error
+from annotator.formats.common import checked_offsets, read_json_line_records
 from annotator.formats.export import ExportFilter, ExportReport, Layer, atomic_output, select_layers
 from annotator.nlp.tokens import words_and_spaces
 
@@ -53,12 +61,9 @@ def _timestamp(iso: str) -> int:
 
 
 def read_prodigy(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
-    for line, task in read_json_lines(path):
-        where = f"{path}:{line}"
-        try:
-            yield task_to_document(task, where, messages)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            yield DocumentIn.invalid(where, record_error(exc))
+    yield from read_json_line_records(
+        path, lambda task, where: task_to_document(task, where, messages)
+    )
 
 
 def task_to_document(task: Any, where: str, notes: list[str]) -> DocumentIn:
@@ -97,11 +102,13 @@ def task_to_document(task: Any, where: str, notes: list[str]) -> DocumentIn:
         for r in task.get("relations") or []
     ]
     answer = task.get("answer")
+    if answer is not None and answer not in STATUS_OF_ANSWER:
+        raise ValueError(f"unknown answer {answer!r} (accept, reject or ignore)")
+    categories, answer_is_category = _categories(task, spans, annotator)
     statuses = []
     if answer is not None:
-        if answer not in STATUS_OF_ANSWER:
-            raise ValueError(f"unknown answer {answer!r} (accept, reject or ignore)")
-        statuses.append(StatusIn(annotator, STATUS_OF_ANSWER[answer], answer))
+        kept = None if answer_is_category and answer != "ignore" else answer
+        statuses.append(StatusIn(annotator, STATUS_OF_ANSWER[answer], kept))
     return DocumentIn(
         text=text,
         title=title,
@@ -111,7 +118,30 @@ def task_to_document(task: Any, where: str, notes: list[str]) -> DocumentIn:
         spans=spans,
         relations=relations,
         statuses=statuses,
+        categories=categories,
     )
+
+
+def _categories(
+    task: dict[str, Any], spans: list[SpanIn], annotator: str | None
+) -> tuple[list[CategoryIn], bool]:
+    """The task's document categories, and whether its ``answer`` is about them (a
+    binary textcat task) rather than about the whole layer."""
+    answer = task.get("answer")
+    values: dict[str, float] = {}
+    binary = isinstance(task.get("label"), str) and not spans and "accept" not in task
+    if binary and answer in ("accept", "reject"):
+        values[task["label"]] = 1.0 if answer == "accept" else 0.0
+    if isinstance(task.get("accept"), list) and answer in (None, "accept"):
+        chosen = {str(x) for x in task["accept"]}
+        options = [str(o["id"]) for o in task.get("options") or [] if isinstance(o, dict)]
+        values.update({label: float(label in chosen) for label in options})
+        values.update(dict.fromkeys(chosen, 1.0))
+    cats = task.get("cats")
+    if isinstance(cats, dict):
+        values.update({str(label): value for label, value in cats.items()})
+    categories = [CategoryIn(label, value, annotator) for label, value in values.items()]
+    return categories, binary
 
 
 def _title(text: str) -> str:
@@ -185,16 +215,35 @@ def prodigy_record(project: Project, layer: Layer, report: ExportReport) -> dict
     }
     if relations:
         record["relations"] = relations
+    answer = layer.answer or ("ignore" if layer.status == "skipped" else "accept")
+    view = "spans_manual"
+    if layer.categories:
+        answer, view = _write_categories(record, layer, answer)
     record.update(
         {
-            "answer": layer.answer or ("ignore" if layer.status == "skipped" else "accept"),
-            "_view_id": "spans_manual",
+            "answer": answer,
+            "_view_id": view,
             "_annotator_id": layer.annotator,
             "_session_id": layer.annotator,
             "_timestamp": max((_timestamp(s.updated) for s in layer.spans), default=0),
         }
     )
     return record
+
+
+def _write_categories(record: dict[str, Any], layer: Layer, answer: str) -> tuple[str, str]:
+    """Put the layer's document categories into ``record``; returns its answer and view."""
+    categories = layer.categories
+    whole = all(c.value in (0.0, 1.0) for c in categories)
+    if len(categories) == 1 and not layer.spans and whole and answer == "accept":
+        (category,) = categories
+        record["label"] = category.label
+        return ("accept" if category.value == 1.0 else "reject"), "classification"
+    record["options"] = [{"id": c.label, "text": c.label} for c in categories]
+    record["accept"] = [c.label for c in categories if c.value >= 0.5]
+    if not whole:
+        record["cats"] = {c.label: c.value for c in categories}
+    return answer, "spans_manual" if layer.spans else "choice"
 
 
 def export_prodigy(

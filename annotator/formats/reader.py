@@ -12,7 +12,7 @@ from annotator.core.errors import InputFileError
 from annotator.core.ingest import DocumentIn, SchemaIn
 from annotator.formats import (
     brat,
-    conll,
+    conll_reader,
     csv_format,
     doccano,
     html,
@@ -22,7 +22,7 @@ from annotator.formats import (
     spacy_docbin,
     text,
 )
-from annotator.formats.encoding import decode_bytes
+from annotator.formats.encoding import decode_bytes, decode_leniently
 
 Reader = Callable[[Path, list[str]], Iterator[DocumentIn]]
 
@@ -44,7 +44,7 @@ READERS: dict[str, Reader] = {
     "brat": brat.read_brat,
     "spacy": spacy_docbin.read_docbin,
     "spacy-v2": spacy_docbin.read_v2_json,
-    "conll": conll.read_conll,
+    "conll": conll_reader.read_conll,
     "csv": csv_format.read_csv,
     # "native" needs the schema collector: see read_paths
 }
@@ -64,23 +64,50 @@ _EXTENSIONS = {
     ".ann": "brat",
 }
 _JSON_EXTENSIONS = (".json", ".jsonl", ".ndjson")
+_BY_CONTENT = (".txt", ".text", ".tsv")
+"""Extensions that say little: CoNLL columns are often named ``.txt`` or ``.tsv``."""
+SPAN_FORMATS = {"native", "prodigy", "doccano", "labelstudio", "brat", "spacy", "spacy-v2", "conll"}
+"""Formats that hold spans: a file of them that gives none says so."""
 
 
 def detect_format(path: Path) -> str | None:
-    """The format of a file from its content (and name); ``None`` if none fits."""
+    """The format of a file from its content first, then its name; ``None`` if none fits.
+
+    A ``.txt``, ``.tsv`` or extension-less file holding CoNLL-style tag columns is CoNLL
+    (:func:`conll_reader.looks_like_conll`); a ``.tsv`` that is not, but has a header
+    with a text column, is CSV.
+    """
     suffix = path.suffix.lower()
     if suffix == ".txt" and path.with_suffix(".ann").exists():
         return "brat"
     if suffix in _JSON_EXTENSIONS:
         return _detect_json(path)
-    if suffix in _EXTENSIONS:
+    if suffix in _EXTENSIONS and suffix not in _BY_CONTENT:
         return _EXTENSIONS[suffix]
-    head = path.read_bytes()[:4096] if path.is_file() else b""
-    if head.lstrip()[:1] in (b"{", b"["):
-        return _detect_json(path)
-    if head.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
-        return "html"
-    return None
+    head = _head(path)
+    if suffix not in _BY_CONTENT:
+        if head.lstrip()[:1] in ("{", "["):
+            return _detect_json(path)
+        if head.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+            return "html"
+    if conll_reader.looks_like_conll(head):
+        return "conll"
+    if suffix == ".tsv":
+        header = head.split("\n", 1)[0].lower().split("\t")
+        has_text = any(c.strip() in csv_format.TEXT_COLUMNS for c in header)
+        return "csv" if has_text else "conll"
+    return _EXTENSIONS.get(suffix)
+
+
+def _head(path: Path, size: int = 65536) -> str:
+    """The beginning of a file as text, for telling formats apart (undecodable bytes
+    are dropped here: the reader refuses the file properly)."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(size)
+    except OSError:
+        return ""
+    return decode_leniently(data)
 
 
 def _first_value(path: Path) -> object:
@@ -122,7 +149,14 @@ def _detect_json(path: Path) -> str | None:
         return "native"
     if "data" in value and isinstance(value["data"], dict):
         return "labelstudio"
-    if "entities" in value or ("label" in value and "tokens" not in value):
+    if value.get("format") == brat.SIDECAR_FORMAT:
+        return None  # read with the brat pairs beside it
+    label = value.get("label")
+    if (
+        "entities" in value
+        or isinstance(value.get("cats"), list)
+        or (isinstance(label, list) and "tokens" not in value)
+    ):
         return "doccano"
     if "data" in value and isinstance(value["data"], str):
         return "doccano"
@@ -145,6 +179,8 @@ def expand_paths(paths: list[Path], messages: list[str]) -> list[Path]:
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if any(part.startswith(".") for part in child.relative_to(path).parts):
                     continue
+                if child.name == brat.SIDECAR:
+                    continue  # read with the brat pairs beside it
                 if child.suffix.lower() == ".txt" and child.with_suffix(".ann").exists():
                     continue  # read with its .ann
                 if detect_format(child) is None:
@@ -182,12 +218,50 @@ def read_paths(
                     path, f"unknown format; use --format with one of: {', '.join(FORMATS[1:])}"
                 )
             if name == "native":
-                yield from native.read_native(path, messages, schema)
+                records = native.read_native(path, messages, schema)
             elif name == "csv":
-                yield from csv_format.read_csv(path, messages, text_column=text_column)
+                records = csv_format.read_csv(path, messages, text_column=text_column)
             else:
-                yield from READERS[name](path, messages)
+                records = READERS[name](path, messages)
+            yield from _accounted(path, name, records, messages)
         except InputFileError as exc:
             if skipped is None:
                 raise
             skipped.append(str(exc))
+
+
+def _accounted(
+    path: Path, name: str, records: Iterator[DocumentIn], messages: list[str]
+) -> Iterator[DocumentIn]:
+    """``records`` as they come, then what was silent made loud: a file with content
+    that gives no record at all is refused; one whose documents hold no spans (in a
+    format that holds them) gets a note."""
+    count = documents = spans = categories = 0
+    for record in records:
+        count += 1
+        if record.error is None:
+            documents += 1
+            spans += len(record.spans)
+            categories += len(record.categories)
+        yield record
+    if not count and _has_content(path, name):
+        raise InputFileError(path, f"no documents in it (read as {name})")
+    if documents and not spans and not categories and name in SPAN_FORMATS:
+        messages.append(
+            f"{path}: no spans in its {documents} document(s) (read as {name}): "
+            "imported as plain articles"
+        )
+
+
+def _has_content(path: Path, name: str) -> bool:
+    """Whether a file (for brat: its text) holds anything but white space."""
+    if name == "brat":
+        path = path.with_suffix(".txt")
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(65536):
+                if chunk.strip():
+                    return True
+    except OSError:
+        return False
+    return False

@@ -1,17 +1,19 @@
 """spaCy: binary ``.spacy`` files (``DocBin``) and the v2 "simple training" JSON.
 
 Read ``.spacy``: every ``doc.spans[key]`` group and ``doc.ents`` become spans (the same
-span in several groups is stored once); ``user_data`` written by Annotator brings back
-the annotator, title, metadata and relations.
+span in several groups is stored once), ``doc.cats`` document categories (label →
+score); ``user_data`` written by Annotator brings back the annotator, title, metadata
+and relations.
 
 Read v2 JSON: ``[[text, {"entities": [[start, end, label], ...]}], ...]``.
 
 Written ``.spacy``: one ``Doc`` per document and annotator, tokens as stored (no
 re-tokenising), spans in ``doc.spans[spans_key]`` (overlaps allowed), optionally the
 non-overlapping ones in ``doc.ents`` too, relations and span attributes in
-``doc.user_data``. A span that does not align to token boundaries cannot be held by a
-``Doc``: each one is listed in the report. With a dev fraction, the output is a folder
-holding ``train.spacy`` and ``dev.spacy``, split by document (stable for a given text).
+``doc.user_data``, document categories in ``doc.cats``. A span that does not align to
+token boundaries cannot be held by a ``Doc``: each one is listed in the report. With a
+dev fraction, the output is a folder holding ``train.spacy`` and ``dev.spacy``, split by
+document (stable for a given text).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError, InputFileError
-from annotator.core.ingest import DocumentIn, RelationIn, SpanIn
+from annotator.core.ingest import CategoryIn, DocumentIn, RelationIn, SpanIn
 from annotator.core.project import Project
 from annotator.formats.common import read_json, record_error
 from annotator.formats.export import (
@@ -78,6 +80,7 @@ def doc_to_document(doc: Any, location: str) -> DocumentIn:
         meta=dict(data.get("meta") or {}),
         spans=spans,
         relations=relations,
+        categories=[CategoryIn(str(k), v, annotator) for k, v in doc.cats.items()],
     )
 
 
@@ -125,6 +128,7 @@ def layer_to_doc(
                 f"{where(layer.document)}: {span.label_} [{span.start_char}, {span.end_char}) "
                 "overlaps another span: in doc.spans only, not in doc.ents"
             )
+    doc.cats = {c.label: c.value for c in layer.categories}
     by_id = {s.id: s for s in layer.spans}
 
     def key(span_id: int) -> list[Any]:

@@ -183,6 +183,10 @@ def describe_import(report: ImportReport) -> str:
         lines.append(
             f"Added to the schema: {', '.join(report.labels_added + report.relation_types_added)}."
         )
+    if not (report.documents_added or report.documents_existing):
+        lines[0] = "Nothing was imported: no document in these files."
+    if report.categories_added:
+        lines.append(f"Document categories: {report.categories_added}.")
     lines += [f"Skipped: {s}" for s in report.skipped[:20]]
     lines += report.notes[:20]
     return "\n".join(lines)

@@ -74,6 +74,12 @@ USER_TABLES: dict[str, UserTable] = {
             references=_DOC,
         ),
         UserTable(
+            "document_categories",
+            ("document_id", "annotator", "label"),
+            ("value", "updated"),
+            references=_DOC,
+        ),
+        UserTable(
             "spans",
             ("document_id", "annotator", "label", "start", "end"),
             ("origin", "attributes", "note", "created", "updated"),

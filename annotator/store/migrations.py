@@ -333,6 +333,26 @@ def m005_model_assistance(db: Database) -> None:
     db.executescript(_MODEL_ASSISTANCE)
 
 
+_DOCUMENT_CATEGORIES = """
+-- Text classification: a category of a whole document, per annotator, with a value
+-- between 0 and 1 (1 applies, 0 does not; spaCy's doc.cats may hold scores between).
+-- Category names are not span labels: they live here only.
+CREATE TABLE document_categories (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators(name) ON UPDATE CASCADE,
+    label TEXT NOT NULL CHECK (length(label) > 0),
+    value REAL NOT NULL CHECK (value >= 0 AND value <= 1),
+    updated TEXT NOT NULL,
+    PRIMARY KEY (document_id, annotator, label)
+);
+"""
+
+
+@migrations()
+def m006_document_categories(db: Database) -> None:
+    db.executescript(_DOCUMENT_CATEGORIES)
+
+
 def known_migration_names() -> list[str]:
     """The migrations this code knows, oldest first; the last one is the current version."""
     return [m.name for m in migrations.pending(Database(memory=True))]

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from sqlite_utils import Database
 
 from annotator.core.model import (
+    Category,
     Document,
     DocumentSummary,
     Relation,
@@ -127,17 +128,20 @@ def iter_annotated_batches(
 
 
 class ClaimData(NamedTuple):
-    """Fact-checking rows of a batch of documents: ``records`` and ``evidence`` by span
-    id, and ``suggestions`` by document id (rows as stored, in id order)."""
+    """What the native export reads besides annotations, for a batch of documents:
+    claim ``records`` and ``evidence`` by span id, ``suggestions`` and ``categories`` by
+    document id (rows as stored)."""
 
     records: dict[int, dict[str, Any]]
     evidence: dict[int, list[dict[str, Any]]]
     suggestions: dict[int, list[dict[str, Any]]]
+    categories: dict[int, list[dict[str, Any]]]
 
 
 def claim_data_of_many(db: Database, document_ids: list[int]) -> ClaimData:
-    """Claim records, evidence and suggestions of many documents in three queries."""
-    data = ClaimData({}, {}, {i: [] for i in document_ids})
+    """Claim records, evidence, suggestions and categories of many documents in four
+    queries."""
+    data = ClaimData({}, {}, {i: [] for i in document_ids}, {i: [] for i in document_ids})
     if not document_ids:
         return data
     marks = ",".join("?" * len(document_ids))
@@ -151,6 +155,10 @@ def claim_data_of_many(db: Database, document_ids: list[int]) -> ClaimData:
               ORDER BY document_id, start, "end" DESC, label, source"""
     for row in db.query(sql, document_ids):
         data.suggestions[row["document_id"]].append(row)
+    sql = f"""SELECT * FROM document_categories WHERE document_id IN ({marks})
+              ORDER BY document_id, annotator, label"""
+    for row in db.query(sql, document_ids):
+        data.categories[row["document_id"]].append(row)
     return data
 
 
@@ -227,6 +235,27 @@ def status_of(db: Database, document_id: int, annotator: str) -> dict[str, Any] 
     return rows[0] if rows else None
 
 
+def category_row(
+    db: Database, document_id: int, annotator: str, label: str
+) -> dict[str, Any] | None:
+    sql = """SELECT * FROM document_categories
+             WHERE document_id = ? AND annotator = ? AND label = ?"""
+    rows = list(db.query(sql, [document_id, annotator, label]))
+    return rows[0] if rows else None
+
+
+def categories_of(db: Database, document_id: int) -> list[Category]:
+    """A document's categories (text classification), by annotator and label."""
+    sql = """SELECT document_id, annotator, label, value, updated FROM document_categories
+             WHERE document_id = ? ORDER BY annotator, label"""
+    return [Category(*row) for row in db.execute(sql, [document_id])]
+
+
+def has_categories(db: Database) -> bool:
+    """Whether any document has a category (exports skip the look-up when none has)."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM document_categories)").fetchone()[0] == 1
+
+
 class StoredTokens(NamedTuple):
     tokenizer: str  # "spacy-<version>/<lang>/annotator-<rules>": annotator.nlp.tokenizer_name
     starts: bytes
@@ -270,11 +299,18 @@ def statistics(db: Database) -> dict[str, Any]:
         entry.setdefault("documents", 0)
         entry.setdefault("status", {})[row["status"]] = row["n"]
     relations = db.execute("SELECT count(*) FROM relations").fetchone()[0]
+    categories = dict(
+        db.execute(
+            "SELECT label, count(*) FROM document_categories WHERE value >= 0.5 "
+            "GROUP BY label ORDER BY label"
+        ).fetchall()
+    )
     return {
         "documents": documents,
         "spans": sum(by_label.values()),
         "spans_by_label": by_label,
         "relations": relations,
+        "categories": categories,
         "annotators": annotators,
     }
 

@@ -27,6 +27,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "spans": ("id",),
     "relations": ("id",),
     "document_status": ("document_id", "annotator"),
+    "document_categories": ("document_id", "annotator", "label"),
     "annotators": ("name",),
     "labels": ("name",),
     "relation_types": ("name",),

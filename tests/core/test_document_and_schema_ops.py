@@ -84,3 +84,17 @@ def test_update_label_colour_and_revert(project):
     assert project.schema.label("hedge").keys == ("4", "h", "w")
     project.revert(change)
     assert project.schema.label("hedge").colour == "#E15759"
+
+
+def test_set_category_sets_changes_removes_and_undoes(project, sample_doc):
+    project.set_category(sample_doc, "politics", 1.0)
+    project.set_category(sample_doc, "politics", 0.25)
+    (row,) = project.db.query("SELECT annotator, label, value FROM document_categories")
+    assert row == {"annotator": "alice", "label": "politics", "value": 0.25}
+    project.set_category(sample_doc, "politics", None)
+    assert project.db["document_categories"].count == 0
+    with pytest.raises(ValidationError):
+        project.set_category(sample_doc, "politics", 1.5)
+    change = project.set_category(sample_doc, "war", 1.0)
+    project.revert(change)
+    assert project.db["document_categories"].count == 0

@@ -27,6 +27,7 @@ from annotator.core.project import Project
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import export
 from annotator.nlp import get_nlp, tokenize
+from annotator.store import queries
 
 get_nlp("en")  # load spaCy before Hypothesis runs strategies (loading touches `random`)
 
@@ -204,17 +205,23 @@ def test_formats_keep_what_they_can_and_report_the_rest(fmt, records):
 @SLOW
 @given(records=st.lists(documents(), min_size=1, max_size=3))
 def test_brat_keeps_spans_links_attributes_and_notes(records):
-    """brat has no annotators: compare without them (each layer is its own file pair)."""
+    """Each layer is its own file pair; the annotator and status come back from the
+    ``annotator-layers.json`` beside them."""
     with tempfile.TemporaryDirectory() as tmp:
         project = _load(records)
         report, again = _roundtrip(project, "brat", Path(tmp))
-
-        def anonymous(items):
-            return {(i[0], *i[2:]) for i in items}
-
-        assert anonymous(_spans(again)) == anonymous(_spans(project))
-        assert anonymous(_relations(again)) == anonymous(_relations(project))
+        assert _spans(again) == _spans(project)
+        assert _relations(again) == _relations(project)
         assert not [lost for lost in report.lost if lost.what in ("span", "link")]
+        assert _statuses(again) == _statuses(project)
+
+
+def _statuses(project: Project) -> set[tuple]:
+    return {
+        (project.document(d.id).text, annotator, status)
+        for d in project.documents()
+        for annotator, status in queries.statuses_of(project.db, d.id).items()
+    }
 
 
 def _check_extras(project: Project, again: Project, report) -> None:

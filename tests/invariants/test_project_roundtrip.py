@@ -211,6 +211,15 @@ class ProjectMachine(RuleBasedStateMachine):
         document = data.draw(st.sampled_from(self.documents))
         self._do(self.project.set_document_meta, document, author=author, published="2024-10-30")
 
+    @rule(
+        data=st.data(),
+        label=st.sampled_from(["politics", "war", "<i>c</i>"]),
+        value=st.one_of(st.none(), st.sampled_from([0.0, 1.0]), st.floats(0, 1)),
+    )
+    def category(self, data, label, value):
+        document = data.draw(st.sampled_from(self.documents))
+        self._do(self.project.set_category, document, label, value)
+
     @rule(who=st.sampled_from([*ANNOTATORS, GOLD]))
     def switch_layer(self, who):
         if who == GOLD:

@@ -180,4 +180,7 @@ def _format_of(seed: Path) -> str:
         return "spacy"
     if seed.suffix == ".json":
         return "labelstudio" if seed.parent.name == "labelstudio" else "spacy-v2"
-    return {"doccano": "doccano", "prodigy": "prodigy", "spacy": "prodigy"}[seed.parent.name]
+    if seed.parent.name == "brat":
+        return "brat" if seed.suffix == ".ann" else "text"
+    folders = {"doccano": "doccano", "prodigy": "prodigy", "spacy": "prodigy", "conll": "conll"}
+    return folders[seed.parent.name]
