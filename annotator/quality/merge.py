@@ -43,6 +43,7 @@ class MergeReport:
     claim_matches_added: int = 0
     claim_matches_updated: int = 0
     patterns_added: int = 0
+    categories_added: int = 0
     events_added: int = 0
     labels_added: list[str] = field(default_factory=list)
     schema_differences: list[str] = field(default_factory=list)
@@ -136,5 +137,6 @@ _COUNTED = (
     "claim_matches_added",
     "claim_matches_updated",
     "patterns_added",
+    "categories_added",
     "events_added",
 )
