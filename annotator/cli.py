@@ -395,6 +395,9 @@ def merge(
         f"({report.claim_records_updated} updated), {report.evidence_added} evidence item(s), "
         f"{report.claim_matches_added} claim match(es), {report.events_added} history event(s)"
     )
+    if report.deleted:
+        removed = ", ".join(f"{n} {table}" for table, n in sorted(report.deleted.items()))
+        click.echo(f"deleted as the sources did since: {removed}")
 
 
 def _part(figures: dict[str, Any], name: str) -> Any:

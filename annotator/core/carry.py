@@ -17,6 +17,10 @@ Policies:
 - History: events keep their origin (the project they were first recorded in and their
   id there), so the same history merged twice is stored once; a project's own history
   coming back is not stored again.
+- Deletions (merging only): a span, link or evidence item whose history in the source
+  ends with its deletion (or, for a span, with a relabel or move away from it) is deleted
+  here too, unless it was changed here after that: later wins, deletions included, so a
+  mistake an annotator removed does not come back with the next merge.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import dumps_json
 from annotator.store import fetch_row, queries
-from annotator.store.inventory import PROJECT_SETTINGS
+from annotator.store.inventory import PROJECT_SETTINGS, USER_TABLES
 from annotator.store.portable import Portable
 
 if TYPE_CHECKING:
@@ -223,3 +227,73 @@ def carry_events(project: Project, schema: SchemaIn, portable: Portable, report)
         before = project.db.conn.total_changes
         project.db["events"].insert(row, ignore=True)  # unique (origin, origin_id)
         report.events_added += project.db.conn.total_changes - before
+
+
+_DELETABLE = {"spans": "updated", "relations": "updated", "evidence": "created"}
+"""Tables whose rows a merge deletes when the source deleted them, and the column saying
+when a row here last changed."""
+
+
+def carry_deletions(
+    project: Project,
+    schema: SchemaIn,
+    portable: Portable,
+    records: list[tuple[str, DocumentIn]],
+    report,
+) -> set[int]:
+    """Delete what the source's history deleted last and the source no longer holds
+    (``records``: its documents with the SHA-256 of their text); see the module's
+    policies. Returns the documents touched."""
+    held = _held(records, project.annotator)
+    last: dict[tuple[str, str], tuple[str, Any]] = {}  # (table, key) -> (at, gone or None)
+    for event in schema.events:
+        for row in event["rows"]:
+            table = row["table"]
+            if table not in _DELETABLE:
+                continue
+            before, after = _natural(table, row["before"]), _natural(table, row["after"])
+            if before is not None and before != after:
+                last[(table, before)] = (event["at"], row["before"])
+            if after is not None:
+                last[(table, after)] = (event["at"], None)
+    touched: set[int] = set()
+    for (table, key), (at, gone) in sorted(last.items(), key=lambda item: item[1][0]):
+        if gone is None or (table, key) in held:
+            continue
+        spec = USER_TABLES[table]
+        ref = [gone[c] for c in spec.natural_key]
+        local = portable.resolve(table, ref)
+        stored = fetch_row(project.db, table, (local,)) if local is not None else None
+        if stored is None or stored[_DELETABLE[table]] > at:
+            continue
+        project.db[table].delete(local)
+        portable.forget()
+        report.deleted[table] = report.deleted.get(table, 0) + 1
+        if "document_id" in stored:
+            touched.add(stored["document_id"])
+        else:
+            touched |= queries.documents_of_spans(project.db, {stored["span_id"]})
+    return touched
+
+
+def _natural(table: str, row: dict[str, Any] | None) -> str | None:
+    """A portable row's natural key as text (``None`` for no row)."""
+    if row is None:
+        return None
+    return dumps_json([row.get(c) for c in USER_TABLES[table].natural_key])
+
+
+def _held(records: list[tuple[str, DocumentIn]], fallback: str) -> set[tuple[str, str]]:
+    """The natural keys (as :func:`_natural` writes them) of the spans, links and
+    evidence the incoming records hold."""
+    held: set[tuple[str, str]] = set()
+    for sha, record in records:
+        refs = [[sha, s.annotator or fallback, s.label, s.start, s.end] for s in record.spans]
+        held |= {("spans", dumps_json(ref)) for ref in refs}
+        for r in record.relations:
+            who = r.annotator or refs[r.head][1]
+            held.add(("relations", dumps_json([refs[r.head], refs[r.child], r.label, who])))
+        for ref, span in zip(refs, record.spans, strict=True):
+            for item in span.evidence:
+                held.add(("evidence", dumps_json([ref, *(item[k] for k in _EVIDENCE)])))
+    return held

@@ -167,6 +167,8 @@ class ImportReport:
     claim_matches_updated: int = 0
     patterns_added: int = 0
     events_added: int = 0
+    deleted: dict[str, int] = field(default_factory=dict)
+    """Rows a merge deleted because the source deleted them last, by table."""
     categories_added: int = 0
     labels_added: list[str] = field(default_factory=list)
     relation_types_added: list[str] = field(default_factory=list)
@@ -317,8 +319,13 @@ def import_documents(
         portable = Portable(db, project.uuid)
         carry.carry_matches(project, given, portable, newer_wins=newer_wins, report=report)
         carry.carry_events(project, given, portable, report)
+        deleted_in = set()
+        if newer_wins:
+            incoming = list(zip(hashes, accepted, strict=True))
+            deleted_in = carry.carry_deletions(project, given, portable, incoming, report)
         if db.conn.total_changes != changes_before:  # an import that added nothing is no event
             touched = {i for record, i in items if record.spans or record.note or record.statuses}
+            touched |= deleted_in
             reindex_documents(db, touched | set(created.values()), titles=True)
             _flag_near_duplicates(db, sorted(created.values()), report)
             db["events"].insert(

@@ -45,6 +45,7 @@ class MergeReport:
     patterns_added: int = 0
     categories_added: int = 0
     events_added: int = 0
+    deleted: dict[str, int] = field(default_factory=dict)
     labels_added: list[str] = field(default_factory=list)
     schema_differences: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -116,6 +117,8 @@ def merge_into(
         )
         for name in _COUNTED:
             setattr(report, name, getattr(report, name) + getattr(imported, name))
+        for table, count in imported.deleted.items():
+            report.deleted[table] = report.deleted.get(table, 0) + count
         report.documents_matched += imported.documents_existing
         report.spans_already_there += imported.spans_duplicate
         report.labels_added += imported.labels_added

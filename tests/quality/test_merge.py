@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
+from annotator.core.ingest import DocumentIn, SpanIn, import_documents
 from annotator.core.project import Project
 from annotator.core.samples import sample_text
 from annotator.formats.writers import export
@@ -170,3 +171,58 @@ def test_cli_merge(tmp_path, alice_db, bob_db):
     assert report["documents_added"] == 2 and report["spans_added"] == 4
     again = runner.invoke(cli, ["merge", str(alice_db), "-o", str(tmp_path / "t.db")])
     assert "0 span(s) added (2 already there" in again.output
+
+
+def test_merge_carries_a_deletion_made_after_the_last_merge(tmp_path, alice_db):
+    with Project.open(tmp_path / "team.db", annotator="lead") as team:
+        merge_into(team, [alice_db])
+    with Project.open(alice_db, annotator="alice") as alice:
+        source = next(s for s in alice.spans(1) if s.label == "source")
+        alice.delete_span(source.id)  # the mistake, and its link, removed
+    with Project.open(tmp_path / "team.db", annotator="lead") as team:
+        report = merge_into(team, [alice_db])
+        labels = sorted(s.label for s in team.spans(1, annotator="alice"))
+        assert labels == ["claim"]
+        assert team.relations(1, annotator=None) == []
+        assert report.deleted == {"spans": 1}
+        again = merge_into(team, [alice_db])
+        assert again.deleted == {}
+
+
+def test_merge_keeps_what_was_changed_here_after_the_deletion(tmp_path, alice_db):
+    with Project.open(tmp_path / "team.db", annotator="lead") as team:
+        merge_into(team, [alice_db])
+    with Project.open(alice_db, annotator="alice") as alice:
+        claim = next(s for s in alice.spans(1) if s.label == "claim")
+        alice.relabel_span(claim.id, "hedge")  # the claim at these offsets is gone
+        source = next(s for s in alice.spans(1) if s.label == "source")
+        alice.delete_span(source.id)
+    with Project.open(tmp_path / "team.db", annotator="lead") as team:
+        team.layer = "alice"  # the lead corrects alice's source in the team file, later
+        source = next(s for s in team.spans(1) if s.label == "source")
+        team.set_span_note(source.id, "keep: confirmed with the desk")
+        report = merge_into(team, [alice_db])
+        labels = sorted(s.label for s in team.spans(1, annotator="alice"))
+        assert labels == ["hedge", "source"]
+        assert report.deleted == {"spans": 1}
+
+
+def test_merge_never_deletes_what_the_source_still_holds(tmp_path, alice_db):
+    """A span deleted in the history and brought back by an import (which records no
+    span events) is in the source: the merge keeps it."""
+    with Project.open(tmp_path / "team.db", annotator="lead") as team:
+        merge_into(team, [alice_db])
+    with Project.open(alice_db, annotator="alice") as alice:
+        source = next(s for s in alice.spans(1) if s.label == "source")
+        alice.delete_span(source.id)
+        record = DocumentIn(
+            text=TEXT,
+            title="again",
+            where="again",
+            spans=[SpanIn(source.start, source.end, "source", "alice", updated="2000-01-01")],
+        )
+        import_documents(alice, [record])
+    with Project.open(tmp_path / "team.db", annotator="lead") as team:
+        report = merge_into(team, [alice_db])
+        assert "source" in {s.label for s in team.spans(1, annotator="alice")}
+        assert report.deleted == {}
