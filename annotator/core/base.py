@@ -174,7 +174,11 @@ class ProjectBase:
         stamp = now()
         for name in {self.annotator, self.layer}:
             self.db["annotators"].insert({"name": name, "created": stamp}, ignore=True)
-        change = Change(op, description, apply_row_changes(self.db, rows))
+        return self._applied(Change(op, description, apply_row_changes(self.db, rows)))
+
+    def _applied(self, change: Change) -> Change:
+        """What follows every applied change in its transaction: caches, the search
+        index, the event. For operations that apply their rows in steps (adopting)."""
         for row in change.rows:
             before, after = row.before, row.after
             if row.table == "documents" and before and after and before["lang"] != after["lang"]:

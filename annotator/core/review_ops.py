@@ -77,9 +77,7 @@ class ReviewOps(ProjectBase):
             applied += apply_row_changes(self.db, link_rows)
             count = len(span_rows) + len(link_rows)
             change = Change("adopt", f"Adopt {count} into {self.layer}", applied)
-            if change.rows:
-                self._record_event(change)
-            return change
+            return self._applied(change) if change.rows else change
 
     def _register_layer(self) -> None:
         self.db["annotators"].insert({"name": self.layer, "created": now()}, ignore=True)

@@ -80,3 +80,18 @@ def test_gold_layer_exports_alone(lead, tmp_path):
     (record,) = iter_records(tmp_path / "gold.jsonl")
     assert record["_annotator_id"] == GOLD
     assert [s["label"] for s in record["spans"]] == ["claim"]
+
+
+def test_adopted_claim_is_found_by_search(project, sample_doc):
+    from annotator.core.project import GOLD
+    from annotator.factcheck.search import search
+
+    text = project.document(sample_doc).text
+    start = text.find("North Korean soldiers")
+    claim = project.add_span(sample_doc, start, start + 40, "claim").spans_added[0]
+    project.layer = GOLD
+    project.adopt([claim.id])
+    hits = search(project, "soldiers", kinds=["claim"])
+    assert sorted({h.span_id for h in hits}) == sorted(
+        s.id for s in project.spans(sample_doc, annotator=None)
+    )
