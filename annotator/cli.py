@@ -252,6 +252,7 @@ def export(
     options = {
         "spacy": {"spans_key": spans_key, "ents": ents, "dev_fraction": dev_fraction},
         "conll": {"layout": conll_layout},
+        "claimreview": {"publisher": publisher, "review_url": review_url},
     }.get(fmt, {})
     with (
         _open_project(db_path, annotator, create=False) as project,
