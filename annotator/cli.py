@@ -329,17 +329,11 @@ def check(db_path: Path, annotator: str | None, as_json: bool) -> None:
 
 @cli.command()
 @_common_options
-@click.option(
-    "-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path)
-)
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path))
 def backup(db_path: Path, annotator: str | None, out: Path) -> None:
     """A consistent copy of the project, even while windows are writing to it."""
     from annotator.store import backup_database
 
-    if out.resolve() == db_path.resolve():
-        raise click.ClickException("the backup cannot replace the project file itself")
-    if not out.parent.is_dir():
-        raise click.ClickException(f"cannot write {out}: the folder {out.parent} does not exist")
     with _open_project(db_path, annotator, create=False) as project:
         backup_database(project.db, out)
     click.echo(f"backed up {db_path} to {out}")

@@ -28,12 +28,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import AnnotatorError, InputFileError
+from annotator.core.errors import InputFileError
 from annotator.core.ingest import DocumentIn, RelationIn, SpanIn
 from annotator.core.project import Project
-from annotator.formats.common import safe_file_stem
 from annotator.formats.encoding import read_text_file
-from annotator.formats.export import ExportFilter, ExportReport, Layer, select_layers
+from annotator.formats.export import (
+    ExportFilter,
+    ExportReport,
+    Layer,
+    atomic_folder,
+    select_layers,
+)
 
 CONTINUES = "continues"
 _ROLE_DIGITS = re.compile(r"\d+$")
@@ -200,23 +205,17 @@ def _ann_lines(layer: Layer, report: ExportReport) -> list[str]:
 def export_brat(
     project: Project, out: str | Path, *, chosen: ExportFilter | None = None, progress=None
 ) -> ExportReport:
-    """Write ``.txt`` + ``.ann`` pairs into the folder ``out`` (created if missing)."""
-    folder = Path(out)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise AnnotatorError(f"cannot create the folder {folder}: {exc.strerror}") from None
-    report = ExportReport(format="brat", path=str(folder))
-    taken: set[str] = set()
-    for n, layer in enumerate(select_layers(project, chosen), 1):
-        stem = safe_file_stem(f"{layer.document.title}.{layer.annotator}", taken)
-        txt, ann = folder / f"{stem}.txt", folder / f"{stem}.ann"
-        assert txt.resolve().parent == folder.resolve()  # safe_file_stem guarantees it
-        txt.write_bytes(layer.document.text.encode("utf-8"))
-        ann.write_text("\n".join(_ann_lines(layer, report)) + "\n", encoding="utf-8")
-        report.records += 1
-        report.spans += len(layer.spans)
-        report.relations += sum(r.label != CONTINUES for r in layer.relations)
-        if progress is not None:
-            progress(n)
+    """Write ``.txt`` + ``.ann`` pairs into the folder ``out`` (created if missing; the
+    files appear only when the whole export succeeded)."""
+    report = ExportReport(format="brat", path=str(out))
+    with atomic_folder(out) as folder:
+        for n, layer in enumerate(select_layers(project, chosen), 1):
+            stem = folder.name(f"{layer.document.title}.{layer.annotator}")
+            folder.write(f"{stem}.txt", layer.document.text.encode("utf-8"))
+            folder.write(f"{stem}.ann", ("\n".join(_ann_lines(layer, report)) + "\n").encode())
+            report.records += 1
+            report.spans += len(layer.spans)
+            report.relations += sum(r.label != CONTINUES for r in layer.relations)
+            if progress is not None:
+                progress(n)
     return report

@@ -90,16 +90,27 @@ def checked_offsets(
 
 
 _UNSAFE = re.compile(r"[^\w\-. ]+", re.UNICODE)
+_RESERVED_STEM = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$", re.IGNORECASE)
+_STEM_BYTES = 150
+"""Room for a suffix, a clash number and the export's temporary-file prefix within the
+255 bytes most file systems allow for one name."""
 
 
 def safe_file_stem(name: str, taken: set[str], *, fallback: str = "document") -> str:
     """A file name stem from a title that cannot leave the output folder or clash.
 
-    Path separators, ``..``, control characters and leading dots are removed; names
-    are shortened; a number is appended when the stem is already ``taken`` (which it
-    then joins).
+    Path separators, ``..``, control characters, unpaired surrogates and leading dots
+    are removed; names are shortened (to 80 characters and 150 UTF-8 bytes); names
+    Windows reserves (``CON``, ``NUL``, ``COM1``…) get a ``_``; a number is appended when
+    the stem is already ``taken`` (which it then joins).
     """
-    stem = _UNSAFE.sub("_", name).strip(" ._")[:80] or fallback
+    stem = _UNSAFE.sub("_", name).strip(" ._")[:80]
+    while len(stem.encode("utf-8", "surrogatepass")) > _STEM_BYTES:
+        stem = stem[:-1]
+    stem = stem.rstrip(" .") or fallback
+    first, dot, rest = stem.partition(".")
+    if _RESERVED_STEM.match(first):
+        stem = f"{first}_{dot}{rest}"
     candidate, n = stem, 1
     while candidate.lower() in taken:
         n += 1

@@ -29,6 +29,7 @@ from annotator.formats.export import (
     ExportFilter,
     ExportReport,
     Layer,
+    atomic_folder,
     atomic_output,
     select_layers,
     where,
@@ -192,16 +193,11 @@ def export_docbin(
         report.records += 1
         if progress is not None:
             progress(n)
-    out = Path(out)
     if dev_fraction:
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise AnnotatorError(f"cannot create the folder {out}: {exc.strerror}") from None
-        targets = [(out / "train.spacy", train), (out / "dev.spacy", dev)]
+        with atomic_folder(out) as folder:
+            folder.write("train.spacy", train.to_bytes())
+            folder.write("dev.spacy", dev.to_bytes())
     else:
-        targets = [(out, train)]
-    for target, docbin in targets:
-        with atomic_output(target) as handle:
-            handle.write(docbin.to_bytes())
+        with atomic_output(out) as handle:
+            handle.write(train.to_bytes())
     return report

@@ -10,7 +10,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.core.errors import StoreError
+from annotator.core.errors import AnnotatorError, StoreError
+from annotator.core.files import (
+    new_file_beside,
+    refuse_project_file,
+    refuse_unsafe_output,
+    write_error,
+)
 from annotator.store.migrations import known_migration_names, migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -143,20 +149,50 @@ def backup_database(db: Database, target: str | Path) -> Path:
     """Write a consistent copy of ``db`` to ``target`` with SQLite's online backup API.
 
     Safe while other connections (the open window) keep writing: the copy is one
-    snapshot. An existing ``target`` is replaced.
+    snapshot. It is written beside ``target`` and renamed onto it when complete, so an
+    existing ``target`` (an older backup) is replaced only by a whole copy, and keeps its
+    permissions. The database's own file, SQLite's files beside it, a folder, a device
+    or a FIFO are refused.
 
-    :raises StoreError: the target cannot be written.
+    :raises StoreError: the target is refused or cannot be written (a full disk too).
     """
     target = Path(target)
+    source = _file_of(db)
     try:
-        dest = sqlite3.connect(str(target))
+        if source is not None:
+            refuse_project_file(target, source)
+        refuse_unsafe_output(target, replace_databases=True)
+    except AnnotatorError as exc:
+        raise StoreError(str(exc)) from None
+    if not target.parent.is_dir():
+        raise StoreError(f"cannot write {target}: the folder {target.parent} does not exist")
+    existed = target.exists()
+    try:
+        fd, temp = new_file_beside(target)
+        os.close(fd)
+    except OSError as exc:
+        raise StoreError(str(write_error(target, exc, existed=existed))) from None
+    try:
+        dest = sqlite3.connect(str(temp))
         try:
             db.conn.backup(dest)
         finally:
             dest.close()
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot write the backup {target}: {exc}") from None
+        os.replace(temp, target)
+    except (sqlite3.Error, OSError) as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        kept = "the old file is unchanged" if existed else "nothing was written"
+        raise StoreError(f"cannot write the backup {target}: {exc}; {kept}") from None
     return target
+
+
+def _file_of(db: Database) -> Path | None:
+    """The file of the main database of ``db`` (``None`` in memory)."""
+    for _, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main" and file:
+            return Path(file)
+    return None
 
 
 def store_error(where: str, exc: sqlite3.Error) -> StoreError:
