@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import AnnotatorError, InputFileError
 from annotator.core.model import STATUSES, dumps_json, text_sha256
+from annotator.core.names import name_problem, unpaired_surrogate
 from annotator.core.schema_growth import apply_schema_plan, plan_schema
 from annotator.factcheck.duplicates import flag_near_duplicates
 from annotator.factcheck.index import reindex_documents
@@ -145,10 +146,11 @@ def _check(record: DocumentIn) -> None:
         raise ValueError(record.error)
     if not isinstance(record.text, str) or not record.text:
         raise ValueError("the document text is empty")
-    try:
-        record.text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("the text holds unpaired surrogate characters") from None
+    if where := unpaired_surrogate(record):
+        raise ValueError(
+            f"{'the text' if where == 'text' else where} holds an unpaired surrogate "
+            "(such as \\ud800), which cannot be stored"
+        )
     length = len(record.text)
     for span in record.spans:
         if not (isinstance(span.start, int) and isinstance(span.end, int)):
@@ -158,9 +160,14 @@ def _check(record: DocumentIn) -> None:
                 f"span [{span.start}, {span.end}) {span.label!r} is outside the text "
                 f"(0 to {length}) or empty"
             )
-        if not isinstance(span.label, str) or not span.label.strip():
-            raise ValueError("a span has no label")
+        if problem := name_problem(span.label):
+            raise ValueError(problem)
+    for suggestion in record.suggestions:
+        if problem := name_problem(suggestion.label):
+            raise ValueError(problem)
     for relation in record.relations:
+        if problem := name_problem(relation.label, "link type"):
+            raise ValueError(problem)
         if not (0 <= relation.head < len(record.spans) and 0 <= relation.child < len(record.spans)):
             raise ValueError(f"relation {relation.label!r} refers to a span that is not there")
         same = record.spans[relation.head]
