@@ -22,6 +22,16 @@ def read_json(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputFileError(path, f"malformed JSON: {exc.msg}", line=exc.lineno) from None
+    except RecursionError:
+        raise InputFileError(path, TOO_DEEP) from None
+
+
+TOO_DEEP = "malformed JSON: nested too deeply (more than 1,000 levels of [ and {)"
+
+
+def json_reason(exc: orjson.JSONDecodeError) -> str:
+    """Why orjson refused a value, in the words of the other messages."""
+    return TOO_DEEP if "depth" in exc.msg else f"malformed JSON: {exc.msg}"
 
 
 def read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
@@ -47,7 +57,7 @@ def read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
         try:
             yield number, orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            raise InputFileError(path, f"malformed JSON: {exc.msg}", line=number) from None
+            raise InputFileError(path, json_reason(exc), line=number) from None
 
 
 _SPACE = re.compile(r"\s*")
@@ -62,6 +72,8 @@ def _read_json_stream(path: Path, text: str) -> Iterator[tuple[int, Any]]:
             value, index = decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
             raise InputFileError(path, f"malformed JSON: {exc.msg}", line=exc.lineno) from None
+        except RecursionError:
+            raise InputFileError(path, TOO_DEEP, line=line) from None
         yield line, value
         index = _SPACE.match(text, index).end()
 

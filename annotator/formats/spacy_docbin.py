@@ -25,6 +25,7 @@ from annotator.core.errors import AnnotatorError, InputFileError
 from annotator.core.ingest import DocumentIn, RelationIn, SpanIn
 from annotator.core.project import Project
 from annotator.formats.common import read_json, record_error
+from annotator.formats.encoding import read_file_bytes
 from annotator.formats.export import (
     ExportFilter,
     ExportReport,
@@ -40,8 +41,9 @@ def read_docbin(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
     import spacy
     from spacy.tokens import DocBin
 
+    data = read_file_bytes(path)
     try:
-        docbin = DocBin().from_bytes(path.read_bytes())
+        docbin = DocBin().from_bytes(data)
     except Exception as exc:  # spaCy raises plain ValueError/KeyError/zlib errors here
         raise InputFileError(path, f"is not a spaCy DocBin ({type(exc).__name__})") from None
     for n, doc in enumerate(docbin.get_docs(spacy.blank("xx").vocab), 1):

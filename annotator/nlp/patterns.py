@@ -112,11 +112,9 @@ def read_patterns(path: str | Path, pattern_set: str | None = None) -> list[Patt
     :raises InputFileError: the file cannot be read, or a line is not a valid pattern
         (the error names the file and line); nothing is returned then.
     """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
+    from annotator.formats.encoding import read_file_bytes
+
+    raw = read_file_bytes(path)
     return parse_pattern_lines(raw, path, pattern_set or path.stem)
 
 
