@@ -414,8 +414,6 @@ COMMANDS = [
 ]
 
 
-
-
 def _normal(key: str) -> str:
     """A shortcut spelled one way: ``ctrl + z`` and ``Ctrl+Z`` are the same key."""
     spelled = "+".join(part.strip() for part in key.split("+")) if key != "+" else key
