@@ -7,6 +7,7 @@ traceback means a bug in Annotator, never bad input.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -22,6 +23,7 @@ from annotator.core.config import default_db_path
 from annotator.core.errors import AnnotatorError, StoreError, printable
 from annotator.formats.reader import FORMATS
 from annotator.formats.writers import EXPORTERS as EXPORT_FORMATS
+from annotator.store.database import waiting_for_writers
 
 _PROJECTS = "annotator.projects"
 """``ctx.meta`` key: the project files a command opened (looked at when it fails)."""
@@ -37,8 +39,14 @@ class _Group(DefaultGroup):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
+        patient = ctx.invoked_subcommand in _BULK or (
+            ctx.invoked_subcommand is None
+            and ctx.protected_args[:1]
+            and ctx.protected_args[0] in _BULK
+        )
         try:
-            return super().invoke(ctx)
+            with waiting_for_writers(_say_waiting) if patient else contextlib.nullcontext():
+                return super().invoke(ctx)
         except StoreError as exc:  # SQLite refused: perhaps because the file is damaged
             raise click.ClickException(_damage(ctx) or printable(str(exc))) from None
         except AnnotatorError as exc:
@@ -50,6 +58,19 @@ class _Group(DefaultGroup):
             if damage is None:
                 raise
             raise click.ClickException(damage) from None
+
+
+_BULK = {"import", "merge", "suggest", "export", "patterns", "train"}
+"""Commands whose writes wait as long as another process writes (they do not run while
+a person waits on each edit, and failing after 10 s would throw the work away)."""
+
+
+def _say_waiting(path: str) -> None:
+    """Say once per project that a write waits for another process."""
+    said = click.get_current_context().meta.setdefault("annotator.waiting", set())
+    if path not in said:
+        said.add(path)
+        click.echo(f"waiting for another Annotator process writing to {printable(path)}…", err=True)
 
 
 def _damage(ctx: click.Context) -> str | None:
@@ -79,7 +100,9 @@ def _common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         root = ctx.find_root().params
         db_path = db_path or root.get("db_path") or default_db_path()
         annotator = annotator or root.get("annotator")
-        return ctx.invoke(func, db_path=db_path, annotator=annotator, **kw)
+        patient = ctx.command.name in _BULK
+        with waiting_for_writers(_say_waiting) if patient else contextlib.nullcontext():
+            return ctx.invoke(func, db_path=db_path, annotator=annotator, **kw)
 
     return wrapper
 

@@ -117,6 +117,8 @@ class ProjectBase:
             return
         schema = default_schema()
         with self._writing():
+            if queries.project_value(self.db, "created") is not None:
+                return  # another process set the new file up meanwhile
             self.db["project"].insert_all(
                 [
                     {"key": "created", "value": now()},

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -140,7 +141,11 @@ def _migrate(
     if applied and path is not None:
         backup_database(db, path.with_name(f"{path.stem}.backup-{applied[-1]}{path.suffix}"))
     try:
-        migrations.apply(db)
+        # Under the write lock, and asked again: another process opening the same new
+        # file may be migrating it right now (its migrations are then not run twice).
+        with write_transaction(db):
+            if migrations.pending(db):
+                migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         raise store_error(str(path), exc) from None
 
@@ -212,6 +217,47 @@ def store_error(where: str, exc: sqlite3.Error) -> StoreError:
     return StoreError(f"{where}: {message}")
 
 
+_on_wait: ContextVar[Callable[[str], None] | None] = ContextVar("on_wait", default=None)
+_FIRST_TRY_MS = 200
+"""How long a patient write tries before it says it is waiting."""
+
+
+@contextlib.contextmanager
+def waiting_for_writers(on_wait: Callable[[str], None]) -> Iterator[None]:
+    """Inside, writes wait as long as another process writes (import, merge and suggest
+    in the command line), calling ``on_wait(the project's path)`` when a write has to
+    wait; outside, a write gives up after ``BUSY_TIMEOUT_S`` (edits in the window)."""
+    token = _on_wait.set(on_wait)
+    try:
+        yield
+    finally:
+        _on_wait.reset(token)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _begin_immediate(db: Database) -> None:
+    on_wait = _on_wait.get()
+    if on_wait is None:
+        db.conn.execute("BEGIN IMMEDIATE")  # waits up to BUSY_TIMEOUT_S
+        return
+    db.conn.execute(f"PRAGMA busy_timeout = {_FIRST_TRY_MS}")
+    try:
+        while True:
+            try:
+                db.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+                on_wait(str(_file_of(db) or "the project"))
+                db.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    finally:
+        db.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """One atomic write: everything inside commits together or not at all.
@@ -221,6 +267,9 @@ def write_transaction(db: Database) -> Iterator[Database]:
     then waits for it instead of failing with "database is locked" after a read.
     Inside, ``db.atomic()`` nests as savepoints.
 
+    Inside :func:`waiting_for_writers` (bulk commands), the write waits as long as
+    another process holds the lock instead of failing after ``BUSY_TIMEOUT_S``.
+
     :raises StoreError: the file is locked for longer than the busy timeout, read-only,
         or the disk is full; the transaction is rolled back.
     """
@@ -229,7 +278,7 @@ def write_transaction(db: Database) -> Iterator[Database]:
             yield db
         return
     try:
-        db.conn.execute("BEGIN IMMEDIATE")
+        _begin_immediate(db)
     except sqlite3.OperationalError as exc:
         raise store_error("the project file", exc) from None
     try:
