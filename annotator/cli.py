@@ -39,14 +39,8 @@ class _Group(DefaultGroup):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
-        patient = ctx.invoked_subcommand in _BULK or (
-            ctx.invoked_subcommand is None
-            and ctx.protected_args[:1]
-            and ctx.protected_args[0] in _BULK
-        )
         try:
-            with waiting_for_writers(_say_waiting) if patient else contextlib.nullcontext():
-                return super().invoke(ctx)
+            return super().invoke(ctx)
         except StoreError as exc:  # SQLite refused: perhaps because the file is damaged
             raise click.ClickException(_damage(ctx) or printable(str(exc))) from None
         except AnnotatorError as exc:

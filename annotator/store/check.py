@@ -101,8 +101,11 @@ def text_problems(conn: sqlite3.Connection, missing: set[str]) -> Iterator[str]:
         for column in columns:
             if types.get(column) != "TEXT" or f"{table}.{column}" in missing:
                 continue
-            sql = f'SELECT {key}, "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\''
-            for ident, raw in _rows(conn, sql):
+            sql = (
+                f'SELECT {_blob(key)}, {_blob(column)} FROM "{table}" '
+                f"WHERE typeof(\"{column}\") = 'text'"
+            )
+            for ident, raw in conn.execute(sql):
                 try:
                     raw.decode("utf-8")
                 except UnicodeDecodeError:
@@ -126,28 +129,25 @@ def json_problems(conn: sqlite3.Connection, missing: set[str]) -> Iterator[str]:
         for column, types in columns.items():
             if f"{table}.{column}" in missing:
                 continue
-            sql = f'SELECT {key}, "{column}" FROM "{table}"'
-            for ident, raw in _rows(conn, sql):
+            sql = f'SELECT {_blob(key)}, {_blob(column)} FROM "{table}"'
+            for ident, raw in conn.execute(sql):
                 reason = _json_reason(raw, types)
                 if reason:
                     yield f"{table}.{column} of {noun} {_shown(ident)} {reason}"
     if "project" not in missing:
         for key, types in JSON_PROJECT_VALUES.items():
-            sql = "SELECT key, value FROM project WHERE key = ?"
-            for _, raw in _rows(conn, sql, [key]):
+            sql = "SELECT CAST(value AS BLOB) FROM project WHERE key = ?"
+            for (raw,) in conn.execute(sql, [key]):
                 reason = _json_reason(raw, types)
                 if reason:
                     yield f"the project setting {key} {reason}"
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: list | None = None) -> Iterator[tuple]:
-    """Rows with text as bytes: a value that is not UTF-8 is reported, not fatal."""
-    previous = conn.text_factory
-    conn.text_factory = bytes
-    try:
-        yield from conn.execute(sql, params or [])
-    finally:
-        conn.text_factory = previous
+def _blob(column: str) -> str:
+    """``column`` read as bytes: a value that is not UTF-8 is reported, not fatal (and the
+    connection's text handling is left as it is)."""
+    name = column if column == "rowid" or column.startswith('"') else f'"{column}"'
+    return f"CAST({name} AS BLOB)"
 
 
 def _shown(ident: object) -> str:
@@ -246,9 +246,9 @@ def check_database(db: Database) -> tuple[list[str], dict[str, int]]:
 
 def _document_problems(conn: sqlite3.Connection, counts: dict[str, int]) -> list[str]:
     problems = []
-    sql = """SELECT d.id, d.length, d.text_sha256, t.text FROM documents d
-             LEFT JOIN document_texts t ON t.document_id = d.id"""
-    for document_id, length, sha, text in _rows(conn, sql):
+    sql = """SELECT d.id, d.length, CAST(d.text_sha256 AS BLOB), CAST(t.text AS BLOB)
+             FROM documents d LEFT JOIN document_texts t ON t.document_id = d.id"""
+    for document_id, length, sha, text in conn.execute(sql):
         counts["documents"] += 1
         if text is None:
             problems.append(f"document {document_id}: its text is missing")
