@@ -7,6 +7,7 @@ traceback means a bug in Annotator, never bad input.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -19,19 +20,62 @@ from click_default_group import DefaultGroup
 
 from annotator import __version__
 from annotator.core.config import default_db_path
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, StoreError, printable
 from annotator.formats.reader import FORMATS
 from annotator.formats.writers import EXPORTERS as EXPORT_FORMATS
+from annotator.store.database import waiting_for_writers
+
+_PROJECTS = "annotator.projects"
+"""``ctx.meta`` key: the project files a command opened (looked at when it fails)."""
 
 
 class _Group(DefaultGroup):
-    """Turns user errors from any command into one clear line and exit code 1."""
+    """Turns user errors from any command into one clear line and exit code 1.
+
+    Anything else that escapes a command is a bug in Annotator (a traceback), unless a
+    project file the command opened turns out to be damaged (a dropped table or column,
+    text that is not JSON in a JSON column): then that is the one line, with a pointer
+    to ``annotator check``.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except StoreError as exc:  # SQLite refused: perhaps because the file is damaged
+            raise click.ClickException(_damage(ctx) or printable(str(exc))) from None
         except AnnotatorError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(str(exc))) from None
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception:
+            damage = _damage(ctx)
+            if damage is None:
+                raise
+            raise click.ClickException(damage) from None
+
+
+_BULK = {"import", "merge", "suggest", "export", "patterns", "train"}
+"""Commands whose writes wait as long as another process writes (they do not run while
+a person waits on each edit, and failing after 10 s would throw the work away)."""
+
+
+def _say_waiting(path: str) -> None:
+    """Say once per project that a write waits for another process."""
+    said = click.get_current_context().meta.setdefault("annotator.waiting", set())
+    if path not in said:
+        said.add(path)
+        click.echo(f"waiting for another Annotator process writing to {printable(path)}…", err=True)
+
+
+def _damage(ctx: click.Context) -> str | None:
+    """How a project file the command opened is damaged (``None``: none is)."""
+    from annotator.store.check import describe_damage
+
+    for path in ctx.meta.get(_PROJECTS, []):
+        damage = describe_damage(path)
+        if damage is not None:
+            return damage
+    return None
 
 
 def _common_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -50,7 +94,9 @@ def _common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         root = ctx.find_root().params
         db_path = db_path or root.get("db_path") or default_db_path()
         annotator = annotator or root.get("annotator")
-        return ctx.invoke(func, db_path=db_path, annotator=annotator, **kw)
+        patient = ctx.command.name in _BULK
+        with waiting_for_writers(_say_waiting) if patient else contextlib.nullcontext():
+            return ctx.invoke(func, db_path=db_path, annotator=annotator, **kw)
 
     return wrapper
 
@@ -68,11 +114,19 @@ def cli(db_path: Path | None, annotator: str | None) -> None:
     """Annotate news articles: claims, sources, actors and hedges, offline."""
 
 
+def _remember_project(path: Path) -> None:
+    """Note that the running command uses the project at ``path`` (see ``_Group``)."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.meta.setdefault(_PROJECTS, []).append(path)
+
+
 def _open_project(db_path: Path, annotator: str | None, *, create: bool = True):
     """The project for a command; reading commands (``create=False``) also work on a
     read-only file."""
     from annotator.core.project import Project
 
+    _remember_project(db_path)
     if create:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     return Project.open(db_path, annotator=annotator, create=create, allow_readonly=not create)
@@ -327,11 +381,17 @@ def stats(db_path: Path, annotator: str | None, as_json: bool) -> None:
 @_common_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def check(db_path: Path, annotator: str | None, as_json: bool) -> None:
-    """Check the file: SQLite integrity, every text's hash, every span's bounds."""
+    """Check the file: SQLite integrity, every table and column, JSON columns, token
+    arrays, every text's hash, every span's bounds."""
+    from annotator.store import open_database
     from annotator.store.check import check_database
 
-    with _open_project(db_path, annotator, create=False) as project:
-        problems, counts = check_database(project.db)
+    _remember_project(db_path)
+    db = open_database(db_path, create=False, allow_readonly=True)  # not the project: it
+    try:  # may be too damaged to open as one
+        problems, counts = check_database(db)
+    finally:
+        db.close()
     if _echo_report({"ok": not problems, "problems": problems, **counts}, as_json):
         sys.exit(1 if problems else 0)
     for problem in problems:
@@ -346,17 +406,11 @@ def check(db_path: Path, annotator: str | None, as_json: bool) -> None:
 
 @cli.command()
 @_common_options
-@click.option(
-    "-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path)
-)
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path))
 def backup(db_path: Path, annotator: str | None, out: Path) -> None:
     """A consistent copy of the project, even while windows are writing to it."""
     from annotator.store import backup_database
 
-    if out.resolve() == db_path.resolve():
-        raise click.ClickException("the backup cannot replace the project file itself")
-    if not out.parent.is_dir():
-        raise click.ClickException(f"cannot write {out}: the folder {out.parent} does not exist")
     with _open_project(db_path, annotator, create=False) as project:
         backup_database(project.db, out)
     click.echo(f"backed up {db_path} to {out}")
@@ -381,6 +435,8 @@ def merge(
     matched by text; every annotator's work is kept; merging twice changes nothing."""
     from annotator.quality.merge import merge_into
 
+    for source in sources:
+        _remember_project(source)
     with _open_project(out, annotator) as target:
         report = merge_into(target, list(sources))
     if _echo_report(report.to_dict(), as_json):
@@ -557,6 +613,9 @@ _add_assist_commands()
 
 
 def main() -> None:
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 still prints
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     cli(prog_name="annotator")
 
 

@@ -35,6 +35,7 @@ from annotator.core.model import (
 from annotator.core.schema import Schema, default_schema
 from annotator.factcheck.index import reindex_change
 from annotator.store import apply_row_changes, fetch_row, open_database, queries, write_transaction
+from annotator.store.check import offsets_problem
 from annotator.store.database import is_readonly, store_error
 
 if TYPE_CHECKING:
@@ -116,6 +117,8 @@ class ProjectBase:
             return
         schema = default_schema()
         with self._writing():
+            if queries.project_value(self.db, "created") is not None:
+                return  # another process set the new file up meanwhile
             self.db["project"].insert_all(
                 [
                     {"key": "created", "value": now()},
@@ -371,8 +374,13 @@ class ProjectBase:
 
         expected = tokenizer_name(lang)
         row = queries.stored_tokens(self.db, document_id)
-        if row is not None and row.tokenizer == expected:
+        if (
+            row is not None
+            and row.tokenizer == expected
+            and offsets_problem(row.starts, row.ends, len(text)) is None
+        ):
             return TokenOffsets.from_blobs(row.starts, row.ends)
+        # Missing, from other rules, or damaged (they are a cache): tokenised again.
         offsets = tokenize(text, lang)
         starts, ends = offsets.to_blobs()
         with contextlib.suppress(StoreError), self._writing():

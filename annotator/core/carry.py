@@ -25,6 +25,7 @@ Policies:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -42,35 +43,55 @@ _EVIDENCE = ("location", "quote", "stance", "retrieved", "annotator", "created")
 
 
 def adopt_definitions(project: Project, schema: SchemaIn, report: ImportReport) -> None:
-    """Give an untouched project the file's label and link definitions (call after the
-    schema plan added the ones it lacked)."""
+    """Give an untouched project the file's definitions of the labels and link types it
+    already has (call before the schema plan adds the ones it lacks)."""
     from annotator.core.schema_growth import usable_keys
 
     db = project.db
-    taken: set[str] = set()
-    for n, label in enumerate(schema.labels):
-        db["labels"].update(
-            label["name"],
-            {
-                "colour": label["colour"],
-                "keys": dumps_json(usable_keys(label, taken, report)),
-                "description": label.get("description", ""),
-                "attributes": dumps_json(label.get("attributes", [])),
-                "position": label.get("position", n),
-            },
-        )
-    for n, relation in enumerate(schema.relations):
-        db["relation_types"].update(
-            relation["name"],
-            {
-                "head_label": relation["head"],
-                "child_label": relation["child"],
-                "description": relation.get("description", ""),
-                "attributes": dumps_json(relation.get("attributes", [])),
-                "position": relation.get("position", n),
-            },
-        )
+    defined = {d["name"] for d in schema.labels}
+    taken = {
+        key.lower(): label.name
+        for label in project.schema.labels
+        if label.name not in defined
+        for key in label.keys
+    }
+    for label in schema.labels:
+        if fetch_row(db, "labels", (label["name"],)) is None:
+            continue  # a new label: the schema plan adds it, checked
+        colour = label.get("colour")
+        update = {
+            "keys": dumps_json(usable_keys(label, taken, report)),
+            "description": label.get("description", ""),
+            "attributes": dumps_json(label.get("attributes", [])),
+        }
+        if isinstance(colour, str) and _COLOUR.match(colour):
+            update["colour"] = colour
+        db["labels"].update(label["name"], update)
+    for relation in schema.relations:
+        if fetch_row(db, "relation_types", (relation["name"],)) is not None:
+            db["relation_types"].update(
+                relation["name"],
+                {
+                    "head_label": relation["head"],
+                    "child_label": relation["child"],
+                    "description": relation.get("description", ""),
+                    "attributes": dumps_json(relation.get("attributes", [])),
+                },
+            )
     project.forget_cached_schema()
+
+
+def adopt_order(project: Project, schema: SchemaIn) -> None:
+    """Put the labels and link types in the file's order (after the schema plan)."""
+    for table, definitions in (("labels", schema.labels), ("relation_types", schema.relations)):
+        for n, definition in enumerate(definitions):
+            if fetch_row(project.db, table, (definition["name"],)) is not None:
+                position = definition.get("position", n)
+                project.db[table].update(definition["name"], {"position": position})
+    project.forget_cached_schema()
+
+
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 def carry_settings(

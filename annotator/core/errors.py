@@ -5,6 +5,8 @@ Anything that is not an ``AnnotatorError`` is a bug in Annotator and is reported
 
 from __future__ import annotations
 
+import os
+
 
 class AnnotatorError(Exception):
     """Base class: a problem with the user's input, files or environment, not with the code."""
@@ -34,8 +36,27 @@ class InputFileError(AnnotatorError):
     """A file given to import cannot be read. ``path`` and ``line`` locate the problem."""
 
     def __init__(self, path: object, message: str, *, line: int | None = None):
-        self.path = str(path)
+        self.path = printable(path)
         self.line = line
         self.reason = message
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
+
+
+def printable(value: object) -> str:
+    """``value`` as text that can always be printed and stored: bytes of a file name that
+    are not UTF-8 (lone surrogates from ``surrogateescape``) appear as ``\\xNN``, other
+    lone surrogates as ``\\udNNN``."""
+    text = os.fspath(value) if isinstance(value, os.PathLike) else value
+    if isinstance(text, bytes):
+        return text.decode("utf-8", "backslashreplace")
+    text = str(text)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core import carry
 from annotator.core.errors import AnnotatorError, InputFileError
 from annotator.core.model import STATUSES, dumps_json, text_sha256
+from annotator.core.names import name_problem, unpaired_surrogate
 from annotator.core.schema_growth import apply_schema_plan, plan_schema
 from annotator.factcheck.duplicates import flag_near_duplicates
 from annotator.factcheck.index import reindex_documents
@@ -186,10 +187,11 @@ def _check(record: DocumentIn) -> None:
         raise ValueError(record.error)
     if not isinstance(record.text, str) or not record.text:
         raise ValueError("the document text is empty")
-    try:
-        record.text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("the text holds unpaired surrogate characters") from None
+    if where := unpaired_surrogate(record):
+        raise ValueError(
+            f"{'the text' if where == 'text' else where} holds an unpaired surrogate "
+            "(such as \\ud800), which cannot be stored"
+        )
     length = len(record.text)
     for span in record.spans:
         if not (isinstance(span.start, int) and isinstance(span.end, int)):
@@ -199,9 +201,14 @@ def _check(record: DocumentIn) -> None:
                 f"span [{span.start}, {span.end}) {span.label!r} is outside the text "
                 f"(0 to {length}) or empty"
             )
-        if not isinstance(span.label, str) or not span.label.strip():
-            raise ValueError("a span has no label")
+        if problem := name_problem(span.label):
+            raise ValueError(problem)
+    for suggestion in record.suggestions:
+        if problem := name_problem(suggestion.label):
+            raise ValueError(problem)
     for relation in record.relations:
+        if problem := name_problem(relation.label, "link type"):
+            raise ValueError(problem)
         if not (0 <= relation.head < len(record.spans) and 0 <= relation.child < len(record.spans)):
             raise ValueError(f"relation {relation.label!r} refers to a span that is not there")
         same = record.spans[relation.head]
@@ -305,6 +312,8 @@ def import_documents(
         stamp = _now()
         given = schema or SchemaIn()
         adopt = given.complete and queries.is_untouched(db)
+        if adopt:
+            carry.adopt_definitions(project, given, report)
         apply_schema_plan(project, plan, report)
         _carry_definitions(project, given, report, adopt=adopt)
         created = _insert_documents(project, new, tokens, stamp)
@@ -352,7 +361,7 @@ def _carry_definitions(project: Project, given: SchemaIn, report: ImportReport, 
     """Definitions, settings, annotators and patterns that came with the file."""
     where = given.source or "the file"
     if adopt:
-        carry.adopt_definitions(project, given, report)
+        carry.adopt_order(project, given)
     carry.carry_settings(project, given, report, adopt=adopt, where=where)
     carry.carry_annotators(project, given)
     carry.carry_patterns(project, given, report, where)

@@ -15,14 +15,6 @@ from annotator.core.errors import ValidationError
 
 ATTRIBUTE_TYPES = ("bool", "choice", "text", "offsets")
 
-APP_KEYS = {
-    "l": "Link",
-    "i": "Inspector",
-    "u": "Set cue",
-    "x": "Reject suggestion",
-}
-"""Single keys the window's commands use; labels cannot take them (see gui/actions.py)."""
-
 
 @dataclass(frozen=True, slots=True)
 class AttributeDef:

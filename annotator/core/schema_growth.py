@@ -7,11 +7,13 @@ they link (or ``*`` when several). With ``strict`` each one is an error instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import InputFileError
 from annotator.core.model import dumps_json, loads_json
+from annotator.core.names import key_problem, name_problem
 from annotator.core.schema import AttributeDef
 
 if TYPE_CHECKING:
@@ -36,6 +38,9 @@ IMPORT_COLOURS = (
 )
 
 
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
 def _split_where(where: str) -> tuple[str, int | None]:
     path, _, line = where.rpartition(":")
     if path and line.isdigit():
@@ -48,6 +53,23 @@ class _SchemaPlan:
     labels: list[dict[str, Any]] = field(default_factory=list)
     attributes: dict[str, list[AttributeDef]] = field(default_factory=dict)
     relations: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Definitions that came with the file and were dropped (bad names), for the report."""
+
+
+def _usable_definitions(
+    given: list[dict[str, Any]], what: str, notes: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Definitions from a file by name; those with a bad name are dropped with a note
+    (records that use such a name are refused before: see ``ingest``)."""
+    usable = {}
+    for definition in given:
+        name = definition.get("name") if isinstance(definition, dict) else None
+        if problem := name_problem(name, what):
+            notes.append(f"{problem}: its definition was not imported")
+            continue
+        usable[name] = definition
+    return usable
 
 
 def plan_schema(
@@ -56,8 +78,8 @@ def plan_schema(
     """What the schema needs for ``records``; :class:`InputFileError` under ``strict``."""
     schema = project.schema
     plan = _SchemaPlan()
-    given_labels = {d["name"]: d for d in (given.labels if given else [])}
-    given_relations = {d["name"]: d for d in (given.relations if given else [])}
+    given_labels = _usable_definitions(given.labels if given else [], "label", plan.notes)
+    given_relations = _usable_definitions(given.relations if given else [], "link type", plan.notes)
     known_labels = set(schema.label_names)
     needed: dict[str, str] = {}  # label -> where first seen
     pairs: dict[str, set[tuple[str, str]]] = {}
@@ -138,12 +160,20 @@ def _infer_attribute(name: str, values: set[Any]) -> AttributeDef:
 def apply_schema_plan(project: Project, plan: _SchemaPlan, report: ImportReport) -> None:
     db = project.db
     position = len(project.schema.labels)
-    taken = {key.lower() for label in project.schema.labels for key in label.keys}
+    report.notes += plan.notes
+    taken = {k.lower(): label.name for label in project.schema.labels for k in label.keys}
     for n, label in enumerate(plan.labels):
+        colour = label.get("colour")
+        if not isinstance(colour, str) or not _COLOUR.match(colour):
+            colour = IMPORT_COLOURS[(position + n) % len(IMPORT_COLOURS)]
+            report.notes.append(
+                f"label {label['name']!r}: colour {label.get('colour')!r} "
+                f"is not #RRGGBB; {colour} used"
+            )
         db["labels"].insert(
             {
                 "name": label["name"],
-                "colour": label["colour"],
+                "colour": colour,
                 "keys": dumps_json(usable_keys(label, taken, report)),
                 "description": label.get("description", ""),
                 "attributes": dumps_json(label.get("attributes", [])),
@@ -175,20 +205,15 @@ def apply_schema_plan(project: Project, plan: _SchemaPlan, report: ImportReport)
         project._schema = None
 
 
-def usable_keys(label: dict[str, Any], taken: set[str], report: ImportReport) -> list[str]:
-    """The keys a label from a file can take: not a command's, not in ``taken`` (keys
-    other labels have, lower case; the ones given are added to it). Each key dropped is
-    reported."""
-    from annotator.core.schema import APP_KEYS
-
-    usable, dropped = [], []
-    for key in label.get("keys", []):
-        free = key.lower() not in taken and key.lower() not in APP_KEYS
-        (usable if free else dropped).append(key)
-        taken.add(key.lower())
-    if dropped:
-        report.notes.append(
-            f"label {label['name']!r}: key(s) {', '.join(map(repr, dropped))} already used "
-            "here, not assigned"
-        )
+def usable_keys(label: dict[str, Any], taken: dict[str, str], report: ImportReport) -> list[str]:
+    """The keys of an incoming label that no command and no other label uses (which it
+    then takes); every other key is dropped and listed in the report's notes."""
+    keys = label.get("keys", [])
+    usable = []
+    for key in keys if isinstance(keys, list) else [keys]:
+        if problem := key_problem(key, taken):
+            report.notes.append(f"label {label['name']!r}: {problem}; the key was dropped")
+            continue
+        taken[key.lower()] = label["name"]
+        usable.append(key)
     return usable

@@ -11,10 +11,10 @@ from typing import Any
 from annotator.core.base import ProjectBase
 from annotator.core.errors import ValidationError
 from annotator.core.model import Change, RowChange, dumps_json
-from annotator.core.schema import APP_KEYS, AttributeDef, Label
+from annotator.core.names import key_problem, name_problem
+from annotator.core.schema import AttributeDef, Label
 from annotator.store import fetch_row
 
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{0,39}$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -30,13 +30,12 @@ class SchemaOps(ProjectBase):
     ) -> Change:
         """Add a label to the project's schema.
 
-        :raises ValidationError: a bad or taken name, a colour that is not ``#RRGGBB``, or
-            a key that another label or a command already uses.
+        :raises ValidationError: a bad or taken name (see ``core.names.name_problem``), a
+            colour that is not ``#RRGGBB``, or a key that another label or a command
+            already uses.
         """
-        if not _NAME.match(name):
-            raise ValidationError(
-                f"label name {name!r}: start with a letter; letters, digits, _ and - only"
-            )
+        if problem := name_problem(name):
+            raise ValidationError(problem)
         label = Label(name, colour, tuple(keys), description, tuple(attributes))
         with self._writing():
             if fetch_row(self.db, "labels", (name,)) is not None:
@@ -78,14 +77,8 @@ class SchemaOps(ProjectBase):
             for key in other.keys
         }
         for key in label.keys:
-            if len(key) != 1 or not key.isalnum():
-                raise ValidationError(f"key {key!r}: use one letter or digit")
-            if key.lower() in APP_KEYS:
-                raise ValidationError(f"key {key!r} is used by the command {APP_KEYS[key.lower()]}")
-            if key.lower() in taken:
-                raise ValidationError(
-                    f"key {key!r} is already used by label {taken[key.lower()]!r}"
-                )
+            if problem := key_problem(key, taken):
+                raise ValidationError(problem)
         for attribute in label.attributes:
             if attribute.type not in ("bool", "choice", "text"):
                 raise ValidationError(f"attribute type {attribute.type!r} is not available")

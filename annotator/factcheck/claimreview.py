@@ -138,8 +138,6 @@ def export_claimreview(
             "ClaimReview needs the publishing organisation and the address of the "
             "fact-checks: give --publisher and --review-url (they are remembered)"
         )
-    project.set_project_value("publisher", publisher)
-    project.set_project_value("review_url", review_url)
     report = ExportReport(format="claimreview", path=str(out))
     reviews = []
     urls = project_document_urls(project)
@@ -159,6 +157,9 @@ def export_claimreview(
         reviews.append(review)
     with atomic_output(out) as handle:
         handle.write(orjson.dumps(reviews, option=orjson.OPT_INDENT_2))
+    # Remembered once the export succeeded: a refused export leaves the project as it was.
+    project.set_project_value("publisher", publisher)
+    project.set_project_value("review_url", review_url)
     report.records = len(reviews)
     if progress is not None:
         progress(len(reviews))

@@ -63,6 +63,10 @@ WHERE search_items_fts MATCH :query {document_filter} {item_filter}
 """
 
 
+_QUERY_ERRORS = ("fts5:", "unterminated string", "unknown special query", "no such column")
+"""How SQLite words a query FTS5 cannot parse (as opposed to a file it cannot read)."""
+
+
 def search(
     project: Project,
     query: str,
@@ -121,6 +125,8 @@ def search(
         except sqlite3.OperationalError as exc:
             if attempt is query:  # FTS5 syntax ("Yong-hyun" reads as a column filter)
                 continue
+            if not str(exc).startswith(_QUERY_ERRORS):
+                raise  # not the query: a damaged file (a dropped table) or a bug
             raise AnnotatorError(f"search: cannot read the query {query!r} ({exc})") from None
         return [Hit(*row) for row in rows]
     raise AssertionError("unreachable: the quoted query either runs or raises")

@@ -40,17 +40,17 @@ from typing import Any
 
 import orjson
 
-from annotator.core.errors import AnnotatorError, InputFileError
+from annotator.core.errors import InputFileError
 from annotator.core.ingest import ANSWERS, DocumentIn, RelationIn, SpanIn, StatusIn
 from annotator.core.model import STATUSES
 from annotator.core.project import Project
-from annotator.formats.common import read_json, safe_file_stem
+from annotator.formats.common import read_json
 from annotator.formats.encoding import read_text_file
 from annotator.formats.export import (
     ExportFilter,
     ExportReport,
     Layer,
-    atomic_output,
+    atomic_folder,
     select_layers,
 )
 
@@ -322,33 +322,29 @@ def _ann_lines(layer: Layer, report: ExportReport) -> list[str]:
 def export_brat(
     project: Project, out: str | Path, *, chosen: ExportFilter | None = None, progress=None
 ) -> ExportReport:
-    """Write ``.txt`` + ``.ann`` pairs into the folder ``out`` (created if missing)."""
-    folder = Path(out)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise AnnotatorError(f"cannot create the folder {folder}: {exc.strerror}") from None
-    report = ExportReport(format="brat", path=str(folder))
-    taken: set[str] = {SIDECAR.removesuffix(".json").lower()}
+    """Write ``.txt`` + ``.ann`` pairs and the layers file into the folder ``out``
+    (created if missing; the files appear only when the whole export succeeded)."""
+    report = ExportReport(format="brat", path=str(out))
     layers: dict[str, dict[str, Any]] = {}
-    for n, layer in enumerate(select_layers(project, chosen), 1):
-        stem = safe_file_stem(f"{layer.document.title}.{layer.annotator}", taken)
-        layers[f"{stem}.ann"] = {
-            "title": layer.document.title,
-            "annotator": layer.annotator,
-            "status": layer.status,
-            "answer": layer.answer,
-        }
-        txt, ann = folder / f"{stem}.txt", folder / f"{stem}.ann"
-        assert txt.resolve().parent == folder.resolve()  # safe_file_stem guarantees it
-        txt.write_bytes(layer.document.text.encode("utf-8"))
-        ann.write_text("\n".join(_ann_lines(layer, report)) + "\n", encoding="utf-8")
-        report.records += 1
-        report.spans += len(layer.spans)
-        report.relations += sum(r.label != CONTINUES for r in layer.relations)
-        if progress is not None:
-            progress(n)
-    with atomic_output(folder / SIDECAR) as handle:
+    with atomic_folder(out) as folder:
+        folder.name(SIDECAR.removesuffix(".json"))  # no pair may take the layers file's name
+        for n, layer in enumerate(select_layers(project, chosen), 1):
+            stem = folder.name(f"{layer.document.title}.{layer.annotator}")
+            layers[f"{stem}.ann"] = {
+                "title": layer.document.title,
+                "annotator": layer.annotator,
+                "status": layer.status,
+                "answer": layer.answer,
+            }
+            folder.write(f"{stem}.txt", layer.document.text.encode("utf-8"))
+            folder.write(f"{stem}.ann", ("\n".join(_ann_lines(layer, report)) + "\n").encode())
+            report.records += 1
+            report.spans += len(layer.spans)
+            report.relations += sum(r.label != CONTINUES for r in layer.relations)
+            if progress is not None:
+                progress(n)
         sidecar = {"format": SIDECAR_FORMAT, "version": 1, "files": layers}
-        handle.write(orjson.dumps(sidecar, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+        folder.write(
+            SIDECAR, orjson.dumps(sidecar, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+        )
     return report

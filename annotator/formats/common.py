@@ -23,6 +23,16 @@ def read_json(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputFileError(path, f"malformed JSON: {exc.msg}", line=exc.lineno) from None
+    except RecursionError:
+        raise InputFileError(path, TOO_DEEP) from None
+
+
+TOO_DEEP = "malformed JSON: nested too deeply (more than 1,000 levels of [ and {)"
+
+
+def json_reason(exc: orjson.JSONDecodeError) -> str:
+    """Why orjson refused a value, in the words of the other messages."""
+    return TOO_DEEP if "depth" in exc.msg else f"malformed JSON: {exc.msg}"
 
 
 class Malformed(NamedTuple):
@@ -50,7 +60,7 @@ def read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
         try:
             parsed.append((number, orjson.loads(line)))
         except orjson.JSONDecodeError as exc:
-            parsed.append((number, Malformed(f"malformed JSON: {exc.msg}")))
+            parsed.append((number, Malformed(json_reason(exc))))
     if parsed and isinstance(parsed[0][1], Malformed):  # pretty-printed, or a bad first line
         yield from _read_json_stream(text)
         return
@@ -104,6 +114,10 @@ def _read_json_stream(text: str) -> Iterator[tuple[int, Any]]:
             yield line, Malformed(f"malformed JSON: {exc.msg}{at}")
             index = _next_record(text, start)
             continue
+        except RecursionError:
+            yield line, Malformed(TOO_DEEP)
+            index = _next_record(text, start)
+            continue
         end_of_line = text.find("\n", index)
         after = text[index : end_of_line if end_of_line >= 0 else len(text)].strip()
         if after and after[0] not in "{[":  # `{...}}`: one bad record, not a good one
@@ -138,16 +152,27 @@ def checked_offsets(
 
 
 _UNSAFE = re.compile(r"[^\w\-. ]+", re.UNICODE)
+_RESERVED_STEM = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$", re.IGNORECASE)
+_STEM_BYTES = 150
+"""Room for a suffix, a clash number and the export's temporary-file prefix within the
+255 bytes most file systems allow for one name."""
 
 
 def safe_file_stem(name: str, taken: set[str], *, fallback: str = "document") -> str:
     """A file name stem from a title that cannot leave the output folder or clash.
 
-    Path separators, ``..``, control characters and leading dots are removed; names
-    are shortened; a number is appended when the stem is already ``taken`` (which it
-    then joins).
+    Path separators, ``..``, control characters, unpaired surrogates and leading dots
+    are removed; names are shortened (to 80 characters and 150 UTF-8 bytes); names
+    Windows reserves (``CON``, ``NUL``, ``COM1``…) get a ``_``; a number is appended when
+    the stem is already ``taken`` (which it then joins).
     """
-    stem = _UNSAFE.sub("_", name).strip(" ._")[:80] or fallback
+    stem = _UNSAFE.sub("_", name).strip(" ._")[:80]
+    while len(stem.encode("utf-8", "surrogatepass")) > _STEM_BYTES:
+        stem = stem[:-1]
+    stem = stem.rstrip(" .") or fallback
+    first, dot, rest = stem.partition(".")
+    if _RESERVED_STEM.match(first):
+        stem = f"{first}_{dot}{rest}"
     candidate, n = stem, 1
     while candidate.lower() in taken:
         n += 1

@@ -20,6 +20,7 @@ Read by :mod:`annotator.formats.conll_reader`.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
@@ -28,6 +29,7 @@ from annotator.formats.export import (
     ExportFilter,
     ExportReport,
     Layer,
+    atomic_folder,
     atomic_output,
     select_layers,
 )
@@ -140,24 +142,21 @@ def export_conll(
     report = ExportReport(format="conll", path=str(out))
     layers = list(select_layers(project, chosen))
     groups = [labels] if layout == "columns" else [[label] for label in labels]
-    out = Path(out)
-    if layout == "files":
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise AnnotatorError(f"cannot create the folder {out}: {exc.strerror}") from None
-    for group in groups:
-        target = out if layout == "columns" else out / f"{group[0]}.conll"
-        group_report = ExportReport(format="conll", path=str(target))
-        with atomic_output(target, "w") as handle:
-            if comments:
-                handle.write(f"# columns = token {' '.join(group)}\n")
-            for n, layer in enumerate(layers, 1):
-                lines = _document_lines(project, layer, group, group_report, comments)
-                handle.write("\n".join(lines) + "\n")
-                if progress is not None:
-                    progress(n)
-        report.lost.extend(lost for lost in group_report.lost if lost not in report.lost)
+    with contextlib.ExitStack() as stack:
+        folder = stack.enter_context(atomic_folder(out)) if layout == "files" else None
+        for group in groups:
+            name = out if folder is None else folder.name(group[0], ".conll")
+            group_report = ExportReport(format="conll", path=str(name))
+            opened = atomic_output(out, "w") if folder is None else folder.open(name, "w")
+            with opened as handle:
+                if comments:
+                    handle.write(f"# columns = token {' '.join(group)}\n")
+                for n, layer in enumerate(layers, 1):
+                    lines = _document_lines(project, layer, group, group_report, comments)
+                    handle.write("\n".join(lines) + "\n")
+                    if progress is not None:
+                        progress(n)
+            report.lost.extend(lost for lost in group_report.lost if lost not in report.lost)
     report.records = len(layers)
     held = sum(len([s for s in layer.spans if s.label in labels]) for layer in layers)
     report.spans = held - sum(lost.what == "span" for lost in report.lost)

@@ -8,6 +8,7 @@ import codecs
 from pathlib import Path
 
 from annotator.core.errors import InputFileError
+from annotator.core.files import refuse_unsafe_input
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -59,10 +60,20 @@ def _guess_encoding(data: bytes) -> str | None:
     return best.encoding if best is not None else None
 
 
-def read_text_file(path: str | Path) -> str:
+def read_file_bytes(path: str | Path) -> bytes:
+    """The bytes of an input file.
+
+    :raises InputFileError: not a regular file (a FIFO or device is never read: it
+        could block or never end), a file name that is not UTF-8, or unreadable.
+    """
     path = Path(path)
+    refuse_unsafe_input(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputFileError(path, f"cannot be read ({exc.strerror})") from None
-    return decode_bytes(data, path)
+
+
+def read_text_file(path: str | Path) -> str:
+    """The text of an input file (see :func:`read_file_bytes` and :func:`decode_bytes`)."""
+    return decode_bytes(read_file_bytes(path), path)

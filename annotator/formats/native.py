@@ -260,11 +260,11 @@ def read_native_lines(
             if not isinstance(value, dict):
                 raise ValueError("a native line is a JSON object")
             if value.get("format") == FORMAT:
-                if not isinstance(value.get("version"), int) or value["version"] > VERSION:
+                version = value.get("version", 1)  # the first files may lack it
+                if not isinstance(version, int) or version > VERSION:
                     yield DocumentIn.invalid(
                         where,
-                        f"written by a newer Annotator (version {value.get('version')}); "
-                        "upgrade to import it",
+                        f"written by a newer Annotator (version {version}); upgrade to import it",
                     )
                     return
                 _read_header(value, schema)

@@ -3,12 +3,15 @@ folders. ``read_paths`` is what ``annotator import`` and File → Import call.""
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import orjson
 
 from annotator.core.errors import InputFileError
+from annotator.core.files import refuse_unsafe_input, shown
 from annotator.core.ingest import DocumentIn, SchemaIn
 from annotator.formats import (
     brat,
@@ -22,7 +25,8 @@ from annotator.formats import (
     spacy_docbin,
     text,
 )
-from annotator.formats.encoding import decode_bytes, decode_leniently
+from annotator.formats.common import TOO_DEEP, json_reason
+from annotator.formats.encoding import decode_bytes, decode_leniently, read_file_bytes
 
 Reader = Callable[[Path, list[str]], Iterator[DocumentIn]]
 
@@ -102,6 +106,8 @@ def detect_format(path: Path) -> str | None:
 def _head(path: Path, size: int = 65536) -> str:
     """The beginning of a file as text, for telling formats apart (undecodable bytes
     are dropped here: the reader refuses the file properly)."""
+    if not path.is_file():  # a FIFO would block; read_paths refuses it
+        return ""
     try:
         with path.open("rb") as handle:
             data = handle.read(size)
@@ -112,12 +118,14 @@ def _head(path: Path, size: int = 65536) -> str:
 
 def _first_value(path: Path) -> object:
     """The first JSON value of a file (a whole JSON document or the first JSONL line)."""
-    content = decode_bytes(path.read_bytes(), path)
+    content = decode_bytes(read_file_bytes(path), path)
     stripped = content.lstrip()
     if stripped.startswith("["):
         try:
             return orjson.loads(stripped)
-        except orjson.JSONDecodeError:
+        except orjson.JSONDecodeError as exc:
+            if json_reason(exc) == TOO_DEEP:
+                raise InputFileError(path, TOO_DEEP) from None
             return None
     for line in content.split("\n"):
         if line.strip():
@@ -131,6 +139,8 @@ def _first_value(path: Path) -> object:
         return json.JSONDecoder().raw_decode(stripped)[0]
     except json.JSONDecodeError:
         return None
+    except RecursionError:
+        raise InputFileError(path, TOO_DEEP) from None
 
 
 def _detect_json(path: Path) -> str | None:
@@ -171,26 +181,68 @@ def expand_paths(paths: list[Path], messages: list[str]) -> list[Path]:
     """Files to import: files as given, folders walked recursively in name order.
 
     Files in folders that no reader knows are left out with a message, hidden files too;
-    a brat pair is read once (through its ``.ann``).
+    so are links that lead out of the folder (a folder import never reads
+    ``/etc/passwd`` through a link) and anything that is not a regular file (FIFOs,
+    devices, sockets). Links to folders are not followed. A brat pair is read once
+    (through its ``.ann``). Files given by name are taken as given (and refused when
+    read if they are not regular files).
     """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if any(part.startswith(".") for part in child.relative_to(path).parts):
-                    continue
-                if child.name == brat.SIDECAR:
-                    continue  # read with the brat pairs beside it
-                if child.suffix.lower() == ".txt" and child.with_suffix(".ann").exists():
-                    continue  # read with its .ann
-                if detect_format(child) is None:
-                    messages.append(f"{child}: not a format Annotator reads, skipped")
-                    continue
-                files.append(child)
-        elif path.exists():
+            files += _walk(path, messages)
+        elif path.exists() or path.is_symlink():
             files.append(path)
         else:
             raise InputFileError(path, "does not exist")
+    return files
+
+
+def _walk(folder: Path, messages: list[str]) -> list[Path]:
+    root = folder.resolve()
+    found: list[Path] = []
+    for where, subfolders, names in os.walk(folder):  # never follows links to folders
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in names:
+            child = Path(where) / name
+            if not name.startswith("."):
+                found.append(child)
+        for name in subfolders:
+            child = Path(where) / name
+            if child.is_symlink() and not child.resolve().is_relative_to(root):
+                messages.append(
+                    f"{shown(child)}: a link to {shown(child.resolve())}, outside the "
+                    "folder; skipped"
+                )
+    files = []
+    for child in sorted(found):
+        if child.is_symlink() and not child.resolve().is_relative_to(root):
+            messages.append(
+                f"{shown(child)}: a link to {shown(child.resolve())}, outside the folder; skipped"
+            )
+            continue
+        try:
+            mode = child.stat().st_mode
+        except OSError:
+            messages.append(f"{shown(child)}: a broken link or unreadable; skipped")
+            continue
+        if not stat.S_ISREG(mode):
+            messages.append(
+                f"{shown(child)}: not a regular file (a FIFO, device or socket); skipped"
+            )
+            continue
+        if child.name == brat.SIDECAR:
+            continue  # read with the brat pairs beside it
+        if child.suffix.lower() == ".txt" and child.with_suffix(".ann").exists():
+            continue  # read with its .ann
+        try:
+            known = detect_format(child) is not None
+        except InputFileError:
+            known = True  # read_paths refuses it with its message (or skips it)
+        if not known:
+            messages.append(f"{shown(child)}: not a format Annotator reads, skipped")
+            continue
+        files.append(child)
     return files
 
 
@@ -212,6 +264,7 @@ def read_paths(
     schema = schema if schema is not None else SchemaIn()
     for path in expand_paths(paths, messages):
         try:
+            refuse_unsafe_input(path)
             name = fmt if fmt != "auto" else detect_format(path)
             if name is None:
                 raise InputFileError(

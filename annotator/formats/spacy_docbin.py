@@ -27,10 +27,12 @@ from annotator.core.errors import AnnotatorError, InputFileError
 from annotator.core.ingest import CategoryIn, DocumentIn, RelationIn, SpanIn
 from annotator.core.project import Project
 from annotator.formats.common import read_json, record_error
+from annotator.formats.encoding import read_file_bytes
 from annotator.formats.export import (
     ExportFilter,
     ExportReport,
     Layer,
+    atomic_folder,
     atomic_output,
     select_layers,
     where,
@@ -41,8 +43,9 @@ def read_docbin(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
     import spacy
     from spacy.tokens import DocBin
 
+    data = read_file_bytes(path)
     try:
-        docbin = DocBin().from_bytes(path.read_bytes())
+        docbin = DocBin().from_bytes(data)
     except Exception as exc:  # spaCy raises plain ValueError/KeyError/zlib errors here
         raise InputFileError(path, f"is not a spaCy DocBin ({type(exc).__name__})") from None
     for n, doc in enumerate(docbin.get_docs(spacy.blank("xx").vocab), 1):
@@ -196,16 +199,11 @@ def export_docbin(
         report.records += 1
         if progress is not None:
             progress(n)
-    out = Path(out)
     if dev_fraction:
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise AnnotatorError(f"cannot create the folder {out}: {exc.strerror}") from None
-        targets = [(out / "train.spacy", train), (out / "dev.spacy", dev)]
+        with atomic_folder(out) as folder:
+            folder.write("train.spacy", train.to_bytes())
+            folder.write("dev.spacy", dev.to_bytes())
     else:
-        targets = [(out, train)]
-    for target, docbin in targets:
-        with atomic_output(target) as handle:
-            handle.write(docbin.to_bytes())
+        with atomic_output(out) as handle:
+            handle.write(train.to_bytes())
     return report

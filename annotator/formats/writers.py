@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from annotator.core.files import refuse_project_file
 from annotator.core.project import Project
 from annotator.formats.brat import export_brat
 from annotator.formats.conll import export_conll
@@ -57,8 +58,14 @@ def export(
     progress: Callable[[int], None] | None = None,
     **options: Any,
 ) -> ExportReport:
-    """Export with the exporter called ``fmt``; ``options`` are that format's own."""
+    """Export with the exporter called ``fmt``; ``options`` are that format's own.
+
+    :raises AnnotatorError: ``out`` is the project's own file (or SQLite's files beside
+        it), or anything else an export never replaces (see ``refuse_unsafe_output``).
+    """
     exporter = EXPORTERS[fmt]
+    if project.path is not None:
+        refuse_project_file(out, project.path)
     report = exporter(project, out, chosen=chosen, progress=progress, **options)
     if fmt in WITHOUT_CATEGORIES:
         reason = f"{fmt} has no place for document categories"

@@ -10,13 +10,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.core.config import fallback_annotator, resolve_annotator, save_config
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, StoreError
 from annotator.core.project import Project
 from annotator.core.samples import ensure_sample
 from annotator.gui.crash import CrashHandler
 from annotator.gui.main_window import MainWindow
 from annotator.gui.messages import message_box
 from annotator.gui.settings import APPLICATION, ORGANISATION
+from annotator.store.check import describe_damage
 
 
 def make_application() -> QApplication:
@@ -37,6 +38,23 @@ def create_window(db_path: str | Path, annotator: str) -> MainWindow:
     except BaseException:
         project.close()
         raise
+
+
+def open_or_explain(db_path: str | Path, annotator: str) -> tuple[MainWindow | None, str | None]:
+    """The window on ``db_path``, or why there is none: a user error's message, or for a
+    damaged project file the one line saying what is wrong and offering
+    ``annotator check``. Anything else is a bug and propagates (the crash report)."""
+    try:
+        return create_window(db_path, annotator), None
+    except StoreError as exc:  # SQLite refused the file: perhaps it is damaged
+        return None, describe_damage(db_path) or str(exc)
+    except AnnotatorError as exc:
+        return None, str(exc)
+    except Exception:
+        damage = describe_damage(db_path)
+        if damage is None:
+            raise
+        return None, damage
 
 
 def warm_up_spacy(lang: str = "en") -> threading.Thread:
@@ -66,10 +84,9 @@ def run(db_path: str | Path, *, annotator: str | None = None) -> int:
     """The interactive application; returns the exit code."""
     app = make_application()
     name = resolve_annotator(annotator) or ask_annotator_name()
-    try:
-        window = create_window(db_path, name)
-    except AnnotatorError as exc:
-        message_box(None, "Annotator", str(exc), QMessageBox.Icon.Critical).exec()
+    window, problem = open_or_explain(db_path, name)
+    if window is None:
+        message_box(None, "Annotator", problem or "", QMessageBox.Icon.Critical).exec()
         return 1
     CrashHandler(window).install()
     window.show()

@@ -69,9 +69,13 @@ class CrashHandler:
             return
         path = _ensure_log_handler()
         details = "".join(traceback.format_exception(exc_type, exc, tb))
+        damage = None if isinstance(exc, AnnotatorError) else self._damage()
         if isinstance(exc, AnnotatorError):
             _logger.warning("user error not handled by its action: %s\n%s", exc, details)
             text = f"{exc}\n\nYour work is saved."
+        elif damage is not None:
+            _logger.warning("damaged project: %s\n%s", damage, details)
+            text = f"{damage}.\n\nYour other work is saved."
         else:
             _logger.error("unexpected error\n%s", details)
             text = (
@@ -81,6 +85,17 @@ class CrashHandler:
             )
         # Show it from the event loop: the error may come from inside a paint or a thread.
         QTimer.singleShot(0, lambda: self._show(text))
+
+    def _damage(self) -> str | None:
+        """What is wrong with the window's project file, if it is damaged (the error was
+        then caused by the file, not by a bug)."""
+        from annotator.store.check import describe_damage
+
+        project = getattr(self.parent, "project", None)
+        try:
+            return describe_damage(getattr(project, "path", None))
+        except Exception:  # the report must never fail: fall back to the bug report
+            return None
 
     def _show(self, text: str) -> None:
         box = message_box(self.parent, "Annotator", text, QMessageBox.Icon.Critical)

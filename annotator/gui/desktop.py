@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
-from annotator.gui.messages import warn
+from annotator.gui.messages import literal, warn
 from annotator.gui.settings import RECENT_PROJECTS
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class DesktopMixin(_Base):
         for entry in QSettings().value(RECENT_PROJECTS) or []:
             if entry == current:
                 continue
-            action = menu.addAction(entry)
+            action = menu.addAction(literal(entry))
             action.triggered.connect(lambda _=False, p=entry: self.switch_project(Path(p)))
         menu.setEnabled(bool(menu.actions()))
 

@@ -50,7 +50,7 @@ from annotator.factcheck.duplicates import (
     suggested_matches,
 )
 from annotator.factcheck.search import search
-from annotator.gui.messages import inform, plain_tooltip, warn
+from annotator.gui.messages import inform, plain_label, plain_tooltip, warn
 from annotator.gui.models import excerpt
 
 if TYPE_CHECKING:
@@ -412,7 +412,7 @@ class SearchDialog(QDialog):
         self.results = QListWidget()
         self.results.setWordWrap(True)
         self.results.itemActivated.connect(self.open_hit)
-        self.count = QLabel()
+        self.count = plain_label()
         self.query.returnPressed.connect(self.run)
         row = QHBoxLayout()
         row.addWidget(self.query, 1)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Relation, Span
 from annotator.core.schema import AttributeDef
-from annotator.gui.messages import plain_tooltip
+from annotator.gui.messages import literal, plain_label, plain_tooltip
 from annotator.gui.models import excerpt
 
 UNSET = "—"
@@ -122,12 +122,12 @@ class ClaimBox(QGroupBox):
         self.status = QComboBox()
         self.normalized = QLineEdit()
         self.normalized.setPlaceholderText("the claim in under 75 characters")
-        self.counter = QLabel()
+        self.counter = plain_label()
         self.verdict = NoteEdit("the verdict, for readers")
         self.rating = QLineEdit()
         self.rating.setPlaceholderText("e.g. False, Misleading, Mostly true")
         self.assignee = QLineEdit()
-        self.shared = QLabel()
+        self.shared = plain_label()
         self.shared.setWordWrap(True)
         self.evidence = QListWidget()
         self.evidence.setMaximumHeight(90)
@@ -296,7 +296,7 @@ class Inspector(QWidget):
         if span is None:
             self.span_form.addRow(QLabel("Select a span to see its attributes."))
             return
-        self.span_box.setTitle(f"Span: {span.label}  [{span.start}, {span.end})")
+        self.span_box.setTitle(literal(f"Span: {span.label}  [{span.start}, {span.end})"))
         quoted = QLabel(f"“{excerpt(text[span.start : span.end], 120)}”")
         quoted.setWordWrap(True)
         quoted.setTextFormat(Qt.TextFormat.PlainText)
@@ -305,14 +305,14 @@ class Inspector(QWidget):
             editor = _editor(definition, span.attributes.get(definition.name))
             editor.setObjectName(f"attr_{definition.name}")
             self._connect(editor, lambda value, d=definition: self._span_attr(d, value))
-            self.span_form.addRow(definition.name.replace("_", " "), editor)
+            self.span_form.addRow(plain_label(definition.name.replace("_", " ")), editor)
             self.editors[definition.name] = editor
         self.span_note = NoteEdit("A note about this span…")
         self.span_note.setObjectName("span_note")
         self.span_note.set_stored(span.note)
         self.span_note.committed.connect(self._span_note_committed)
         self.span_form.addRow("note", self.span_note)
-        self.span_form.addRow(QLabel(f"by {span.annotator}, {span.origin}"))
+        self.span_form.addRow(plain_label(f"by {span.annotator}, {span.origin}"))
 
     def _span_attr(self, definition: AttributeDef, widget: QWidget) -> None:
         if self._span_id is not None:
@@ -349,7 +349,7 @@ class Inspector(QWidget):
             self.relation_box.setTitle("Link")
             self.relation_form.addRow(QLabel("Select a link to edit its cue and stance."))
             return
-        self.relation_box.setTitle(f"Link: {relation.label}")
+        self.relation_box.setTitle(literal(f"Link: {relation.label}"))
         label = QLabel(summary)
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
@@ -369,14 +369,14 @@ class Inspector(QWidget):
                 set_button.clicked.connect(lambda: self.cueRequested.emit(self._relation_id))
                 clear_button = QPushButton("Clear")
                 clear_button.clicked.connect(lambda: self.cueCleared.emit(self._relation_id))
-                self.relation_form.addRow(definition.name, shown)
+                self.relation_form.addRow(plain_label(definition.name), shown)
                 self.relation_form.addRow("", set_button)
                 self.relation_form.addRow("", clear_button)
                 continue
             editor = _editor(definition, relation.attributes.get(definition.name))
             editor.setObjectName(f"rel_{definition.name}")
             self._connect(editor, lambda value, d=definition: self._relation_attr(d, value))
-            self.relation_form.addRow(definition.name, editor)
+            self.relation_form.addRow(plain_label(definition.name), editor)
             self.relation_editors[definition.name] = editor
 
     def _relation_attr(self, definition: AttributeDef, widget: QWidget) -> None:

@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
     QVBoxLayout,
 )
+
+from annotator.gui.messages import plain_label
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -42,7 +43,7 @@ class LabelDialog(QDialog):
         self.keys = QLineEdit()
         self.keys.setPlaceholderText("keys separated by spaces, e.g. 5 q")
         self.description = QLineEdit()
-        self.error = QLabel()
+        self.error = plain_label()
         self.error.setStyleSheet("color: #C0392B")
         self.error.setWordWrap(True)
         colour_row = QHBoxLayout()

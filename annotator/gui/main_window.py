@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoSt
 from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMenu,
     QScrollArea,
@@ -40,6 +39,7 @@ from annotator.gui.desktop import DesktopMixin
 from annotator.gui.factcheck_views import FactCheckMixin
 from annotator.gui.inspector import Inspector
 from annotator.gui.label_dialog import LabelDialog
+from annotator.gui.messages import literal, plain_label, plain_tooltip
 from annotator.gui.models import RelationTableModel, SpanTableModel, excerpt
 from annotator.gui.panels import DocumentsPanel, FindBar, LinkPicker, fit_columns, make_table
 from annotator.gui.review import ReviewMixin, ReviewModel
@@ -127,7 +127,7 @@ class MainWindow(
         )
         self.review_model = ReviewModel()
         self.review_table = make_table(self.review_model, stretch_column=1)
-        self.review_header = QLabel()
+        self.review_header = plain_label()
         self.review_header.setWordWrap(True)
         self.review_panel = QWidget()
         review_layout = QVBoxLayout(self.review_panel)
@@ -149,8 +149,8 @@ class MainWindow(
             self.splitter.addWidget(widget)
         self.splitter.setSizes([240, 720, 380])
         self.setCentralWidget(self.splitter)
-        self.progress_label = QLabel()
-        self.counts_label = QLabel()
+        self.progress_label = plain_label()
+        self.counts_label = plain_label()
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(self.counts_label)
 
@@ -276,7 +276,9 @@ class MainWindow(
             action.setObjectName(spec.name)
             action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
             action.setToolTip(
-                f"{spec.help} ({', '.join(spec.shortcuts)})" if spec.shortcuts else spec.help
+                plain_tooltip(
+                    f"{spec.help} ({', '.join(spec.shortcuts)})" if spec.shortcuts else spec.help
+                )
             )
             if spec.name in ("undo", "redo"):
                 pass  # QUndoStack's own actions: they trigger it and follow its state
@@ -284,7 +286,7 @@ class MainWindow(
                 label = spec.name.split(":", 1)[1]
                 action.triggered.connect(lambda _=False, name=label: self.apply_label(name))
                 action.setIcon(colour_icon(colours[label]))
-                action.setText(f"{label}  [{' / '.join(spec.shortcuts).lower()}]")
+                action.setText(f"{literal(label)}  [{' / '.join(spec.shortcuts).lower()}]")
                 self.label_toolbar.addAction(action)
             else:
                 action.triggered.connect(lambda _=False, fn=handlers[spec.name]: fn())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 
 def message_box(
@@ -37,6 +37,19 @@ def ask(parent: QWidget | None, title: str, text: str) -> bool:
     buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
     box = message_box(parent, title, text, QMessageBox.Icon.Question, buttons)
     return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def plain_label(text: str = "") -> QLabel:
+    """A label that shows its text exactly, whatever it holds (never rich text)."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def literal(text: str) -> str:
+    """``text`` for an action, button, tab or group-box title, where ``&`` would mark a
+    mnemonic and disappear: each ``&`` doubled shows one."""
+    return text.replace("&", "&&")
 
 
 def plain_tooltip(text: str) -> str:

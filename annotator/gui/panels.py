@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import STATUSES
 from annotator.core.project import LinkOption
+from annotator.gui.messages import plain_label
 from annotator.gui.models import STATUS_TEXT, DocumentFilter, DocumentListModel, excerpt
 
 
@@ -218,7 +219,7 @@ class FindBar(QWidget):
         self.edit.setObjectName("find_text")
         self.edit.setPlaceholderText("Find in article (Enter: next, Shift+Enter: previous, Esc)")
         self.edit.installEventFilter(self)
-        self.status = QLabel()
+        self.status = plain_label()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 0)
         layout.addWidget(self.edit, 1)

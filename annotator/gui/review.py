@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QLabel,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -30,7 +29,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.project import GOLD, Project
 from annotator.gui.article_view import ViewSpan
 from annotator.gui.jobs import Job
-from annotator.gui.messages import inform, warn
+from annotator.gui.messages import inform, literal, plain_label, warn
 from annotator.gui.models import excerpt
 from annotator.gui.panels import fit_columns
 
@@ -301,17 +300,17 @@ class AgreementDialog(QDialog):
             page = QWidget()
             layout = QVBoxLayout(page)
             layout.addWidget(
-                QLabel(
+                plain_label(
                     f"{pair['a']} and {pair['b']}: {pair['documents']} documents"
                     f" · link F1 {_show(pair['links']['f1'])}"
                 )
             )
             layout.addWidget(_pair_table(pair, report["labels"]))
             layout.addWidget(AgreementChart(pair, report["labels"], colours))
-            tabs.addTab(page, f"{pair['a']} – {pair['b']}")
+            tabs.addTab(page, literal(f"{pair['a']} – {pair['b']}"))
         tabs.addTab(_documents_table(report), "Documents")
         everyone = report["all"]
-        summary = QLabel(
+        summary = plain_label(
             f"{len(report['annotators'])} annotators, {report['documents']} documents. "
             f"Fleiss' kappa {_show(everyone['fleiss_kappa']['overall'])} "
             f"({everyone['fleiss_kappa']['documents']} documents annotated by all); "

@@ -27,7 +27,7 @@ from annotator.formats.export import ExportFilter, ExportReport
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import EXPORTERS, export
 from annotator.gui.jobs import Job, run_job
-from annotator.gui.messages import ask, inform, warn
+from annotator.gui.messages import ask, inform, literal, warn
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -206,7 +206,7 @@ class ExportDialog(QDialog):
         self.path = QLineEdit()
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
-        self.only_mine = QCheckBox(f"Only {self.annotator}'s annotations")
+        self.only_mine = QCheckBox(literal(f"Only {self.annotator}'s annotations"))
         self.only_done = QCheckBox("Only documents marked done")
         self.include_rejected = QCheckBox("Include layers answered reject / ignore")
         self.dev_fraction = QDoubleSpinBox()

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from annotator.core.errors import InputFileError
+from annotator.nlp.regex_patterns import bounded, check_expression, start_document
 from annotator.nlp.tokens import get_nlp
 
 if TYPE_CHECKING:
@@ -97,6 +98,10 @@ def parse_pattern(data: Any, pattern_set: str) -> Pattern:
 def _check_token_pattern(pattern: list[dict[str, Any]]) -> None:
     from spacy.matcher import Matcher
 
+    for token in pattern:
+        for value in token.values():
+            if isinstance(value, dict) and "REGEX" in value:
+                check_expression(value["REGEX"])
     try:
         Matcher(get_nlp("en").vocab, validate=True).add("check", [pattern])
     except Exception as exc:  # spaCy's MatchPatternError, or ValueError for bad values
@@ -112,11 +117,9 @@ def read_patterns(path: str | Path, pattern_set: str | None = None) -> list[Patt
     :raises InputFileError: the file cannot be read, or a line is not a valid pattern
         (the error names the file and line); nothing is returned then.
     """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
+    from annotator.formats.encoding import read_file_bytes
+
+    raw = read_file_bytes(path)
     return parse_pattern_lines(raw, path, pattern_set or path.stem)
 
 
@@ -168,6 +171,7 @@ class PatternMatcher:
         overlap a cue are left out."""
         ruler = self.nlp.get_pipe("span_ruler")
         doc.spans.pop(_KEY, None)
+        start_document()  # REGEX predicates run with a time limit per document
         ruler(doc)
         return _resolve(doc.spans.pop(_KEY, []), self.patterns)
 
@@ -189,7 +193,16 @@ def _ruler_pipeline(patterns: list[Pattern], lang: str) -> Language:
         config={"spans_key": _KEY, "phrase_matcher_attr": "LOWER", "validate": True},
     )
     ruler.add_patterns(
-        [{"label": p.label, "pattern": p.as_spacy(), "id": f"{n}"} for n, p in enumerate(patterns)]
+        [
+            {
+                "label": p.label,
+                "pattern": p.pattern
+                if isinstance(p.pattern, str)
+                else bounded(p.as_spacy(), p.shown()),
+                "id": f"{n}",
+            }
+            for n, p in enumerate(patterns)
+        ]
     )
     return nlp
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.files import shown
 from annotator.core.review_ops import GOLD
 
 if TYPE_CHECKING:
@@ -205,6 +206,7 @@ def train_spancat(
 
     global _progress, _max_steps
     output = Path(output)
+    _refuse_output(output)
     started = time.perf_counter()
     train_docs, dev_docs, notes = collect_examples(project, labels=labels)
     counts = _check_enough(train_docs, dev_docs)
@@ -255,6 +257,21 @@ def train_spancat(
     finally:
         _progress = None
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _refuse_output(output: Path) -> None:
+    """Training replaces ``output`` with the new model: only a missing or empty folder,
+    or a model an earlier training wrote, may be replaced (never a folder of other
+    files, a file, the project)."""
+    if not output.exists() and not output.is_symlink():
+        return
+    if not output.is_dir() or output.is_symlink():
+        raise TrainingError(f"{shown(output)} is not a folder; choose a new or empty folder")
+    if any(output.iterdir()) and not (output / REPORT_FILE).is_file():
+        raise TrainingError(
+            f"{shown(output)} holds files that are not a model Annotator trained; "
+            "choose a new or empty folder (it is never emptied)"
+        )
 
 
 def _retokenised(nlp, doc):

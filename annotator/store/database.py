@@ -5,12 +5,19 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.core.errors import StoreError
+from annotator.core.errors import AnnotatorError, StoreError
+from annotator.core.files import (
+    new_file_beside,
+    refuse_project_file,
+    refuse_unsafe_output,
+    write_error,
+)
 from annotator.store.migrations import known_migration_names, migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -134,7 +141,11 @@ def _migrate(
     if applied and path is not None:
         backup_database(db, path.with_name(f"{path.stem}.backup-{applied[-1]}{path.suffix}"))
     try:
-        migrations.apply(db)
+        # Under the write lock, and asked again: another process opening the same new
+        # file may be migrating it right now (its migrations are then not run twice).
+        with write_transaction(db):
+            if migrations.pending(db):
+                migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         raise store_error(str(path), exc) from None
 
@@ -143,20 +154,50 @@ def backup_database(db: Database, target: str | Path) -> Path:
     """Write a consistent copy of ``db`` to ``target`` with SQLite's online backup API.
 
     Safe while other connections (the open window) keep writing: the copy is one
-    snapshot. An existing ``target`` is replaced.
+    snapshot. It is written beside ``target`` and renamed onto it when complete, so an
+    existing ``target`` (an older backup) is replaced only by a whole copy, and keeps its
+    permissions. The database's own file, SQLite's files beside it, a folder, a device
+    or a FIFO are refused.
 
-    :raises StoreError: the target cannot be written.
+    :raises StoreError: the target is refused or cannot be written (a full disk too).
     """
     target = Path(target)
+    source = _file_of(db)
     try:
-        dest = sqlite3.connect(str(target))
+        if source is not None:
+            refuse_project_file(target, source)
+        refuse_unsafe_output(target, replace_databases=True)
+    except AnnotatorError as exc:
+        raise StoreError(str(exc)) from None
+    if not target.parent.is_dir():
+        raise StoreError(f"cannot write {target}: the folder {target.parent} does not exist")
+    existed = target.exists()
+    try:
+        fd, temp = new_file_beside(target)
+        os.close(fd)
+    except OSError as exc:
+        raise StoreError(str(write_error(target, exc, existed=existed))) from None
+    try:
+        dest = sqlite3.connect(str(temp))
         try:
             db.conn.backup(dest)
         finally:
             dest.close()
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot write the backup {target}: {exc}") from None
+        os.replace(temp, target)
+    except (sqlite3.Error, OSError) as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        kept = "the old file is unchanged" if existed else "nothing was written"
+        raise StoreError(f"cannot write the backup {target}: {exc}; {kept}") from None
     return target
+
+
+def _file_of(db: Database) -> Path | None:
+    """The file of the main database of ``db`` (``None`` in memory)."""
+    for _, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main" and file:
+            return Path(file)
+    return None
 
 
 def store_error(where: str, exc: sqlite3.Error) -> StoreError:
@@ -176,6 +217,47 @@ def store_error(where: str, exc: sqlite3.Error) -> StoreError:
     return StoreError(f"{where}: {message}")
 
 
+_on_wait: ContextVar[Callable[[str], None] | None] = ContextVar("on_wait", default=None)
+_FIRST_TRY_MS = 200
+"""How long a patient write tries before it says it is waiting."""
+
+
+@contextlib.contextmanager
+def waiting_for_writers(on_wait: Callable[[str], None]) -> Iterator[None]:
+    """Inside, writes wait as long as another process writes (import, merge and suggest
+    in the command line), calling ``on_wait(the project's path)`` when a write has to
+    wait; outside, a write gives up after ``BUSY_TIMEOUT_S`` (edits in the window)."""
+    token = _on_wait.set(on_wait)
+    try:
+        yield
+    finally:
+        _on_wait.reset(token)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _begin_immediate(db: Database) -> None:
+    on_wait = _on_wait.get()
+    if on_wait is None:
+        db.conn.execute("BEGIN IMMEDIATE")  # waits up to BUSY_TIMEOUT_S
+        return
+    db.conn.execute(f"PRAGMA busy_timeout = {_FIRST_TRY_MS}")
+    try:
+        while True:
+            try:
+                db.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+                on_wait(str(_file_of(db) or "the project"))
+                db.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    finally:
+        db.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """One atomic write: everything inside commits together or not at all.
@@ -185,6 +267,9 @@ def write_transaction(db: Database) -> Iterator[Database]:
     then waits for it instead of failing with "database is locked" after a read.
     Inside, ``db.atomic()`` nests as savepoints.
 
+    Inside :func:`waiting_for_writers` (bulk commands), the write waits as long as
+    another process holds the lock instead of failing after ``BUSY_TIMEOUT_S``.
+
     :raises StoreError: the file is locked for longer than the busy timeout, read-only,
         or the disk is full; the transaction is rolled back.
     """
@@ -193,7 +278,7 @@ def write_transaction(db: Database) -> Iterator[Database]:
             yield db
         return
     try:
-        db.conn.execute("BEGIN IMMEDIATE")
+        _begin_immediate(db)
     except sqlite3.OperationalError as exc:
         raise store_error("the project file", exc) from None
     try:

@@ -65,7 +65,7 @@ def test_add_label_and_use_it(project, sample_doc):
     ("kwargs", "message"),
     [
         ({"name": "claim", "colour": "#000000"}, "already has a label"),
-        ({"name": "9lives", "colour": "#000000"}, "start with a letter"),
+        ({"name": "../x", "colour": "#000000"}, "path separator"),
         ({"name": "quote", "colour": "red"}, "#RRGGBB"),
         ({"name": "quote", "colour": "#000000", "keys": ("c",)}, "already used by label 'claim'"),
         ({"name": "quote", "colour": "#000000", "keys": ("l",)}, "used by the command Link"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -116,3 +117,36 @@ def test_cli_claims_lists_stances(annotated, db_path):
         CliRunner().invoke(cli, ["claims", "--vague", "--json", "--db", str(db_path)]).output
     )
     assert len(data) == 1 and data[0]["sources"] == []
+
+
+def _readme_command(start: str) -> list[str]:
+    """The README's command line beginning with ``start``, continuation lines joined and
+    the trailing comment dropped, split as a shell would."""
+    import shlex
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    begin = readme.index(start)
+    lines = []
+    for line in readme[begin:].split("\n"):
+        lines.append(line.rstrip().removesuffix("\\"))
+        if not line.rstrip().endswith("\\"):
+            break
+    return shlex.split(" ".join(lines), comments=True)
+
+
+def test_readme_claimreview_command_runs_as_written(reviewed, db_path, tmp_path, monkeypatch):
+    reviewed.close()
+    argv = _readme_command("annotator export --format claimreview")
+    assert argv[:2] == ["annotator", "export"] and "--publisher" in argv
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [*argv[1:], "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / argv[argv.index("-o") + 1]
+    reviews = json.loads(out.read_text("utf-8"))
+    assert len(reviews) == 2
+    assert reviews[0]["author"]["name"] == argv[argv.index("--publisher") + 1]
+    assert reviews[0]["url"].startswith("https://desk.example/checks/")
+    again = CliRunner().invoke(  # both remembered in the project
+        cli, ["export", "--format", "claimreview", "-o", "again.json", "--db", str(db_path)]
+    )
+    assert again.exit_code == 0, again.output

@@ -136,3 +136,26 @@ def test_cli_train_then_suggest(trained, tmp_path):
     assert json.loads(result.output)["documents"] == 1
     result = runner.invoke(cli, ["suggest", "--db", str(db), "--model", str(tmp_path / "none")])
     assert result.exit_code == 1 and "neither a folder" in result.output
+
+
+@pytest.mark.parametrize("kind", ["folder with files", "file", "link"])
+def test_training_never_replaces_a_folder_of_other_files(project, tmp_path, kind):
+    """Training replaces its output folder with the model: a folder of the user's files
+    (or a file, or a link) is refused before any work, and left as it was."""
+    output = tmp_path / "Documents"
+    if kind == "folder with files":
+        output.mkdir()
+        (output / "thesis.txt").write_text("years of work", "utf-8")
+    elif kind == "file":
+        output.write_text("years of work", "utf-8")
+    else:
+        (tmp_path / "real").mkdir()
+        output.symlink_to(tmp_path / "real")
+    with pytest.raises(TrainingError, match="choose a new or empty folder"):
+        train_spancat(project, output)
+    if kind == "folder with files":
+        assert (output / "thesis.txt").read_text("utf-8") == "years of work"
+    elif kind == "file":
+        assert output.read_text("utf-8") == "years of work"
+    else:
+        assert output.is_symlink()
