@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +26,21 @@ from annotator.core.errors import AnnotatorError, StoreError, printable
 from annotator.formats.reader import FORMATS
 from annotator.formats.writers import EXPORTERS as EXPORT_FORMATS
 from annotator.store.database import waiting_for_writers
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(message: object) -> str:
+    """Text that may hold names and titles from users' files, safe to print: control
+    characters (a terminal's escape sequences) shown as ``\\xNN``, never obeyed; bytes of
+    file names that are not UTF-8 as ``\\xNN`` too."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", printable(message))
+
+
+def echo(message: object = "", *, err: bool = False) -> None:
+    """``click.echo`` through :func:`terminal_safe`."""
+    click.echo(terminal_safe(message), err=err)
+
 
 _PROJECTS = "annotator.projects"
 """``ctx.meta`` key: the project files a command opened (looked at when it fails)."""
@@ -42,16 +59,47 @@ class _Group(DefaultGroup):
         try:
             return super().invoke(ctx)
         except StoreError as exc:  # SQLite refused: perhaps because the file is damaged
-            raise click.ClickException(_damage(ctx) or printable(str(exc))) from None
+            _discard_new_projects(ctx)
+            raise click.ClickException(terminal_safe(_damage(ctx) or str(exc))) from None
         except AnnotatorError as exc:
-            raise click.ClickException(printable(str(exc))) from None
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            _discard_new_projects(ctx)
+            raise click.ClickException(terminal_safe(str(exc))) from None
+        except click.exceptions.Exit:
+            raise
+        except (click.exceptions.ClickException, click.exceptions.Abort, SystemExit) as exc:
+            if not isinstance(exc, SystemExit) or exc.code:
+                _discard_new_projects(ctx)
             raise
         except Exception:
             damage = _damage(ctx)
             if damage is None:
                 raise
             raise click.ClickException(damage) from None
+
+
+_CREATED = "annotator.created"
+"""``ctx.meta`` key: project files the running command created."""
+
+
+def _discard_new_projects(ctx: click.Context) -> None:
+    """Remove project files a failed command created, while nothing is in them yet: a
+    refused import or merge leaves no empty project behind."""
+    from annotator.store.database import open_database
+    from annotator.store.queries import is_untouched
+
+    for path in ctx.meta.pop(_CREATED, []):
+        try:
+            db = open_database(path, create=False)
+            try:
+                empty = is_untouched(db)
+            finally:
+                db.close()
+        except AnnotatorError:
+            continue
+        if empty:
+            for name in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+                with contextlib.suppress(FileNotFoundError):
+                    name.unlink()
 
 
 _BULK = {"import", "merge", "suggest", "export", "patterns", "train"}
@@ -64,7 +112,7 @@ def _say_waiting(path: str) -> None:
     said = click.get_current_context().meta.setdefault("annotator.waiting", set())
     if path not in said:
         said.add(path)
-        click.echo(f"waiting for another Annotator process writing to {printable(path)}…", err=True)
+        echo(f"waiting for another Annotator process writing to {printable(path)}…", err=True)
 
 
 def _damage(ctx: click.Context) -> str | None:
@@ -129,6 +177,9 @@ def _open_project(db_path: Path, annotator: str | None, *, create: bool = True):
     _remember_project(db_path)
     if create:
         db_path.parent.mkdir(parents=True, exist_ok=True)
+        context = click.get_current_context(silent=True)
+        if context is not None and not db_path.exists():
+            context.meta.setdefault(_CREATED, []).append(db_path)
     return Project.open(db_path, annotator=annotator, create=create, allow_readonly=not create)
 
 
@@ -145,7 +196,7 @@ def gui(db_path: Path, annotator: str | None) -> None:
 def _echo_report(report: dict[str, Any], as_json: bool) -> bool:
     """Print a report as JSON; returns whether it did."""
     if as_json:
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))  # JSON escapes them
     return as_json
 
 
@@ -210,24 +261,24 @@ def import_(
     if _echo_report(report.to_dict(), as_json):
         sys.exit(1 if nothing else 0)
     for note in report.notes:
-        click.echo(note, err=True)
+        echo(note, err=True)
     for line in report.skipped:
-        click.echo(f"skipped {line}", err=True)
+        echo(f"skipped {line}", err=True)
     if nothing:
-        click.echo(f"nothing imported: no document in {', '.join(map(str, paths))}", err=True)
+        echo(f"nothing imported: no document in {', '.join(map(str, paths))}", err=True)
         sys.exit(1)
     if report.labels_added or report.relation_types_added:
         added = ", ".join(report.labels_added + report.relation_types_added)
-        click.echo(f"added to the schema: {added}", err=True)
-    click.echo(
+        echo(f"added to the schema: {added}", err=True)
+    echo(
         f"imported {report.documents_added} new document(s), "
         f"{report.documents_existing} already present, {report.spans_added} span(s), "
         f"{report.relations_added} link(s) into {db_path}"
     )
     if report.categories_added:
-        click.echo(f"document categories: {report.categories_added}")
+        echo(f"document categories: {report.categories_added}")
     if report.spans_duplicate or report.relations_duplicate:
-        click.echo(
+        echo(
             f"duplicates stored once: {report.spans_duplicate} span(s), "
             f"{report.relations_duplicate} link(s)"
         )
@@ -325,17 +376,35 @@ def export(
         _open_project(db_path, annotator, create=False) as project,
         tqdm(unit="doc", desc="export", disable=None, leave=False) as bar,
     ):
+        _refuse_unknown(project, only_annotators, labels)
         report = run_export(
             project, fmt, out, chosen=chosen, progress=lambda n: bar.update(n - bar.n), **options
         )
     if _echo_report(report.to_dict(), as_json):
         return
     for problem in report.problems:
-        click.echo(f"not exported exactly: {problem}", err=True)
-    click.echo(
+        echo(f"not exported exactly: {problem}", err=True)
+    echo(
         f"wrote {report.records} record(s), {report.spans} span(s), "
         f"{report.relations} link(s) to {out}"
     )
+
+
+def _refuse_unknown(project, annotators: tuple[str, ...], labels: tuple[str, ...]) -> None:
+    """A filter naming an annotator or label the project does not have is a typo, not a
+    request for an empty file."""
+    from annotator.store import queries
+
+    known = queries.annotator_names(project.db)
+    for name in annotators:
+        if name not in known:
+            raise AnnotatorError(
+                f"no annotator {name!r} in this project (it has: {', '.join(known) or 'none'})"
+            )
+    for label in labels:
+        if not project.schema.has_label(label):
+            names = ", ".join(project.schema.label_names)
+            raise AnnotatorError(f"no label {label!r} in this project (it has: {names})")
 
 
 @cli.command()
@@ -347,18 +416,18 @@ def stats(db_path: Path, annotator: str | None, as_json: bool) -> None:
         figures = project.stats()
         labels = project.schema.label_names
     if as_json:
-        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))  # JSON escapes them
         return
     labels += sorted(set(figures["spans_by_label"]) - set(labels))
-    click.echo(f"documents  {figures['documents']}")
-    click.echo(f"spans      {figures['spans']}")
+    echo(f"documents  {figures['documents']}")
+    echo(f"spans      {figures['spans']}")
     for label in labels:
-        click.echo(f"  {label:<9}{figures['spans_by_label'].get(label, 0)}")
-    click.echo(f"relations  {figures['relations']}")
+        echo(f"  {label:<9}{figures['spans_by_label'].get(label, 0)}")
+    echo(f"relations  {figures['relations']}")
     if figures["categories"]:
-        click.echo("categories (documents they apply to)")
+        echo("categories (documents they apply to)")
         for label, count in figures["categories"].items():
-            click.echo(f"  {label:<9}{count}")
+            echo(f"  {label:<9}{count}")
     if not figures["annotators"]:
         return
     header = ["annotator", "documents", "spans", *labels, "done"]
@@ -374,7 +443,7 @@ def stats(db_path: Path, annotator: str | None, as_json: bool) -> None:
     ]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
-        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+        echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
 
 
 @cli.command()
@@ -395,9 +464,9 @@ def check(db_path: Path, annotator: str | None, as_json: bool) -> None:
     if _echo_report({"ok": not problems, "problems": problems, **counts}, as_json):
         sys.exit(1 if problems else 0)
     for problem in problems:
-        click.echo(problem, err=True)
+        echo(problem, err=True)
     verdict = "problems found" if problems else "ok"
-    click.echo(
+    echo(
         f"{verdict}: {counts['documents']} document(s), {counts['spans']} span(s), "
         f"{counts['relations']} link(s) checked in {db_path}"
     )
@@ -413,7 +482,7 @@ def backup(db_path: Path, annotator: str | None, out: Path) -> None:
 
     with _open_project(db_path, annotator, create=False) as project:
         backup_database(project.db, out)
-    click.echo(f"backed up {db_path} to {out}")
+    echo(f"backed up {db_path} to {out}")
 
 
 @cli.command()
@@ -433,17 +502,18 @@ def merge(
 ) -> None:
     """Merge annotators' projects (or native JSONL exports) into OUT. Documents are
     matched by text; every annotator's work is kept; merging twice changes nothing."""
-    from annotator.quality.merge import merge_into
+    from annotator.quality.merge import check_source, merge_into
 
     for source in sources:
+        check_source(source)
         _remember_project(source)
     with _open_project(out, annotator) as target:
         report = merge_into(target, list(sources))
     if _echo_report(report.to_dict(), as_json):
         return
     for line in report.schema_differences + report.notes:
-        click.echo(line, err=True)
-    click.echo(
+        echo(line, err=True)
+    echo(
         f"merged {len(sources)} source(s) into {out}: {report.documents_added} new "
         f"document(s), {report.documents_matched} matched, {report.spans_added} span(s) "
         f"added ({report.spans_already_there} already there, {report.spans_updated} updated), "
@@ -453,7 +523,7 @@ def merge(
     )
     if report.deleted:
         removed = ", ".join(f"{n} {table}" for table, n in sorted(report.deleted.items()))
-        click.echo(f"deleted as the sources did since: {removed}")
+        echo(f"deleted as the sources did since: {removed}")
 
 
 def _part(figures: dict[str, Any], name: str) -> Any:
@@ -488,33 +558,34 @@ def agreement(
     from annotator.quality.agreement import agreement as compute
 
     with _open_project(db_path, annotator, create=False) as project:
+        _refuse_unknown(project, annotators, labels)
         report = compute(project, list(annotators) or None, list(labels) or None)
     if _echo_report(report, as_json):
         return
     if not report["pairs"]:
-        click.echo("no document was annotated by two of these annotators")
+        echo("no document was annotated by two of these annotators")
         return
-    click.echo(f"annotators: {', '.join(report['annotators'])} ({report['documents']} documents)")
+    echo(f"annotators: {', '.join(report['annotators'])} ({report['documents']} documents)")
     header = f"{'':24}{'exact F1':>9}{'overlap F1':>11}{'kappa':>7}{'alpha':>7}{'links F1':>9}"
     for pair in report["pairs"]:
-        click.echo(f"\n{pair['a']} – {pair['b']} ({pair['documents']} documents)")
-        click.echo(header)
+        echo(f"\n{pair['a']} – {pair['b']} ({pair['documents']} documents)")
+        echo(header)
         for name in ["overall", *report["labels"]]:
             links = _fmt(pair["links"]["f1"]) if name == "overall" else ""
             exact = _fmt(_part(pair["exact"], name)["f1"])
             overlap = _fmt(_part(pair["overlap"], name)["f1"])
             kappa = _fmt(_part(pair["kappa"], name))
             alpha = _fmt(_part(pair["alpha"], name))
-            click.echo(f"  {name:<22}{exact:>9}{overlap:>11}{kappa:>7}{alpha:>7}{links:>9}")
+            echo(f"  {name:<22}{exact:>9}{overlap:>11}{kappa:>7}{alpha:>7}{links:>9}")
     everyone = report["all"]
-    click.echo(
+    echo(
         f"\nall annotators: Fleiss' kappa {_fmt(everyone['fleiss_kappa']['overall']).strip()} "
         f"({everyone['fleiss_kappa']['documents']} documents annotated by all), "
         f"Krippendorff's alpha {_fmt(everyone['alpha']['overall']).strip()}"
     )
-    click.echo("\nmost contested documents (mean exact F1 over pairs):")
+    echo("\nmost contested documents (mean exact F1 over pairs):")
     for row in report["per_document"][:show_documents]:
-        click.echo(f"  {_fmt(row['f1_exact'])}  {row['title']} (document {row['document_id']})")
+        echo(f"  {_fmt(row['f1_exact'])}  {row['title']} (document {row['document_id']})")
 
 
 @cli.command()
@@ -544,12 +615,26 @@ def claims(
         return
     for row in rows:
         hedged = f" hedged by {', '.join(row.hedges)}" if row.hedges else ""
-        click.echo(f"[{row.status}] {row.text}")
-        click.echo(
+        echo(f"[{row.status}] {row.text}")
+        echo(
             f"    {describe_sources(row) or 'no source'}{hedged}; "
             f"{row.title} {row.published}".rstrip()
         )
-    click.echo(f"{len(rows)} claim(s)")
+    echo(f"{len(rows)} claim(s)")
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A date of the form YYYY, YYYY-MM or YYYY-MM-DD that exists in the calendar."""
+    import datetime
+
+    if value is None:
+        return None
+    padded = value + {4: "-01-01", 7: "-01"}.get(len(value), "")
+    try:
+        datetime.date.fromisoformat(padded)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2024-10-30") from None
+    return value
 
 
 @cli.command()
@@ -563,9 +648,11 @@ def claims(
 )
 @click.option("--status", help="Only claims with this status.")
 @click.option("--outlet", help="Only articles of this outlet.")
-@click.option("--from", "published_from", help="Published on or after (YYYY-MM-DD).")
-@click.option("--to", "published_to", help="Published on or before (YYYY-MM-DD).")
-@click.option("--limit", default=20, show_default=True)
+@click.option(
+    "--from", "published_from", callback=_date, help="Published on or after (YYYY-MM-DD)."
+)
+@click.option("--to", "published_to", callback=_date, help="Published on or before (YYYY-MM-DD).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 def search(
     db_path: Path,
@@ -597,9 +684,9 @@ def search(
     if _echo_report([h.to_dict() for h in hits], as_json):
         return
     for hit in hits:
-        click.echo(f"{hit.kind:<8} {hit.title} (document {hit.document_id})")
-        click.echo(f"         {' '.join(hit.snippet.split())}")
-    click.echo(f"{len(hits)} hit(s)")
+        echo(f"{hit.kind:<8} {hit.title} (document {hit.document_id})")
+        echo(f"         {' '.join(hit.snippet.split())}")
+    echo(f"{len(hits)} hit(s)")
 
 
 def _add_assist_commands() -> None:
@@ -612,7 +699,14 @@ def _add_assist_commands() -> None:
 _add_assist_commands()
 
 
+def _stop(signum: int, _frame: object) -> None:
+    """SIGTERM stops a command like Ctrl+C: what it was writing is undone, temporary files
+    removed (the transaction and ``atomic_output`` clean up on the way out)."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop)
     for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 still prints
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")

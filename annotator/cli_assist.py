@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from annotator.cli import _common_options, _echo_report, _open_project
+from annotator.cli import _common_options, _echo_report, _open_project, echo
 
 
 @click.command()
@@ -46,23 +46,23 @@ def patterns(
     with _open_project(db_path, annotator, create=changing) as project:
         if add:
             project.add_pattern(add[0], add[1])
-            click.echo(f"added the {add[0]} pattern {add[1]!r}", err=True)
+            echo(f"added the {add[0]} pattern {add[1]!r}", err=True)
         if remove:
             project.remove_pattern(remove[0], remove[1])
-            click.echo(f"removed the {remove[0]} pattern {remove[1]!r}", err=True)
+            echo(f"removed the {remove[0]} pattern {remove[1]!r}", err=True)
         if import_path:
             change, skipped = project.import_patterns(import_path)
-            click.echo(f"added {len(change.rows)} pattern(s); {skipped} already in use", err=True)
+            echo(f"added {len(change.rows)} pattern(s); {skipped} already in use", err=True)
         used = project.patterns()
     if export_path:
         write_patterns(export_path, used)
-        click.echo(f"wrote {len(used)} pattern(s) to {export_path}", err=True)
+        echo(f"wrote {len(used)} pattern(s) to {export_path}", err=True)
         return
     if _echo_report([p.to_json() | {"set": p.pattern_set} for p in used], as_json):
         return
     if not changing:
         for p in used:
-            click.echo(f"{p.label:<8} {p.pattern_set:<10} {p.shown()}")
+            echo(f"{p.label:<8} {p.pattern_set:<10} {p.shown()}")
 
 
 @click.command()
@@ -139,7 +139,7 @@ def suggest(
     if _echo_report(report.to_dict(), as_json):
         return
     found = ", ".join(f"{n} from {source}" for source, n in report.suggestions.most_common())
-    click.echo(
+    echo(
         f"{report.documents} document(s) in {report.seconds:.1f} s: "
         f"{sum(report.suggestions.values())} new suggestion(s){': ' + found if found else ''}"
     )
@@ -213,26 +213,24 @@ def train(
         )
         project.set_project_value("model_path", str(output.resolve()))  # the window's model
     if as_json or progress_format == "json":
-        click.echo(json.dumps({"report": report.to_dict()}, ensure_ascii=False))
+        echo(json.dumps({"report": report.to_dict()}, ensure_ascii=False))
         return
     _print_training(report.to_dict())
 
 
 def _print_training(report: dict[str, Any]) -> None:
-    click.echo(f"{'label':<10} {'precision':>9} {'recall':>7} {'F1':>6} {'dev spans':>9}")
+    echo(f"{'label':<10} {'precision':>9} {'recall':>7} {'F1':>6} {'dev spans':>9}")
     for label, s in report["labels"].items():
-        click.echo(
+        echo(
             f"{label:<10} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} "
             f"{s['support']:>9}"
         )
-    click.echo(
-        f"{'all':<10} {report['precision']:>9.3f} {report['recall']:>7.3f} {report['f1']:>6.3f}"
-    )
-    click.echo(
+    echo(f"{'all':<10} {report['precision']:>9.3f} {report['recall']:>7.3f} {report['f1']:>6.3f}")
+    echo(
         f"memorising the training spans would score F1 {report['baseline_f1']:.3f}; "
         f"{report['train_documents']} train / {report['dev_documents']} dev examples, "
         f"{report['steps']} steps in {report['seconds']:.0f} s"
     )
     for note in report["notes"]:
-        click.echo(note, err=True)
-    click.echo(f"model saved in {report['model']}")
+        echo(note, err=True)
+    echo(f"model saved in {report['model']}")

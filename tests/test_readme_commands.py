@@ -207,6 +207,8 @@ def _teammates(folder: Path) -> None:
             shutil.copy(folder / f"{name}-work.db", folder / f"{name}.db")
     with Project.open(folder / "team.db", annotator="lead") as team:
         merge_into(team, [folder / "alice.db", folder / "bob.db", folder / "carol.jsonl"])
+        team.layer = GOLD  # the lead adjudicated: the README exports the gold layer
+        team.adopt([team.spans(1, annotator="alice")[0].id])
 
 
 @pytest.fixture

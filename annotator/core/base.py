@@ -32,6 +32,7 @@ from annotator.core.model import (
     SpanRef,
     dumps_json,
 )
+from annotator.core.names import name_problem
 from annotator.core.schema import Schema, default_schema
 from annotator.factcheck.index import reindex_change
 from annotator.store import apply_row_changes, fetch_row, open_database, queries, write_transaction
@@ -59,8 +60,8 @@ class ProjectBase:
     """
 
     def __init__(self, db: Database, *, annotator: str, path: Path | None = None):
-        if not annotator or not annotator.strip():
-            raise ValidationError("the annotator's name cannot be empty")
+        if problem := name_problem(annotator.strip() if annotator else "", "annotator"):
+            raise ValidationError(problem)
         self.db = db
         self.path = path
         self.annotator = annotator.strip()
@@ -248,8 +249,8 @@ class ProjectBase:
 
     def set_annotator(self, name: str) -> None:
         """Work as ``name`` from now on (its own layer, unless another one is being edited)."""
-        if not name or not name.strip():
-            raise ValidationError("the annotator's name cannot be empty")
+        if problem := name_problem(name.strip() if name else "", "annotator"):
+            raise ValidationError(problem)
         if self.layer == self.annotator:
             self.layer = name.strip()
         self.annotator = name.strip()

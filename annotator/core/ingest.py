@@ -228,6 +228,9 @@ def _check(record: DocumentIn) -> None:
     for status in record.statuses:
         if status.status not in STATUSES or (status.answer and status.answer not in ANSWERS):
             raise ValueError(f"unknown status {status.status!r} / answer {status.answer!r}")
+    for item in (*record.spans, *record.relations, *record.statuses, *record.categories):
+        if item.annotator is not None and (problem := name_problem(item.annotator, "annotator")):
+            raise ValueError(problem)
 
 
 def _split_where(where: str) -> tuple[str, int | None]:

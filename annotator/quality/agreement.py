@@ -27,6 +27,7 @@ from itertools import combinations
 from typing import Any
 
 from annotator.core.project import Project
+from annotator.core.review_ops import GOLD
 from annotator.store import queries
 
 SpanKey = tuple[int, int, str]
@@ -145,7 +146,7 @@ def krippendorff_alpha(units: list[list[int]]) -> float | None:
 def collect(
     project: Project, annotators: list[str] | None = None, labels: list[str] | None = None
 ) -> list[DocumentData]:
-    """Every document at least two of ``annotators`` (default: all) annotated."""
+    """Every document at least two of ``annotators`` (default: all but ``gold``) annotated."""
     documents = []
     for document in queries.iter_documents(project.db):
         spans = queries.spans_of(project.db, document.id)
@@ -163,6 +164,8 @@ def collect(
             layers.setdefault(who, Layer())
         if annotators is not None:
             layers = {who: layer for who, layer in layers.items() if who in annotators}
+        else:  # the adjudicated layer is not an annotator: compare with it when asked to
+            layers.pop(GOLD, None)
         if len(layers) < 2:
             continue
         by_id = {s.id: (s.start, s.end, s.label) for s in spans}

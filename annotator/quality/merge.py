@@ -85,6 +85,32 @@ def _show(value: Any) -> str:
     return " ".join(value) if isinstance(value, tuple) else str(value)
 
 
+def check_source(path: Path) -> None:
+    """Refuse, before anything is written, a source that is neither a project file nor
+    a native export (a Prodigy file, say: that is for ``annotator import``)."""
+    from annotator.core.files import shown
+    from annotator.formats.reader import detect_format
+
+    if path.is_dir():
+        raise AnnotatorError(
+            f"{shown(path)} is a folder: merge takes project files and native exports"
+        )
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        raise AnnotatorError(f"cannot read {shown(path)}: {exc.strerror}") from None
+    if head == b"SQLite format 3\x00":
+        return
+    fmt = detect_format(path) if path.suffix.lower() in (".jsonl", ".json") else None
+    if fmt != "native":
+        kind = f"a {fmt} file" if fmt else "not an Annotator project or native export"
+        raise AnnotatorError(
+            f"{shown(path)} is {kind}: merge takes project files and native exports; "
+            f"bring it in with `annotator import {shown(path)}`"
+        )
+
+
 def merge_into(
     target: Project,
     sources: list[Path],
@@ -98,6 +124,8 @@ def merge_into(
     merge with a message, and the sources before it stay merged.
     """
     report = MergeReport(sources=[str(p) for p in sources])
+    for path in sources:
+        check_source(path)
     for n, path in enumerate(sources, 1):
         if path.resolve() == (target.path.resolve() if target.path else None):
             raise AnnotatorError(f"{path} is the project being merged into")

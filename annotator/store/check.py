@@ -298,6 +298,10 @@ def describe_damage(path: str | Path | None) -> str | None:
         return None
     try:
         first = _first_damage(conn)
+    except sqlite3.OperationalError as exc:
+        if "unable to open" in str(exc):
+            return None  # not damage: a folder SQLite cannot use (read-only, gone)
+        first = f"SQLite cannot read it: {exc}"
     except sqlite3.DatabaseError as exc:
         first = f"SQLite cannot read it: {exc}"
     finally:

@@ -54,22 +54,55 @@ def open_database(
             f"{path} is read-only: Annotator needs to write to its project file and its "
             "folder (make them writable, or work on a copy)"
         )
+    if readonly:
+        return _open_readonly(path)
     try:
-        if readonly:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        else:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
     db = Database(conn)
     try:
         applied = _check_version(db, path)  # reads only: a refused file is left untouched
-        _configure(db, str(path), readonly=readonly)
-        _migrate(db, path, applied, readonly=readonly)
+        _configure(db, str(path))
+        _migrate(db, path, applied)
+    except StoreError as exc:
+        db.close()
+        # Permissions can say "writable" where writing fails (an immutable folder or a
+        # read-only mount, even for root): a reading command then reads it as it is.
+        if path.exists() and "unable to open" in str(exc):
+            if allow_readonly:
+                return _open_readonly(path)
+            raise StoreError(
+                f"{path} cannot be written: its folder is read-only or on a read-only disk "
+                "(make it writable, or work on a copy)"
+            ) from None
+        raise
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _open_readonly(path: Path) -> Database:
+    """``path`` opened for reading only. In a folder where SQLite cannot create its
+    shared-memory file next to a WAL project, the file is read as immutable: nobody can
+    be writing to it there."""
+    uri = path.resolve().as_uri()
+    for options in ("mode=ro", "mode=ro&immutable=1"):
+        db = Database(sqlite3.connect(f"{uri}?{options}", uri=True))
+        try:
+            applied = _check_version(db, path)
+            _configure(db, str(path), readonly=True)
+            _migrate(db, path, applied, readonly=True)
+            return db
+        except StoreError as exc:
+            db.close()
+            if "unable to open" not in str(exc) or "immutable" in options:
+                raise
+        except BaseException:
+            db.close()
+            raise
+    raise AssertionError("unreachable")
 
 
 def is_readonly(db: Database) -> bool:

@@ -492,6 +492,11 @@ def claim_events(db: Database, document_id: int, span_id: int) -> list[dict[str,
     )
 
 
+def annotator_names(db: Database) -> list[str]:
+    """Everyone who has worked in the project, layers such as ``gold`` included."""
+    return [row[0] for row in db.execute("SELECT name FROM annotators ORDER BY name")]
+
+
 def documents_of_spans(db: Database, span_ids: set[int]) -> set[int]:
     """The documents the spans ``span_ids`` belong to (spans that no longer exist skipped)."""
     if not span_ids:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -184,3 +185,35 @@ def test_open_database_refuses_newer_without_touching(tmp_path):
     db = open_database(path)
     db.close()
     assert path.exists()
+
+
+@pytest.fixture
+def immutable_folder(project, db_path, sample_doc):
+    """The project in a folder nobody can write to, not even root (``chattr +i``)."""
+    import shutil
+    import subprocess
+
+    project.close()
+    if shutil.which("chattr") is None:
+        pytest.skip("needs chattr")
+    folder = db_path.parent
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+        pytest.skip("this file system or user cannot make a folder immutable")
+    yield db_path
+    subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_project_in_an_unwritable_folder_is_read_and_refused_for_writing(immutable_folder):
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    runner = CliRunner()
+    stats = runner.invoke(cli, ["--db", str(immutable_folder), "stats", "--json"])
+    assert stats.exit_code == 0, stats.output
+    assert json.loads(stats.output)["documents"] == 1
+    claims = runner.invoke(cli, ["--db", str(immutable_folder), "claims"])
+    assert claims.exit_code == 0, claims.output
+    with pytest.raises(StoreError, match="read-only") as caught:
+        Project.open(immutable_folder, annotator="x")
+    assert "damaged" not in str(caught.value)
