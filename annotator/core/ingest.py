@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any
 from annotator.core import carry
 from annotator.core.errors import AnnotatorError, InputFileError
 from annotator.core.model import STATUSES, dumps_json, text_sha256
-from annotator.core.schema_growth import apply_schema_plan, plan_schema
+from annotator.core.schema_growth import (
+    SchemaCheck,
+    apply_schema_growth,
+    apply_schema_plan,
+    fix_colours,
+    plan_schema,
+)
 from annotator.factcheck.duplicates import flag_near_duplicates
 from annotator.factcheck.index import reindex_documents
 from annotator.store import queries
@@ -188,6 +194,9 @@ def _check(record: DocumentIn) -> None:
         record.text.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("the text holds unpaired surrogate characters") from None
+    if record.lang is not None and not isinstance(record.lang, str):
+        raise ValueError(f"the language ('lang') must be a code such as 'en', not {record.lang!r}")
+    _check_types(record)
     length = len(record.text)
     for span in record.spans:
         if not (isinstance(span.start, int) and isinstance(span.end, int)):
@@ -219,6 +228,22 @@ def _check(record: DocumentIn) -> None:
     for status in record.statuses:
         if status.status not in STATUSES or (status.answer and status.answer not in ANSWERS):
             raise ValueError(f"unknown status {status.status!r} / answer {status.answer!r}")
+
+
+def _check_types(record: DocumentIn) -> None:
+    """What every reader should have checked already, said plainly if one did not."""
+    if not isinstance(record.title, str) or not isinstance(record.note, str):
+        raise ValueError("the title and the document note must be texts")
+    if not isinstance(record.meta, dict):
+        raise ValueError(f"the metadata ('meta') must be an object, not {record.meta!r}")
+    for span in record.spans:
+        if not isinstance(span.attributes, dict):
+            raise ValueError(f"span attributes must be an object, not {span.attributes!r}")
+        if not isinstance(span.note, str):
+            raise ValueError(f"a span's note must be a text, not {span.note!r}")
+    for relation in record.relations:
+        if not isinstance(relation.attributes, dict):
+            raise ValueError(f"link attributes must be an object, not {relation.attributes!r}")
 
 
 def _split_where(where: str) -> tuple[str, int | None]:
@@ -259,10 +284,14 @@ def import_documents(
 
     report = ImportReport()
     default_lang = project.default_lang()
+    given = schema or SchemaIn()
+    adopt = given.complete and queries.is_untouched(project.db)
+    check = SchemaCheck(project, given, strict=strict, adopt=adopt)
     accepted: list[DocumentIn] = []
     for record in records:
         try:
             _check(record)
+            check(record)
         except ValueError as exc:
             if not skip_invalid:
                 path, line = _split_where(record.where)
@@ -273,7 +302,8 @@ def import_documents(
         record.lang = record.lang or (meta_lang if isinstance(meta_lang, str) else None)
         record.lang = (record.lang or lang or default_lang).strip().lower()
         accepted.append(record)
-    plan = plan_schema(project, accepted, schema, strict=strict)
+    fix_colours(given, report.notes)
+    plan = plan_schema(project, accepted, check, report.notes)
 
     # Tokenising is the slow part: do it before taking the write lock, per language.
     hashes = [text_sha256(record.text) for record in accepted]
@@ -301,10 +331,9 @@ def import_documents(
     with project._writing() as db:
         changes_before = db.conn.total_changes
         stamp = _now()
-        given = schema or SchemaIn()
-        adopt = given.complete and queries.is_untouched(db)
         apply_schema_plan(project, plan, report)
         _carry_definitions(project, given, report, adopt=adopt)
+        apply_schema_growth(project, plan, report)
         created = _insert_documents(project, new, tokens, stamp)
         ids = {**stored, **created}
         report.documents_added = len(new)
