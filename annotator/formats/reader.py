@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -111,26 +112,51 @@ def _head(path: Path, size: int = 65536) -> str:
 
 
 def _first_value(path: Path) -> object:
-    """The first JSON value of a file (a whole JSON document or the first JSONL line)."""
+    """The first JSON value of a file (a whole JSON document, else the first JSON-lines
+    record that is JSON: a bad line is the reader's to refuse, with its number).
+
+    :raises InputFileError: no record of the file is JSON (``file:line: malformed
+        JSON``).
+    """
+    import json
+
     content = decode_bytes(path.read_bytes(), path)
     stripped = content.lstrip()
     if stripped.startswith("["):
         try:
             return orjson.loads(stripped)
         except orjson.JSONDecodeError:
-            return None
-    for line in content.split("\n"):
-        if line.strip():
-            try:
-                return orjson.loads(line)
-            except orjson.JSONDecodeError:
-                break
-    import json
-
+            pass
+        try:
+            return json.loads(content)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(path, f"malformed JSON: {exc.msg}", line=exc.lineno) from None
+    first_bad: tuple[int, str] | None = None
+    for number, line in enumerate(content.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            return orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            first_bad = first_bad or (number, exc.msg)
+            if line.strip() in ("{", "[") or number > 1000:
+                break  # pretty-printed, or nothing but bad lines
     try:  # a pretty-printed record spanning lines
         return json.JSONDecoder().raw_decode(stripped)[0]
-    except json.JSONDecodeError:
-        return None
+    except json.JSONDecodeError as exc:
+        line, reason = first_bad or (exc.lineno, exc.msg)
+        raise InputFileError(path, f"malformed JSON: {reason}", line=line) from None
+
+
+def _is_native_document(value: dict[str, Any]) -> bool:
+    """A document line of a native export (its header may have been cut off): the
+    keys only that format writes, and spans with an annotator and a time each."""
+    spans = value.get("spans")
+    return (
+        {"text", "sha256", "spans", "relations", "statuses"} <= set(value)
+        and isinstance(spans, list)
+        and all(isinstance(s, dict) and {"annotator", "created"} <= set(s) for s in spans)
+    )
 
 
 def _detect_json(path: Path) -> str | None:
@@ -145,7 +171,7 @@ def _detect_json(path: Path) -> str | None:
         return "labelstudio" if not value else None
     if not isinstance(value, dict):
         return None
-    if value.get("format") == native.FORMAT:
+    if value.get("format") == native.FORMAT or _is_native_document(value):
         return "native"
     if "data" in value and isinstance(value["data"], dict):
         return "labelstudio"
@@ -160,6 +186,8 @@ def _detect_json(path: Path) -> str | None:
         return "doccano"
     if "data" in value and isinstance(value["data"], str):
         return "doccano"
+    if isinstance(value.get("annotations"), list) and "text" in value:
+        return "doccano"  # doccano 1.x: annotations with start_offset / end_offset
     if "text" in value and ({"spans", "tokens", "_input_hash", "_view_id", "answer"} & set(value)):
         return "prodigy"
     if "text" in value:
@@ -183,7 +211,11 @@ def expand_paths(paths: list[Path], messages: list[str]) -> list[Path]:
                     continue  # read with the brat pairs beside it
                 if child.suffix.lower() == ".txt" and child.with_suffix(".ann").exists():
                     continue  # read with its .ann
-                if detect_format(child) is None:
+                try:
+                    known = detect_format(child) is not None
+                except InputFileError:
+                    known = True  # refused (or skipped) when read, with the reason
+                if not known:
                     messages.append(f"{child}: not a format Annotator reads, skipped")
                     continue
                 files.append(child)
@@ -212,6 +244,9 @@ def read_paths(
     schema = schema if schema is not None else SchemaIn()
     for path in expand_paths(paths, messages):
         try:
+            if path.suffix.lower() != ".ann" and not _has_content(path, ""):
+                messages.append(f"{path}: empty, skipped")
+                continue
             name = fmt if fmt != "auto" else detect_format(path)
             if name is None:
                 raise InputFileError(
