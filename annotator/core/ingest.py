@@ -236,6 +236,9 @@ def _check_types(record: DocumentIn) -> None:
         raise ValueError("the title and the document note must be texts")
     if not isinstance(record.meta, dict):
         raise ValueError(f"the metadata ('meta') must be an object, not {record.meta!r}")
+    for item in (*record.spans, *record.statuses, *record.categories):
+        if item.annotator is not None and not isinstance(item.annotator, str):
+            raise ValueError(f"an annotator must be a name, not {item.annotator!r}")
     for span in record.spans:
         if not isinstance(span.attributes, dict):
             raise ValueError(f"span attributes must be an object, not {span.attributes!r}")
@@ -244,6 +247,11 @@ def _check_types(record: DocumentIn) -> None:
     for relation in record.relations:
         if not isinstance(relation.attributes, dict):
             raise ValueError(f"link attributes must be an object, not {relation.attributes!r}")
+        if relation.annotator is not None and not isinstance(relation.annotator, str):
+            raise ValueError(f"a link's annotator must be a name, not {relation.annotator!r}")
+        ends = (relation.head, relation.child)
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in ends):
+            raise ValueError(f"a link's head and child must be span numbers, not {ends!r}")
 
 
 def _split_where(where: str) -> tuple[str, int | None]:
