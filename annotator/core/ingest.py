@@ -13,7 +13,11 @@ Policies (the README documents them):
 - The same span twice (same annotator, label and offsets): stored once, counted in
   ``spans_duplicate``. The same relation twice likewise.
 - Labels and relation types the project does not know are added to its schema and
-  listed in ``labels_added`` / ``relations_added``; with ``strict`` they are refused.
+  listed in ``labels_added`` / ``relations_added``; attributes and choices likewise
+  (listed in ``notes``). With ``strict`` a record that needs any of them is refused.
+- An attribute value of the wrong type for the schema refuses its record
+  (:class:`~annotator.core.schema_growth.SchemaCheck`), so every stored value can be
+  edited.
 """
 
 from __future__ import annotations
