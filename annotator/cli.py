@@ -382,7 +382,7 @@ def export(
         )
     if _echo_report(report.to_dict(), as_json):
         return
-    for problem in report.problems:
+    for problem in report.summary():  # --json lists every item
         echo(f"not exported exactly: {problem}", err=True)
     echo(
         f"wrote {report.records} record(s), {report.spans} span(s), "

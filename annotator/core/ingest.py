@@ -13,7 +13,11 @@ Policies (the README documents them):
 - The same span twice (same annotator, label and offsets): stored once, counted in
   ``spans_duplicate``. The same relation twice likewise.
 - Labels and relation types the project does not know are added to its schema and
-  listed in ``labels_added`` / ``relations_added``; with ``strict`` they are refused.
+  listed in ``labels_added`` / ``relations_added``; attributes and choices likewise
+  (listed in ``notes``). With ``strict`` a record that needs any of them is refused.
+- An attribute value of the wrong type for the schema refuses its record
+  (:class:`~annotator.core.schema_growth.SchemaCheck`), so every stored value can be
+  edited.
 """
 
 from __future__ import annotations
@@ -26,7 +30,13 @@ from annotator.core import carry
 from annotator.core.errors import AnnotatorError, InputFileError
 from annotator.core.model import STATUSES, dumps_json, text_sha256
 from annotator.core.names import name_problem, unpaired_surrogate
-from annotator.core.schema_growth import apply_schema_plan, plan_schema
+from annotator.core.schema_growth import (
+    SchemaCheck,
+    apply_schema_growth,
+    apply_schema_plan,
+    fix_colours,
+    plan_schema,
+)
 from annotator.factcheck.duplicates import flag_near_duplicates
 from annotator.factcheck.index import reindex_documents
 from annotator.store import queries
@@ -192,6 +202,9 @@ def _check(record: DocumentIn) -> None:
             f"{'the text' if where == 'text' else where} holds an unpaired surrogate "
             "(such as \\ud800), which cannot be stored"
         )
+    if record.lang is not None and not isinstance(record.lang, str):
+        raise ValueError(f"the language ('lang') must be a code such as 'en', not {record.lang!r}")
+    _check_types(record)
     length = len(record.text)
     for span in record.spans:
         if not (isinstance(span.start, int) and isinstance(span.end, int)):
@@ -233,6 +246,30 @@ def _check(record: DocumentIn) -> None:
             raise ValueError(problem)
 
 
+def _check_types(record: DocumentIn) -> None:
+    """What every reader should have checked already, said plainly if one did not."""
+    if not isinstance(record.title, str) or not isinstance(record.note, str):
+        raise ValueError("the title and the document note must be texts")
+    if not isinstance(record.meta, dict):
+        raise ValueError(f"the metadata ('meta') must be an object, not {record.meta!r}")
+    for item in (*record.spans, *record.statuses, *record.categories):
+        if item.annotator is not None and not isinstance(item.annotator, str):
+            raise ValueError(f"an annotator must be a name, not {item.annotator!r}")
+    for span in record.spans:
+        if not isinstance(span.attributes, dict):
+            raise ValueError(f"span attributes must be an object, not {span.attributes!r}")
+        if not isinstance(span.note, str):
+            raise ValueError(f"a span's note must be a text, not {span.note!r}")
+    for relation in record.relations:
+        if not isinstance(relation.attributes, dict):
+            raise ValueError(f"link attributes must be an object, not {relation.attributes!r}")
+        if relation.annotator is not None and not isinstance(relation.annotator, str):
+            raise ValueError(f"a link's annotator must be a name, not {relation.annotator!r}")
+        ends = (relation.head, relation.child)
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in ends):
+            raise ValueError(f"a link's head and child must be span numbers, not {ends!r}")
+
+
 def _split_where(where: str) -> tuple[str, int | None]:
     path, _, line = where.rpartition(":")
     if path and line.isdigit():
@@ -271,10 +308,14 @@ def import_documents(
 
     report = ImportReport()
     default_lang = project.default_lang()
+    given = schema or SchemaIn()
+    adopt = given.complete and queries.is_untouched(project.db)
+    check = SchemaCheck(project, given, strict=strict, adopt=adopt)
     accepted: list[DocumentIn] = []
     for record in records:
         try:
             _check(record)
+            check(record)
         except ValueError as exc:
             if not skip_invalid:
                 path, line = _split_where(record.where)
@@ -285,7 +326,8 @@ def import_documents(
         record.lang = record.lang or (meta_lang if isinstance(meta_lang, str) else None)
         record.lang = (record.lang or lang or default_lang).strip().lower()
         accepted.append(record)
-    plan = plan_schema(project, accepted, schema, strict=strict)
+    fix_colours(given, report.notes)
+    plan = plan_schema(project, accepted, check, report.notes)
 
     # Tokenising is the slow part: do it before taking the write lock, per language.
     hashes = [text_sha256(record.text) for record in accepted]
@@ -313,12 +355,11 @@ def import_documents(
     with project._writing() as db:
         changes_before = db.conn.total_changes
         stamp = _now()
-        given = schema or SchemaIn()
-        adopt = given.complete and queries.is_untouched(db)
         if adopt:
             carry.adopt_definitions(project, given, report)
         apply_schema_plan(project, plan, report)
         _carry_definitions(project, given, report, adopt=adopt)
+        apply_schema_growth(project, plan, report)
         created = _insert_documents(project, new, tokens, stamp)
         ids = {**stored, **created}
         report.documents_added = len(new)

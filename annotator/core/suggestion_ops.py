@@ -115,15 +115,12 @@ class SuggestionOps(ProjectBase):
         """Add every pattern of a Prodigy JSON lines file; returns the change and how many
         were already in use (skipped). All or nothing.
 
-        :raises InputFileError: a line that is not a valid pattern (file and line).
-        :raises ValidationError: a label the schema does not have.
+        :raises InputFileError: a line that is not a valid pattern, or for a label the
+            schema does not have (file and line).
         """
-        from annotator.nlp.patterns import CUE, read_patterns
+        from annotator.nlp.patterns import read_patterns
 
-        read = read_patterns(path, "project")
-        unknown = sorted({p.label for p in read if p.label != CUE} - set(self.schema.label_names))
-        if unknown:
-            raise ValidationError(f"{path}: unknown label(s) {', '.join(unknown)} in patterns")
+        read = read_patterns(path, "project", labels=self.schema.label_names)
         used = {(p.label, _pattern_key(p)) for p in self.patterns()}
         fresh: dict[tuple[str, str], Pattern] = {}
         for p in read:

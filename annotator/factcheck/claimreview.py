@@ -10,7 +10,6 @@ organisation) and ``datePublished``. :func:`validate` checks those rules.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -21,6 +20,7 @@ from annotator.core.claim_ops import NORMALIZED_LIMIT
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 from annotator.factcheck.claims import ClaimRow, claim_rows, describe_sources
+from annotator.formats.csv_format import SpreadsheetWriter
 from annotator.formats.export import ExportFilter, ExportReport, atomic_output
 from annotator.store import queries
 
@@ -196,7 +196,7 @@ def export_claims_csv(
     """The fact-check log: one row per claim, for editors and spreadsheets."""
     report = ExportReport(format="claims-csv", path=str(out))
     with atomic_output(out, "w") as handle:
-        writer = csv.writer(handle)
+        writer = SpreadsheetWriter(handle)  # formulas neutralised: editors open it
         writer.writerow(LOG_COLUMNS)
         for row in claim_rows(project):
             if chosen and chosen.annotators and row.annotator not in chosen.annotators:

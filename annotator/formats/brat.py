@@ -9,24 +9,30 @@ Read, by line of the ``.ann`` file:
   back into one discontinuous ``T`` line.
 - ``R1<tab>Label Arg1:T1 Arg2:T2``: a link from Arg1 to Arg2.
 - ``E1<tab>Type:T1 Role:T2 …``: an event becomes links from its trigger to each argument,
-  labelled with the role (trailing digits dropped: ``Theme2`` is ``Theme``).
+  labelled with the role (trailing digits dropped: ``Theme2`` is ``Theme``). Events that
+  share a trigger (``E3``, ``E4`` on ``T71``) cannot be told apart afterwards: a note
+  says so.
 - ``A1<tab>Name T1 [Value]`` (or ``M``): an attribute of the span (no value: true), or
-  of the link when it names an ``R``.
+  of the link when it names an ``R``; a second line setting the same attribute of the
+  same annotation is refused (which value was meant is not known).
 - ``#1<tab>AnnotatorNotes T1<tab>text``: the span's note; a note on an ``E`` is kept on
   the event's trigger span, a note on an ``R`` as the link's ``note`` attribute.
-- ``*<tab>Equiv T1 T2 …``: ``Equiv`` links between consecutive spans.
+- ``*<tab>Equiv T1 T2 …``: ``Equiv`` links between consecutive spans; a span equivalent
+  to itself (``Equiv T63 T63``) is left out with a note.
 - ``N`` (normalisation) lines are listed as not imported.
+- An id used twice (``T1`` on two lines) refuses the second line.
 
 A line that cannot be read (or that refers to one that could not) is a bad record of its
 own: the import refuses it, or with ``--skip-invalid`` leaves out that line only.
 
 Written to a folder: one ``.txt`` + ``.ann`` pair per document and annotator, file names
 made from the title and annotator (``Title.alice.ann``; never a path: nothing can be
-written outside the folder), and ``annotator-layers.json`` beside them, which names each
-``.ann`` file's title, annotator and status: brat has no place for them, brat ignores
-the file, and the import reads them back from it. A link's ``note`` attribute is written
-as a note on its ``R``; other link attributes and document categories cannot be held by
-brat and are listed in the export report.
+written outside the folder), and ``annotator-layers.json`` beside them, which holds for
+each ``.ann`` file the document's title, language, metadata and note, the annotator and
+their status: brat has no place for them, brat ignores the file, and the import reads
+them back from it. A link's ``note`` attribute is written as a note on its ``R``; other
+link attributes, attribute values an ``A`` line cannot hold and what :data:`HOLDS` does
+not list are reported by the export.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ from annotator.formats.encoding import read_text_file
 from annotator.formats.export import (
     ExportFilter,
     ExportReport,
+    Holds,
     Layer,
     atomic_folder,
     select_layers,
@@ -75,7 +82,17 @@ def read_brat(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
     layer = _layers_of_folder(ann.parent).get(ann.name, {})
     annotator = layer.get("annotator") if isinstance(layer.get("annotator"), str) else None
     title = layer.get("title") if isinstance(layer.get("title"), str) else txt.stem
-    record = DocumentIn(text=text, title=title, where=str(ann), meta={"file": txt.name})
+    # our own pair: the document's metadata and note come from the sidecar; another
+    # tool's: the file name is worth keeping
+    ours = isinstance(layer.get("meta"), dict)
+    record = DocumentIn(
+        text=text,
+        title=title,
+        where=str(ann),
+        meta=dict(layer["meta"]) if ours else {"file": txt.name},
+        lang=layer.get("lang") if isinstance(layer.get("lang"), str) else None,
+        note=layer.get("note") if isinstance(layer.get("note"), str) else "",
+    )
     bad: list[DocumentIn] = []
     if ann.exists():
         bad = _Ann(record, ann, messages, annotator).parse(read_text_file(ann))
@@ -131,6 +148,7 @@ class _Ann:
         self.spans: dict[str, int] = {}  # T id -> index of its (first) span
         self.triggers: dict[str, str] = {}  # E id -> its trigger's T id
         self.links: dict[str, int] = {}  # R id -> index in record.relations
+        self.set_by: dict[tuple[tuple[str, int], str], str] = {}  # (target, name) -> A id
         self.bad: list[DocumentIn] = []
 
     def parse(self, content: str) -> list[DocumentIn]:
@@ -158,14 +176,25 @@ class _Ann:
                 self._refuse(number, f"cannot read this line ({exc})")
         # after every T (lines may refer to later ones): events, links, then what refers
         # to those
-        for _, ident, rest in later["E"]:
+        sharing: dict[str, list[tuple[int, str]]] = {}  # trigger -> its events
+        for number, ident, rest in later["E"]:
             fields = rest.split("\t", 1)[0].split()
             trigger = fields[0].partition(":")[2] if fields else ""
             if trigger in self.spans:
                 self.triggers[ident] = trigger
-        for kind, read in (("E", self._event), ("R", self._relation), ("*", self._equiv)):
+                sharing.setdefault(trigger, []).append((number, ident))
+        for trigger, events in sharing.items():
+            if len(events) > 1:
+                self.messages.append(
+                    f"{self.ann}:{events[1][0]}: events {', '.join(e for _, e in events)} share "
+                    f"the trigger {trigger}: not imported exactly (each becomes links from "
+                    "that one span, so which argument belongs to which event is not kept)"
+                )
+        for kind, read in (("E", self._event), ("R", self._relation)):
             for number, ident, rest in later[kind]:
                 self._each(read, number, ident, rest)
+        for number, ident, rest in later["*"]:
+            self._each(functools.partial(self._equiv, number=number), number, ident, rest)
         for kind in "AM#":
             for number, ident, rest in later[kind]:
                 self._each(self._attribute if kind != "#" else self._note, number, ident, rest)
@@ -233,21 +262,38 @@ class _Ann:
         self.links[ident] = len(self.record.relations)
         self.record.relations.append(link)
 
-    def _equiv(self, ident: str, rest: str) -> None:
+    def _equiv(self, ident: str, rest: str, number: int) -> None:
+        """``*  Equiv T1 T2 …``: links between consecutive spans. A span said to be
+        equivalent to itself (``Equiv T63 T63``, in brat's own BioNLP-ST 2011 data) says
+        nothing: left out with a note."""
         label, *refs = rest.split("\t", 1)[0].split()
+        kept = [ref for n, ref in enumerate(refs) if not n or ref != refs[n - 1]]
+        if len(kept) < len(refs):
+            self.messages.append(
+                f"{self.ann}:{number}: {label} of a span with itself left out ({' '.join(refs)})"
+            )
         links = [
             self._link(self._span_of(a), self._span_of(b), label)
-            for a, b in itertools.pairwise(refs)
+            for a, b in itertools.pairwise(kept)
         ]
         self.record.relations.extend(links)
 
     def _attribute(self, ident: str, rest: str) -> None:
+        """``A1  Name T1 [Value]``: an attribute of a span (of an event: of its trigger)
+        or a link. The same attribute set twice on one of them refuses the second line:
+        which value was meant is not known."""
         name, ref, *value = rest.split("\t", 1)[0].split()
         parsed: Any = True if not value else {"true": True, "false": False}.get(value[0], value[0])
         if ref in self.links:
-            self.record.relations[self.links[ref]].attributes[name] = parsed
+            target = ("R", self.links[ref])
+            attributes = self.record.relations[self.links[ref]].attributes
         else:
-            self.record.spans[self._span_of(ref)].attributes[name] = parsed
+            target = ("T", self._span_of(ref))
+            attributes = self.record.spans[target[1]].attributes
+        if (target, name) in self.set_by:
+            raise ValueError(f"sets {name} of {ref} again ({self.set_by[target, name]} set it)")
+        self.set_by[target, name] = ident
+        attributes[name] = parsed
 
     def _note(self, ident: str, rest: str) -> None:
         """A note on a span, or on an event (kept on its trigger span), or on a link
@@ -319,22 +365,40 @@ def _ann_lines(layer: Layer, report: ExportReport) -> list[str]:
     return lines
 
 
+HOLDS = Holds(
+    "brat standoff",
+    span_attributes=True,
+    span_notes=True,
+    links=True,
+    link_attributes=True,
+    statuses=True,
+    document_meta=True,
+    document_note=True,
+)
+"""What brat holds, with ``annotator-layers.json`` (annotator, status, title, metadata
+and note of each file); the writer reports link attributes other than ``note`` and
+values an ``A`` line cannot hold, the export the rest."""
+
+
 def export_brat(
     project: Project, out: str | Path, *, chosen: ExportFilter | None = None, progress=None
 ) -> ExportReport:
     """Write ``.txt`` + ``.ann`` pairs and the layers file into the folder ``out``
     (created if missing; the files appear only when the whole export succeeded)."""
-    report = ExportReport(format="brat", path=str(out))
+    report = ExportReport(format="brat", path=str(out), holds=HOLDS)
     layers: dict[str, dict[str, Any]] = {}
     with atomic_folder(out) as folder:
         folder.name(SIDECAR.removesuffix(".json"))  # no pair may take the layers file's name
-        for n, layer in enumerate(select_layers(project, chosen), 1):
+        for n, layer in enumerate(select_layers(project, chosen, report), 1):
             stem = folder.name(f"{layer.document.title}.{layer.annotator}")
             layers[f"{stem}.ann"] = {
                 "title": layer.document.title,
                 "annotator": layer.annotator,
                 "status": layer.status,
                 "answer": layer.answer,
+                "lang": layer.document.lang,
+                "meta": layer.document.meta,
+                "note": layer.document.note,
             }
             folder.write(f"{stem}.txt", layer.document.text.encode("utf-8"))
             folder.write(f"{stem}.ann", ("\n".join(_ann_lines(layer, report)) + "\n").encode())

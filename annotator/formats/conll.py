@@ -28,6 +28,7 @@ from annotator.core.project import Project
 from annotator.formats.export import (
     ExportFilter,
     ExportReport,
+    Holds,
     Layer,
     atomic_folder,
     atomic_output,
@@ -103,19 +104,21 @@ def _document_lines(
         previous = sentence_of[token.i]
         lines.append("\t".join([token.text, *(column[token.i] for column in columns)]))
     lines.append("")
-    for relation in layer.relations:
-        report.lose_link(layer, relation, "link", "CoNLL has no links")
-    for span in layer.spans:
-        if span.label in labels and span.attributes:
-            report.lose_span(layer, span, "attributes", "CoNLL has no attributes")
-        if span.label in labels and span.note:
-            report.lose_span(layer, span, "note", "CoNLL has no notes")
     return lines
 
 
 def _one_line(value: str) -> str:
     """A title or name on one comment line (a line break would end the comment)."""
     return " ".join(value.split())
+
+
+HOLDS = Holds("CoNLL")
+"""What CoNLL holds with ``--conll-comments``: tags (the spans that fit BIO: the writer
+reports the others) and the annotator of each layer; the export reports the rest."""
+WITHOUT_COMMENTS = Holds(
+    "CoNLL", annotators=False, advice=(("annotator", "--conll-comments writes them"),)
+)
+"""Without comments, a layer is a ``-DOCSTART-`` line and tags: no annotator."""
 
 
 def export_conll(
@@ -139,8 +142,9 @@ def export_conll(
     labels = project.schema.label_names
     if chosen and chosen.labels:
         labels = [label for label in labels if label in chosen.labels]
-    report = ExportReport(format="conll", path=str(out))
-    layers = list(select_layers(project, chosen))
+    holds = HOLDS if comments else WITHOUT_COMMENTS
+    report = ExportReport(format="conll", path=str(out), holds=holds)
+    layers = list(select_layers(project, chosen, report))
     groups = [labels] if layout == "columns" else [[label] for label in labels]
     with contextlib.ExitStack() as stack:
         folder = stack.enter_context(atomic_folder(out)) if layout == "files" else None
@@ -156,7 +160,7 @@ def export_conll(
                     handle.write("\n".join(lines) + "\n")
                     if progress is not None:
                         progress(n)
-            report.lost.extend(lost for lost in group_report.lost if lost not in report.lost)
+            report.lost.extend(group_report.lost)  # each group has its own labels
     report.records = len(layers)
     held = sum(len([s for s in layer.spans if s.label in labels]) for layer in layers)
     report.spans = held - sum(lost.what == "span" for lost in report.lost)

@@ -7,15 +7,19 @@ is recognised by its header and refused with a hint (it holds spans, not article
 
 Written: one row per span: ``document_id, title, annotator, status, label, start, end,
 text, attributes (JSON), note, origin, created, updated``. It is a report for people and
-spreadsheets, not an exchange format: read it back as articles only.
+spreadsheets, not an exchange format: read it back as articles only. A text cell that a
+spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return) is written with a leading ``'`` (:func:`spreadsheet_cell`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -23,7 +27,7 @@ from annotator.core.errors import InputFileError
 from annotator.core.ingest import DocumentIn
 from annotator.core.project import Project
 from annotator.formats.encoding import read_text_file
-from annotator.formats.export import ExportFilter, ExportReport, atomic_output, select_layers
+from annotator.formats.export import ExportFilter, ExportReport, Holds, atomic_output, select_layers
 
 TEXT_COLUMNS = ("text", "content", "body", "article")
 COLUMNS = (
@@ -47,6 +51,31 @@ SPAN_EXPORT_COLUMNS = {"document_id", "annotator", "label", "start", "end", "tex
 """Columns that mark a file as Annotator's own span export (see :data:`COLUMNS`)."""
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+"""What a spreadsheet reads a cell starting with as a formula (OWASP CSV injection; the
+full-width forms too, which some spreadsheets also take)."""
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: a text that would start a formula
+    (``=HYPERLINK(…)``, ``+``, ``-``, ``@``) gets a leading ``'``, which spreadsheets hide
+    and read as "this is text" (OWASP's advice). Numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class SpreadsheetWriter:
+    """``csv.writer`` for files that people open in spreadsheets: every cell through
+    :func:`spreadsheet_cell`."""
+
+    def __init__(self, handle: Any) -> None:
+        self._writer = csv.writer(handle)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([spreadsheet_cell(value) for value in row])
+
+
 def read_csv(
     path: Path, messages: list[str], *, text_column: str | None = None
 ) -> Iterator[DocumentIn]:
@@ -57,6 +86,8 @@ def read_csv(
     :raises InputFileError: no text column, or the file is Annotator's span export.
     """
     content = read_text_file(path)
+    # an article is often longer than the csv module's default field limit (128 KiB)
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     try:  # only the delimiter: the sniffer's guesses about quoting misread open quotes
         delimiter = csv.Sniffer().sniff(content[:4096], delimiters=",;\t").delimiter
     except csv.Error:
@@ -114,14 +145,18 @@ def _rows(content: str, delimiter: str) -> Iterator[tuple[int, list[str] | str]]
             start += consumed + 1
 
 
+HOLDS = Holds("the CSV", span_attributes=True, span_notes=True, statuses=True)
+"""What the CSV export holds (a row per span); the export reports the rest."""
+
+
 def export_csv(
     project: Project, out: str | Path, *, chosen: ExportFilter | None = None, progress=None
 ) -> ExportReport:
-    report = ExportReport(format="csv", path=str(out))
+    report = ExportReport(format="csv", path=str(out), holds=HOLDS)
     with atomic_output(out, "w") as handle:
-        writer = csv.writer(handle)
+        writer = SpreadsheetWriter(handle)
         writer.writerow(COLUMNS)
-        for n, layer in enumerate(select_layers(project, chosen), 1):
+        for n, layer in enumerate(select_layers(project, chosen, report), 1):
             document = layer.document
             for span in layer.spans:
                 writer.writerow(
@@ -142,8 +177,9 @@ def export_csv(
                     ]
                 )
                 report.spans += 1
-            for relation in layer.relations:
-                report.lose_link(layer, relation, "link", "the CSV has one row per span")
+            if not layer.spans and layer.status != "new":
+                item = (layer.annotator, layer.status, layer.answer)
+                report.lose(document.id, "status", item, "no row: a row is a span")
             report.records += 1
             if progress is not None:
                 progress(n)

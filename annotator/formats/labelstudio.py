@@ -1,33 +1,36 @@
-"""Label Studio JSON: a list of tasks (or one task), each ``{"data": {"text"},
-"meta", "annotations": [{"id", "result": [...]}], "predictions": [...]}``.
+"""Label Studio JSON: a list of tasks (or one task), each ``{"data": {"text", "title",
+"meta"}, "meta", "annotations": [{"id", "result": [...]}], "predictions": [...]}``.
 
 Read: ``annotations[].result[]`` and the legacy ``completions[].result[]``; results of
 ``type: labels`` (one span per label) and ``type: relation`` (``from_id``/``to_id``,
 ``direction``, ``labels``). A task without ``data`` is all data (``[{"text": ...}]``, as
-Label Studio itself imports it). Each annotation is one annotator's layer; a cancelled
-annotation marks the document skipped. ``predictions`` become suggestions, never
-annotations. When a result's ``value.text`` does not match its offsets read as code
-points but does as UTF-16 units (Label Studio before its emoji fix), the offsets are
-converted and a note says so. Other result types (choices, text areas) are listed as
-not imported.
+Label Studio itself imports it). ``data.title`` is the title, ``data.meta`` and the other
+fields of ``data`` the document's metadata (``lang`` its language), the task's ``id``
+(Label Studio's) is kept as ``labelstudio_id``. Each annotation is one annotator's
+layer; a cancelled annotation marks the document skipped. ``predictions`` become
+suggestions, never annotations. When a result's ``value.text`` does not match its
+offsets read as code points but does as UTF-16 units (Label Studio before its emoji
+fix), the offsets are converted and a note says so. Other result types (choices, text
+areas, HTML regions with XPath offsets) are listed as not imported.
 
 Who made an annotation: the task's ``meta.annotators`` names it by the annotation's
 ``id``, which Label Studio keeps as ``import_id`` through its own import and export.
 Without that (annotations made in Label Studio), ``completed_by`` names it: an email, or
-a user id read as ``labelstudio-ID``.
+a user id read as ``labelstudio-ID``. ``meta.statuses`` gives each annotation's status
+the same way (new, in progress, done), unless Label Studio says it was cancelled.
 
-Written: one task per document, one annotation per annotator, results ``labels`` and
-``relation`` (``direction: right``, head → child). There is no ``completed_by``: Label
-Studio refuses the whole file when it names a user that server does not have (and
-credits every imported annotation to the importing user anyway). The names go in the
-task ``meta``, the one place Label Studio keeps as it is and that is about the task
-rather than its input (``data``) or a region (a result's ``meta``, which an annotation
-without regions would not have). Annotation ids are derived from the text and the
-annotator, so they are the same in every export and do not look like the small
-numbers Label Studio gives its own annotations. Only the ``gold`` layer is marked
-``ground_truth``. Span attributes and notes and link attributes are not held: each one
-is listed in the export report. :func:`label_config` writes a labelling configuration
-that matches a project.
+Written: one task per document (without an ``id``: Label Studio gives its own), one
+annotation per annotator, results ``labels`` and ``relation`` (``direction: right``,
+head → child). There is no ``completed_by``: Label Studio refuses the whole file when it
+names a user that server does not have (and credits every imported annotation to the
+importing user anyway). The names and statuses go in the task ``meta``, the one place
+Label Studio keeps as it is and that is about the task rather than its input (``data``)
+or a region (a result's ``meta``, which an annotation without regions would not have).
+Annotation ids are derived from the text and the annotator, so they are the same in
+every export and do not look like the small numbers Label Studio gives its own
+annotations. Only the ``gold`` layer is marked ``ground_truth``. What Label Studio text
+regions cannot hold (:data:`HOLDS`) is listed in the export report. :func:`label_config`
+writes a labelling configuration that matches a project.
 """
 
 from __future__ import annotations
@@ -41,11 +44,12 @@ from xml.sax.saxutils import escape as xml_escape
 import orjson
 
 from annotator.core.ingest import DocumentIn, RelationIn, SpanIn, StatusIn, SuggestionIn
-from annotator.core.model import Document, Relation, Span
+from annotator.core.model import STATUSES, Document, Relation, Span
 from annotator.core.project import Project
 from annotator.core.schema import Schema
+from annotator.formats import fields
 from annotator.formats.common import checked_offsets, read_json, record_error
-from annotator.formats.export import ExportFilter, ExportReport, atomic_output, select_layers
+from annotator.formats.export import ExportFilter, ExportReport, Holds, atomic_output, select_layers
 
 _ANNOTATION_KEYS = frozenset(
     {
@@ -79,34 +83,42 @@ def read_labelstudio(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
 
 
 def _text_of(data: dict[str, Any]) -> str:
+    """The key of the task's text: ``text``, else its only string."""
     if isinstance(data.get("text"), str):
-        return data["text"]
-    strings = [v for v in data.values() if isinstance(v, str)]
+        return "text"
+    strings = [k for k, v in data.items() if isinstance(v, str) and k != "title"]
     if len(strings) == 1:
         return strings[0]
     raise ValueError("the task's 'data' has no 'text' field")
 
 
+def _key(annotation: dict[str, Any]) -> str | None:
+    """How the task's ``meta`` names an annotation: by the id we wrote, which a Label
+    Studio export keeps as ``import_id`` (its ``id`` is Label Studio's own, and
+    annotations made there have no ``import_id``)."""
+    key = annotation["import_id"] if "import_id" in annotation else annotation.get("id")
+    return None if key is None else str(key)
+
+
 def _annotator(annotation: dict[str, Any], names: dict[str, str]) -> str | None:
     """The annotator of one annotation: by its id in the task's ``meta.annotators``,
-    else from ``completed_by``.
-
-    In a Label Studio export ``id`` is Label Studio's own and ``import_id`` the one we
-    wrote (``None`` for annotations made there), so only ``import_id`` is looked up.
-    """
-    key = annotation["import_id"] if "import_id" in annotation else annotation.get("id")
-    if key is not None and str(key) in names:
-        return names[str(key)]
+    else from ``completed_by``."""
+    key = _key(annotation)
+    if key is not None and key in names:
+        return names[key]
     who = annotation.get("completed_by")
     if isinstance(who, dict):
         who = who.get("email") or who.get("id")
-    return f"labelstudio-{who}" if isinstance(who, int) else who or None
+    if isinstance(who, int) and not isinstance(who, bool):
+        return f"labelstudio-{who}"
+    return fields.name(who, "'completed_by'") if who else None
 
 
-def _names(task: dict[str, Any]) -> dict[str, str]:
-    """``meta.annotators`` of a task: annotation id → annotator name (strings only)."""
+def _names(task: dict[str, Any], what: str) -> dict[str, str]:
+    """``meta.annotators`` or ``meta.statuses`` of a task: annotation id → name or
+    status (strings only)."""
     meta = task.get("meta")
-    names = meta.get("annotators") if isinstance(meta, dict) else None
+    names = meta.get(what) if isinstance(meta, dict) else None
     if not isinstance(names, dict):
         return {}
     return {str(k): v for k, v in names.items() if isinstance(v, str) and v}
@@ -117,40 +129,88 @@ def task_to_document(task: Any, location: str, notes: list[str]) -> DocumentIn:
         raise ValueError("a Label Studio task is an object")
     if "data" not in task:  # Label Studio reads such a task as all data, and so do we
         task = {"data": task}
-    if not isinstance(task["data"], dict):
+    data = task["data"]
+    if not isinstance(data, dict):
         raise ValueError("a Label Studio task's 'data' is an object")
-    text = _text_of(task["data"])
+    key = _text_of(data)
+    text = data[key]
+    meta = dict(fields.obj(data.get("meta"), "'data.meta'"))
+    meta.update({k: v for k, v in data.items() if k not in (key, "title", "meta")})
+    if "id" in task:  # Label Studio's own id (our export writes none)
+        meta["labelstudio_id"] = task["id"]
     record = DocumentIn(
         text=text,
-        title=str(task["data"].get("title") or text.strip().split("\n", 1)[0][:60]),
+        title=fields.text(data.get("title"), "'data.title'") or text.strip().split("\n", 1)[0][:60],
         where=location,
-        meta={"labelstudio_id": task["id"]} if "id" in task else {},
+        lang=meta.pop("lang", None),
+        meta=meta,
     )
-    names = _names(task)
+    names, statuses = _names(task, "annotators"), _names(task, "statuses")
     ignored: set[str] = set()
-    for annotation in [*task.get("annotations", []), *task.get("completions", [])]:
+    annotations = [
+        *fields.objects(task.get("annotations"), "'annotations'"),
+        *fields.objects(task.get("completions"), "'completions'"),
+    ]
+    for annotation in annotations:
         annotator = _annotator(annotation, names)
-        _read_results(record, annotation.get("result", []), annotator, notes, ignored)
-        status = "skipped" if annotation.get("was_cancelled") else "done"
-        record.statuses.append(StatusIn(annotator, status))
-    for prediction in task.get("predictions", []):
+        results = fields.objects(annotation.get("result"), "an annotation's 'result'")
+        _read_results(record, results, annotator, notes, ignored)
+        # our status where Label Studio agrees: it knows only cancelled or not
+        status = statuses.get(_key(annotation) or "")
+        if annotation.get("was_cancelled"):
+            status = "skipped"
+        elif status not in STATUSES or status == "skipped":
+            status = "done"
+        if status != "new":
+            record.statuses.append(StatusIn(annotator, status))
+    for prediction in fields.objects(task.get("predictions"), "'predictions'"):
         source = f"labelstudio:{prediction.get('model_version') or 'prediction'}"
-        for result in prediction.get("result", []):
+        for result in fields.objects(prediction.get("result"), "a prediction's 'result'"):
             if result.get("type") != "labels":
                 continue
-            value = result["value"]
-            start, end = checked_offsets(
-                text, value["start"], value["end"], value.get("text"), notes, location
-            )
-            for label in value.get("labels", []):
+            start, end = _offsets(record, result, notes)
+            for label in _labels(result):
                 record.suggestions.append(
                     SuggestionIn(
                         start, end, label, source, result.get("score", prediction.get("score"))
                     )
                 )
     for kind in sorted(ignored):
-        notes.append(f"{location}: results of type {kind!r} are not spans or links; not imported")
+        why = UNSUPPORTED.get(kind, "not spans or links")
+        notes.append(f"{location}: results of type {kind!r} are {why}; not imported")
     return record
+
+
+UNSUPPORTED = {
+    "hypertextlabels": "regions of HTML (XPath positions): HTML regions are not supported",
+    "choices": "choices, not spans or links",
+    "textarea": "free text, not spans or links",
+}
+"""Result types not imported, and why (the note says so)."""
+
+
+def _offsets(record: DocumentIn, result: dict[str, Any], notes: list[str]) -> tuple[int, int]:
+    value = fields.obj(result.get("value"), "a result's 'value'")
+    start, end = value.get("start"), value.get("end")
+    if isinstance(start, str) or isinstance(end, str):
+        raise ValueError(
+            f"a region's offsets are XPath positions ({start!r}): it is a region of HTML, "
+            "and HTML regions are not supported"
+        )
+    stated = value.get("text")
+    return checked_offsets(
+        record.text,
+        fields.offset(start, "a region's 'start'"),
+        fields.offset(end, "a region's 'end'"),
+        fields.text(stated, "a region's 'text'") if stated is not None else None,
+        notes,
+        record.where,
+    )
+
+
+def _labels(result: dict[str, Any]) -> list[str]:
+    value = fields.obj(result.get("value"), "a result's 'value'")
+    return [fields.name(x, "a region's label") for x in fields.items(value.get("labels"), "labels")]
 
 
 def _read_results(
@@ -162,25 +222,26 @@ def _read_results(
 ) -> None:
     regions: dict[str, int] = {}
     for result in results:
-        if result.get("type") in ("labels", "hypertextlabels"):
-            value = result["value"]
-            start, end = checked_offsets(
-                record.text, value["start"], value["end"], value.get("text"), notes, record.where
-            )
-            for label in value.get("labels", []):
-                regions.setdefault(result.get("id", f"#{len(record.spans)}"), len(record.spans))
+        if result.get("type") == "labels":
+            start, end = _offsets(record, result, notes)
+            for label in _labels(result):
+                regions.setdefault(
+                    str(result.get("id", f"#{len(record.spans)}")), len(record.spans)
+                )
                 record.spans.append(SpanIn(start, end, label, annotator=annotator))
         elif result.get("type") != "relation":
             ignored.add(str(result.get("type")))
     for result in results:
         if result.get("type") != "relation":
             continue
-        head, child = result["from_id"], result["to_id"]
+        head, child = str(result.get("from_id")), str(result.get("to_id"))
         if head not in regions or child not in regions:
             raise ValueError("a relation refers to a region that is not in its annotation")
         if result.get("direction") == "left":
             head, child = child, head
-        for label in result.get("labels") or ["related"]:
+        labels = fields.items(result.get("labels"), "a relation's 'labels'") or ["related"]
+        for label in labels:
+            label = fields.name(label, "a relation's label")
             record.relations.append(RelationIn(regions[head], regions[child], label, annotator))
 
 
@@ -217,29 +278,37 @@ def _link(relation: Relation) -> dict[str, Any]:
     }
 
 
+HOLDS = Holds("Label Studio JSON", links=True, statuses=True, document_meta=True)
+"""What Label Studio JSON holds (annotators and statuses in the task's ``meta``); the
+export reports the rest."""
+
+
 def export_labelstudio(
     project: Project, out: str | Path, *, chosen: ExportFilter | None = None, progress=None
 ) -> ExportReport:
     """Write the chosen layers as a JSON list of tasks to ``out`` (atomically): a task per
     document, an annotation per annotator, the names in ``meta.annotators``."""
-    report = ExportReport(format="labelstudio", path=str(out))
+    report = ExportReport(format="labelstudio", path=str(out), holds=HOLDS)
     tasks: dict[int, dict[str, Any]] = {}
-    for layer in select_layers(project, chosen):
+    for layer in select_layers(project, chosen, report):
         document = layer.document
         task = tasks.setdefault(
             document.id,
             {
-                "id": document.id,
-                "data": {"text": document.text, "title": document.title, "meta": document.meta},
-                "meta": {"annotators": {}},
+                "data": {
+                    "text": document.text,
+                    "title": document.title,
+                    "meta": {**document.meta, "lang": document.lang},
+                },
+                "meta": {"annotators": {}, "statuses": {}},
                 "annotations": [],
             },
         )
-        report.lose_extras(layer, "not held by Label Studio text regions")
         result = [_region(document, span) for span in layer.spans]
         result += [_link(relation) for relation in layer.relations]
         number = annotation_id(document, layer.annotator)
         task["meta"]["annotators"][str(number)] = layer.annotator
+        task["meta"]["statuses"][str(number)] = layer.status
         task["annotations"].append(
             {
                 "id": number,

@@ -59,7 +59,9 @@ from annotator.core.ingest import (
     StatusIn,
     SuggestionIn,
 )
+from annotator.core.model import text_sha256
 from annotator.core.project import Project
+from annotator.formats import fields
 from annotator.formats.common import Malformed, read_json_lines, record_error
 from annotator.formats.export import ExportFilter, ExportReport, atomic_output
 from annotator.store import queries
@@ -243,8 +245,18 @@ def _span_entry(text: str, span, extras: queries.ClaimData) -> dict[str, Any]:
 
 
 def read_native(path: Path, messages: list[str], schema: SchemaIn) -> Iterator[DocumentIn]:
-    """Documents of a native export; the header, matches and history go to ``schema``."""
-    yield from read_native_lines(read_json_lines(path), str(path), schema)
+    """Documents of a native export; the header, matches and history go to ``schema``.
+    Document lines without the header line (a file cut in parts) are read too, with a
+    note: the schema, settings and patterns are in the header."""
+    documents = 0
+    for record in read_native_lines(read_json_lines(path), str(path), schema):
+        documents += 1
+        yield record
+    if documents and schema.source != str(path):
+        messages.append(
+            f"{path}: no header line (the first line of a native export: schema, settings, "
+            "annotators, patterns); its documents are imported, labels added as found"
+        )
 
 
 def read_native_lines(
@@ -252,7 +264,7 @@ def read_native_lines(
 ) -> Iterator[DocumentIn]:
     """Documents of native ``(number, value)`` lines; the rest is collected in ``schema``."""
     for line, value in lines:
-        where = f"{source}:{line}" if where_line else f"{source}: native line {line}"
+        where = f"{source}:{line}" if where_line else _where_in_project(source, value)
         if isinstance(value, Malformed):
             yield DocumentIn.invalid(where, value.reason)
             continue
@@ -279,6 +291,13 @@ def read_native_lines(
             yield DocumentIn.invalid(where, record_error(exc))
 
 
+def _where_in_project(source: str, value: Any) -> str:
+    """How a message names a record read from a project file (it has no lines)."""
+    if isinstance(value, dict) and isinstance(value.get("title"), str):
+        return f"{source}: document {value['title']!r}"
+    return source
+
+
 def _checked(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError("expected a JSON object")
@@ -300,43 +319,56 @@ def _read_header(value: dict[str, Any], schema: SchemaIn) -> None:
 
 def record_to_document(record: dict[str, Any], where: str) -> DocumentIn:
     text = record["text"]
+    if not isinstance(text, str):
+        raise ValueError(f"'text' must be a string, not {fields.shown(text)}")
+    if "sha256" in record and record["sha256"] != text_sha256(text):
+        raise ValueError(
+            "its 'sha256' does not match its text: the file was edited or damaged "
+            "(remove 'sha256' to import the text as it is)"
+        )
     spans = []
-    for s in record.get("spans", []):
-        if "text" in s and text[s["start"] : s["end"]] != s["text"]:
+    for n, s in enumerate(fields.objects(record.get("spans"), "'spans'"), 1):
+        start, end = (
+            fields.offset(s["start"], f"span {n}: start"),
+            fields.offset(s["end"], f"span {n}: end"),
+        )
+        if "text" in s and text[start:end] != s["text"]:
             raise ValueError(
-                f"span [{s['start']}, {s['end']}) says {s['text']!r} but the text "
-                f"there is {text[s['start'] : s['end']]!r}"
+                f"span [{start}, {end}) says {s['text']!r} but the text "
+                f"there is {text[start:end]!r}"
             )
         spans.append(
             SpanIn(
-                s["start"],
-                s["end"],
-                s["label"],
-                s["annotator"],
+                start,
+                end,
+                fields.name(s["label"], f"the label of span {n}"),
+                fields.name(s["annotator"], f"the annotator of span {n}"),
                 s.get("origin", "imported"),
-                s.get("attributes") or {},
-                s.get("note", ""),
+                dict(fields.obj(s.get("attributes"), f"'attributes' of span {n}")),
+                fields.text(s.get("note"), f"'note' of span {n}"),
                 s.get("created"),
                 s.get("updated"),
                 claim=_claim_record(s["claim"]) if "claim" in s else None,
-                evidence=[_pick(e, _EVIDENCE) for e in s.get("evidence", [])],
+                evidence=[
+                    _pick(e, _EVIDENCE) for e in fields.objects(s.get("evidence"), "'evidence'")
+                ],
             )
         )
     relations = [
         RelationIn(
             r["head"],
             r["child"],
-            r["label"],
+            fields.name(r["label"], f"the label of relation {n}"),
             r["annotator"],
-            r.get("attributes") or {},
+            dict(fields.obj(r.get("attributes"), f"'attributes' of relation {n}")),
             r.get("created"),
             r.get("updated"),
         )
-        for r in record.get("relations", [])
+        for n, r in enumerate(fields.objects(record.get("relations"), "'relations'"), 1)
     ]
     statuses = [
         StatusIn(s["annotator"], s["status"], s.get("answer"), s.get("updated"))
-        for s in record.get("statuses", [])
+        for s in fields.objects(record.get("statuses"), "'statuses'")
     ]
     suggestions = [
         SuggestionIn(
@@ -348,19 +380,19 @@ def record_to_document(record: dict[str, Any], where: str) -> DocumentIn:
             s.get("status", "open"),
             s.get("created"),
         )
-        for s in record.get("suggestions", [])
+        for s in fields.objects(record.get("suggestions"), "'suggestions'")
     ]
     categories = [
         CategoryIn(c["label"], c["value"], c["annotator"], c.get("updated"))
-        for c in record.get("categories", [])
+        for c in fields.objects(record.get("categories"), "'categories'")
     ]
     return DocumentIn(
         text=text,
-        title=record.get("title", ""),
+        title=fields.text(record.get("title"), "'title'"),
         where=where,
         lang=record.get("lang"),
-        meta=dict(record.get("meta") or {}),
-        note=record.get("note", ""),
+        meta=dict(fields.obj(record.get("meta"), "'meta'")),
+        note=fields.text(record.get("note"), "'note'"),
         created=record.get("created"),
         spans=spans,
         relations=relations,

@@ -5,16 +5,23 @@ Written, one line per document and annotator::
     {"text", "meta", "_input_hash", "_task_hash", "tokens": [{"text", "start", "end",
      "id", "ws"}], "spans": [{"start", "end", "token_start", "token_end", "label",
      "text"}], "relations": [{"head", "child", "head_span", "child_span", "label"}],
-     "answer", "_view_id": "spans_manual", "_annotator_id", "_session_id", "_timestamp"}
+     "answer", "annotator_status", "_view_id": "spans_manual", "_annotator_id",
+     "_session_id", "_timestamp"}
 
 ``token_end`` is inclusive, as in Prodigy; a relation's ``head`` / ``child`` are the last
-token of each span. Span attributes and notes ride along as extra keys (Prodigy ignores
-them). Hashes are stable signed 32-bit MurmurHash values of the input and the task.
+token of each span. Span attributes and notes, and link attributes, ride along as extra
+``attributes`` / ``note`` keys (Prodigy keeps keys it does not know). ``meta`` holds the
+title, the document's metadata and its language. ``answer`` says accept (reject or
+ignore when so answered, ignore for a skipped layer); ``annotator_status`` the layer's
+exact status, which ``answer`` cannot (Prodigy has no "in progress"). Hashes are stable
+signed 32-bit MurmurHash values of the input and the task.
 
 Read: ``spans`` with or without tokens, ``tokens`` with or without ``ws`` (token
 boundaries are recomputed: offsets are what counts), ``relations`` through
-``head_span``/``child_span``, ``answer`` kept (reject/ignore stay out of training
-exports), ``meta`` kept, ``_annotator_id`` (or ``_session_id``) as the annotator.
+``head_span``/``child_span`` (with their ``attributes``), ``answer`` kept (reject/ignore
+stay out of training exports), ``annotator_status`` when there, ``meta`` kept,
+``_annotator_id`` (or ``_session_id``) as the annotator. A span listed twice in
+``spans`` is stored once and counted as a duplicate.
 
 Document categories (text classification): a binary ``textcat`` task (a top-level
 ``label`` and no spans) gives that category 1.0 for ``answer: accept`` and 0.0 for
@@ -36,12 +43,24 @@ import orjson
 from murmurhash.mrmr import hash as murmur
 
 from annotator.core.ingest import CategoryIn, DocumentIn, RelationIn, SpanIn, StatusIn
+from annotator.core.model import STATUSES
 from annotator.core.project import Project
+from annotator.formats import fields
 from annotator.formats.common import checked_offsets, read_json_line_records
-from annotator.formats.export import ExportFilter, ExportReport, Layer, atomic_output, select_layers
+from annotator.formats.export import (
+    ExportFilter,
+    ExportReport,
+    Holds,
+    Layer,
+    atomic_output,
+    select_layers,
+)
 from annotator.nlp.tokens import words_and_spaces
 
 STATUS_OF_ANSWER = {"accept": "done", "reject": "done", "ignore": "skipped"}
+STATUS_KEY = "annotator_status"
+"""The layer's status as Annotator has it (new, in_progress, done, skipped): ``answer``
+alone cannot say "in progress", and Prodigy keeps keys it does not know."""
 
 
 def input_hash(text: str) -> int:
@@ -73,42 +92,68 @@ def task_to_document(task: Any, where: str, notes: list[str]) -> DocumentIn:
     if not isinstance(text, str):
         raise ValueError("'text' must be a string")
     annotator = task.get("_annotator_id") or task.get("_session_id") or None
-    meta = dict(task.get("meta") or {})
+    if annotator is not None and not isinstance(annotator, str):
+        raise ValueError(f"'_annotator_id' must be a name, not {fields.shown(annotator)}")
+    meta = dict(fields.obj(task.get("meta"), "'meta'"))
     title = str(meta.pop("title", "") or _title(text))
     spans: list[SpanIn] = []
     index: dict[tuple[int, int, str], int] = {}
 
-    def add_span(raw: dict[str, Any]) -> int:
-        start, end = checked_offsets(text, raw["start"], raw["end"], raw.get("text"), notes, where)
-        key = (start, end, raw["label"])
-        if key not in index:
-            index[key] = len(spans)
+    def add_span(raw: Any, what: str, *, again: bool = False) -> int:
+        """The index of a span; ``again``: a span of ``spans`` that is listed twice is
+        kept twice (the import stores it once and counts the duplicate)."""
+        if not isinstance(raw, dict):
+            raise ValueError(f"{what} must be an object, not {fields.shown(raw)}")
+        start, end = checked_offsets(
+            text,
+            fields.offset(raw["start"], f"the start of {what}"),
+            fields.offset(raw["end"], f"the end of {what}"),
+            fields.text(raw.get("text"), f"the text of {what}") if "text" in raw else None,
+            notes,
+            where,
+        )
+        key = (start, end, fields.name(raw["label"], f"the label of {what}"))
+        if key not in index or again:
+            index.setdefault(key, len(spans))
             spans.append(
                 SpanIn(
                     start,
                     end,
-                    raw["label"],
+                    key[2],
                     annotator=annotator,
-                    attributes=dict(raw.get("attributes") or {}),
-                    note=str(raw.get("note") or ""),
+                    attributes=dict(fields.obj(raw.get("attributes"), f"'attributes' of {what}")),
+                    note=fields.text(raw.get("note"), f"'note' of {what}"),
                 )
             )
         return index[key]
 
-    for raw in task.get("spans") or []:
-        add_span(raw)
-    relations = [
-        RelationIn(add_span(r["head_span"]), add_span(r["child_span"]), r["label"], annotator)
-        for r in task.get("relations") or []
-    ]
+    for n, raw in enumerate(fields.items(task.get("spans"), "'spans'"), 1):
+        add_span(raw, f"span {n}", again=True)
+    relations = []
+    for n, raw in enumerate(fields.objects(task.get("relations"), "'relations'"), 1):
+        what = f"relation {n}"
+        relations.append(
+            RelationIn(
+                add_span(raw["head_span"], f"the head_span of {what}"),
+                add_span(raw["child_span"], f"the child_span of {what}"),
+                fields.name(raw["label"], f"the label of {what}"),
+                annotator,
+                dict(fields.obj(raw.get("attributes"), f"'attributes' of {what}")),
+            )
+        )
     answer = task.get("answer")
     if answer is not None and answer not in STATUS_OF_ANSWER:
         raise ValueError(f"unknown answer {answer!r} (accept, reject or ignore)")
     categories, answer_is_category = _categories(task, spans, annotator)
     statuses = []
-    if answer is not None:
+    status = task.get(STATUS_KEY)
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"{STATUS_KEY!r} must be one of {', '.join(STATUSES)}, not {status!r}")
+    if answer is not None or status is not None:
         kept = None if answer_is_category and answer != "ignore" else answer
-        statuses.append(StatusIn(annotator, STATUS_OF_ANSWER[answer], kept))
+        status = status or STATUS_OF_ANSWER[answer]
+        if status != "new" or kept is not None:
+            statuses.append(StatusIn(annotator, status, kept))
     return DocumentIn(
         text=text,
         title=title,
@@ -202,7 +247,7 @@ def prodigy_record(project: Project, layer: Layer, report: ExportReport) -> dict
             entry["attributes"] = relation.attributes
         relations.append(entry)
     in_hash = input_hash(text)
-    meta = {"title": document.title, **document.meta, "document_id": document.id}
+    meta = {"title": document.title, **document.meta, "lang": document.lang}
     report.spans += len(out_spans)
     report.relations += len(relations)
     record = {
@@ -222,6 +267,7 @@ def prodigy_record(project: Project, layer: Layer, report: ExportReport) -> dict
     record.update(
         {
             "answer": answer,
+            STATUS_KEY: layer.status,
             "_view_id": view,
             "_annotator_id": layer.annotator,
             "_session_id": layer.annotator,
@@ -246,6 +292,19 @@ def _write_categories(record: dict[str, Any], layer: Layer, answer: str) -> tupl
     return answer, "spans_manual" if layer.spans else "choice"
 
 
+HOLDS = Holds(
+    "Prodigy JSONL",
+    span_attributes=True,
+    span_notes=True,
+    links=True,
+    link_attributes=True,
+    categories=True,
+    statuses=True,
+    document_meta=True,
+)
+"""What Prodigy JSONL holds; the export reports the rest."""
+
+
 def export_prodigy(
     project: Project,
     out: str | Path,
@@ -258,9 +317,9 @@ def export_prodigy(
     A document is exported for each annotator who has spans in it or marked it done or
     skipped; skipped documents get ``"answer": "ignore"``.
     """
-    report = ExportReport(format="prodigy", path=str(out))
+    report = ExportReport(format="prodigy", path=str(out), holds=HOLDS)
     with atomic_output(out) as handle:
-        for n, layer in enumerate(select_layers(project, chosen), 1):
+        for n, layer in enumerate(select_layers(project, chosen, report), 1):
             handle.write(orjson.dumps(prodigy_record(project, layer, report)) + b"\n")
             report.records += 1
             if progress is not None:

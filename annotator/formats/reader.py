@@ -7,6 +7,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -117,30 +118,58 @@ def _head(path: Path, size: int = 65536) -> str:
 
 
 def _first_value(path: Path) -> object:
-    """The first JSON value of a file (a whole JSON document or the first JSONL line)."""
+    """The first JSON value of a file (a whole JSON document, else the first JSON-lines
+    record that is JSON: a bad line is the reader's to refuse, with its number).
+
+    :raises InputFileError: no record of the file is JSON (``file:line: malformed
+        JSON``).
+    """
+    import json
+
     content = decode_bytes(read_file_bytes(path), path)
     stripped = content.lstrip()
     if stripped.startswith("["):
         try:
             return orjson.loads(stripped)
+        except orjson.JSONDecodeError:
+            pass
+        try:
+            return json.loads(content)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(path, f"malformed JSON: {exc.msg}", line=exc.lineno) from None
+        except RecursionError:
+            raise InputFileError(path, TOO_DEEP) from None
+    first_bad: tuple[int, str] | None = None
+    for number, line in enumerate(content.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            return orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            if json_reason(exc) == TOO_DEEP:
-                raise InputFileError(path, TOO_DEEP) from None
-            return None
-    for line in content.split("\n"):
-        if line.strip():
-            try:
-                return orjson.loads(line)
-            except orjson.JSONDecodeError:
-                break
-    import json
-
+            reason = json_reason(exc)
+            if reason == TOO_DEEP:
+                raise InputFileError(path, TOO_DEEP, line=number) from None
+            first_bad = first_bad or (number, reason)
+            if line.strip() in ("{", "[") or number > 1000:
+                break  # pretty-printed, or nothing but bad lines
     try:  # a pretty-printed record spanning lines
         return json.JSONDecoder().raw_decode(stripped)[0]
-    except json.JSONDecodeError:
-        return None
+    except json.JSONDecodeError as exc:
+        line, reason = first_bad or (exc.lineno, f"malformed JSON: {exc.msg}")
+        raise InputFileError(path, reason, line=line) from None
     except RecursionError:
         raise InputFileError(path, TOO_DEEP) from None
+
+
+def _is_native_document(value: dict[str, Any]) -> bool:
+    """A document line of a native export (its header may have been cut off): the
+    keys only that format writes, and spans with an annotator and a time each."""
+    spans = value.get("spans")
+    return (
+        {"text", "sha256", "spans", "relations", "statuses"} <= set(value)
+        and isinstance(spans, list)
+        and all(isinstance(s, dict) and {"annotator", "created"} <= set(s) for s in spans)
+    )
 
 
 def _detect_json(path: Path) -> str | None:
@@ -155,7 +184,7 @@ def _detect_json(path: Path) -> str | None:
         return "labelstudio" if not value else None
     if not isinstance(value, dict):
         return None
-    if value.get("format") == native.FORMAT:
+    if value.get("format") == native.FORMAT or _is_native_document(value):
         return "native"
     if "data" in value and isinstance(value["data"], dict):
         return "labelstudio"
@@ -170,6 +199,8 @@ def _detect_json(path: Path) -> str | None:
         return "doccano"
     if "data" in value and isinstance(value["data"], str):
         return "doccano"
+    if isinstance(value.get("annotations"), list) and "text" in value:
+        return "doccano"  # doccano 1.x: annotations with start_offset / end_offset
     if "text" in value and ({"spans", "tokens", "_input_hash", "_view_id", "answer"} & set(value)):
         return "prodigy"
     if "text" in value:
@@ -265,6 +296,9 @@ def read_paths(
     for path in expand_paths(paths, messages):
         try:
             refuse_unsafe_input(path)
+            if path.suffix.lower() != ".ann" and not _has_content(path, ""):
+                messages.append(f"{path}: empty, skipped")
+                continue
             name = fmt if fmt != "auto" else detect_format(path)
             if name is None:
                 raise InputFileError(

@@ -1,16 +1,18 @@
 """spaCy: binary ``.spacy`` files (``DocBin``) and the v2 "simple training" JSON.
 
 Read ``.spacy``: every ``doc.spans[key]`` group and ``doc.ents`` become spans (the same
-span in several groups is stored once), ``doc.cats`` document categories (label →
-score); ``user_data`` written by Annotator brings back the annotator, title, metadata
-and relations.
+span in several groups is one span; twice in one group, a duplicate the import counts),
+``doc.cats`` document categories (label → score); ``user_data`` written by Annotator
+brings back the annotator, title, language, metadata, document note, status, relations,
+span attributes and notes.
 
 Read v2 JSON: ``[[text, {"entities": [[start, end, label], ...]}], ...]``.
 
 Written ``.spacy``: one ``Doc`` per document and annotator, tokens as stored (no
 re-tokenising), spans in ``doc.spans[spans_key]`` (overlaps allowed), optionally the
-non-overlapping ones in ``doc.ents`` too, relations and span attributes in
-``doc.user_data``, document categories in ``doc.cats``. A span that does not align to
+non-overlapping ones in ``doc.ents`` too, document categories in ``doc.cats``, and in
+``doc.user_data`` the annotator, title, language, metadata, document note, status and
+answer, relations, span attributes and span notes. A span that does not align to
 token boundaries cannot be held by a ``Doc``: each one is listed in the report. With a
 dev fraction, the output is a folder holding ``train.spacy`` and ``dev.spacy``, split by
 document (stable for a given text).
@@ -24,13 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError, InputFileError
-from annotator.core.ingest import CategoryIn, DocumentIn, RelationIn, SpanIn
+from annotator.core.ingest import ANSWERS, CategoryIn, DocumentIn, RelationIn, SpanIn, StatusIn
+from annotator.core.model import STATUSES
 from annotator.core.project import Project
+from annotator.formats import fields
 from annotator.formats.common import read_json, record_error
 from annotator.formats.encoding import read_file_bytes
 from annotator.formats.export import (
     ExportFilter,
     ExportReport,
+    Holds,
     Layer,
     atomic_folder,
     atomic_output,
@@ -56,33 +61,61 @@ def read_docbin(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
             yield DocumentIn.invalid(location, record_error(exc))
 
 
+def _as_json(value: Any) -> Any:
+    """``user_data`` as JSON would have it: msgpack gives tuples for lists."""
+    if isinstance(value, (list, tuple)):
+        return [_as_json(x) for x in value]
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    return value
+
+
 def doc_to_document(doc: Any, location: str) -> DocumentIn:
-    data = doc.user_data if isinstance(doc.user_data, dict) else {}
-    annotator = data.get("annotator")
-    attributes = {tuple(k): v for k, v in data.get("span_attributes", [])}
+    data = _as_json(doc.user_data) if isinstance(doc.user_data, dict) else {}
+    annotator = data.get("annotator") if isinstance(data.get("annotator"), str) else None
+    attributes = {tuple(k): v for k, v in fields.items(data.get("span_attributes"), "attributes")}
+    notes = {tuple(k): v for k, v in fields.items(data.get("span_notes"), "span notes")}
     seen: dict[tuple[int, int, str], int] = {}
     spans: list[SpanIn] = []
-    groups = [*doc.spans.values(), doc.ents]
-    for group in groups:
+    for group in [*doc.spans.values(), doc.ents]:
+        mine: set[tuple[int, int, str]] = set()
         for span in group:
             key = (span.start_char, span.end_char, span.label_)
-            if key not in seen:
-                seen[key] = len(spans)
-                spans.append(SpanIn(*key, annotator=annotator, attributes=attributes.get(key, {})))
+            # the same span in doc.spans and doc.ents is one span; twice in one group,
+            # a duplicate (stored once and counted)
+            if key not in seen or key in mine:
+                seen.setdefault(key, len(spans))
+                spans.append(
+                    SpanIn(
+                        *key,
+                        annotator=annotator,
+                        attributes=dict(fields.obj(attributes.get(key), "span attributes")),
+                        note=fields.text(notes.get(key), "a span note"),
+                    )
+                )
+            mine.add(key)
     relations = []
-    for rel in data.get("relations", []):
+    for rel in fields.objects(data.get("relations"), "relations"):
         head, child = tuple(rel["head"]), tuple(rel["child"])
+        if head not in seen or child not in seen:
+            raise ValueError(f"a {rel['label']!r} link in user_data names a span the Doc has not")
         relations.append(
             RelationIn(seen[head], seen[child], rel["label"], annotator, rel.get("attributes", {}))
         )
+    statuses = []
+    if data.get("status") in STATUSES and data["status"] != "new":
+        answer = data.get("answer") if data.get("answer") in ANSWERS else None
+        statuses.append(StatusIn(annotator, data["status"], answer))
     return DocumentIn(
         text=doc.text,
         title=data.get("title") or doc.text.strip().split("\n", 1)[0][:60],
         where=location,
         lang=data.get("lang"),
-        meta=dict(data.get("meta") or {}),
+        meta=dict(fields.obj(data.get("meta"), "meta")),
+        note=fields.text(data.get("note"), "note"),
         spans=spans,
         relations=relations,
+        statuses=statuses,
         categories=[CategoryIn(str(k), v, annotator) for k, v in doc.cats.items()],
     )
 
@@ -94,11 +127,23 @@ def read_v2_json(path: Path, messages: list[str]) -> Iterator[DocumentIn]:
     for n, item in enumerate(data, 1):
         location = f"{path}:example {n}"
         try:
+            if not isinstance(item, list) or len(item) != 2:
+                raise ValueError(
+                    f"an example must be [text, annotations], not {fields.shown(item)}"
+                )
             text, annotations = item
+            annotations = fields.obj(annotations, "the annotations")
             ignored = set(annotations) - {"entities"}
             if ignored:
                 messages.append(f"{location}: {', '.join(sorted(ignored))} not imported")
-            spans = [SpanIn(s, e, label) for s, e, label in annotations.get("entities", [])]
+            spans = [
+                SpanIn(*fields.triple(entity, f"entity {i}"))
+                for i, entity in enumerate(
+                    fields.items(annotations.get("entities"), "'entities'"), 1
+                )
+            ]
+            if not isinstance(text, str):
+                raise ValueError(f"the text must be a string, not {fields.shown(text)}")
             title = text.strip().split("\n", 1)[0][:60]
             yield DocumentIn(text=text, title=title, where=location, spans=spans)
         except (ValueError, TypeError, AttributeError) as exc:
@@ -144,7 +189,9 @@ def layer_to_doc(
         "document_id": layer.document.id,
         "lang": layer.document.lang,
         "meta": layer.document.meta,
+        "note": layer.document.note,
         "status": layer.status,
+        "answer": layer.answer,
         "relations": [
             {
                 "head": key(r.head_id),
@@ -158,10 +205,8 @@ def layer_to_doc(
         "span_attributes": [
             [key(s.id), s.attributes] for s in layer.spans if s.attributes and s.id in held
         ],
+        "span_notes": [[key(s.id), s.note] for s in layer.spans if s.note and s.id in held],
     }
-    for span in layer.spans:
-        if span.note and span.id in held:
-            report.lose_span(layer, span, "note", "a Doc has no place for span notes")
     for relation in layer.relations:
         if relation.head_id not in held or relation.child_id not in held:
             report.lose_link(layer, relation, "link", "one of its spans is not in the Doc")
@@ -173,6 +218,21 @@ def layer_to_doc(
 def _is_dev(layer: Layer, fraction: float) -> bool:
     digest = hashlib.sha256(layer.document.text_sha256.encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2**64 < fraction
+
+
+HOLDS = Holds(
+    "spaCy DocBin",
+    span_attributes=True,
+    span_notes=True,
+    links=True,
+    link_attributes=True,
+    categories=True,
+    statuses=True,
+    document_meta=True,
+    document_note=True,
+)
+"""What a ``.spacy`` file holds (all but spans and categories in ``doc.user_data``);
+the export reports the rest."""
 
 
 def export_docbin(
@@ -191,9 +251,9 @@ def export_docbin(
 
     if not 0 <= dev_fraction < 1:
         raise AnnotatorError("the dev fraction must be at least 0 and less than 1")
-    report = ExportReport(format="spacy", path=str(out))
+    report = ExportReport(format="spacy", path=str(out), holds=HOLDS)
     train, dev = DocBin(store_user_data=True), DocBin(store_user_data=True)
-    for n, layer in enumerate(select_layers(project, chosen), 1):
+    for n, layer in enumerate(select_layers(project, chosen, report), 1):
         doc = layer_to_doc(project, layer, report, spans_key=spans_key, ents=ents)
         (dev if dev_fraction and _is_dev(layer, dev_fraction) else train).add(doc)
         report.records += 1

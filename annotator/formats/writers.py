@@ -12,7 +12,7 @@ from annotator.formats.brat import export_brat
 from annotator.formats.conll import export_conll
 from annotator.formats.csv_format import export_csv
 from annotator.formats.doccano import export_doccano
-from annotator.formats.export import ExportFilter, ExportReport, report_categories_not_held
+from annotator.formats.export import ExportFilter, ExportReport
 from annotator.formats.labelstudio import export_labelstudio
 from annotator.formats.native import export_native
 from annotator.formats.prodigy import export_prodigy
@@ -44,9 +44,11 @@ EXPORTERS: dict[str, Callable[..., ExportReport]] = {
     "claims-csv": _claims_csv,
 }
 FOLDER_OUTPUT = {"brat"}
-WITHOUT_CATEGORIES = {"labelstudio", "brat", "conll", "csv"}
-"""Layer formats with no place for document categories: each one is reported."""
 """Formats whose output is a folder (spaCy with a dev split and CoNLL per file too)."""
+LAYER_FORMATS = ("prodigy", "spacy", "doccano", "labelstudio", "brat", "conll", "csv")
+"""Formats that export annotation layers: each declares what it holds (its ``HOLDS``)
+and the export reports everything else (``select_layers``). ``native`` holds
+everything; ``claimreview`` and ``claims-csv`` export fact-checks, not layers."""
 
 
 def export(
@@ -66,8 +68,4 @@ def export(
     exporter = EXPORTERS[fmt]
     if project.path is not None:
         refuse_project_file(out, project.path)
-    report = exporter(project, out, chosen=chosen, progress=progress, **options)
-    if fmt in WITHOUT_CATEGORIES:
-        reason = f"{fmt} has no place for document categories"
-        report_categories_not_held(project, chosen, report, reason)
-    return report
+    return exporter(project, out, chosen=chosen, progress=progress, **options)

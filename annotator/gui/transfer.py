@@ -159,9 +159,10 @@ class TransferMixin(_Base):
             f"Wrote {report.records} record(s), {report.spans} span(s) and "
             f"{report.relations} link(s) to {out}."
         )
-        if report.problems:
-            shown = "\n".join(report.problems[:25])
-            more = len(report.problems) - 25
+        problems = report.summary()
+        if problems:
+            shown = "\n".join(problems[:25])
+            more = len(problems) - 25
             text += f"\n\nNot exported exactly:\n{shown}" + (
                 f"\n… and {more} more" if more > 0 else ""
             )

@@ -13,6 +13,7 @@ overlaps one is dropped (the guideline: a reporting verb is not a hedge).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -111,8 +112,11 @@ def _check_token_pattern(pattern: list[dict[str, Any]]) -> None:
         raise ValueError(f"not a valid token pattern: {detail[0]}") from None
 
 
-def read_patterns(path: str | Path, pattern_set: str | None = None) -> list[Pattern]:
-    """Every pattern of a JSON lines file (blank lines skipped).
+def read_patterns(
+    path: str | Path, pattern_set: str | None = None, *, labels: Collection[str] | None = None
+) -> list[Pattern]:
+    """Every pattern of a JSON lines file (blank lines skipped); with ``labels``, a
+    pattern for another label (than those or the cue) is refused too.
 
     :raises InputFileError: the file cannot be read, or a line is not a valid pattern
         (the error names the file and line); nothing is returned then.
@@ -120,10 +124,12 @@ def read_patterns(path: str | Path, pattern_set: str | None = None) -> list[Patt
     from annotator.formats.encoding import read_file_bytes
 
     raw = read_file_bytes(path)
-    return parse_pattern_lines(raw, path, pattern_set or path.stem)
+    return parse_pattern_lines(raw, path, pattern_set or path.stem, labels=labels)
 
 
-def parse_pattern_lines(raw: bytes, where: str | Path, pattern_set: str) -> list[Pattern]:
+def parse_pattern_lines(
+    raw: bytes, where: str | Path, pattern_set: str, *, labels: Collection[str] | None = None
+) -> list[Pattern]:
     """Patterns of JSON lines ``raw`` (see :func:`read_patterns`)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -132,11 +138,17 @@ def parse_pattern_lines(raw: bytes, where: str | Path, pattern_set: str) -> list
         if not line.strip():
             continue
         try:
-            patterns.append(parse_pattern(orjson.loads(line), pattern_set))
+            pattern = parse_pattern(orjson.loads(line), pattern_set)
         except orjson.JSONDecodeError as exc:
             raise InputFileError(where, f"not JSON ({exc})", line=number) from None
         except ValueError as exc:
             raise InputFileError(where, str(exc), line=number) from None
+        if labels is not None and pattern.label != CUE and pattern.label not in labels:
+            known = ", ".join(labels)
+            raise InputFileError(
+                where, f"unknown label {pattern.label!r} (this project has: {known})", line=number
+            )
+        patterns.append(pattern)
     return patterns
 
 

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, InputFileError
 from annotator.core.ingest import SchemaIn, import_documents
 from annotator.core.project import Project
 from annotator.core.schema import Schema
 from annotator.formats.native import project_records, read_native
 from annotator.store import queries
+from annotator.store.check import describe_damage
 
 
 @dataclass(slots=True)
@@ -140,9 +141,17 @@ def merge_into(
         if not queries.is_untouched(target.db):  # an untouched target takes them as they are
             given = Schema.from_dicts(schema.labels, schema.relations)
             report.schema_differences += schema_differences(target.schema, given, path.name)
-        imported = import_documents(
-            target, records, schema=schema, newer_wins=True, cancelled=cancelled
-        )
+        try:
+            imported = import_documents(
+                target, records, schema=schema, newer_wins=True, cancelled=cancelled
+            )
+        except InputFileError:
+            if path.suffix.lower() in (".jsonl", ".json"):
+                raise
+            damage = describe_damage(path)  # rows that make no valid record: tampered?
+            if damage is None:
+                raise
+            raise AnnotatorError(damage) from None
         for name in _COUNTED:
             setattr(report, name, getattr(report, name) + getattr(imported, name))
         for table, count in imported.deleted.items():

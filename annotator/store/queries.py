@@ -162,6 +162,46 @@ def claim_data_of_many(db: Database, document_ids: list[int]) -> ClaimData:
     return data
 
 
+def has_claim_data(db: Database) -> bool:
+    """Whether any claim has a record, evidence or a match (exports that cannot hold
+    them skip the look-up when none has)."""
+    sql = """SELECT EXISTS (SELECT 1 FROM claim_records) OR EXISTS (SELECT 1 FROM evidence)
+             OR EXISTS (SELECT 1 FROM claim_matches)"""
+    return db.execute(sql).fetchone()[0] == 1
+
+
+class ClaimMarks(NamedTuple):
+    """What a claim span has besides the span: a record, evidence items, matches (as
+    the main claim)."""
+
+    record: bool
+    evidence: int
+    matches: int
+
+
+def claim_marks_of_many(db: Database, document_ids: list[int]) -> dict[int, ClaimMarks]:
+    """:class:`ClaimMarks` by span id, for the spans of these documents that have any
+    (three queries)."""
+    if not document_ids:
+        return {}
+    spans = f"SELECT id FROM spans WHERE document_id IN ({','.join('?' * len(document_ids))})"
+    records = {
+        row[0]
+        for row in db.execute(
+            f"SELECT span_id FROM claim_records WHERE span_id IN ({spans})", document_ids
+        )
+    }
+    counts = {}
+    for table, column in (("evidence", "span_id"), ("claim_matches", "main_span_id")):
+        sql = f"SELECT {column}, count(*) FROM {table} WHERE {column} IN ({spans}) GROUP BY 1"
+        counts[table] = dict(db.execute(sql, document_ids).fetchall())
+    ids = records | set(counts["evidence"]) | set(counts["claim_matches"])
+    return {
+        i: ClaimMarks(i in records, counts["evidence"].get(i, 0), counts["claim_matches"].get(i, 0))
+        for i in ids
+    }
+
+
 def rows_of(db: Database, table: str, *, order: str = "rowid") -> Iterator[dict[str, Any]]:
     """Every row of one of the project's tables, in ``order`` (a column list)."""
     return db.query(f'SELECT * FROM "{table}" ORDER BY {order}')

@@ -142,8 +142,11 @@ def test_import_patterns_skips_those_in_use_and_refuses_unknown_labels(project, 
     )
     change, skipped = project.import_patterns(path)
     assert (len(change.rows), skipped) == (1, 1)
-    path.write_text('{"label": "PERSON", "pattern": "Kim"}\n', encoding="utf-8")
-    with pytest.raises(ValidationError, match="unknown label"):
+    path.write_text(
+        '{"label": "hedge", "pattern": "perhaps"}\n{"label": "PERSON", "pattern": "Kim"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError, match=r"p\.jsonl:2: unknown label 'PERSON'"):
         project.import_patterns(path)
 
 

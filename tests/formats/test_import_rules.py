@@ -64,7 +64,10 @@ GOOD = {
             '{"text": "short", "spans": [{"start": 0, "end": 5, "label": "claim", "text": "shirt"}]}',
             "says 'shirt' but the text there is 'short'",
         ),
-        ('{"text": "short", "spans": [{"start": "0", "end": 5, "label": "claim"}]}', "integers"),
+        (
+            '{"text": "short", "spans": [{"start": "0", "end": 5, "label": "claim"}]}',
+            "integer offset",
+        ),
         ('{"text": "short", "answer": "maybe"}', "unknown answer"),
     ],
     ids=["json", "no-text", "outside", "empty", "text-mismatch", "not-int", "answer"],
