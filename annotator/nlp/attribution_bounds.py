@@ -1,0 +1,309 @@
+"""Where sources, claims and clauses begin and end, from tokens, punctuation and the
+word lists of ``rules.json`` (no parser needed).
+
+- A source before its cue runs back to the clause start: a boundary word ("that",
+  "after", "and"), punctuation, an adjunct or a cue already used. A comma just before
+  the cue means an appositive ("Seoul's defense minister, Kim Yong-hyun, said"): the
+  source takes two comma segments (an age such as ", 74," rides along), or one when
+  the last segment is a relative clause (", who chairs the committee,").
+- A source after its cue ("said the minister") runs to the clause end, stopping at a
+  relative clause, a quotation, another cue or a trailing adjunct ("on Tuesday").
+- A claim after its cue runs to the end of the unit or a clause stop: ";", a dash, a
+  comma before "with"/"while"/"although"/"according to"/a participle cue/a claim noun
+  with its own cue (", a claim X denied"), or "and" before a cue ("and promised that").
+  Quoted fragments inside a claim are skipped whole.
+"""
+
+from __future__ import annotations
+
+from annotator.nlp.attribution_rules import QUOTE_MARKS, TRAILING, Anchor, Context
+
+DASHES = frozenset({"—", "–", "--"})
+
+
+class Bounds:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.w = ctx.words
+        self.limits = ctx.res.rules.get("limits", {})
+        self.adjunct_tokens = {i for s, e in ctx.matches.get("ADJUNCT", []) for i in range(s, e)}
+
+    # -- clause ends ----------------------------------------------------------------
+    def is_end(self, pos: int) -> bool:
+        """Whether the clause ends at ``pos``: the unit's end or a clause stop."""
+        ctx = self.ctx
+        if pos >= ctx.unit_end(max(pos - 1, 0)):
+            return True
+        word = ctx.lower[pos]
+        if word == ";" or word in DASHES:
+            return True
+        return word == "," and self._stop_after_comma(pos + 1)
+
+    def next_end(self, pos: int) -> int:
+        end = self.ctx.unit_end(max(pos - 1, 0))
+        while pos < end and not self.is_end(pos):
+            pos += 1
+        return pos
+
+    def _stop_after_comma(self, i: int) -> bool:
+        ctx = self.ctx
+        if i >= ctx.n:
+            return True
+        word = ctx.lower[i]
+        if ctx.is_open(i) or word in self.w("comma_stops"):
+            return True
+        return self._participle_cue(i)
+
+    def _participle_cue(self, i: int) -> bool:
+        ctx = self.ctx
+        return any(
+            a.kind == "CUE" and a.start == i and ctx.lower[a.verb].endswith("ing")
+            for a in ctx.anchors
+        )
+
+    def is_start(self, pos: int) -> bool:
+        ctx = self.ctx
+        start, _ = ctx.unit_bounds(pos)
+        while pos > start and (ctx.lower[pos - 1] in self.w("clause_openers") or ctx.lower[pos - 1] == ","):
+            pos -= 1
+        return pos == start or ctx.lower[pos - 1] in self.w("boundary_punct") or ctx.lower[pos - 1] in DASHES
+
+    def tail_ok(self, start: int, end: int, anchor: Anchor) -> bool:
+        """Adjuncts or a cue's object between the cue and the clause end."""
+        ctx = self.ctx
+        if end - start > int(self.limits.get("tail_tokens", 10)):
+            return False
+        if any(ctx.is_verb[i] or ctx.is_quote(i) or ctx.lower[i] == "that" for i in range(start, end)):
+            return False
+        takes_object = anchor.lexeme is not None and anchor.lexeme.object in ("required", "optional")
+        return takes_object or ctx.lower[start] in self.w("prepositions") or start in self.adjunct_tokens
+
+    # -- validity -------------------------------------------------------------------
+    def valid(self, kind: str, start: int, end: int) -> bool:
+        ctx = self.ctx
+        if start >= end or start < 0 or end > ctx.n:
+            return False
+        if ctx.unit_of[start] != ctx.unit_of[end - 1]:
+            return False
+        words = [i for i in range(start, end) if not ctx.is_punct(i)]
+        if kind in ("CLAIM", "SUBJECT"):
+            return len(words) >= int(self.limits.get("min_claim_tokens", 2)) and ctx.lower[start] != "to"
+        if not words or any(ctx.is_quote(i) or i in ctx.consumed for i in range(start, end)):
+            return False
+        if kind == "OBJECT":
+            return end - start <= int(self.limits.get("object_tokens", 6)) and not any(
+                ctx.is_punct(i) or ctx.is_verb[i] or ctx.lower[i] == "that" for i in range(start, end)
+            )
+        first = ctx.lower[start]
+        barred = self.w("left_boundaries") | self.w("comma_left_boundaries") | self.w("relative")
+        if first in barred or first == "to" or ctx.is_punct(start):
+            return False
+        return end - start <= int(self.limits.get("source_tokens", 16))
+
+    def natural_start(self, kind: str, pos: int) -> int | None:
+        if kind in ("SOURCE", "SUBJECT"):
+            return self.source_start(pos)
+        if kind == "CLAIM":
+            return self.claim_start(pos)
+        return None
+
+    # -- sources --------------------------------------------------------------------
+    def source_start(self, pos: int) -> int | None:
+        """Where the source before a cue (at ``pos``) begins; ``None`` if it is empty."""
+        ctx = self.ctx
+        unit_start, _ = ctx.unit_bounds(max(pos - 1, 0))
+        trailing = pos - 1 >= unit_start and ctx.lower[pos - 1] == ","
+        segments = []  # (start, end), rightmost first
+        end = pos - 1 if trailing else pos
+        while True:
+            start = end
+            while start > unit_start and not self._left_stop(start - 1) and ctx.lower[start - 1] != ",":
+                start -= 1
+            segments.append((start, end))
+            if not trailing or start <= unit_start or ctx.lower[start - 1] != "," or len(segments) > 5:
+                break
+            end = start - 1
+        chosen = self._appositive(segments) if trailing else segments[:1]
+        if not chosen or chosen[0][0] >= chosen[0][1]:
+            return None
+        first = chosen[-1][0]
+        while first < pos and (ctx.lower[first] in self.w("clause_openers") or ctx.is_punct(first)):
+            first += 1
+        last = chosen[0][1]
+        return first if first < last and self._ends_at(last, pos) else None
+
+    def _ends_at(self, last: int, pos: int) -> bool:
+        # the chosen segments must reach the cue (only a comma may lie between)
+        return all(self.ctx.lower[i] == "," for i in range(last, pos))
+
+    def _appositive(self, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        ctx = self.ctx
+        segs = list(segments)
+        single = False
+        while segs and segs[0][0] < segs[0][1] and ctx.lower[segs[0][0]] in self.w("relative"):
+            segs.pop(0)
+            single = True
+        if not segs:
+            return []
+        need, chosen = (1 if single else 2), []
+        for seg in segs:
+            if seg[0] >= seg[1]:
+                break
+            chosen.append(seg)
+            if not all(ctx.doc[i].like_num for i in range(*seg)):
+                need -= 1
+            if need == 0:
+                break
+        if single and chosen:
+            # the relative clause is left out: the source ends with the kept segments
+            return chosen
+        return chosen
+
+    def _left_stop(self, i: int) -> bool:
+        ctx = self.ctx
+        word = ctx.lower[i]
+        if word in self.w("boundary_punct") or word in DASHES or ctx.is_quote(i):
+            return True
+        if word in self.w("left_boundaries") or i in ctx.consumed or i in self.adjunct_tokens:
+            return True
+        return word in self.w("comma_left_boundaries") and i > 0 and ctx.lower[i - 1] == ","
+
+    def source_end(self, pos: int) -> int:
+        """Where a source after its cue (or after "according to") ends."""
+        ctx = self.ctx
+        end = ctx.unit_end(pos)
+        i = pos
+        while i < end:
+            word = ctx.lower[i]
+            if word in self.w("boundary_punct") or word in DASHES or ctx.is_quote(i):
+                break
+            if i > pos and (ctx.is_verb[i] or word in self.w("complementizers")):
+                break
+            if word == "," and (
+                i + 1 >= end
+                or ctx.lower[i + 1] in self.w("relative")
+                or self._stop_after_comma(i + 1)
+            ):
+                break
+            if i > pos and i in ctx.match_at.get("ADJUNCT", {}) and self._only_adjuncts_to_end(i):
+                break
+            i += 1
+        while i > pos and ctx.lower[i - 1] in {",", ";", ":"}:
+            i -= 1
+        return i
+
+    def _only_adjuncts_to_end(self, i: int) -> bool:
+        ctx = self.ctx
+        adjuncts = ctx.match_at.get("ADJUNCT", {})
+        while i in adjuncts:
+            i = adjuncts[i]
+        return self.is_end(i)
+
+    def appositive_ends(self, pos: int, following: frozenset[str]) -> list[int]:
+        """For "according to Dr Helen Achebe, a lecturer at Marlow University, …": the
+        end after the appositive, when the source is a name and an indefinite
+        appositive is closed by a second comma."""
+        ctx = self.ctx
+        if "," not in following:
+            return []
+        comma = pos
+        while comma < ctx.n and ctx.lower[comma] != "," and comma - pos < 6:
+            comma += 1
+        if comma >= ctx.n or ctx.lower[comma] != "," or comma == pos:
+            return []
+        if not all(ctx.doc[i].is_title or ctx.lower[i] in self.w("titles") for i in range(pos, comma)):
+            return []
+        if comma + 1 >= ctx.n or ctx.lower[comma + 1] not in {"a", "an"}:
+            return []
+        second = comma + 1
+        limit = min(ctx.n, comma + int(self.limits.get("source_tokens", 16)))
+        while second < limit and ctx.lower[second] != "," and not ctx.is_punct(second):
+            second += 1
+        return [second] if second < limit and ctx.lower[second] == "," else []
+
+    # -- claims ---------------------------------------------------------------------
+    def claim_start(self, pos: int) -> int:
+        """Where a claim that ends at ``pos`` (before its source and cue) begins."""
+        ctx = self.ctx
+        start, _ = ctx.unit_bounds(max(pos - 1, 0))
+        i = pos
+        while i > start:
+            j = i - 1
+            word = ctx.lower[j]
+            if ctx.is_close(j) and ctx.pairs[j] >= start:
+                i = ctx.pairs[j]
+                continue
+            if word in {";", ":"} or word in DASHES or ctx.is_open(j):
+                break
+            i = j
+        while i < pos and (ctx.lower[i] in self.w("clause_openers") or ctx.is_punct(i)):
+            i += 1
+        return i
+
+    def claim_end(self, pos: int) -> int:
+        """Where a claim that starts at ``pos`` (after its cue) ends."""
+        ctx = self.ctx
+        end = ctx.unit_end(pos)
+        i = pos
+        while i < end:
+            word = ctx.lower[i]
+            if ctx.is_open(i) and ctx.pairs[i] < end:
+                i = ctx.pairs[i] + 1
+                continue
+            if ctx.is_close(i) or word == ";" or word in DASHES:
+                break
+            if word == "," and self._claim_stop_after_comma(i + 1):
+                break
+            if i > pos and word in self.w("claim_splits") and self._cue_follows(i + 1):
+                break
+            i += 1
+        return i
+
+    def _claim_stop_after_comma(self, i: int) -> bool:
+        ctx = self.ctx
+        if i >= ctx.n:
+            return True
+        if ctx.lower[i] in self.w("comma_stops") or self._participle_cue(i):
+            return True
+        if i in ctx.match_at.get("ACCORDING", {}):
+            return True
+        if i in ctx.match_at.get("FRAME_NOUN", {}):
+            after = ctx.match_at["FRAME_NOUN"][i]
+            return any(a.kind == "CUE" and after <= a.start < after + 8 for a in ctx.anchors)
+        return False
+
+    def _cue_follows(self, i: int) -> bool:
+        """"and promised that": a cue right after a conjunction, with no subject."""
+        return any(a.kind == "CUE" and a.start == i for a in self.ctx.anchors)
+
+    # -- trimming and quotations ----------------------------------------------------
+    def trim(self, start: int, end: int) -> tuple[int, int] | None:
+        """Without punctuation at either end, nor quotation marks whose partner is
+        outside the span."""
+        ctx = self.ctx
+        while start < end and self._loose(start, start, end):
+            start += 1
+        while end > start and self._loose(end - 1, start, end):
+            end -= 1
+        return (start, end) if start < end else None
+
+    def _loose(self, i: int, start: int, end: int) -> bool:
+        ctx = self.ctx
+        if ctx.doc[i].is_space:
+            return True
+        if ctx.doc[i].text in QUOTE_MARKS:
+            partner = ctx.pairs.get(i)
+            return partner is None or not (start <= partner < end)
+        return ctx.doc[i].text in TRAILING or ctx.lower[i] in {"(", ")", "—", "–"}
+
+    def quote_content(self, opened: int, closed: int) -> tuple[int, int] | None:
+        """The claim of a direct quotation: its words, without the marks and the
+        final comma or full stop; ``None`` for a quoted word or two (a scare quote)."""
+        span = self.trim(opened + 1, closed)
+        if span is None:
+            return None
+        words = [i for i in range(*span) if not self.ctx.is_punct(i)]
+        return span if len(words) >= 3 else None
+
+    def quote_kind(self, start: int, end: int) -> str:
+        return "mixed" if any(self.ctx.is_quote(i) for i in range(start, end)) else "indirect"
