@@ -50,7 +50,7 @@ class Bounds:
         if i >= ctx.n:
             return True
         word = ctx.lower[i]
-        if ctx.is_open(i) or word in self.w("comma_stops"):
+        if ctx.is_open(i) or word in self.w("comma_stops") or word in self.w("relative"):
             return True
         return self._participle_cue(i)
 
@@ -64,19 +64,34 @@ class Bounds:
     def is_start(self, pos: int) -> bool:
         ctx = self.ctx
         start, _ = ctx.unit_bounds(pos)
-        while pos > start and (ctx.lower[pos - 1] in self.w("clause_openers") or ctx.lower[pos - 1] == ","):
+        while pos > start and (
+            ctx.lower[pos - 1] in self.w("clause_openers") or ctx.lower[pos - 1] == ","
+        ):
             pos -= 1
-        return pos == start or ctx.lower[pos - 1] in self.w("boundary_punct") or ctx.lower[pos - 1] in DASHES
+        return (
+            pos == start
+            or ctx.lower[pos - 1] in self.w("boundary_punct")
+            or ctx.lower[pos - 1] in DASHES
+        )
 
     def tail_ok(self, start: int, end: int, anchor: Anchor) -> bool:
         """Adjuncts or a cue's object between the cue and the clause end."""
         ctx = self.ctx
         if end - start > int(self.limits.get("tail_tokens", 10)):
             return False
-        if any(ctx.is_verb[i] or ctx.is_quote(i) or ctx.lower[i] == "that" for i in range(start, end)):
+        if any(
+            ctx.is_verb[i] or ctx.is_quote(i) or ctx.lower[i] == "that" for i in range(start, end)
+        ):
             return False
-        takes_object = anchor.lexeme is not None and anchor.lexeme.object in ("required", "optional")
-        return takes_object or ctx.lower[start] in self.w("prepositions") or start in self.adjunct_tokens
+        takes_object = anchor.lexeme is not None and anchor.lexeme.object in (
+            "required",
+            "optional",
+        )
+        return (
+            takes_object
+            or ctx.lower[start] in self.w("prepositions")
+            or start in self.adjunct_tokens
+        )
 
     # -- validity -------------------------------------------------------------------
     def valid(self, kind: str, start: int, end: int) -> bool:
@@ -86,17 +101,27 @@ class Bounds:
         if ctx.unit_of[start] != ctx.unit_of[end - 1]:
             return False
         words = [i for i in range(start, end) if not ctx.is_punct(i)]
-        if kind in ("CLAIM", "SUBJECT"):
-            return len(words) >= int(self.limits.get("min_claim_tokens", 2)) and ctx.lower[start] != "to"
+        if kind == "SUBJECT":
+            return bool(words) and not any(ctx.is_quote(i) for i in range(start, end))
+        if kind == "CLAIM":
+            if any(i in ctx.consumed for i in range(start, end)):
+                return False  # holds the cue of a structure already found
+            if all(i in self.adjunct_tokens for i in words):
+                return False  # "it said in a statement": no claim after the cue
+            return (
+                len(words) >= int(self.limits.get("min_claim_tokens", 2))
+                and ctx.lower[start] != "to"
+            )
         if not words or any(ctx.is_quote(i) or i in ctx.consumed for i in range(start, end)):
             return False
         if kind == "OBJECT":
             return end - start <= int(self.limits.get("object_tokens", 6)) and not any(
-                ctx.is_punct(i) or ctx.is_verb[i] or ctx.lower[i] == "that" for i in range(start, end)
+                ctx.is_punct(i) or ctx.is_verb[i] or ctx.lower[i] == "that"
+                for i in range(start, end)
             )
         first = ctx.lower[start]
         barred = self.w("left_boundaries") | self.w("comma_left_boundaries") | self.w("relative")
-        if first in barred or first == "to" or ctx.is_punct(start):
+        if (first in barred and self._boundary_word(start)) or first == "to" or ctx.is_punct(start):
             return False
         return end - start <= int(self.limits.get("source_tokens", 16))
 
@@ -117,10 +142,20 @@ class Bounds:
         end = pos - 1 if trailing else pos
         while True:
             start = end
-            while start > unit_start and not self._left_stop(start - 1) and ctx.lower[start - 1] != ",":
+            while start > unit_start and ctx.lower[start - 1] != ",":
+                if self._left_stop(start - 1, adjuncts=not trailing):
+                    if not (trailing and self._relative_after_comma(start - 1)):
+                        break
+                    start -= 1  # ", who lives on Mill Lane," stays one segment
+                    break
                 start -= 1
             segments.append((start, end))
-            if not trailing or start <= unit_start or ctx.lower[start - 1] != "," or len(segments) > 5:
+            if (
+                not trailing
+                or start <= unit_start
+                or ctx.lower[start - 1] != ","
+                or len(segments) > 5
+            ):
                 break
             end = start - 1
         chosen = self._appositive(segments) if trailing else segments[:1]
@@ -129,15 +164,23 @@ class Bounds:
         first = chosen[-1][0]
         while first < pos and (ctx.lower[first] in self.w("clause_openers") or ctx.is_punct(first)):
             first += 1
-        last = chosen[0][1]
-        return first if first < last and self._ends_at(last, pos) else None
+        return first if first < chosen[0][1] else None
 
-    def _ends_at(self, last: int, pos: int) -> bool:
-        # the chosen segments must reach the cue (only a comma may lie between)
-        return all(self.ctx.lower[i] == "," for i in range(last, pos))
+    def natural_source_end(self, kind: str, start: int | None, pos: int) -> int:
+        """Where a source that begins at ``start`` before a cue at ``pos`` ends: before
+        the cue, or before a relative clause between them ("The union, which …, said")."""
+        ctx = self.ctx
+        if kind != "SOURCE" or start is None:
+            return pos
+        for i in range(start + 1, pos):
+            if ctx.lower[i - 1] == "," and ctx.lower[i] in self.w("relative"):
+                return i - 1
+        return pos
 
     def _appositive(self, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
         ctx = self.ctx
+        if len(segments) < 2:
+            return []  # "A, said …" is no appositive: the comma ends a claim ("…, says X")
         segs = list(segments)
         single = False
         while segs and segs[0][0] < segs[0][1] and ctx.lower[segs[0][0]] in self.w("relative"):
@@ -159,14 +202,28 @@ class Bounds:
             return chosen
         return chosen
 
-    def _left_stop(self, i: int) -> bool:
+    def _left_stop(self, i: int, adjuncts: bool = True) -> bool:
         ctx = self.ctx
         word = ctx.lower[i]
         if word in self.w("boundary_punct") or word in DASHES or ctx.is_quote(i):
             return True
-        if word in self.w("left_boundaries") or i in ctx.consumed or i in self.adjunct_tokens:
+        if i in ctx.consumed or (adjuncts and i in self.adjunct_tokens):
+            return True
+        if not self._boundary_word(i):
+            return False
+        if word in self.w("left_boundaries"):
             return True
         return word in self.w("comma_left_boundaries") and i > 0 and ctx.lower[i - 1] == ","
+
+    def _boundary_word(self, i: int) -> bool:
+        """Lower case, or first in its unit: a capitalised "Which" mid-sentence is a
+        name ("Which Consumer said")."""
+        ctx = self.ctx
+        return ctx.doc[i].text[:1].islower() or i == ctx.unit_bounds(i)[0]
+
+    def _relative_after_comma(self, i: int) -> bool:
+        ctx = self.ctx
+        return ctx.lower[i] in self.w("relative") and i > 0 and ctx.lower[i - 1] == ","
 
     def source_end(self, pos: int) -> int:
         """Where a source after its cue (or after "according to") ends."""
@@ -185,12 +242,25 @@ class Bounds:
                 or self._stop_after_comma(i + 1)
             ):
                 break
-            if i > pos and i in ctx.match_at.get("ADJUNCT", {}) and self._only_adjuncts_to_end(i):
+            if (
+                i > pos
+                and i in ctx.match_at.get("ADJUNCT", {})
+                and self._only_adjuncts_to_end(i)
+                and not self._participle_before(pos, i)
+            ):
                 break
             i += 1
         while i > pos and ctx.lower[i - 1] in {",", ";", ":"}:
             i -= 1
         return i
+
+    def _participle_before(self, start: int, end: int) -> bool:
+        """ "data released by the board on Thursday": the adjunct belongs to the
+        participle inside the source, not to the cue."""
+        return any(
+            self.ctx.lower[i].endswith("ed") and self.ctx.doc[i].text[:1].islower()
+            for i in range(start + 1, end)
+        )
 
     def _only_adjuncts_to_end(self, i: int) -> bool:
         ctx = self.ctx
@@ -211,7 +281,9 @@ class Bounds:
             comma += 1
         if comma >= ctx.n or ctx.lower[comma] != "," or comma == pos:
             return []
-        if not all(ctx.doc[i].is_title or ctx.lower[i] in self.w("titles") for i in range(pos, comma)):
+        if not all(
+            ctx.doc[i].is_title or ctx.lower[i] in self.w("titles") for i in range(pos, comma)
+        ):
             return []
         if comma + 1 >= ctx.n or ctx.lower[comma + 1] not in {"a", "an"}:
             return []
@@ -254,7 +326,11 @@ class Bounds:
                 break
             if word == "," and self._claim_stop_after_comma(i + 1):
                 break
-            if i > pos and word in self.w("claim_splits") and self._cue_follows(i + 1):
+            if (
+                i > pos
+                and word in self.w("claim_splits")
+                and (self._cue_follows(i + 1) or self._speaker_act(i + 1))
+            ):
                 break
             i += 1
         return i
@@ -272,15 +348,18 @@ class Bounds:
             return any(a.kind == "CUE" and after <= a.start < after + 8 for a in ctx.anchors)
         return False
 
+    def _speaker_act(self, i: int) -> bool:
+        """ "and apologised", "but declined to comment": what the source did next."""
+        return i < self.ctx.n and self.ctx.lower[i] in self.w("speaker_acts")
+
     def _cue_follows(self, i: int) -> bool:
-        """"and promised that": a cue right after a conjunction, with no subject."""
+        """ "and promised that": a cue right after a conjunction, with no subject."""
         return any(a.kind == "CUE" and a.start == i for a in self.ctx.anchors)
 
     # -- trimming and quotations ----------------------------------------------------
     def trim(self, start: int, end: int) -> tuple[int, int] | None:
         """Without punctuation at either end, nor quotation marks whose partner is
         outside the span."""
-        ctx = self.ctx
         while start < end and self._loose(start, start, end):
             start += 1
         while end > start and self._loose(end - 1, start, end):

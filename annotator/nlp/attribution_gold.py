@@ -87,9 +87,7 @@ def parse_gold(data: dict[str, Any]) -> GoldArticle:
         structures.append(structure)
         actors.append(found_actors)
     pairs = tuple((_span(text, a), _span(text, b)) for a, b in data.get("same_as", []))
-    structures = [
-        _with_same_as(s, tuple(b for a, b in pairs if a == s.source)) for s in structures
-    ]
+    structures = [_with_same_as(s, tuple(b for a, b in pairs if a == s.source)) for s in structures]
     return GoldArticle(
         id=str(data.get("id", "")),
         style=str(data.get("style", "")),

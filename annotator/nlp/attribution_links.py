@@ -95,7 +95,9 @@ class _Mention:
     names: frozenset[str]
 
 
-def _antecedents(ctx: Context, sources: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
+def _antecedents(
+    ctx: Context, sources: list[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[int, int]]:
     mentions: list[_Mention] = []
     links = {}
     for span in sorted(set(sources)):
@@ -183,6 +185,6 @@ def _corefers(later: _Mention, earlier: _Mention) -> bool:
         return False
     if later.names and len(later.words) <= 3 and later.names <= earlier.names:
         return True
-    return bool(later.heads & earlier.heads) and later.lower[0] in {"the", "this", "that"} or (
-        bool(later.heads & earlier.heads) and later.kind == earlier.kind == "person"
-    )
+    shared_head = bool(later.heads & earlier.heads)
+    definite = later.lower[0] in {"the", "this", "that"}
+    return shared_head and (definite or later.kind == earlier.kind == "person")

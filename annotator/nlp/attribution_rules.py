@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from annotator.core.errors import InputFileError
+from annotator.nlp.attribution import STANCES
 from annotator.nlp.patterns import Pattern, PatternMatcher, default_patterns, parse_pattern_lines
 
 if TYPE_CHECKING:
@@ -109,8 +110,9 @@ def _parse_resources(raw: dict[str, bytes], where: str) -> Resources:
             )
             entry_forms = [str(f).lower() for f in entry["forms"]]
         except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputFileError(f"{where}/cues.jsonl", f"not a cue entry ({exc})", line=number)
-        from annotator.nlp.attribution import STANCES
+            raise InputFileError(
+                f"{where}/cues.jsonl", f"not a cue entry ({exc})", line=number
+            ) from None
 
         if lexeme.stance not in STANCES:
             raise InputFileError(
@@ -195,9 +197,7 @@ class Context:
             if span is not None:
                 self.matches.setdefault(match.label, []).append((span.start, span.end))
         self.hedges = [(m.start, m.end) for m in hedges.matches(doc) if m.label == "hedge"]
-        self.match_at = {
-            label: {s: e for s, e in spans} for label, spans in self.matches.items()
-        }
+        self.match_at = {label: {s: e for s, e in spans} for label, spans in self.matches.items()}
         self.match_ending = {
             label: {e: s for s, e in spans} for label, spans in self.matches.items()
         }
@@ -227,6 +227,8 @@ class Context:
         """The end of ``i``'s unit without trailing punctuation and quotation marks."""
         start, end = self.unit_bounds(i)
         while end > start and (self.doc[end - 1].text in TRAILING or self.doc[end - 1].is_space):
+            if self.is_close(end - 1) and self.pairs[end - 1] > start:
+                break  # a quoted fragment ends the sentence: 'were “making enquiries”.'
             end -= 1
         return end
 
@@ -261,7 +263,13 @@ class Context:
         from annotator.nlp.tokens import offsets_of
 
         bounds = sentence_bounds(self.text, offsets_of(self.doc), lang)
-        first_tokens = sorted({bisect_right(self.ends, s) for s in bounds.starts} | {0})
+        firsts = {bisect_right(self.ends, s) for s in bounds.starts} | {0}
+        # the sentencizer leaves an opening quotation mark at the end of the sentence
+        # before ('… reporters. "The referee …'): the mark starts the next one
+        first_tokens = sorted(
+            i - 1 if i > 0 and self.is_open(i - 1) and self.doc[i - 1].text != "\n" else i
+            for i in firsts
+        )
         unit_of = [0] * self.n
         for i in range(self.n):
             unit_of[i] = bisect_right(first_tokens, i) - 1

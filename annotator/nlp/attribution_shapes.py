@@ -4,9 +4,10 @@ A shape is an anchor (a cue verb group, "according to", a passive frame) with th
 elements expected ``before`` and ``after`` it, in text order. Elements:
 
 - ``SOURCE``, ``CLAIM``, ``OBJECT``, ``SUBJECT``: free stretches of tokens (a
-  ``SUBJECT`` begins like a source and belongs to the claim: "The chef, 52, is said to"). Next to a fixed element
-  they end where it matches (nearest first); at the outer end of a side they extend to
-  their natural boundary (:mod:`annotator.nlp.attribution_bounds`).
+  ``SUBJECT`` begins like a source but belongs to the claim: "The chef, 52, is said
+  to …"). Next to a fixed element they end where it matches (nearest first); at the
+  outer end of a side they extend to their natural boundary
+  (:mod:`annotator.nlp.attribution_bounds`).
 - ``QUOTE``: a quotation, ending just before (``before``) or starting just after
   (``after``) the anchor's side; its content is the claim of a ``direct`` shape.
 - ``ADJUNCT``, ``FRAME_NOUN``, ``CLAIM_REF``: a match of that pattern label.
@@ -73,6 +74,8 @@ class Shape:
     form: str = ""
     object: bool | None = None
     cue_takes: str = ""
+    simple: bool = False
+    """The cue is one verb without auxiliaries (quotative inversion: "said the minister")."""
 
     @classmethod
     def parse(cls, data: dict[str, Any]) -> Shape:
@@ -88,6 +91,7 @@ class Shape:
             form=data.get("form", ""),
             object=data.get("object"),
             cue_takes=data.get("cue_takes", ""),
+            simple=bool(data.get("simple", False)),
         )
 
 
@@ -104,6 +108,8 @@ class Found:
     quote: str
     end: int = -1
     """Where the shape's ``after`` side stopped (for quotations that continue)."""
+    borrowed: bool = False
+    """The claim is an earlier structure's (a denial of it)."""
 
 
 def find_structures(ctx: Context) -> list[Found]:
@@ -147,6 +153,8 @@ class _Runner:
             return False
         if shape.form == "ing" and not self.ctx.lower[anchor.verb].endswith("ing"):
             return False
+        if shape.simple and len(anchor.cue_tokens) != 1:
+            return False
         if shape.object is not None and lexeme is not None:
             takes = lexeme.object in ("required", "optional")
             return takes if shape.object else lexeme.object != "required"
@@ -178,7 +186,10 @@ class _Runner:
             cue = (*cue, bind["COMP"])
         quote = shape.quote or self.bounds.quote_kind(*claim)
         stance = lexeme.stance if lexeme is not None else "asserts"
-        return Found(shape.name, anchor, claim, source, cue, stance, quote, bind.get("$", -1))
+        borrowed = shape.claim == "previous"
+        return Found(
+            shape.name, anchor, claim, source, cue, stance, quote, bind.get("$", -1), borrowed
+        )
 
     def _claim(self, shape: Shape, anchor: Anchor, bind: Bind) -> tuple[int, int] | None:
         if shape.quote == "direct":
@@ -246,7 +257,12 @@ class _Runner:
     def _quotation_before(self, opened: int) -> Found | None:
         ctx = self.ctx
         for f in self.found:
-            if f.quote == "direct" and f.end >= 0 and ctx.lower[f.end] == "," and f.end + 1 == opened:
+            if (
+                f.quote == "direct"
+                and f.end >= 0
+                and ctx.lower[f.end] == ","
+                and f.end + 1 == opened
+            ):
                 return f
         start, _ = ctx.unit_bounds(opened)
         closed = ctx.pairs[opened]
@@ -255,7 +271,9 @@ class _Runner:
         if any(start <= a.start < ctx.unit_bounds(opened)[1] for a in self._live_anchors()):
             return None  # the unit has an attribution of its own
         unit = ctx.unit_of[opened]
-        before = [f for f in self.found if f.quote == "direct" and ctx.unit_of[f.claim[0]] == unit - 1]
+        before = [
+            f for f in self.found if f.quote == "direct" and ctx.unit_of[f.claim[0]] == unit - 1
+        ]
         return max(before, key=lambda f: f.claim[0]) if before else None
 
     def _live_anchors(self) -> list[Anchor]:
@@ -288,7 +306,9 @@ class _Sides:
         elif el.kind == "label" and pos in ctx.match_at.get(el.value, {}):
             yield from self.after(k + 1, ctx.match_at[el.value][pos], bind)
         elif el.kind == "quote" and ctx.is_open(pos) and self.b.quote_content(pos, ctx.pairs[pos]):
-            yield from self.after(k + 1, ctx.pairs[pos] + 1, {**bind, "QUOTE": (pos, ctx.pairs[pos])})
+            yield from self.after(
+                k + 1, ctx.pairs[pos] + 1, {**bind, "QUOTE": (pos, ctx.pairs[pos])}
+            )
         elif el.kind == "end" and self.b.is_end(pos):
             yield from self.after(k + 1, pos, {**bind, "$": pos})
         elif el.kind == "tail":
@@ -339,12 +359,14 @@ class _Sides:
             key = el.value + "<"
             if k == len(self.before_els) - 1:
                 start = self.b.natural_start(el.value, pos)
-                if start is not None and self.b.valid(el.value, start, pos):
-                    yield from self.before(k + 1, start, {**bind, key: (start, pos)})
-            unit_start, _ = ctx.unit_bounds(max(pos - 1, 0))
-            for start in range(pos - 1, max(pos - self._limit(el.value), unit_start) - 1, -1):
-                if self.b.valid(el.value, start, pos):
-                    yield from self.before(k + 1, start, {**bind, key: (start, pos)})
+                end = self.b.natural_source_end(el.value, start, pos)
+                if start is not None and self.b.valid(el.value, start, end):
+                    yield from self.before(k + 1, start, {**bind, key: (start, end)})
+            else:
+                unit_start, _ = ctx.unit_bounds(max(pos - 1, 0))
+                for start in range(pos - 1, max(pos - self._limit(el.value), unit_start) - 1, -1):
+                    if self.b.valid(el.value, start, pos):
+                        yield from self.before(k + 1, start, {**bind, key: (start, pos)})
         if el.optional and not el.repeat:
             yield from self.before(k + 1, pos, bind)
 
@@ -383,7 +405,9 @@ def _split_coordinated(ctx: Context, found: list[Found]) -> list[Found]:
                         cue = (*f.cue[:-1], i + 1)
                     quote_head = Bounds(ctx).quote_kind(*head)
                     pieces[-1] = replace(pieces[-1], claim=head, quote=quote_head)
-                    pieces.append(replace(f, claim=tail, cue=cue, quote=Bounds(ctx).quote_kind(*tail)))
+                    pieces.append(
+                        replace(f, claim=tail, cue=cue, quote=Bounds(ctx).quote_kind(*tail))
+                    )
                     i += 2
                     continue
                 i += 1
@@ -398,7 +422,8 @@ def _drop_nested(found: list[Found]) -> list[Found]:
         inside = any(
             g is not f and g.claim[0] <= min(f.cue) and max(f.cue) < g.claim[1]
             for g in found
-            if not (g.claim[0] <= min(g.cue) and max(g.cue) < g.claim[1])  # not a frame claim
+            # a frame's claim holds its own cue; a denial's claim is another structure's
+            if not (g.claim[0] <= min(g.cue) and max(g.cue) < g.claim[1]) and not g.borrowed
         )
         if not inside:
             kept.append(f)
