@@ -16,7 +16,7 @@ word lists of ``rules.json`` (no parser needed).
 
 from __future__ import annotations
 
-from annotator.nlp.attribution_rules import QUOTE_MARKS, TRAILING, Anchor, Context
+from annotator.nlp.attribution_rules import QUOTE_MARKS, Anchor, Context
 
 DASHES = frozenset({"—", "–", "--"})
 
@@ -55,11 +55,7 @@ class Bounds:
         return self._participle_cue(i)
 
     def _participle_cue(self, i: int) -> bool:
-        ctx = self.ctx
-        return any(
-            a.kind == "CUE" and a.start == i and ctx.lower[a.verb].endswith("ing")
-            for a in ctx.anchors
-        )
+        return i in self.ctx.participle_starts
 
     def is_start(self, pos: int) -> bool:
         ctx = self.ctx
@@ -119,11 +115,22 @@ class Bounds:
                 ctx.is_punct(i) or ctx.is_verb[i] or ctx.lower[i] == "that"
                 for i in range(start, end)
             )
+        if any(self._anchor_verb(i) for i in range(start + 1, end)):
+            return False  # "The findings, the authors wrote": a cue inside is no source
         first = ctx.lower[start]
         barred = self.w("left_boundaries") | self.w("comma_left_boundaries") | self.w("relative")
         if (first in barred and self._boundary_word(start)) or first == "to" or ctx.is_punct(start):
             return False
         return end - start <= int(self.limits.get("source_tokens", 16))
+
+    def _anchor_verb(self, i: int) -> bool:
+        return i in self.ctx.cue_verbs
+
+    def claim_opens(self, start: int) -> bool:
+        """Whether a claim may begin with this word when nothing marks its start
+        ("told the Herald she would appeal": "she", not "Herald")."""
+        ctx = self.ctx
+        return ctx.lower[start] in self.w("claim_openers") or ctx.num[start]
 
     def natural_start(self, kind: str, pos: int) -> int | None:
         if kind in ("SOURCE", "SUBJECT"):
@@ -136,7 +143,7 @@ class Bounds:
     def source_start(self, pos: int) -> int | None:
         """Where the source before a cue (at ``pos``) begins; ``None`` if it is empty."""
         ctx = self.ctx
-        unit_start, _ = ctx.unit_bounds(max(pos - 1, 0))
+        unit_start, _ = ctx.unit_bounds(pos)
         trailing = pos - 1 >= unit_start and ctx.lower[pos - 1] == ","
         segments = []  # (start, end), rightmost first
         end = pos - 1 if trailing else pos
@@ -193,7 +200,7 @@ class Bounds:
             if seg[0] >= seg[1]:
                 break
             chosen.append(seg)
-            if not all(ctx.doc[i].like_num for i in range(*seg)):
+            if not all(ctx.num[i] for i in range(*seg)):
                 need -= 1
             if need == 0:
                 break
@@ -219,7 +226,7 @@ class Bounds:
         """Lower case, or first in its unit: a capitalised "Which" mid-sentence is a
         name ("Which Consumer said")."""
         ctx = self.ctx
-        return ctx.doc[i].text[:1].islower() or i == ctx.unit_bounds(i)[0]
+        return ctx.texts[i][:1].islower() or i == ctx.unit_bounds(i)[0]
 
     def _relative_after_comma(self, i: int) -> bool:
         ctx = self.ctx
@@ -258,7 +265,7 @@ class Bounds:
         """ "data released by the board on Thursday": the adjunct belongs to the
         participle inside the source, not to the cue."""
         return any(
-            self.ctx.lower[i].endswith("ed") and self.ctx.doc[i].text[:1].islower()
+            self.ctx.lower[i].endswith("ed") and self.ctx.texts[i][:1].islower()
             for i in range(start + 1, end)
         )
 
@@ -281,9 +288,7 @@ class Bounds:
             comma += 1
         if comma >= ctx.n or ctx.lower[comma] != "," or comma == pos:
             return []
-        if not all(
-            ctx.doc[i].is_title or ctx.lower[i] in self.w("titles") for i in range(pos, comma)
-        ):
+        if not all(ctx.title[i] or ctx.lower[i] in self.w("titles") for i in range(pos, comma)):
             return []
         if comma + 1 >= ctx.n or ctx.lower[comma + 1] not in {"a", "an"}:
             return []
@@ -341,11 +346,24 @@ class Bounds:
             return True
         if ctx.lower[i] in self.w("comma_stops") or self._participle_cue(i):
             return True
+        if ctx.lower[i] in self.w("claim_splits") and self._clause_with_cue(i + 1):
+            return True  # "…, and the firm suggested that …": a new attribution
         if i in ctx.match_at.get("ACCORDING", {}):
             return True
         if i in ctx.match_at.get("FRAME_NOUN", {}):
             after = ctx.match_at["FRAME_NOUN"][i]
-            return any(a.kind == "CUE" and after <= a.start < after + 8 for a in ctx.anchors)
+            return any(j in ctx.cue_starts for j in range(after, after + 8))
+        return False
+
+    def _clause_with_cue(self, i: int) -> bool:
+        """A cue within a source's length after ``i``, with no punctuation before it."""
+        ctx = self.ctx
+        limit = min(ctx.n, i + int(self.limits.get("source_tokens", 16)))
+        for j in range(i, limit):
+            if ctx.is_punct(j):
+                return False
+            if j in ctx.cue_starts:
+                return j > i
         return False
 
     def _speaker_act(self, i: int) -> bool:
@@ -354,7 +372,7 @@ class Bounds:
 
     def _cue_follows(self, i: int) -> bool:
         """ "and promised that": a cue right after a conjunction, with no subject."""
-        return any(a.kind == "CUE" and a.start == i for a in self.ctx.anchors)
+        return i in self.ctx.cue_starts
 
     # -- trimming and quotations ----------------------------------------------------
     def trim(self, start: int, end: int) -> tuple[int, int] | None:
@@ -368,12 +386,12 @@ class Bounds:
 
     def _loose(self, i: int, start: int, end: int) -> bool:
         ctx = self.ctx
-        if ctx.doc[i].is_space:
+        if ctx.space[i]:
             return True
-        if ctx.doc[i].text in QUOTE_MARKS:
+        if ctx.texts[i] in QUOTE_MARKS:
             partner = ctx.pairs.get(i)
             return partner is None or not (start <= partner < end)
-        return ctx.doc[i].text in TRAILING or ctx.lower[i] in {"(", ")", "—", "–"}
+        return not any(c.isalnum() for c in ctx.texts[i])  # punctuation, symbols, emoji
 
     def quote_content(self, opened: int, closed: int) -> tuple[int, int] | None:
         """The claim of a direct quotation: its words, without the marks and the

@@ -16,42 +16,43 @@ with the same head noun ("the council" → "Ashby District Council", "the minist
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from annotator.nlp.attribution import Attribution, Offsets
 from annotator.nlp.attribution_rules import Context
 from annotator.nlp.attribution_shapes import Found
 
+LOOKBACK = 40
+"""How many earlier source mentions a mention may refer to."""
+
 
 def link_sources(ctx: Context, found: list[Found]) -> list[Attribution]:
     """The structures with hedges and ``same_as`` resolved, as code-point offsets."""
-    cues = _cue_chars(ctx, found)
-    excluded = [ctx.char_span(s, e) for s, e in ctx.matches.get("HEDGE_EXCLUDE", [])]
+    cue_tokens = {i for f in found for i in f.cue}
+    excluded = {i for s, e in ctx.matches.get("HEDGE_EXCLUDE", []) for i in range(s, e)}
+    hedges = sorted(_hedge_tokens(ctx))
+    starts = [h[0] for h in hedges]
     antecedents = _antecedents(ctx, [f.source for f in found if f.source is not None])
     result = []
     for f in found:
-        claim = ctx.char_span(*f.claim)
-        frame_verb = _frame_hedge_verb(ctx, f)
-        hedges = []
-        for start, end in ctx.hedges:
-            if _overlaps((start, end), frame_verb):
-                hedges.append((start, end))
-                continue
-            inside = claim[0] <= start and end <= claim[1]
-            if not inside or any(_overlaps((start, end), c) for c in cues):
-                continue
-            if not any(_overlaps((start, end), x) for x in excluded):
-                hedges.append((start, end))
-        source = None if f.source is None else ctx.char_span(*f.source)
+        frame_verb = _frame_hedge_verb(f)
+        kept = [h for h in hedges if frame_verb is not None and h[0] <= frame_verb < h[1]]
+        for first, last in hedges[bisect_left(starts, f.claim[0]) :]:
+            if first >= f.claim[1]:
+                break
+            tokens = range(first, last)
+            if last <= f.claim[1] and not any(i in cue_tokens or i in excluded for i in tokens):
+                kept.append((first, last))
         earlier = antecedents.get(f.source) if f.source is not None else None
         result.append(
             Attribution(
-                claim=claim,
-                source=source,
+                claim=ctx.char_span(*f.claim),
+                source=None if f.source is None else ctx.char_span(*f.source),
                 cue=_cue_parts(ctx, f.cue),
                 stance=f.stance,
                 quote=f.quote,
-                hedges=tuple(sorted(set(hedges))),
+                hedges=tuple(sorted({ctx.char_span(*h) for h in kept})),
                 same_as=() if earlier is None else (ctx.char_span(*earlier),),
                 rule=f.shape,
             )
@@ -59,19 +60,17 @@ def link_sources(ctx: Context, found: list[Found]) -> list[Attribution]:
     return result
 
 
-def _overlaps(a: Offsets | None, b: Offsets | None) -> bool:
-    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
+def _hedge_tokens(ctx: Context) -> set[tuple[int, int]]:
+    spans = (ctx.doc.char_span(start, end) for start, end in ctx.hedges)
+    return {(span.start, span.end) for span in spans if span is not None}
 
 
-def _frame_hedge_verb(ctx: Context, f: Found) -> Offsets | None:
+def _frame_hedge_verb(f: Found) -> int | None:
+    """The participle of a sourceless epistemic frame ("is expected to"), a hedge."""
     lexeme = f.anchor.lexeme
     if f.source is None and f.anchor.kind.startswith("FRAME") and lexeme and lexeme.epistemic:
-        return ctx.char_span(f.anchor.verb, f.anchor.verb + 1)
+        return f.anchor.verb
     return None
-
-
-def _cue_chars(ctx: Context, found: list[Found]) -> list[Offsets]:
-    return [ctx.char_span(i, i + 1) for f in found for i in f.cue]
 
 
 def _cue_parts(ctx: Context, tokens: tuple[int, ...]) -> tuple[Offsets, ...]:
@@ -102,7 +101,7 @@ def _antecedents(
     links = {}
     for span in sorted(set(sources)):
         mention = _mention(ctx, span)
-        for earlier in reversed(mentions):
+        for earlier in reversed(mentions[-LOOKBACK:]):
             if _corefers(mention, earlier):
                 links[span] = earlier.span
                 break

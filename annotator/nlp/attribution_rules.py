@@ -179,17 +179,35 @@ class Context:
     def __init__(self, text: str, doc: Doc, resources: Resources, lang: str):
         self.text, self.doc, self.res = text, doc, resources
         self.words = resources.word_set
-        self.lower = [t.lower_ for t in doc]
-        self.n = len(doc)
-        self.starts = [t.idx for t in doc]
-        self.ends = [t.idx + len(t.text) for t in doc]
         _ensure_extensions()
-        for token in doc:
-            token._.att_verb = token.lower_ in resources.forms
-            token._.att_frame = token.lower_ in resources.frames
-        self.is_verb = [t._.att_verb for t in doc]
+        self.lower: list[str] = []
+        self.texts: list[str] = []
+        self.punct: list[bool] = []
+        self.space: list[bool] = []
+        self.num: list[bool] = []
+        self.title: list[bool] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.is_verb: list[bool] = []
+        for token in doc:  # one pass: reading spaCy tokens is the costly part
+            lower, word = token.lower_, token.text
+            self.lower.append(lower)
+            self.texts.append(word)
+            self.space.append(token.is_space)
+            self.punct.append(token.is_punct or token.is_space)
+            self.num.append(token.like_num)
+            self.title.append(token.is_title)
+            self.starts.append(token.idx)
+            self.ends.append(token.idx + len(word))
+            self.is_verb.append(lower in resources.forms)
+            if self.is_verb[-1]:
+                token._.att_verb = True
+            if lower in resources.frames:
+                token._.att_frame = True
+        self.n = len(doc)
         self.pairs = self._quote_pairs()
         self.units, self.unit_of = self._units(lang)
+        self._unit_ends = [self._trimmed_end(s, e) for s, e in self.units]
         attribution, hedges = matchers_for(resources, lang)
         self.matches: dict[str, list[tuple[int, int]]] = {}
         for match in attribution.matches(doc):
@@ -202,6 +220,10 @@ class Context:
             label: {e: s for s, e in spans} for label, spans in self.matches.items()
         }
         self.anchors = self._anchors()
+        cues = [a for a in self.anchors if a.kind == "CUE"]
+        self.cue_starts = {a.start for a in cues}
+        self.cue_verbs = {a.verb for a in cues}
+        self.participle_starts = {a.start for a in cues if self.lower[a.verb].endswith("ing")}
         self.consumed: set[int] = set()
 
     # -- tokens ---------------------------------------------------------------------
@@ -215,18 +237,20 @@ class Context:
         return i in self.pairs and self.pairs[i] < i
 
     def is_quote(self, i: int) -> bool:
-        return self.doc[i].text in QUOTE_MARKS
+        return self.texts[i] in QUOTE_MARKS
 
     def is_punct(self, i: int) -> bool:
-        return self.doc[i].is_punct or self.doc[i].is_space
+        return self.punct[i]
 
     def unit_bounds(self, i: int) -> tuple[int, int]:
         return self.units[self.unit_of[min(i, self.n - 1)]]
 
     def unit_end(self, i: int) -> int:
         """The end of ``i``'s unit without trailing punctuation and quotation marks."""
-        start, end = self.unit_bounds(i)
-        while end > start and (self.doc[end - 1].text in TRAILING or self.doc[end - 1].is_space):
+        return self._unit_ends[self.unit_of[min(i, self.n - 1)]]
+
+    def _trimmed_end(self, start: int, end: int) -> int:
+        while end > start and (self.texts[end - 1] in TRAILING or self.space[end - 1]):
             if self.is_close(end - 1) and self.pairs[end - 1] > start:
                 break  # a quoted fragment ends the sentence: 'were “making enquiries”.'
             end -= 1
@@ -267,7 +291,7 @@ class Context:
         # the sentencizer leaves an opening quotation mark at the end of the sentence
         # before ('… reporters. "The referee …'): the mark starts the next one
         first_tokens = sorted(
-            i - 1 if i > 0 and self.is_open(i - 1) and self.doc[i - 1].text != "\n" else i
+            i - 1 if i > 0 and self.is_open(i - 1) and self.texts[i - 1] != "\n" else i
             for i in firsts
         )
         unit_of = [0] * self.n
@@ -309,7 +333,7 @@ class Context:
             lexeme = self.res.forms[self.lower[verb]]
             cue = tuple(i for i in range(start, end) if i == verb or self.lower[i] in aux)
             return Anchor(kind, start, end, cue, lexeme, verb)
-        verb = next(i for i in range(start, end) if self.doc[i]._.att_frame)
+        verb = next(i for i in range(start, end) if self.lower[i] in self.res.frames)
         lexeme = self.res.frames[self.lower[verb]]
         cue = tuple(i for i in range(start, end) if i == verb or self.lower[i] in _FRAME_AUX)
         if kind == "FRAME_THAT":

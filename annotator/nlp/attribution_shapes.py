@@ -76,6 +76,10 @@ class Shape:
     cue_takes: str = ""
     simple: bool = False
     """The cue is one verb without auxiliaries (quotative inversion: "said the minister")."""
+    claim_opens: bool = False
+    """The claim must begin with a pronoun, determiner or number (no "that" marks it)."""
+    deferred: bool = False
+    """Tried after every other shape (a frame inside another structure's claim)."""
 
     @classmethod
     def parse(cls, data: dict[str, Any]) -> Shape:
@@ -92,6 +96,8 @@ class Shape:
             object=data.get("object"),
             cue_takes=data.get("cue_takes", ""),
             simple=bool(data.get("simple", False)),
+            claim_opens=bool(data.get("claim_opens", False)),
+            deferred=bool(data.get("deferred", False)),
         )
 
 
@@ -121,12 +127,13 @@ def find_structures(ctx: Context) -> list[Found]:
         run.try_shapes(quoted, anchor)
     run.continue_quotations()
     inside_quotes = {i for f in run.found if f.quote == "direct" for i in range(*f.claim)}
-    others = [s for s in shapes if s.quote != "direct"]
-    for anchor in ctx.anchors:
-        if anchor.start not in inside_quotes:
-            run.try_shapes(others, anchor)
+    for deferred in (False, True):
+        others = [s for s in shapes if s.quote != "direct" and s.deferred == deferred]
+        for anchor in ctx.anchors:
+            if anchor.start not in inside_quotes:
+                run.try_shapes(others, anchor)
     found = _split_coordinated(ctx, run.found)
-    return sorted(_drop_nested(found), key=lambda f: (f.anchor.start, f.claim))
+    return sorted(_drop_nested(ctx, found), key=lambda f: (f.anchor.start, f.claim))
 
 
 class _Runner:
@@ -134,6 +141,14 @@ class _Runner:
         self.ctx = ctx
         self.bounds = Bounds(ctx)
         self.found: list[Found] = []
+        self.by_unit: dict[int, list[Found]] = {}
+
+    def add(self, found: Found) -> None:
+        self.found.append(found)
+        self.by_unit.setdefault(self.ctx.unit_of[found.anchor.start], []).append(found)
+
+    def in_units(self, first: int, last: int) -> list[Found]:
+        return [f for unit in range(first, last + 1) for f in self.by_unit.get(unit, [])]
 
     def try_shapes(self, shapes: list[Shape], anchor: Anchor) -> None:
         if any(i in self.ctx.consumed for i in anchor.cue_tokens):
@@ -143,7 +158,7 @@ class _Runner:
                 continue
             found = self._match(shape, anchor)
             if found is not None:
-                self.found.append(found)
+                self.add(found)
                 self.ctx.consumed.update(found.cue)
                 return
 
@@ -176,7 +191,7 @@ class _Runner:
         if lexeme is not None and lexeme.needs_that and has_comp and "COMP" not in bind:
             return None
         claim = self._claim(shape, anchor, bind)
-        if claim is None:
+        if claim is None or (shape.claim_opens and not self.bounds.claim_opens(claim[0])):
             return None
         source = self._source(shape, anchor, bind)
         if shape.source != "none" and source is None:
@@ -212,7 +227,7 @@ class _Runner:
         earliest_unit = unit if "PUNCT" in bind else unit - 1
         earlier = [
             f
-            for f in self.found
+            for f in self.in_units(earliest_unit, unit)
             if f.claim[1] <= limit and earliest_unit <= self.ctx.unit_of[f.claim[0]] <= unit
         ]
         if earlier:
@@ -228,10 +243,8 @@ class _Runner:
             unit = self.ctx.unit_of[anchor.start]
             earlier = [
                 f
-                for f in self.found
-                if f.source is not None
-                and f.anchor.start < anchor.start
-                and self.ctx.unit_of[f.anchor.start] == unit
+                for f in self.in_units(unit, unit)
+                if f.source is not None and f.anchor.start < anchor.start
             ]
             return max(earlier, key=lambda f: f.anchor.start).source if earlier else None
         source = bind.get("SOURCE>") or bind.get("SOURCE<")
@@ -251,33 +264,29 @@ class _Runner:
             claim = self.bounds.quote_content(opened, closed)
             if claim is None:
                 continue
-            self.found.append(replace(previous, shape="quote-continued", claim=claim, end=-1))
+            self.add(replace(previous, shape="quote-continued", claim=claim, end=-1))
             used.add(opened)
 
     def _quotation_before(self, opened: int) -> Found | None:
         ctx = self.ctx
-        for f in self.found:
-            if (
-                f.quote == "direct"
-                and f.end >= 0
-                and ctx.lower[f.end] == ","
-                and f.end + 1 == opened
-            ):
+        unit = ctx.unit_of[opened]
+        for f in self.in_units(unit, unit):
+            after_comma = f.end >= 0 and ctx.lower[f.end] == "," and f.end + 1 == opened
+            if f.quote == "direct" and after_comma:
                 return f
         start, _ = ctx.unit_bounds(opened)
         closed = ctx.pairs[opened]
         if opened != start or closed < ctx.unit_end(opened) - 1:
             return None  # not a unit that is only a quotation
-        if any(start <= a.start < ctx.unit_bounds(opened)[1] for a in self._live_anchors()):
+        unit_end = ctx.unit_bounds(opened)[1]
+        if any(i in ctx.cue_starts and not opened < i < closed for i in range(start, unit_end)):
             return None  # the unit has an attribution of its own
-        unit = ctx.unit_of[opened]
         before = [
-            f for f in self.found if f.quote == "direct" and ctx.unit_of[f.claim[0]] == unit - 1
+            f
+            for f in self.in_units(unit - 1, unit - 1)
+            if f.quote == "direct" and ctx.unit_of[f.claim[0]] == unit - 1
         ]
         return max(before, key=lambda f: f.claim[0]) if before else None
-
-    def _live_anchors(self) -> list[Anchor]:
-        return [a for a in self.ctx.anchors if a.kind == "CUE"]
 
 
 class _Sides:
@@ -415,16 +424,21 @@ def _split_coordinated(ctx: Context, found: list[Found]) -> list[Found]:
     return result
 
 
-def _drop_nested(found: list[Found]) -> list[Found]:
-    """Leave out structures whose cue lies inside another structure's claim."""
-    kept = []
-    for f in found:
-        inside = any(
+def _drop_nested(ctx: Context, found: list[Found]) -> list[Found]:
+    """Leave out structures whose cue lies inside another structure's claim. A frame's
+    claim holds its own cue and a denial's claim is another structure's: neither is
+    the outer one."""
+    outers: dict[int, list[Found]] = {}
+    for g in found:
+        own_cue_inside = g.claim[0] <= min(g.cue) and max(g.cue) < g.claim[1]
+        if not own_cue_inside and not g.borrowed:
+            for unit in {ctx.unit_of[g.claim[0]], ctx.unit_of[g.claim[1] - 1]}:
+                outers.setdefault(unit, []).append(g)
+    return [
+        f
+        for f in found
+        if not any(
             g is not f and g.claim[0] <= min(f.cue) and max(f.cue) < g.claim[1]
-            for g in found
-            # a frame's claim holds its own cue; a denial's claim is another structure's
-            if not (g.claim[0] <= min(g.cue) and max(g.cue) < g.claim[1]) and not g.borrowed
+            for g in outers.get(ctx.unit_of[min(f.cue)], [])
         )
-        if not inside:
-            kept.append(f)
-    return kept
+    ]
