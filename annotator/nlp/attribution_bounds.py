@@ -16,7 +16,7 @@ word lists of ``rules.json`` (no parser needed).
 
 from __future__ import annotations
 
-from annotator.nlp.attribution_rules import QUOTE_MARKS, Anchor, Context
+from annotator.nlp.attribution_rules import Anchor, Context
 
 DASHES = frozenset({"—", "–", "--"})
 
@@ -104,18 +104,30 @@ class Bounds:
                 return False  # holds the cue of a structure already found
             if all(i in self.adjunct_tokens for i in words):
                 return False  # "it said in a statement": no claim after the cue
-            return (
-                len(words) >= int(self.limits.get("min_claim_tokens", 2))
-                and ctx.lower[start] != "to"
-            )
+            if ctx.lower[start] in self.w("not_claim_openers"):
+                return False  # "she said of the union": no claim begins with a preposition
+            return len(words) >= int(self.limits.get("min_claim_tokens", 2))
         if not words or any(ctx.is_quote(i) or i in ctx.consumed for i in range(start, end)):
             return False
+        if kind == "GAP":
+            return (
+                end - start <= int(self.limits.get("that_window", 8))
+                and ctx.lower[start] in self.w("prepositions")
+                and end < ctx.n
+                and ctx.lower[end] in self.w("complementizers")
+                and not any(
+                    ctx.is_punct(i) or ctx.is_verb[i] or ctx.lower[i] in self.w("complementizers")
+                    for i in range(start, end)
+                )
+            )
         if kind == "OBJECT":
+            if ctx.lower[start] in self.w("prepositions") or start in self.adjunct_tokens:
+                return False  # "warned for years that": an adjunct, not an addressee
             return end - start <= int(self.limits.get("object_tokens", 6)) and not any(
                 ctx.is_punct(i) or ctx.is_verb[i] or ctx.lower[i] == "that"
                 for i in range(start, end)
             )
-        if any(self._anchor_verb(i) for i in range(start + 1, end)):
+        if any(self._inflected_cue(i) for i in range(start + 1, end)):
             return False  # "The findings, the authors wrote": a cue inside is no source
         first = ctx.lower[start]
         barred = self.w("left_boundaries") | self.w("comma_left_boundaries") | self.w("relative")
@@ -123,8 +135,14 @@ class Bounds:
             return False
         return end - start <= int(self.limits.get("source_tokens", 16))
 
-    def _anchor_verb(self, i: int) -> bool:
-        return i in self.ctx.cue_verbs
+    def _inflected_cue(self, i: int) -> bool:
+        """A cue verb in a form that is no noun ("wrote", "said", "adding"; not
+        "report" or "reports", as in "A UN report seen by Reuters says")."""
+        ctx = self.ctx
+        if i not in ctx.cue_verbs:
+            return False
+        lexeme = ctx.res.forms[ctx.lower[i]]
+        return ctx.lower[i] != lexeme.lemma and not ctx.lower[i].endswith("s")
 
     def claim_opens(self, start: int) -> bool:
         """Whether a claim may begin with this word when nothing marks its start
@@ -180,7 +198,7 @@ class Bounds:
         if kind != "SOURCE" or start is None:
             return pos
         for i in range(start + 1, pos):
-            if ctx.lower[i - 1] == "," and ctx.lower[i] in self.w("relative"):
+            if ctx.lower[i - 1] == "," and self._relative_segment(i, pos):
                 return i - 1
         return pos
 
@@ -190,7 +208,7 @@ class Bounds:
             return []  # "A, said …" is no appositive: the comma ends a claim ("…, says X")
         segs = list(segments)
         single = False
-        while segs and segs[0][0] < segs[0][1] and ctx.lower[segs[0][0]] in self.w("relative"):
+        while segs and self._relative_segment(*segs[0]):
             segs.pop(0)
             single = True
         if not segs:
@@ -227,6 +245,16 @@ class Bounds:
         name ("Which Consumer said")."""
         ctx = self.ctx
         return ctx.texts[i][:1].islower() or i == ctx.unit_bounds(i)[0]
+
+    def _relative_segment(self, start: int, end: int) -> bool:
+        """ ", who lives on Mill Lane," or ", many of whom have lived here,"."""
+        ctx = self.ctx
+        for i in range(start, min(end, start + 4)):
+            if ctx.lower[i] == ",":
+                return False
+            if ctx.lower[i] in self.w("relative"):
+                return True
+        return False
 
     def _relative_after_comma(self, i: int) -> bool:
         ctx = self.ctx
@@ -388,7 +416,7 @@ class Bounds:
         ctx = self.ctx
         if ctx.space[i]:
             return True
-        if ctx.texts[i] in QUOTE_MARKS:
+        if ctx.is_quote(i):
             partner = ctx.pairs.get(i)
             return partner is None or not (start <= partner < end)
         return not any(c.isalnum() for c in ctx.texts[i])  # punctuation, symbols, emoji

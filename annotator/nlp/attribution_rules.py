@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 OPEN_QUOTES = frozenset("“„«")
 CLOSE_QUOTES = frozenset("”»")
 STRAIGHT_QUOTE = '"'
+SINGLE_OPEN, SINGLE_CLOSE = "‘", "’"
+"""Single quotation marks, British style; a ’ closes one only after a ‘ opened it (on its
+own it is an apostrophe: "the players’ union")."""
 QUOTE_MARKS = OPEN_QUOTES | CLOSE_QUOTES | {STRAIGHT_QUOTE}
 TRAILING = frozenset({".", ",", ";", ":", "…"}) | CLOSE_QUOTES | {STRAIGHT_QUOTE}
 ANCHORS = ("CUE", "ACCORDING", "FRAME_THAT", "FRAME_TO")
@@ -237,7 +240,7 @@ class Context:
         return i in self.pairs and self.pairs[i] < i
 
     def is_quote(self, i: int) -> bool:
-        return self.texts[i] in QUOTE_MARKS
+        return self.texts[i] in QUOTE_MARKS or i in self.pairs
 
     def is_punct(self, i: int) -> bool:
         return self.punct[i]
@@ -250,7 +253,9 @@ class Context:
         return self._unit_ends[self.unit_of[min(i, self.n - 1)]]
 
     def _trimmed_end(self, start: int, end: int) -> int:
-        while end > start and (self.texts[end - 1] in TRAILING or self.space[end - 1]):
+        while end > start and (
+            self.texts[end - 1] in TRAILING or self.space[end - 1] or self.is_close(end - 1)
+        ):
             if self.is_close(end - 1) and self.pairs[end - 1] > start:
                 break  # a quoted fragment ends the sentence: 'were “making enquiries”.'
             end -= 1
@@ -262,13 +267,19 @@ class Context:
         alternate. Unmatched marks are left out."""
         pairs: dict[int, int] = {}
         stack: list[int] = []
+        singles: list[int] = []
         straight: int | None = None
         for token in self.doc:
             if "\n" in token.text:
-                stack, straight = [], None
+                stack, singles, straight = [], [], None
                 continue
             mark = token.text
-            if mark in OPEN_QUOTES:
+            if mark == SINGLE_OPEN:
+                singles.append(token.i)
+            elif mark == SINGLE_CLOSE and singles:
+                opened = singles.pop()
+                pairs[opened], pairs[token.i] = token.i, opened
+            elif mark in OPEN_QUOTES:
                 stack.append(token.i)
             elif mark in CLOSE_QUOTES and stack:
                 opened = stack.pop()

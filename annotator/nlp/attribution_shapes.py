@@ -3,9 +3,10 @@
 A shape is an anchor (a cue verb group, "according to", a passive frame) with the
 elements expected ``before`` and ``after`` it, in text order. Elements:
 
-- ``SOURCE``, ``CLAIM``, ``OBJECT``, ``SUBJECT``: free stretches of tokens (a
+- ``SOURCE``, ``CLAIM``, ``OBJECT``, ``SUBJECT``, ``GAP``: free stretches of tokens (a
   ``SUBJECT`` begins like a source but belongs to the claim: "The chef, 52, is said
-  to …"). Next to a fixed element they end where it matches (nearest first); at the
+  to …"; a ``GAP`` is a short prepositional phrase right before "that": "said in
+  Parliament that"). Next to a fixed element they end where it matches (nearest first); at the
   outer end of a side they extend to their natural boundary
   (:mod:`annotator.nlp.attribution_bounds`).
 - ``QUOTE``: a quotation, ending just before (``before``) or starting just after
@@ -31,7 +32,7 @@ from typing import Any
 from annotator.nlp.attribution_bounds import Bounds
 from annotator.nlp.attribution_rules import Anchor, Context
 
-FREE = ("SOURCE", "CLAIM", "OBJECT", "SUBJECT")
+FREE = ("SOURCE", "CLAIM", "OBJECT", "SUBJECT", "GAP")
 Bind = dict[str, Any]
 
 
@@ -385,7 +386,7 @@ class _Sides:
         return bind
 
     def _limit(self, kind: str) -> int:
-        names = {"SOURCE": "source_tokens", "OBJECT": "object_tokens"}
+        names = {"SOURCE": "source_tokens", "OBJECT": "object_tokens", "GAP": "that_window"}
         return int(self.limits.get(names.get(kind, ""), 60))
 
 

@@ -428,3 +428,94 @@ def test_attribution_structure_is_a_plain_value():
         "same_as": [],
         "rule": "",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source", "cue"),
+    [
+        (
+            "Ms Okafor told the Herald she would appeal against the ruling.",
+            "she would appeal against the ruling",
+            "Ms Okafor",
+            "told",
+        ),
+        (
+            "Several witnesses told police they had seen a white van.",
+            "they had seen a white van",
+            "Several witnesses",
+            "told",
+        ),
+    ],
+)
+def test_attribution_object_without_that_needs_a_clause_opener(text, claim, source, cue):
+    check(text, claim, source, cue)
+
+
+def test_attribution_an_adjunct_is_not_an_addressee():
+    text = "Experts have warned for years that the dam could fail."
+    check(text, "the dam could fail", "Experts", "have warned", hedges=["could"])
+
+
+def test_attribution_a_frame_inside_a_claim_before_its_source():
+    text = "Prices are expected to rise by 5% next year, analysts said."
+    assert len(found(text)) == 1
+    check(text, "Prices are expected to rise by 5% next year", "analysts", "said")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source"),
+    [
+        (
+            "A UN report seen by Reuters says that at least 300 civilians died.",
+            "at least 300 civilians died",
+            "A UN report seen by Reuters",
+        ),
+        (
+            "Residents, many of whom have lived here for decades, say the noise is unbearable.",
+            "the noise is unbearable",
+            "Residents",
+        ),
+    ],
+)
+def test_attribution_source_boundaries(text, claim, source):
+    assert structure(text, claim)["source"] == source
+
+
+def test_attribution_a_source_never_reaches_into_the_sentence_before():
+    text = "The lawyer said his client denied the charges. Asked whether he would resign, Mr Lee said he would not."
+    assert [s["source"] for s in found(text)] == ["The lawyer", "Mr Lee"]
+
+
+def test_attribution_a_new_clause_with_its_own_cue_ends_a_claim():
+    text = "Analysts said sales could fall, and the firm warned that prices may rise."
+    check(text, "sales could fall", "Analysts", "said")
+    check(text, "prices may rise", "the firm", "warned")
+
+
+def test_attribution_a_cue_inside_a_quotation_does_not_stop_it_continuing():
+    text = "“We heard a bang,” said Ana Ruiz. “We found the door open.”"
+    check(text, "We found the door open", "Ana Ruiz", "said", quote="direct")
+
+
+def test_attribution_single_quotation_marks_and_apostrophes():
+    text = "‘It was carnage,’ said one fan of the players’ union. ‘Nobody knew where to go.’"
+    check(text, "It was carnage", "one fan of the players’ union", "said", quote="direct")
+    check(text, "Nobody knew where to go", "one fan of the players’ union", "said")
+    text = "The players’ union said wages would be frozen."
+    check(text, "wages would be frozen", "The players’ union", "said", quote="indirect")
+
+
+def test_attribution_a_claim_never_begins_with_a_preposition():
+    text = "“We don’t know what happened,” she said of the crash."
+    assert [s["claim"] for s in found(text)] == ["We don’t know what happened"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("The minister said in Parliament that the plan would go ahead.", "said"),
+        ("The minister told MPs in Parliament that the plan would go ahead.", "told … that"),
+    ],
+)
+def test_attribution_a_short_phrase_between_cue_and_that(text, cue):
+    check(text, "the plan would go ahead", "The minister", cue)
