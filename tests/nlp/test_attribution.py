@@ -519,3 +519,14 @@ def test_attribution_a_claim_never_begins_with_a_preposition():
 )
 def test_attribution_a_short_phrase_between_cue_and_that(text, cue):
     check(text, "the plan would go ahead", "The minister", cue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The firm confirmed that the plant would close but declined to comment further.",
+        "The firm confirmed that the plant would close and apologised to its staff.",
+    ],
+)
+def test_attribution_what_the_source_did_next_is_not_claimed(text):
+    check(text, "the plant would close", "The firm", "confirmed")
