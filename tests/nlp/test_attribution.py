@@ -530,3 +530,12 @@ def test_attribution_a_short_phrase_between_cue_and_that(text, cue):
 )
 def test_attribution_what_the_source_did_next_is_not_claimed(text):
     check(text, "the plant would close", "The firm", "confirmed")
+
+
+def test_attribution_a_denied_frame_keeps_its_own_structure():
+    text = "The mill is said to have lost £2m last year, a figure its owners dispute."
+    claim = "The mill is said to have lost £2m last year"
+    assert [(s["claim"], s["source"], s["cue"], s["stance"]) for s in found(text)] == [
+        (claim, None, "is said", "asserts"),
+        (claim, "its owners", "dispute", "denies"),
+    ]
