@@ -22,7 +22,7 @@ to ``indirect``; ``source: null`` is a sourceless frame ("It is believed that â€
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -126,11 +126,7 @@ def _structure(text: str, item: dict[str, Any]) -> tuple[Attribution, tuple[Offs
 
 
 def _with_same_as(structure: Attribution, earlier: tuple[Offsets, ...]) -> Attribution:
-    if not earlier:
-        return structure
-    from dataclasses import replace
-
-    return replace(structure, same_as=earlier)
+    return replace(structure, same_as=earlier) if earlier else structure
 
 
 def _span(text: str, ref: str, within: Offsets | None = None) -> Offsets:
