@@ -11,6 +11,7 @@ SCRIPTS = [
     "interchange.py",
     "search.py",
     "suggest.py",
+    "attribution.py",
     "large.py",
 ]
 

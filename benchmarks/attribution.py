@@ -1,0 +1,100 @@
+"""Quality of the attribution extractor on the project's test set and the sample article.
+
+The test set is ``tests/fixtures/attribution``: ``dev/`` (the articles the rules were
+developed on), ``heldout/`` (articles written before the rules and evaluated once, at
+the end) and ``sample.json`` (the bundled sample article's worked example). For each it
+prints claim and source F1 (exact and overlap matching), cue exact F1, ``attributed_to``
+link F1 (claim and source both overlapping), stance and quote-kind accuracy on matched
+links, hedge F1 and ``same_as`` F1, with no installed pipeline; the dev figures are
+shown next to the issue's targets.
+
+Run: ``python benchmarks/attribution.py [--set dev|heldout|sample|all] [--details]``
+(``--details`` lists each article's misses and false alarms, for working on the rules).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+GOLD = ROOT / "tests" / "fixtures" / "attribution"
+SETS = {"dev": "dev", "heldout": "heldout", "sample": "sample.json"}
+
+
+def load_set(name: str):
+    from annotator.nlp.attribution_gold import load_gold, load_gold_folder
+
+    path = GOLD / SETS[name]
+    return [load_gold(path)] if path.suffix == ".json" else load_gold_folder(path)
+
+
+def evaluate(name: str):
+    """``(scores, [(article, predicted)], seconds)`` for one set."""
+    from annotator.nlp.attribution import extract_attributions
+    from annotator.nlp.attribution_eval import score
+
+    articles = load_set(name)
+    started = time.perf_counter()
+    pairs = [(a, extract_attributions(a.text, a.lang)) for a in articles]
+    seconds = time.perf_counter() - started
+    return score(pairs), pairs, seconds
+
+
+def main() -> list[str]:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--set", choices=[*SETS, "all"], default="all")
+    parser.add_argument("--details", action="store_true")
+    args = parser.parse_args()
+
+    from annotator.nlp.attribution_eval import TARGETS
+
+    names = list(SETS) if args.set == "all" else [args.set]
+    results = {}
+    for name in names:
+        scores, pairs, seconds = evaluate(name)
+        results[name] = scores.figures()
+        structures = sum(len(a.attributions) for a, _ in pairs)
+        print(
+            f"{name}: {len(pairs)} articles, {structures} gold structures, "
+            f"{sum(len(p) for _, p in pairs)} found in {seconds:.2f} s",
+            flush=True,
+        )
+        if args.details:
+            for article, predicted in pairs:
+                print_details(article, predicted)
+    lines = [f"{'figure':<20}" + "".join(f"{n:>10}" for n in names) + f"{'target':>10}"]
+    for figure in next(iter(results.values())):
+        row = f"{figure:<20}" + "".join(f"{results[n][figure]:>10.3f}" for n in names)
+        target = TARGETS.get(figure)
+        lines.append(row + (f"{'≥ ' + format(target, '.2f'):>10}" if target else ""))
+    print("\n".join(lines), flush=True)
+    return lines
+
+
+def print_details(article, predicted) -> None:
+    """Misses (gold only) and false alarms (found only) of one article, as text."""
+    text = article.text
+    gold_rows = {_row(text, s) for s in article.attributions}
+    found_rows = {_row(text, s) for s in predicted}
+    print(f"--- {article.id}")
+    for row in sorted(gold_rows - found_rows):
+        print(f"  missed  {row}")
+    for row in sorted(found_rows - gold_rows):
+        print(f"  found   {row}")
+
+
+def _row(text: str, s) -> str:
+    d = s.texts(text)
+    return (
+        f"C={d['claim']!r} S={d['source']!r} cue={d['cue']!r} {d['stance']} {d['quote']} "
+        f"H={d['hedges']}"
+    )
+
+
+if __name__ == "__main__":
+    main()

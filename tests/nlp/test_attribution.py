@@ -1,0 +1,541 @@
+"""The attribution extractor, one shape of English news attribution at a time.
+
+The sentences here are new (not from the test set's articles), so they check that
+each shape's rules generalise; the figures on the whole test set are checked in
+``test_attribution_figures.py``."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.nlp.attribution import Attribution, extract_attributions, to_layers
+
+
+def found(text: str) -> list[dict]:
+    return [s.texts(text) for s in extract_attributions(text)]
+
+
+def structure(text: str, claim: str) -> dict:
+    """The one structure of ``text`` with this claim (fails listing what was found)."""
+    matching = [s for s in found(text) if s["claim"] == claim]
+    assert len(matching) == 1, found(text)
+    return matching[0]
+
+
+def check(text: str, claim: str, source: str | None, cue: str, **expected: object) -> dict:
+    got = structure(text, claim)
+    assert (got["source"], got["cue"]) == (source, cue), got
+    for key, value in expected.items():
+        assert got[key] == value, got
+    return got
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source", "cue"),
+    [
+        (
+            "The health ministry said on Friday that 12 people had been taken to hospital.",
+            "12 people had been taken to hospital",
+            "The health ministry",
+            "said",
+        ),
+        (
+            "Local police believe the fire was started deliberately.",
+            "the fire was started deliberately",
+            "Local police",
+            "believe",
+        ),
+        (
+            "Researchers have long argued that the drug is safe for older patients.",
+            "the drug is safe for older patients",
+            "Researchers",
+            "have … argued",
+        ),
+        (
+            "After the vote, the party’s deputy leader, Sam Okoye, said the result was a disaster.",
+            "the result was a disaster",
+            "the party’s deputy leader, Sam Okoye",
+            "said",
+        ),
+        (
+            "The airline, which flies to 40 countries, said it would cut 300 jobs.",
+            "it would cut 300 jobs",
+            "The airline",
+            "said",
+        ),
+    ],
+)
+def test_attribution_source_cue_that_claim(text, claim, source, cue):
+    check(text, claim, source, cue, stance="asserts", quote="indirect")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source", "cue", "stance"),
+    [
+        (
+            "The senator denied that she had met the lobbyist.",
+            "she had met the lobbyist",
+            "The senator",
+            "denied",
+            "denies",
+        ),
+        (
+            "Opposition leaders questioned whether the budget adds up.",
+            "the budget adds up",
+            "Opposition leaders",
+            "questioned",
+            "questions",
+        ),
+        (
+            "The minister rejected claims that he had misled parliament.",
+            "he had misled parliament",
+            "The minister",
+            "rejected",
+            "denies",
+        ),
+    ],
+)
+def test_attribution_stance_follows_the_cue_lexicon(text, claim, source, cue, stance):
+    check(text, claim, source, cue, stance=stance)
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source", "cue"),
+    [
+        (
+            "The bridge will reopen next month, city officials said.",
+            "The bridge will reopen next month",
+            "city officials",
+            "said",
+        ),
+        (
+            "Inflation will fall below 3% by the summer, the central bank predicted on Thursday.",
+            "Inflation will fall below 3% by the summer",
+            "the central bank",
+            "predicted",
+        ),
+    ],
+)
+def test_attribution_claim_source_cue(text, claim, source, cue):
+    check(text, claim, source, cue, quote="indirect")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source"),
+    [
+        (
+            "The vaccine is safe for children, said Dr Maria Lopez, a paediatrician at St Mary’s Hospital.",
+            "The vaccine is safe for children",
+            "Dr Maria Lopez, a paediatrician at St Mary’s Hospital",
+        ),
+        (
+            "Demand for office space has collapsed, says the company’s founder.",
+            "Demand for office space has collapsed",
+            "the company’s founder",
+        ),
+        (
+            "Talks will resume in June, said a spokeswoman, who declined to be named.",
+            "Talks will resume in June",
+            "a spokeswoman",
+        ),
+    ],
+)
+def test_attribution_claim_cue_source_inversion(text, claim, source):
+    cue = "says" if "says" in text else "said"
+    check(text, claim, source, cue)
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source"),
+    [
+        (
+            "According to the latest census, the town’s population has doubled since 1990.",
+            "the town’s population has doubled since 1990",
+            "the latest census",
+        ),
+        (
+            "According to Maria Lopez, a nurse at the clinic, staff have not been paid for two months.",
+            "staff have not been paid for two months",
+            "Maria Lopez, a nurse at the clinic",
+        ),
+        (
+            "Unemployment rose to 5.2% in March, according to official figures.",
+            "Unemployment rose to 5.2% in March",
+            "official figures",
+        ),
+    ],
+)
+def test_attribution_according_to(text, claim, source):
+    cue = "According to" if text.startswith("According") else "according to"
+    check(text, claim, source, cue)
+
+
+@pytest.mark.parametrize(
+    ("text", "claims", "source", "cue"),
+    [
+        (
+            "“We will not back down,” the union leader said.",
+            ["We will not back down"],
+            "the union leader",
+            "said",
+        ),
+        (
+            "“The plan is dead,” said one senior diplomat.",
+            ["The plan is dead"],
+            "one senior diplomat",
+            "said",
+        ),
+        (
+            "The mayor said: “This city will recover, and it will be stronger.”",
+            ["This city will recover, and it will be stronger"],
+            "The mayor",
+            "said",
+        ),
+        (
+            "“We tried everything,” she said, “but the water kept rising.”",
+            ["We tried everything", "but the water kept rising"],
+            "she",
+            "said",
+        ),
+        (
+            "“Nobody told us anything,” said resident Joan Clarke. “We found out from the news.”",
+            ["Nobody told us anything", "We found out from the news"],
+            "resident Joan Clarke",
+            "said",
+        ),
+        (
+            '"The roof just fell in," a neighbour told the Echo. "It was like an earthquake."',
+            ["The roof just fell in", "It was like an earthquake"],
+            "a neighbour",
+            "told",
+        ),
+    ],
+)
+def test_attribution_direct_quotations(text, claims, source, cue):
+    for claim in claims:
+        check(text, claim, source, cue, quote="direct")
+
+
+def test_attribution_a_quotation_over_two_sentences_is_one_claim():
+    text = "“The dam held. Nobody was hurt,” the engineer said."
+    check(text, "The dam held. Nobody was hurt", "the engineer", "said", quote="direct")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source", "cue"),
+    [
+        (
+            "The company informed investors on Monday that profits would fall.",
+            "profits would fall",
+            "The company",
+            "informed … that",
+        ),
+        (
+            "Officials assured residents that the water was safe to drink.",
+            "the water was safe to drink",
+            "Officials",
+            "assured … that",
+        ),
+        (
+            "The coach told reporters after the match that his team had been unlucky.",
+            "his team had been unlucky",
+            "The coach",
+            "told … that",
+        ),
+    ],
+)
+def test_attribution_source_cue_object_that_claim(text, claim, source, cue):
+    check(text, claim, source, cue)
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "cue", "hedges"),
+    [
+        (
+            "It is understood that the minister will resign.",
+            "the minister will resign",
+            "is understood",
+            [],
+        ),
+        (
+            "It has been reported that the factory will close.",
+            "the factory will close",
+            "has been reported",
+            [],
+        ),
+        (
+            "It is widely believed that the ship may have sunk.",
+            "the ship may have sunk",
+            "is … believed",
+            ["believed", "may"],
+        ),
+        (
+            "The suspect is said to have fled abroad.",
+            "The suspect is said to have fled abroad",
+            "is said",
+            [],
+        ),
+        (
+            "In the north, dozens of villages are thought to be cut off.",
+            "dozens of villages are thought to be cut off",
+            "are thought",
+            ["thought"],
+        ),
+    ],
+)
+def test_attribution_passive_and_sourceless_frames(text, claim, cue, hedges):
+    check(text, claim, None, cue, hedges=hedges)
+
+
+def test_attribution_a_frame_inside_an_attributed_claim_is_only_a_hedge():
+    text = "The general said the offensive is expected to begin soon."
+    assert found(text) == [structure(text, "the offensive is expected to begin soon")]
+    check(text, "the offensive is expected to begin soon", "The general", "said")
+    assert structure(text, "the offensive is expected to begin soon")["hedges"] == ["expected"]
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "denier", "cue"),
+    [
+        (
+            "Monitors said the army had shelled the town, a charge the government has denied.",
+            "the army had shelled the town",
+            "the government",
+            "has denied",
+        ),
+        (
+            "Scientists say the glacier is melting faster than thought — a finding the oil lobby disputes.",
+            "the glacier is melting faster than thought",
+            "the oil lobby",
+            "disputes",
+        ),
+        (
+            "The newspaper reported that the club was in talks with a new coach. The club denied the report.",
+            "the club was in talks with a new coach",
+            "The club",
+            "denied",
+        ),
+    ],
+)
+def test_attribution_denial_of_an_earlier_claim(text, claim, denier, cue):
+    links = [s for s in found(text) if s["claim"] == claim]
+    assert len(links) == 2, found(text)
+    denial = next(s for s in links if s["stance"] == "denies")
+    assert (denial["source"], denial["cue"]) == (denier, cue)
+    assert next(s for s in links if s is not denial)["stance"] == "asserts"
+
+
+@pytest.mark.parametrize(
+    ("text", "second_claim", "cue"),
+    [
+        (
+            "The mayor said the road was safe, adding that repairs would start in May.",
+            "repairs would start in May",
+            "adding",
+        ),
+        (
+            "The mayor said the road was safe and promised that repairs would start in May.",
+            "repairs would start in May",
+            "promised",
+        ),
+        (
+            "The mayor said that the road was safe and that repairs would start in May.",
+            "repairs would start in May",
+            "said",
+        ),
+    ],
+)
+def test_attribution_second_claim_of_the_same_source(text, second_claim, cue):
+    check(text, "the road was safe", "The mayor", "said")
+    check(text, second_claim, "The mayor", cue)
+
+
+def test_attribution_a_reporting_verb_is_never_a_hedge():
+    text = "Analysts estimated that sales could fall, and the firm suggested that prices may rise."
+    assert structure(text, "sales could fall")["hedges"] == ["could"]
+    assert structure(text, "prices may rise")["hedges"] == ["may"]
+
+
+def test_attribution_hedges_stay_inside_the_claim():
+    text = "Officials said the outbreak was probably contained, but it may spread again."
+    got = structure(text, "the outbreak was probably contained")
+    assert got["hedges"] == ["probably"]
+
+
+@pytest.mark.parametrize(
+    ("text", "later", "earlier"),
+    [
+        (
+            "Interior minister Anna Berg said the border would stay open. "
+            "Berg added that checks would be tightened.",
+            "Berg",
+            "Interior minister Anna Berg",
+        ),
+        (
+            "“It was chaos,” said driver Tom Reed. He said the police arrived within minutes.",
+            "He",
+            "driver Tom Reed",
+        ),
+        (
+            "Harwell Council said the library would close. The council said staff would be moved.",
+            "The council",
+            "Harwell Council",
+        ),
+    ],
+)
+def test_attribution_same_as_links_later_mentions(text, later, earlier):
+    later_structures = [s for s in found(text) if s["source"] == later]
+    assert later_structures and later_structures[-1]["same_as"] == [earlier], found(text)
+
+
+def test_attribution_offsets_are_code_points_into_the_text():
+    text = "Flags 🇺🇦 flew.\r\nÉmile Zola’s heirs said the letter was “almost certainly” forged."
+    (only,) = extract_attributions(text)
+    assert text[slice(*only.source)] == "Émile Zola’s heirs"
+    assert text[slice(*only.claim)] == "the letter was “almost certainly” forged"
+    assert only.quote == "mixed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n ", "The river rose by two metres overnight.", "Said.", "AFP"],
+)
+def test_attribution_text_without_attribution_gives_nothing(text):
+    assert extract_attributions(text) == []
+
+
+def test_attribution_to_layers_gives_spans_and_links_once():
+    text = "Monitors said the army had shelled the town, a charge the government denied."
+    layers = to_layers(extract_attributions(text))
+    labels = [label for _, _, label in layers.spans]
+    assert labels.count("claim") == 1 and labels.count("source") == 2
+    attributed = [link for link in layers.links if link[2] == "attributed_to"]
+    assert [link[3]["stance"] for link in attributed] == ["asserts", "denies"]
+    start, end = attributed[1][3]["cue"][0]
+    assert text[start:end] == "denied"
+
+
+def test_attribution_structure_is_a_plain_value():
+    structure = Attribution((0, 4), None, ((5, 9),))
+    assert structure.stance == "asserts" and structure.quote == "indirect"
+    assert structure.texts("abcd efgh") == {
+        "claim": "abcd",
+        "source": None,
+        "cue": "efgh",
+        "stance": "asserts",
+        "quote": "indirect",
+        "hedges": [],
+        "same_as": [],
+        "rule": "",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source", "cue"),
+    [
+        (
+            "Ms Okafor told the Herald she would appeal against the ruling.",
+            "she would appeal against the ruling",
+            "Ms Okafor",
+            "told",
+        ),
+        (
+            "Several witnesses told police they had seen a white van.",
+            "they had seen a white van",
+            "Several witnesses",
+            "told",
+        ),
+    ],
+)
+def test_attribution_object_without_that_needs_a_clause_opener(text, claim, source, cue):
+    check(text, claim, source, cue)
+
+
+def test_attribution_an_adjunct_is_not_an_addressee():
+    text = "Experts have warned for years that the dam could fail."
+    check(text, "the dam could fail", "Experts", "have warned", hedges=["could"])
+
+
+def test_attribution_a_frame_inside_a_claim_before_its_source():
+    text = "Prices are expected to rise by 5% next year, analysts said."
+    assert len(found(text)) == 1
+    check(text, "Prices are expected to rise by 5% next year", "analysts", "said")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source"),
+    [
+        (
+            "A UN report seen by Reuters says that at least 300 civilians died.",
+            "at least 300 civilians died",
+            "A UN report seen by Reuters",
+        ),
+        (
+            "Residents, many of whom have lived here for decades, say the noise is unbearable.",
+            "the noise is unbearable",
+            "Residents",
+        ),
+    ],
+)
+def test_attribution_source_boundaries(text, claim, source):
+    assert structure(text, claim)["source"] == source
+
+
+def test_attribution_a_source_never_reaches_into_the_sentence_before():
+    text = "The lawyer said his client denied the charges. Asked whether he would resign, Mr Lee said he would not."
+    assert [s["source"] for s in found(text)] == ["The lawyer", "Mr Lee"]
+
+
+def test_attribution_a_new_clause_with_its_own_cue_ends_a_claim():
+    text = "Analysts said sales could fall, and the firm warned that prices may rise."
+    check(text, "sales could fall", "Analysts", "said")
+    check(text, "prices may rise", "the firm", "warned")
+
+
+def test_attribution_a_cue_inside_a_quotation_does_not_stop_it_continuing():
+    text = "“We heard a bang,” said Ana Ruiz. “We found the door open.”"
+    check(text, "We found the door open", "Ana Ruiz", "said", quote="direct")
+
+
+def test_attribution_single_quotation_marks_and_apostrophes():
+    text = "‘It was carnage,’ said one fan of the players’ union. ‘Nobody knew where to go.’"
+    check(text, "It was carnage", "one fan of the players’ union", "said", quote="direct")
+    check(text, "Nobody knew where to go", "one fan of the players’ union", "said")
+    text = "The players’ union said wages would be frozen."
+    check(text, "wages would be frozen", "The players’ union", "said", quote="indirect")
+
+
+def test_attribution_a_claim_never_begins_with_a_preposition():
+    text = "“We don’t know what happened,” she said of the crash."
+    assert [s["claim"] for s in found(text)] == ["We don’t know what happened"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("The minister said in Parliament that the plan would go ahead.", "said"),
+        ("The minister told MPs in Parliament that the plan would go ahead.", "told … that"),
+    ],
+)
+def test_attribution_a_short_phrase_between_cue_and_that(text, cue):
+    check(text, "the plan would go ahead", "The minister", cue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The firm confirmed that the plant would close but declined to comment further.",
+        "The firm confirmed that the plant would close and apologised to its staff.",
+    ],
+)
+def test_attribution_what_the_source_did_next_is_not_claimed(text):
+    check(text, "the plant would close", "The firm", "confirmed")
+
+
+def test_attribution_a_denied_frame_keeps_its_own_structure():
+    text = "The mill is said to have lost £2m last year, a figure its owners dispute."
+    claim = "The mill is said to have lost £2m last year"
+    assert [(s["claim"], s["source"], s["cue"], s["stance"]) for s in found(text)] == [
+        (claim, None, "is said", "asserts"),
+        (claim, "its owners", "dispute", "denies"),
+    ]
