@@ -401,7 +401,8 @@ def export_brat(
                 "note": layer.document.note,
             }
             folder.write(f"{stem}.txt", layer.document.text.encode("utf-8"))
-            folder.write(f"{stem}.ann", ("\n".join(_ann_lines(layer, report)) + "\n").encode())
+            lines = _ann_lines(layer, report)  # a layer with nothing marked: an empty file
+            folder.write(f"{stem}.ann", "".join(f"{line}\n" for line in lines).encode())
             report.records += 1
             report.spans += len(layer.spans)
             report.relations += sum(r.label != CONTINUES for r in layer.relations)

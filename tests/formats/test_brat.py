@@ -220,3 +220,16 @@ def test_brat_output_reads_with_an_independent_brat_reader(tmp_path, capsys):
             len(collection.get_annotations(NoteAnnotation)),
         )
     assert counts == {"tricky.alice.ann": (3, 3, 0, 1), "tricky.bob.ann": (4, 5, 2, 1)}
+
+
+def test_brat_layer_without_annotations_is_an_empty_ann_file(project, sample_doc, tmp_path):
+    """A done layer with nothing marked: brat readers warn about a blank line."""
+    from annotator.formats.reader import read_paths
+    from annotator.formats.writers import export
+
+    project.set_status(sample_doc, "done")
+    export(project, "brat", tmp_path / "out")
+    (ann,) = (tmp_path / "out").glob("*.ann")
+    assert ann.read_bytes() == b""
+    (record,) = read_paths([tmp_path / "out"], "auto", [])
+    assert record.spans == [] and record.statuses[0].status == "done"
