@@ -22,9 +22,9 @@ from click_default_group import DefaultGroup
 
 from annotator import __version__
 from annotator.core.config import default_db_path
-from annotator.core.errors import AnnotatorError, StoreError, printable
 from annotator.formats.reader import FORMATS
 from annotator.formats.writers import EXPORTERS as EXPORT_FORMATS
+from annotator.model.errors import AnnotatorError, StoreError, printable
 from annotator.store.database import waiting_for_writers
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -231,8 +231,9 @@ def import_(
     --skip-invalid; labels the project lacks are added (refused with --strict)."""
     from tqdm import tqdm
 
-    from annotator.core.ingest import SchemaIn, import_documents
+    from annotator.core.ingest import import_documents
     from annotator.formats import reader
+    from annotator.model.imports import SchemaIn
 
     messages: list[str] = []
     skipped: list[str] | None = [] if skip_invalid else None
@@ -502,7 +503,7 @@ def merge(
 ) -> None:
     """Merge annotators' projects (or native JSONL exports) into OUT. Documents are
     matched by text; every annotator's work is kept; merging twice changes nothing."""
-    from annotator.quality.merge import check_source, merge_into
+    from annotator.services.merge import check_source, merge_into
 
     for source in sources:
         check_source(source)
@@ -555,7 +556,7 @@ def agreement(
     as_json: bool,
 ) -> None:
     """Inter-annotator agreement: span F1 (exact, overlap), token kappa and alpha, link F1."""
-    from annotator.quality.agreement import agreement as compute
+    from annotator.services.agreement import agreement as compute
 
     with _open_project(db_path, annotator, create=False) as project:
         _refuse_unknown(project, annotators, labels)
@@ -603,7 +604,7 @@ def claims(
     as_json: bool,
 ) -> None:
     """Every claim with its sources (and their stance), hedges, actors and status."""
-    from annotator.factcheck.claims import claim_rows, describe_sources
+    from annotator.services.claims import claim_rows, describe_sources
 
     with _open_project(db_path, annotator, create=False) as project:
         rows = [
@@ -668,7 +669,7 @@ def search(
 ) -> None:
     """Full-text search of articles, claims, records, evidence and notes (FTS5 syntax:
     words, "a phrase", prefix*, OR, NOT)."""
-    from annotator.factcheck.search import search as run_search
+    from annotator.services.search import search as run_search
 
     with _open_project(db_path, annotator, create=False) as project:
         hits = run_search(

@@ -40,7 +40,7 @@ def patterns(
     as_json: bool,
 ) -> None:
     """The patterns that drive suggestions (shipped ones and the project's own)."""
-    from annotator.nlp.patterns import write_patterns
+    from annotator.text.patterns import write_patterns
 
     changing = bool(add or import_path or remove)
     with _open_project(db_path, annotator, create=changing) as project:
@@ -105,8 +105,8 @@ def suggest(
     documents; a model also scores how unsure it is about each document (triage)."""
     from tqdm import tqdm
 
-    from annotator.nlp.model import ModelSuggester, load_pipeline, model_name
-    from annotator.nlp.suggest import run_suggestions
+    from annotator.services.model import ModelSuggester, load_pipeline, model_name
+    from annotator.services.suggest import run_suggestions
 
     with _open_project(db_path, annotator) as project:
         if ner_model is not None:
@@ -179,7 +179,7 @@ def train(
     split) and report precision, recall and F1 per label on the dev split."""
     from tqdm import tqdm
 
-    from annotator.nlp.training import train_spancat
+    from annotator.services.training import train_spancat
 
     with (
         _open_project(db_path, annotator) as project,

@@ -27,7 +27,7 @@ SETS = {"dev": "dev", "heldout": "heldout", "sample": "sample.json"}
 
 
 def load_set(name: str):
-    from annotator.nlp.attribution_gold import load_gold, load_gold_folder
+    from annotator.text.attribution_gold import load_gold, load_gold_folder
 
     path = GOLD / SETS[name]
     return [load_gold(path)] if path.suffix == ".json" else load_gold_folder(path)
@@ -35,8 +35,8 @@ def load_set(name: str):
 
 def evaluate(name: str):
     """``(scores, [(article, predicted)], seconds)`` for one set."""
-    from annotator.nlp.attribution import extract_attributions
-    from annotator.nlp.attribution_eval import score
+    from annotator.text.attribution import extract_attributions
+    from annotator.text.attribution_eval import score
 
     articles = load_set(name)
     started = time.perf_counter()
@@ -51,7 +51,7 @@ def main() -> list[str]:
     parser.add_argument("--details", action="store_true")
     args = parser.parse_args()
 
-    from annotator.nlp.attribution_eval import TARGETS
+    from annotator.text.attribution_eval import TARGETS
 
     names = list(SETS) if args.set == "all" else [args.set]
     results = {}

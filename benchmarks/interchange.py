@@ -28,7 +28,7 @@ from _common import NewsText, report
 
 def make_tasks(count: int, seed: int = 11) -> list[dict]:
     """``count`` tasks of 2 KB of generated news text (``NewsText``) with ten spans each."""
-    from annotator.nlp import tokenize
+    from annotator.text import tokenize
 
     rng = random.Random(seed)
     news = NewsText(rng)
@@ -53,7 +53,7 @@ def make_tasks(count: int, seed: int = 11) -> list[dict]:
 
 
 def import_floor(tasks: list[dict], folder: Path) -> float:
-    from annotator.nlp import get_nlp, offsets_of
+    from annotator.text import get_nlp, offsets_of
 
     nlp = get_nlp("en")
     conn = sqlite3.connect(folder / "floor.db")
@@ -90,9 +90,10 @@ def import_floor(tasks: list[dict], folder: Path) -> float:
 
 
 def import_measured(source: Path, folder: Path):
-    from annotator.core.ingest import SchemaIn, import_documents
+    from annotator.core.ingest import import_documents
     from annotator.core.project import Project
     from annotator.formats.reader import read_paths
+    from annotator.model.imports import SchemaIn
 
     project = Project.open(folder / "bench.db", annotator="bench")
     started = time.perf_counter()

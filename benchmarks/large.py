@@ -39,9 +39,10 @@ open(sys.argv[1], "w", encoding="utf-8").write(text)
 print(json.dumps({"seconds": 0, "peak_mb": 0}))
 """,
     "import_article": """
-from annotator.core.ingest import DocumentIn, import_documents
+from annotator.model.imports import DocumentIn
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
-from annotator.nlp import get_nlp
+from annotator.text import get_nlp
 get_nlp("en")
 started = time.perf_counter()
 text = open(sys.argv[1], encoding="utf-8").read()
@@ -52,7 +53,7 @@ done(started)
 """,
     "import_article_floor": """
 import sqlite3
-from annotator.nlp import get_nlp, tokenize
+from annotator.text import get_nlp, tokenize
 get_nlp("en")
 started = time.perf_counter()
 text = open(sys.argv[1], encoding="utf-8").read()
@@ -90,10 +91,11 @@ with open(sys.argv[1], "wb") as handle:
 print(json.dumps({"seconds": 0, "peak_mb": 0}))
 """,
     "import_corpus": """
-from annotator.core.ingest import SchemaIn, import_documents
+from annotator.model.imports import SchemaIn
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.reader import read_paths
-from annotator.nlp import get_nlp
+from annotator.text import get_nlp
 from pathlib import Path
 get_nlp("en")
 started = time.perf_counter()
@@ -107,7 +109,7 @@ done(started)
     "import_corpus_floor": """
 import interchange, orjson, tempfile
 from pathlib import Path
-from annotator.nlp import get_nlp
+from annotator.text import get_nlp
 get_nlp("en")
 started = time.perf_counter()
 tasks = [orjson.loads(line) for line in open(sys.argv[1], "rb")]
@@ -133,7 +135,7 @@ done(started)
 """,
     "search_corpus": """
 from annotator.core.project import Project
-from annotator.factcheck.search import search
+from annotator.services.search import search
 with Project.open(sys.argv[2], annotator="bench") as project:
     search(project, "missiles")  # the first query reads the index from disk: not timed
     started = time.perf_counter()

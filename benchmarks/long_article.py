@@ -40,8 +40,8 @@ def make_text(size: int, seed: int = 7) -> str:
 
 def plant_spans(text: str, count: int, seed: int = 7) -> list:
     """Overlapping spans on token boundaries: sentence claims with hedges, sources, actors."""
-    from annotator.core.ingest import SpanIn
-    from annotator.nlp import tokenize
+    from annotator.model.imports import SpanIn
+    from annotator.text import tokenize
 
     rng = random.Random(seed)
     offsets = tokenize(text)
@@ -61,9 +61,10 @@ def plant_spans(text: str, count: int, seed: int = 7) -> list:
 
 
 def build(path: Path, text: str, spans: list) -> None:
-    from annotator.core.ingest import DocumentIn, import_documents
+    from annotator.core.ingest import import_documents
     from annotator.core.project import Project
     from annotator.core.samples import ensure_sample
+    from annotator.model.imports import DocumentIn
 
     with Project.open(path, annotator="bench") as project:
         project.set_project_value("sample_offered", "1")

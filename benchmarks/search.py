@@ -2,7 +2,7 @@
 
 The project is built once through the real import (texts, tokens, two claims per
 article, outlet and date in the metadata; the FTS5 indexes are filled as part of it).
-Each query is then timed as ``annotator.factcheck.search.search`` (articles, titles,
+Each query is then timed as ``annotator.services.search.search`` (articles, titles,
 claims and notes, ranked together, with snippets and titles) next to its floor: the bare
 FTS5 query with the same snippet, bm25 ranking, filter and limit over one index (the
 article texts; the claim items for a status filter). Timings are the median of repeated
@@ -96,9 +96,10 @@ def make_tasks(count: int, seed: int = 5) -> list[dict]:
 
 
 def build(tasks: list[dict], folder: Path) -> tuple[object, float]:
-    from annotator.core.ingest import SchemaIn, import_documents
+    from annotator.core.ingest import import_documents
     from annotator.core.project import Project
     from annotator.formats.reader import read_paths
+    from annotator.model.imports import SchemaIn
 
     source = folder / "tasks.jsonl"
     source.write_bytes(b"".join(orjson.dumps(t) + b"\n" for t in tasks))
@@ -126,7 +127,7 @@ def main() -> list[str]:
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
-    from annotator.factcheck.search import search
+    from annotator.services.search import search
 
     lines = []
     with tempfile.TemporaryDirectory() as tmp:

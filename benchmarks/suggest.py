@@ -34,9 +34,9 @@ def main() -> list[str]:
     args = parser.parse_args()
 
     from annotator.core.project import Project
-    from annotator.nlp.model import ModelSuggester, load_pipeline
-    from annotator.nlp.suggest import run_suggestions
-    from annotator.nlp.training import train_spancat
+    from annotator.services.model import ModelSuggester, load_pipeline
+    from annotator.services.suggest import run_suggestions
+    from annotator.services.training import train_spancat
     from tests.nlp.planted import planted_project
 
     lines = []

@@ -239,7 +239,7 @@ def shoot_factcheck() -> list[Path]:
 
 def shoot_suggestions() -> Path:
     """Pattern suggestions as ghost spans, one accepted, the next one selected by F8."""
-    from annotator.nlp import get_nlp
+    from annotator.text import get_nlp
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setStyle("Fusion")

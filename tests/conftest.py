@@ -11,9 +11,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from annotator.core.ingest import DocumentIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.core.samples import sample_text
+from annotator.model.imports import DocumentIn
 
 # Emoji (a flag and a ZWJ family), CJK, a combining accent, NBSP, tabs and CRLF line
 # endings, all before the phrase the GUI tests label.

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from annotator.core.schema import default_schema
+from annotator.model.schema import default_schema
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 

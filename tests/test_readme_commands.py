@@ -22,11 +22,12 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.ingest import DocumentIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import GOLD, Project
 from annotator.core.samples import sample_text
 from annotator.formats.writers import export
-from annotator.quality.merge import merge_into
+from annotator.model.imports import DocumentIn
+from annotator.services.merge import merge_into
 from tests.nlp.planted import planted_project
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
@@ -150,7 +151,7 @@ def seeded(tmp_path_factory) -> Path:
     with Project.open(folder / "project.db", annotator="alice") as project:
         planted_project(project, 60)
         _add_claims(project)
-        from annotator.nlp.training import train_spancat
+        from annotator.services.training import train_spancat
 
         train_spancat(project, folder / "model", max_steps=30)
         for fmt in ("native", "prodigy", "doccano", "labelstudio", "conll"):

@@ -2,7 +2,7 @@
 
 Edits live in the ``*_ops`` mixins; :class:`annotator.core.project.Project` combines them.
 Every edit validates, commits atomically, records an event and returns a
-:class:`~annotator.core.model.Change` saying what changed. ``revert`` and ``reapply``
+:class:`~annotator.model.records.Change` saying what changed. ``revert`` and ``reapply``
 undo and redo a change through the same write path (what the window's ``QUndoStack``
 calls).
 """
@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any, Self
 from sqlite_utils import Database
 
 from annotator.core.config import fallback_annotator, resolve_annotator
-from annotator.core.errors import NotFoundError, StoreError, ValidationError
-from annotator.core.model import (
+from annotator.model.errors import NotFoundError, StoreError, ValidationError
+from annotator.model.names import name_problem
+from annotator.model.records import (
     Change,
     Document,
     DocumentSummary,
@@ -32,17 +33,16 @@ from annotator.core.model import (
     SpanRef,
     dumps_json,
 )
-from annotator.core.names import name_problem
-from annotator.core.schema import Schema, default_schema
-from annotator.factcheck.index import reindex_change
+from annotator.model.schema import Schema, default_schema
 from annotator.store import apply_row_changes, fetch_row, open_database, queries, write_transaction
 from annotator.store.check import offsets_problem
 from annotator.store.database import is_readonly, store_error
+from annotator.store.search_index import reindex_change
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from annotator.nlp import TokenOffsets
+    from annotator.text import TokenOffsets
 
 DEFAULT_LANG = "en"
 _CACHED_DOCUMENTS = 8
@@ -371,7 +371,7 @@ class ProjectBase:
         return offsets
 
     def _load_token_offsets(self, document_id: int, text: str, lang: str) -> TokenOffsets:
-        from annotator.nlp import TokenOffsets, tokenize, tokenizer_name
+        from annotator.text import TokenOffsets, tokenize, tokenizer_name
 
         expected = tokenizer_name(lang)
         row = queries.stored_tokens(self.db, document_id)
@@ -393,14 +393,14 @@ class ProjectBase:
 
     def spacy_doc(self, document_id: int) -> Doc:
         """A spaCy ``Doc`` of the whole document built from its stored tokens."""
-        from annotator.nlp import doc_from_offsets
+        from annotator.text import doc_from_offsets
 
         text, lang = self.text_and_lang(document_id)
         return doc_from_offsets(text, self.token_offsets(document_id), lang)
 
     def sentence_bounds(self, document_id: int) -> TokenOffsets:
         """Sentence starts and ends of a document (spaCy's sentencizer; cached)."""
-        from annotator.nlp.sentences import sentence_bounds
+        from annotator.text.sentences import sentence_bounds
 
         cached = self._sentence_cache.get(document_id)
         if cached is None:
@@ -436,7 +436,7 @@ class ProjectBase:
 
     def snap(self, document_id: int, start: int, end: int) -> tuple[int, int] | None:
         """Snap a selection to whole tokens with whitespace trimmed (``None`` if empty)."""
-        from annotator.nlp import snap_with_offsets
+        from annotator.text import snap_with_offsets
 
         text, lang = self.text_and_lang(document_id)
         offsets = self.token_offsets(document_id)

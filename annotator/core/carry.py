@@ -29,14 +29,14 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.model import dumps_json
+from annotator.model.records import dumps_json
 from annotator.store import fetch_row, queries
 from annotator.store.inventory import PROJECT_SETTINGS, USER_TABLES
 from annotator.store.portable import Portable
 
 if TYPE_CHECKING:
-    from annotator.core.ingest import DocumentIn, ImportReport, SchemaIn
     from annotator.core.project import Project
+    from annotator.model.imports import DocumentIn, ImportReport, SchemaIn
 
 _RECORD = ("status", "normalized", "verdict", "rating", "assignee", "updated")
 _EVIDENCE = ("location", "quote", "stance", "retrieved", "annotator", "created")

@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from annotator.core.base import ProjectBase, now
-from annotator.core.errors import NotFoundError, ValidationError
-from annotator.core.model import Change, RowChange, dumps_json, loads_json
+from annotator.model.errors import NotFoundError, ValidationError
+from annotator.model.records import Change, RowChange, dumps_json, loads_json
 from annotator.store import fetch_row, queries
 
 CLAIM_STATUSES = ("unstarted", "in_progress", "inconclusive", "verified", "false", "misleading")

@@ -4,8 +4,8 @@ and this annotator's document categories (text classification)."""
 from __future__ import annotations
 
 from annotator.core.base import ProjectBase, now
-from annotator.core.errors import NotFoundError, ValidationError
-from annotator.core.model import STATUSES, Change, RowChange
+from annotator.model.errors import NotFoundError, ValidationError
+from annotator.model.records import STATUSES, Change, RowChange
 from annotator.store import fetch_row, queries
 
 

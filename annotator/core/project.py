@@ -2,7 +2,7 @@
 
 ``Project`` combines the base (opening, the one write path, reads, tokens) with the edit
 mixins. Reads return immutable records; each edit validates, commits atomically, records
-an event and returns a :class:`~annotator.core.model.Change`; ``revert`` and ``reapply``
+an event and returns a :class:`~annotator.model.records.Change`; ``revert`` and ``reapply``
 undo and redo a change through the same path.
 """
 
@@ -15,7 +15,8 @@ from annotator.core.relation_ops import LinkOption, RelationOps
 from annotator.core.review_ops import GOLD, ReviewOps
 from annotator.core.schema_ops import SchemaOps
 from annotator.core.span_ops import SpanOps
-from annotator.core.suggestion_ops import Suggestion, SuggestionOps
+from annotator.core.suggestion_ops import SuggestionOps
+from annotator.model.records import Suggestion
 
 
 class Project(

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.base import ProjectBase, now
-from annotator.core.errors import NotFoundError, ValidationError
-from annotator.core.model import Change, Relation, RowChange, Span, dumps_json
-from annotator.core.schema import RelationType
+from annotator.model.errors import NotFoundError, ValidationError
+from annotator.model.records import Change, Relation, RowChange, Span, dumps_json
+from annotator.model.schema import RelationType
 from annotator.store import fetch_row, queries
 
 

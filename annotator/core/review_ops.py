@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from annotator.core.base import ProjectBase, now
-from annotator.core.errors import NotFoundError, ValidationError
-from annotator.core.model import Change, RowChange
+from annotator.model.errors import NotFoundError, ValidationError
+from annotator.model.records import Change, RowChange
 from annotator.store import apply_row_changes, fetch_row, queries
 
 GOLD = "gold"

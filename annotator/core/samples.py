@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from importlib import resources
 
-from annotator.core.ingest import DocumentIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
+from annotator.model.imports import DocumentIn
 from annotator.store import queries
 
 SAMPLE_FILE = "north-korean-troops-ukraine.txt"

@@ -16,14 +16,14 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.errors import InputFileError
-from annotator.core.model import dumps_json, loads_json
-from annotator.core.names import key_problem, name_problem
-from annotator.core.schema import AttributeDef
+from annotator.model.errors import InputFileError
+from annotator.model.names import key_problem, name_problem
+from annotator.model.records import dumps_json, loads_json
+from annotator.model.schema import AttributeDef
 
 if TYPE_CHECKING:
-    from annotator.core.ingest import DocumentIn, ImportReport, SchemaIn
     from annotator.core.project import Project
+    from annotator.model.imports import DocumentIn, ImportReport, SchemaIn
 
 # Colours for labels that arrive with imported data: Tableau 10, readable on light and
 # dark backgrounds, after the four the default schema uses.

@@ -9,10 +9,10 @@ import re
 from typing import Any
 
 from annotator.core.base import ProjectBase
-from annotator.core.errors import ValidationError
-from annotator.core.model import Change, RowChange, dumps_json
-from annotator.core.names import key_problem, name_problem
-from annotator.core.schema import AttributeDef, Label
+from annotator.model.errors import ValidationError
+from annotator.model.names import key_problem, name_problem
+from annotator.model.records import Change, RowChange, dumps_json
+from annotator.model.schema import AttributeDef, Label
 from annotator.store import fetch_row
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.core.base import ProjectBase, now
-from annotator.core.errors import DuplicateSpanError, NotFoundError, ValidationError
-from annotator.core.model import Change, RowChange, Span, dumps_json
+from annotator.model.errors import DuplicateSpanError, NotFoundError, ValidationError
+from annotator.model.records import Change, RowChange, Span, dumps_json
 from annotator.store import queries
 
 

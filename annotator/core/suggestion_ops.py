@@ -17,40 +17,23 @@ came from (``pattern:hedges``, ``model:NAME``); both accept and reject are undoa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from annotator.core.base import ProjectBase, now
-from annotator.core.errors import NotFoundError, ValidationError
-from annotator.core.model import Change, RowChange, dumps_json
+from annotator.model.errors import NotFoundError, ValidationError
+from annotator.model.records import Change, RowChange, Suggestion, dumps_json
 from annotator.store import fetch_row, queries
 
 if TYPE_CHECKING:
-    from annotator.nlp.patterns import Match, Pattern, PatternMatcher
+    from annotator.text.patterns import Match, Pattern, PatternMatcher
 
 LIVE_LIMIT = 200_000
 """Longer documents get pattern suggestions from ``annotator suggest`` only, so opening
 a 5 MB article does not wait for the matcher."""
 ACTOR_SET = "project-actors"
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    """A proposed span: code-point offsets, label, where it came from (``pattern:hedges``,
-    ``model:NAME``) and the model's score when it has one."""
-
-    start: int
-    end: int
-    label: str
-    source: str
-    score: float | None = None
-
-    @property
-    def place(self) -> tuple[str, int, int]:
-        return (self.label, self.start, self.end)
 
 
 class SuggestionOps(ProjectBase):
@@ -70,7 +53,7 @@ class SuggestionOps(ProjectBase):
         return self._patterns_in_use
 
     def _read_patterns(self) -> list[Pattern]:
-        from annotator.nlp.patterns import default_patterns, parse_pattern
+        from annotator.text.patterns import default_patterns, parse_pattern
 
         rows = queries.pattern_rows(self.db)
         off = {(r["label"], r["pattern"]) for r in rows if not r["enabled"]}
@@ -91,7 +74,7 @@ class SuggestionOps(ProjectBase):
         :raises ValidationError: a label the schema does not have (``cue`` is always
             allowed), an empty or invalid pattern, or one the project already uses.
         """
-        from annotator.nlp.patterns import CUE, parse_pattern
+        from annotator.text.patterns import CUE, parse_pattern
 
         if label != CUE and not self.schema.has_label(label):
             raise ValidationError(f"unknown label {label!r} for a pattern")
@@ -118,7 +101,7 @@ class SuggestionOps(ProjectBase):
         :raises InputFileError: a line that is not a valid pattern, or for a label the
             schema does not have (file and line).
         """
-        from annotator.nlp.patterns import read_patterns
+        from annotator.text.patterns import read_patterns
 
         read = read_patterns(path, "project", labels=self.schema.label_names)
         used = {(p.label, _pattern_key(p)) for p in self.patterns()}
@@ -133,7 +116,7 @@ class SuggestionOps(ProjectBase):
 
     def remove_pattern(self, label: str, pattern: str | list[dict[str, Any]]) -> Change:
         """Stop using a pattern: the project's own is deleted, a shipped one switched off."""
-        from annotator.nlp.patterns import Pattern, default_patterns
+        from annotator.text.patterns import Pattern, default_patterns
 
         key = _pattern_key(
             Pattern(label, pattern if isinstance(pattern, str) else tuple(pattern), "")
@@ -187,7 +170,7 @@ class SuggestionOps(ProjectBase):
         return self._pattern_matcher_and_key(lang)[0]
 
     def _pattern_matcher_and_key(self, lang: str) -> tuple[PatternMatcher, tuple]:
-        from annotator.nlp.patterns import PatternMatcher
+        from annotator.text.patterns import PatternMatcher
 
         patterns, patterns_key = self._patterns_and_key()
         key = (lang, patterns_key)
@@ -282,8 +265,8 @@ class SuggestionOps(ProjectBase):
     def actor_occurrences(self, document_id: int) -> list[Suggestion]:
         """Every occurrence in the document of a text annotated as an actor anywhere in
         the project (the same tokens, case as annotated: "US" is not "us")."""
-        from annotator.nlp.patterns import Pattern, PatternMatcher
-        from annotator.nlp.tokens import get_nlp
+        from annotator.text.patterns import Pattern, PatternMatcher
+        from annotator.text.tokens import get_nlp
 
         if self._actor_names is None:
             self._actor_names = tuple(queries.actor_texts(self.db))

@@ -46,20 +46,14 @@ from typing import Any
 
 import orjson
 
-from annotator.core.errors import InputFileError
-from annotator.core.ingest import ANSWERS, DocumentIn, RelationIn, SpanIn, StatusIn
-from annotator.core.model import STATUSES
 from annotator.core.project import Project
+from annotator.files.encoding import read_text_file
+from annotator.files.output import atomic_folder
 from annotator.formats.common import read_json
-from annotator.formats.encoding import read_text_file
-from annotator.formats.export import (
-    ExportFilter,
-    ExportReport,
-    Holds,
-    Layer,
-    atomic_folder,
-    select_layers,
-)
+from annotator.formats.export import ExportFilter, ExportReport, Holds, Layer, select_layers
+from annotator.model.errors import InputFileError
+from annotator.model.imports import ANSWERS, DocumentIn, RelationIn, SpanIn, StatusIn
+from annotator.model.records import STATUSES
 
 CONTINUES = "continues"
 _ROLE_DIGITS = re.compile(r"\d+$")

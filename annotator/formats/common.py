@@ -10,10 +10,10 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from annotator.core.errors import InputFileError
-from annotator.core.ingest import DocumentIn
-from annotator.core.offsets import OffsetMap
-from annotator.formats.encoding import read_text_file
+from annotator.files.encoding import read_text_file
+from annotator.model.errors import InputFileError
+from annotator.model.imports import DocumentIn
+from annotator.model.offsets import OffsetMap
 
 
 def read_json(path: Path) -> Any:
@@ -151,34 +151,8 @@ def checked_offsets(
     raise ValueError(f"span [{start}, {end}) says {stated!r} but the text there is {found!r}")
 
 
-_UNSAFE = re.compile(r"[^\w\-. ]+", re.UNICODE)
-_RESERVED_STEM = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$", re.IGNORECASE)
-_STEM_BYTES = 150
 """Room for a suffix, a clash number and the export's temporary-file prefix within the
 255 bytes most file systems allow for one name."""
-
-
-def safe_file_stem(name: str, taken: set[str], *, fallback: str = "document") -> str:
-    """A file name stem from a title that cannot leave the output folder or clash.
-
-    Path separators, ``..``, control characters, unpaired surrogates and leading dots
-    are removed; names are shortened (to 80 characters and 150 UTF-8 bytes); names
-    Windows reserves (``CON``, ``NUL``, ``COM1``…) get a ``_``; a number is appended when
-    the stem is already ``taken`` (which it then joins).
-    """
-    stem = _UNSAFE.sub("_", name).strip(" ._")[:80]
-    while len(stem.encode("utf-8", "surrogatepass")) > _STEM_BYTES:
-        stem = stem[:-1]
-    stem = stem.rstrip(" .") or fallback
-    first, dot, rest = stem.partition(".")
-    if _RESERVED_STEM.match(first):
-        stem = f"{first}_{dot}{rest}"
-    candidate, n = stem, 1
-    while candidate.lower() in taken:
-        n += 1
-        candidate = f"{stem}_{n}"
-    taken.add(candidate.lower())
-    return candidate
 
 
 def record_error(exc: Exception) -> str:

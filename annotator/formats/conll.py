@@ -23,18 +23,11 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
-from annotator.formats.export import (
-    ExportFilter,
-    ExportReport,
-    Holds,
-    Layer,
-    atomic_folder,
-    atomic_output,
-    select_layers,
-)
-from annotator.nlp import token_bounds
+from annotator.files.output import atomic_folder, atomic_output
+from annotator.formats.export import ExportFilter, ExportReport, Holds, Layer, select_layers
+from annotator.model.errors import AnnotatorError
+from annotator.text import token_bounds
 
 # -- writing ----------------------------------------------------------------------------
 

@@ -31,9 +31,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.errors import InputFileError
-from annotator.core.ingest import DocumentIn, SpanIn
-from annotator.formats.encoding import read_text_file
+from annotator.files.encoding import read_text_file
+from annotator.model.errors import InputFileError
+from annotator.model.imports import DocumentIn, SpanIn
 
 _PREFIXED = re.compile(r"^[BIESLUM]-\S+$")
 _OTHER_SCHEME = re.compile(r"^(?:[BIESLUM]_\S+|\S+[-_][BIESLUM]|[bieslum][-_]\S+)$")

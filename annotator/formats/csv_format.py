@@ -23,11 +23,12 @@ from typing import Any
 
 import orjson
 
-from annotator.core.errors import InputFileError
-from annotator.core.ingest import DocumentIn
 from annotator.core.project import Project
-from annotator.formats.encoding import read_text_file
-from annotator.formats.export import ExportFilter, ExportReport, Holds, atomic_output, select_layers
+from annotator.files.encoding import read_text_file
+from annotator.files.output import atomic_output
+from annotator.formats.export import ExportFilter, ExportReport, Holds, select_layers
+from annotator.model.errors import InputFileError
+from annotator.model.imports import DocumentIn
 
 TEXT_COLUMNS = ("text", "content", "body", "article")
 COLUMNS = (

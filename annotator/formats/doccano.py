@@ -29,17 +29,12 @@ from typing import Any
 
 import orjson
 
-from annotator.core.ingest import CategoryIn, DocumentIn, RelationIn, SpanIn
 from annotator.core.project import Project
+from annotator.files.output import atomic_output
 from annotator.formats import fields
 from annotator.formats.common import read_json_line_records
-from annotator.formats.export import (
-    ExportFilter,
-    ExportReport,
-    Holds,
-    atomic_output,
-    select_layers,
-)
+from annotator.formats.export import ExportFilter, ExportReport, Holds, select_layers
+from annotator.model.imports import CategoryIn, DocumentIn, RelationIn, SpanIn
 
 _KNOWN = {
     *("text", "data", "label", "labels", "entities", "relations", "cats", "annotations"),

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from annotator.core.errors import AnnotatorError
-from annotator.core.files import new_file_beside, refuse_unsafe_output, shown, write_error
-from annotator.core.model import Category, Document, Relation, Span
 from annotator.core.project import Project
-from annotator.formats.common import safe_file_stem
+from annotator.model.records import Category, Document, Relation, Span
 from annotator.store import queries
 
 SpanKey = tuple[str, str, int, int]
@@ -269,154 +261,6 @@ def where(document: Document, span: Span | None = None) -> str:
     if span is None:
         return name
     return f"{name}: {span.label} [{span.start}, {span.end}) by {span.annotator}"
-
-
-def _open_temp(fd: int, mode: str) -> IO[Any]:
-    """The handle an export writes through (tests replace it to simulate a full disk)."""
-    return os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""}))
-
-
-@contextlib.contextmanager
-def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """A file handle whose content replaces ``path`` only if the block succeeds.
-
-    A failed or cancelled export (a full disk too) leaves any existing file untouched
-    and no partial one; the new file keeps the old one's permissions. An output that
-    writing would destroy (a folder, a device, a FIFO, a database) is refused first.
-
-    :raises AnnotatorError: the output is refused, or writing it failed (one line).
-    """
-    path = Path(path)
-    refuse_unsafe_output(path)
-    if not path.parent.is_dir():
-        raise AnnotatorError(
-            f"cannot write {shown(path)}: the folder {shown(path.parent)} does not exist"
-        )
-    existed = path.exists()
-    try:
-        fd, temp = new_file_beside(path)
-    except OSError as exc:
-        raise write_error(path, exc, existed=existed) from None
-    try:
-        with _open_temp(fd, mode) as handle:
-            yield handle
-        os.replace(temp, path)
-    except OSError as exc:
-        _remove(temp)
-        raise write_error(path, exc, existed=existed) from None
-    except BaseException:
-        _remove(temp)
-        raise
-
-
-def _remove(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-
-
-class FolderOutput:
-    """Files an export writes into one folder, all or nothing (see :func:`atomic_folder`).
-
-    Each file is written to a temporary file in the folder and renamed onto its name
-    only when the whole export succeeded. Names are single file names (never a path);
-    an existing link of that name is replaced by the file, never written through.
-    """
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self._taken: set[str] = set()
-        self._written: list[tuple[Path, Path]] = []  # (temporary file, final path)
-
-    def name(self, stem: str, suffix: str = "") -> str:
-        """A file name from ``stem`` (a title, label or annotator: anything) that stays
-        in the folder and differs from every other name given out (ignoring case)."""
-        return safe_file_stem(stem, self._taken) + suffix
-
-    @contextlib.contextmanager
-    def open(self, name: str, mode: str = "wb") -> Iterator[IO[Any]]:
-        """A handle writing the file ``name`` of the folder (renamed into place at the end)."""
-        final = self.folder / _checked_name(name)
-        self._taken.add(Path(name).stem.lower())
-        try:
-            mode_now = final.lstat().st_mode
-        except FileNotFoundError:
-            mode_now = None
-        if mode_now is not None and not (stat.S_ISREG(mode_now) or stat.S_ISLNK(mode_now)):
-            raise AnnotatorError(
-                f"cannot write {shown(final)}: it is not a file (a folder, device or FIFO)"
-            )
-        try:
-            fd, temp = new_file_beside(final)
-        except OSError as exc:
-            raise write_error(final, exc, existed=mode_now is not None) from None
-        self._written.append((temp, final))
-        try:
-            with _open_temp(fd, mode) as handle:
-                yield handle
-        except OSError as exc:
-            raise write_error(final, exc, existed=mode_now is not None) from None
-
-    def write(self, name: str, data: bytes) -> None:
-        with self.open(name) as handle:
-            handle.write(data)
-
-    def _commit(self) -> None:
-        for temp, final in self._written:
-            try:
-                os.replace(temp, final)  # a link of that name is replaced, not followed
-            except OSError as exc:
-                raise write_error(final, exc, existed=True) from None
-        self._written.clear()
-
-    def _discard(self) -> None:
-        for temp, _ in self._written:
-            _remove(temp)
-        self._written.clear()
-
-
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
-
-
-def _checked_name(name: str) -> str:
-    """``name`` if it is one plain file name; anything else is a bug in the exporter."""
-    if (
-        not name
-        or name in (".", "..")
-        or any(c in name for c in "/\\\x00")
-        or len(name.encode("utf-8", "surrogatepass")) > 240
-        or _RESERVED.match(name)
-    ):
-        raise ValueError(f"not a safe file name: {name!r}")
-    return name
-
-
-@contextlib.contextmanager
-def atomic_folder(path: str | Path) -> Iterator[FolderOutput]:
-    """The folder ``path`` (created if missing) for an export writing several files.
-
-    The files appear only if the block succeeds; on failure or cancel the temporary
-    files are removed (and the folder, if this export created it), old files stay.
-
-    :raises AnnotatorError: ``path`` is a file, device or FIFO, or cannot be created
-        or written.
-    """
-    folder = Path(path)
-    refuse_unsafe_output(folder, folder=True)
-    created = not folder.exists()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise AnnotatorError(f"cannot create the folder {shown(folder)}: {exc.strerror}") from None
-    output = FolderOutput(folder)
-    try:
-        yield output
-        output._commit()
-    except BaseException:
-        output._discard()
-        if created:
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only when empty: nothing else was there
-        raise
 
 
 def select_layers(

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.core.errors import InputFileError
-from annotator.core.ingest import DocumentIn
-from annotator.formats.encoding import read_text_file
+from annotator.files.encoding import read_text_file
+from annotator.model.errors import InputFileError
+from annotator.model.imports import DocumentIn
 
 
 def read_html(path: Path, messages: list[str]) -> Iterator[DocumentIn]:

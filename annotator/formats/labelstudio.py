@@ -43,13 +43,14 @@ from xml.sax.saxutils import escape as xml_escape
 
 import orjson
 
-from annotator.core.ingest import DocumentIn, RelationIn, SpanIn, StatusIn, SuggestionIn
-from annotator.core.model import STATUSES, Document, Relation, Span
 from annotator.core.project import Project
-from annotator.core.schema import Schema
+from annotator.files.output import atomic_output
 from annotator.formats import fields
 from annotator.formats.common import checked_offsets, read_json, record_error
-from annotator.formats.export import ExportFilter, ExportReport, Holds, atomic_output, select_layers
+from annotator.formats.export import ExportFilter, ExportReport, Holds, select_layers
+from annotator.model.imports import DocumentIn, RelationIn, SpanIn, StatusIn, SuggestionIn
+from annotator.model.records import STATUSES, Document, Relation, Span
+from annotator.model.schema import Schema
 
 _ANNOTATION_KEYS = frozenset(
     {

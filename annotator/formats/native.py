@@ -49,8 +49,13 @@ from typing import Any
 
 import orjson
 
-from annotator.core.errors import ValidationError
-from annotator.core.ingest import (
+from annotator.core.project import Project
+from annotator.files.output import atomic_output
+from annotator.formats import fields
+from annotator.formats.common import Malformed, read_json_lines, record_error
+from annotator.formats.export import ExportFilter, ExportReport
+from annotator.model.errors import ValidationError
+from annotator.model.imports import (
     CategoryIn,
     DocumentIn,
     RelationIn,
@@ -59,11 +64,7 @@ from annotator.core.ingest import (
     StatusIn,
     SuggestionIn,
 )
-from annotator.core.model import text_sha256
-from annotator.core.project import Project
-from annotator.formats import fields
-from annotator.formats.common import Malformed, read_json_lines, record_error
-from annotator.formats.export import ExportFilter, ExportReport, atomic_output
+from annotator.model.records import text_sha256
 from annotator.store import queries
 from annotator.store.inventory import LOCAL_EVENT_OPS, PROJECT_SETTINGS
 from annotator.store.portable import Portable, portable_event

@@ -42,20 +42,14 @@ from typing import Any
 import orjson
 from murmurhash.mrmr import hash as murmur
 
-from annotator.core.ingest import CategoryIn, DocumentIn, RelationIn, SpanIn, StatusIn
-from annotator.core.model import STATUSES
 from annotator.core.project import Project
+from annotator.files.output import atomic_output
 from annotator.formats import fields
 from annotator.formats.common import checked_offsets, read_json_line_records
-from annotator.formats.export import (
-    ExportFilter,
-    ExportReport,
-    Holds,
-    Layer,
-    atomic_output,
-    select_layers,
-)
-from annotator.nlp.tokens import words_and_spaces
+from annotator.formats.export import ExportFilter, ExportReport, Holds, Layer, select_layers
+from annotator.model.imports import CategoryIn, DocumentIn, RelationIn, SpanIn, StatusIn
+from annotator.model.records import STATUSES
+from annotator.text.tokens import words_and_spaces
 
 STATUS_OF_ANSWER = {"accept": "done", "reject": "done", "ignore": "skipped"}
 STATUS_KEY = "annotator_status"

@@ -11,9 +11,8 @@ from typing import Any
 
 import orjson
 
-from annotator.core.errors import InputFileError
-from annotator.core.files import refuse_unsafe_input, shown
-from annotator.core.ingest import DocumentIn, SchemaIn
+from annotator.files.encoding import decode_bytes, decode_leniently, read_file_bytes
+from annotator.files.safety import refuse_unsafe_input, shown
 from annotator.formats import (
     brat,
     conll_reader,
@@ -27,7 +26,8 @@ from annotator.formats import (
     text,
 )
 from annotator.formats.common import TOO_DEEP, json_reason
-from annotator.formats.encoding import decode_bytes, decode_leniently, read_file_bytes
+from annotator.model.errors import InputFileError
+from annotator.model.imports import DocumentIn, SchemaIn
 
 Reader = Callable[[Path, list[str]], Iterator[DocumentIn]]
 

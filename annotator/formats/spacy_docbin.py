@@ -25,23 +25,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import AnnotatorError, InputFileError
-from annotator.core.ingest import ANSWERS, CategoryIn, DocumentIn, RelationIn, SpanIn, StatusIn
-from annotator.core.model import STATUSES
 from annotator.core.project import Project
+from annotator.files.encoding import read_file_bytes
+from annotator.files.output import atomic_folder, atomic_output
 from annotator.formats import fields
 from annotator.formats.common import read_json, record_error
-from annotator.formats.encoding import read_file_bytes
-from annotator.formats.export import (
-    ExportFilter,
-    ExportReport,
-    Holds,
-    Layer,
-    atomic_folder,
-    atomic_output,
-    select_layers,
-    where,
-)
+from annotator.formats.export import ExportFilter, ExportReport, Holds, Layer, select_layers, where
+from annotator.model.errors import AnnotatorError, InputFileError
+from annotator.model.imports import ANSWERS, CategoryIn, DocumentIn, RelationIn, SpanIn, StatusIn
+from annotator.model.records import STATUSES
 
 
 def read_docbin(path: Path, messages: list[str]) -> Iterator[DocumentIn]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.core.ingest import DocumentIn
-from annotator.formats.encoding import read_text_file
+from annotator.files.encoding import read_text_file
+from annotator.model.imports import DocumentIn
 
 
 def read_text_document(path: str | Path) -> DocumentIn | None:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from annotator.core.files import refuse_project_file
 from annotator.core.project import Project
+from annotator.files.safety import refuse_project_file
 from annotator.formats.brat import export_brat
 from annotator.formats.conll import export_conll
 from annotator.formats.csv_format import export_csv
@@ -20,13 +20,13 @@ from annotator.formats.spacy_docbin import export_docbin
 
 
 def _claimreview(*args: Any, **kwargs: Any) -> ExportReport:
-    from annotator.factcheck.claimreview import export_claimreview
+    from annotator.services.claimreview import export_claimreview
 
     return export_claimreview(*args, **kwargs)
 
 
 def _claims_csv(*args: Any, **kwargs: Any) -> ExportReport:
-    from annotator.factcheck.claimreview import export_claims_csv
+    from annotator.services.claimreview import export_claims_csv
 
     return export_claims_csv(*args, **kwargs)
 

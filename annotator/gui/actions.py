@@ -1,11 +1,11 @@
-"""The window's actions: the command table (``annotator.core.commands``) plus one action
+"""The window's actions: the command table (``annotator.model.commands``) plus one action
 per label, with the label's keys. Menus, shortcuts and the Help → Keyboard shortcuts list
 are all generated from it, so they cannot disagree."""
 
 from __future__ import annotations
 
-from annotator.core.commands import COMMANDS, MENUS, SCOPES, ActionSpec
-from annotator.core.schema import Schema
+from annotator.model.commands import COMMANDS, MENUS, SCOPES, ActionSpec
+from annotator.model.schema import Schema
 
 __all__ = ["MENUS", "SCOPES", "ActionSpec", "action_specs"]
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QTextDocument
 
-from annotator.core.model import Change, Relation
 from annotator.core.project import LinkOption
+from annotator.model.records import Change, Relation
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow

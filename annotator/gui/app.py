@@ -10,13 +10,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.core.config import fallback_annotator, resolve_annotator, save_config
-from annotator.core.errors import AnnotatorError, StoreError
 from annotator.core.project import Project
 from annotator.core.samples import ensure_sample
 from annotator.gui.crash import CrashHandler
 from annotator.gui.main_window import MainWindow
 from annotator.gui.messages import message_box
 from annotator.gui.settings import APPLICATION, ORGANISATION
+from annotator.model.errors import AnnotatorError, StoreError
 from annotator.store.check import describe_damage
 
 
@@ -59,7 +59,7 @@ def open_or_explain(db_path: str | Path, annotator: str) -> tuple[MainWindow | N
 
 def warm_up_spacy(lang: str = "en") -> threading.Thread:
     """Load spaCy in the background after the first paint, so labelling never waits."""
-    from annotator.nlp import get_nlp
+    from annotator.text import get_nlp
 
     thread = threading.Thread(target=get_nlp, args=(lang,), name="spacy-warm-up", daemon=True)
     thread.start()

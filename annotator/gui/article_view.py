@@ -27,8 +27,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from annotator.core.model import Span, SpanRef
 from annotator.gui.offsets import OffsetMap, display_text
+from annotator.model.records import Span, SpanRef
 
 Bounds = tuple[Sequence[int], Sequence[int]]
 """Starts and ends (code points, sorted) of tokens or sentences."""

@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.errors import AnnotatorError
 from annotator.core.project import Suggestion
 from annotator.gui.article_view import ViewSpan
 from annotator.gui.jobs import run_job
+from annotator.model.errors import AnnotatorError
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -35,7 +35,7 @@ class AssistMixin(_Base):
 
         Pattern matches need spaCy: until it has loaded (in the background after the
         first paint) only stored suggestions are shown, and the rest follow when ready."""
-        from annotator.nlp.tokens import nlp_ready
+        from annotator.text.tokens import nlp_ready
 
         self._suggestions = []
         if self.document_id is not None and self.suggestions_shown():
@@ -59,7 +59,7 @@ class AssistMixin(_Base):
 
     def _check_nlp(self) -> None:
         from annotator.gui.app import warm_up_spacy
-        from annotator.nlp.tokens import nlp_ready
+        from annotator.text.tokens import nlp_ready
 
         if not self._nlp_started:
             self._nlp_started = True
@@ -180,8 +180,8 @@ class AssistMixin(_Base):
         labels = self.project.schema.label_names
 
         def work(job) -> list[Suggestion]:
-            from annotator.nlp.model import model_name
-            from annotator.nlp.tokens import words_and_spaces
+            from annotator.services.model import model_name
+            from annotator.text.tokens import words_and_spaces
 
             job.stage("Loading the model…", 0)
             found: list[Suggestion] = []
@@ -209,7 +209,7 @@ class AssistMixin(_Base):
 
     def _suggester(self, name: str, labels: list[str], *, ner: bool) -> Any:
         """A loaded model, kept while its folder is unchanged (loading takes a while)."""
-        from annotator.nlp.model import ModelSuggester, load_pipeline, model_name
+        from annotator.services.model import ModelSuggester, load_pipeline, model_name
 
         path = Path(name).expanduser()
         key = (name, ner, path.stat().st_mtime if path.exists() else 0.0)

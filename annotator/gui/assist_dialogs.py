@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator.nlp.patterns import CUE, Pattern
+from annotator.text.patterns import CUE, Pattern
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -191,8 +191,8 @@ class PatternsDialog(QDialog):
             self.message.setText(f"Imported; {skipped[0]} pattern(s) were already in use.")
 
     def export_file(self, path: str | None = None) -> None:
-        from annotator.core.errors import AnnotatorError
-        from annotator.nlp.patterns import write_patterns
+        from annotator.model.errors import AnnotatorError
+        from annotator.text.patterns import write_patterns
 
         if path is None:
             path, _ = QFileDialog.getSaveFileName(

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.core.errors import AnnotatorError
-from annotator.core.model import Change
+from annotator.model.errors import AnnotatorError
+from annotator.model.records import Change
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow

@@ -20,8 +20,8 @@ import platformdirs
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from annotator.core.errors import AnnotatorError
 from annotator.gui.messages import message_box
+from annotator.model.errors import AnnotatorError
 
 ENV_LOG_DIR = "ANNOTATOR_LOG_DIR"
 _logger = logging.getLogger("annotator")

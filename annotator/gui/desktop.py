@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QFileDialog, QMenu
 
-from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
 from annotator.gui.messages import literal, warn
 from annotator.gui.settings import RECENT_PROJECTS
+from annotator.model.errors import AnnotatorError
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow

@@ -34,24 +34,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.claim_matching import suggest_claim_matches, suggested_matches
 from annotator.core.claim_ops import EVIDENCE_STANCES, META_FIELDS
-from annotator.core.errors import AnnotatorError
-from annotator.factcheck.claims import (
+from annotator.gui.messages import inform, plain_label, plain_tooltip, warn
+from annotator.gui.models import excerpt
+from annotator.model.errors import AnnotatorError
+from annotator.services.claims import (
     ClaimRow,
     claim_rows,
     describe_sources,
     source_table,
     vague_shares,
 )
-from annotator.factcheck.duplicates import (
-    near_duplicates,
-    repeated_passages,
-    suggest_claim_matches,
-    suggested_matches,
-)
-from annotator.factcheck.search import search
-from annotator.gui.messages import inform, plain_label, plain_tooltip, warn
-from annotator.gui.models import excerpt
+from annotator.services.duplicates import near_duplicates, repeated_passages
+from annotator.services.search import search
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Relation, Span
-from annotator.core.schema import AttributeDef
 from annotator.gui.messages import literal, plain_label, plain_tooltip
 from annotator.gui.models import excerpt
+from annotator.model.records import Relation, Span
+from annotator.model.schema import AttributeDef
 
 UNSET = "—"
 

@@ -16,8 +16,8 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from annotator.core.errors import AnnotatorError
-from annotator.core.ingest import Cancelled
+from annotator.model.errors import AnnotatorError
+from annotator.model.imports import Cancelled
 
 
 class Job(QObject):

@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.config import save_config
-from annotator.core.errors import AnnotatorError
-from annotator.core.model import Change, Relation, Span, SpanRef
 from annotator.core.project import Project
 from annotator.gui import dialogs
 from annotator.gui.actions import MENUS, ActionSpec, action_specs
@@ -45,6 +43,8 @@ from annotator.gui.panels import DocumentsPanel, FindBar, LinkPicker, fit_column
 from annotator.gui.review import ReviewMixin, ReviewModel
 from annotator.gui.settings import SPLITTER_STATE, WINDOW_GEOMETRY, WINDOW_STATE
 from annotator.gui.transfer import TransferMixin
+from annotator.model.errors import AnnotatorError
+from annotator.model.records import Change, Relation, Span, SpanRef
 
 STATUS_TIMEOUT_MS = 6000
 

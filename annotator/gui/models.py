@@ -18,8 +18,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from annotator.core.model import DocumentSummary, Relation, Span, SpanRef
 from annotator.gui.messages import plain_tooltip
+from annotator.model.records import DocumentSummary, Relation, Span, SpanRef
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}

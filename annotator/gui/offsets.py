@@ -1,7 +1,7 @@
 """The one place where stored offsets meet Qt positions.
 
 Stored offsets count Unicode code points; Qt counts UTF-16 code units
-(:class:`~annotator.core.offsets.OffsetMap` converts). And ``QTextDocument`` turns
+(:class:`~annotator.model.offsets.OffsetMap` converts). And ``QTextDocument`` turns
 ``\r\n`` into one block separator, which would shift every later position by one: the
 view shows the ``\r`` of a CRLF as a space instead, keeping one Qt unit per UTF-16 unit.
 Text is never read back from Qt (``toPlainText()`` changes NBSP and U+2028), only
@@ -10,7 +10,7 @@ positions. Pure Python (no Qt import) so it can be tested on its own.
 
 from __future__ import annotations
 
-from annotator.core.offsets import OffsetMap
+from annotator.model.offsets import OffsetMap
 
 
 def display_text(text: str) -> str:

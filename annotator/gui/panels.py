@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import STATUSES
 from annotator.core.project import LinkOption
 from annotator.gui.messages import plain_label
 from annotator.gui.models import STATUS_TEXT, DocumentFilter, DocumentListModel, excerpt
+from annotator.model.records import STATUSES
 
 
 def make_table(model, *, stretch_column: int, samples: dict[int, str] | None = None) -> QTableView:

@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.errors import AnnotatorError
 from annotator.core.project import GOLD, Project
 from annotator.gui.article_view import ViewSpan
 from annotator.gui.jobs import Job
 from annotator.gui.messages import inform, literal, plain_label, warn
 from annotator.gui.models import excerpt
 from annotator.gui.panels import fit_columns
+from annotator.model.errors import AnnotatorError
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -197,7 +197,7 @@ class ReviewMixin(_Base):
     # -- agreement ----------------------------------------------------------------------
 
     def show_agreement(self) -> AgreementDialog:
-        from annotator.quality.agreement import agreement
+        from annotator.services.agreement import agreement
 
         dialog = AgreementDialog(self, agreement(self.project))
         dialog.show()
@@ -231,7 +231,7 @@ class ReviewMixin(_Base):
         inform(self, "Merge", "\n".join(lines))
 
     def run_merge(self, paths: list[Path]):
-        from annotator.quality.merge import merge_into
+        from annotator.services.merge import merge_into
 
         def work(job: Job, project: Project):
             job.stage("Merging…", len(paths))

@@ -20,14 +20,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator.core.errors import AnnotatorError
-from annotator.core.ingest import Cancelled, ImportReport, SchemaIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.export import ExportFilter, ExportReport
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import EXPORTERS, export
 from annotator.gui.jobs import Job, run_job
 from annotator.gui.messages import ask, inform, literal, warn
+from annotator.model.errors import AnnotatorError
+from annotator.model.imports import Cancelled, ImportReport, SchemaIn
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow

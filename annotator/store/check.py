@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 from sqlite_utils import Database
 
-from annotator.core.errors import printable
+from annotator.model.errors import printable
 
 JSON_COLUMNS: dict[str, dict[str, tuple[type, ...]]] = {
     "labels": {"keys": (list,), "attributes": (list,)},

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.core.errors import AnnotatorError, StoreError
-from annotator.core.files import (
+from annotator.files.safety import (
     new_file_beside,
     refuse_project_file,
     refuse_unsafe_output,
     write_error,
 )
+from annotator.model.errors import AnnotatorError, StoreError
 from annotator.store.migrations import known_migration_names, migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -274,7 +274,7 @@ CREATE INDEX document_bands_by_document ON document_bands (document_id);
 
 -- What full-text search looks in besides the article texts (indexed in place, see
 -- below): one row per article title, claim (with its record and evidence) and note,
--- rebuilt for what an edit touches (annotator.factcheck.index).
+-- rebuilt for what an edit touches (annotator.store.search_index).
 CREATE TABLE search_items (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -295,7 +295,7 @@ def m004_fact_checking(db: Database) -> None:
     # change, so the insert trigger is all the upkeep they need.
     db["document_texts"].enable_fts(["text"], create_triggers=True, tokenize=tokenize)
     db["search_items"].enable_fts(["title", "body"], create_triggers=True, tokenize=tokenize)
-    from annotator.factcheck.index import reindex_documents
+    from annotator.store.search_index import reindex_documents
 
     reindex_documents(db, [row[0] for row in db.execute("SELECT id FROM documents")], titles=True)
 

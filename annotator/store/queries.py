@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
-from annotator.core.model import (
+from annotator.model.records import (
     Category,
     Document,
     DocumentSummary,
@@ -17,7 +17,7 @@ from annotator.core.model import (
     SpanRef,
     loads_json,
 )
-from annotator.core.schema import AttributeDef, Label, RelationType, Schema
+from annotator.model.schema import AttributeDef, Label, RelationType, Schema
 
 
 def load_schema(db: Database) -> Schema:
@@ -297,7 +297,7 @@ def has_categories(db: Database) -> bool:
 
 
 class StoredTokens(NamedTuple):
-    tokenizer: str  # "spacy-<version>/<lang>/annotator-<rules>": annotator.nlp.tokenizer_name
+    tokenizer: str  # "spacy-<version>/<lang>/annotator-<rules>": annotator.text.tokenizer_name
     starts: bytes
     ends: bytes
 

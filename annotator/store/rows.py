@@ -16,8 +16,8 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils import Database
 
-from annotator.core.errors import ConflictError
-from annotator.core.model import RowChange
+from annotator.model.errors import ConflictError
+from annotator.model.records import RowChange
 
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "claim_records": ("span_id",),

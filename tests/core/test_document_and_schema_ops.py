@@ -1,7 +1,7 @@
 import pytest
 
-from annotator.core.errors import ValidationError
-from annotator.core.schema import AttributeDef
+from annotator.model.errors import ValidationError
+from annotator.model.schema import AttributeDef
 
 
 def test_set_status_and_revert(project, sample_doc):

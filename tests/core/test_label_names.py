@@ -8,14 +8,15 @@ import json
 import orjson
 import pytest
 
-from annotator.core.errors import InputFileError, ValidationError
-from annotator.core.ingest import DocumentIn, SchemaIn, SpanIn, import_documents
-from annotator.core.names import MAX_NAME_LENGTH, key_problem, name_problem
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.native import FORMAT
 from annotator.formats.reader import read_paths
 from annotator.gui.actions import action_specs
-from annotator.quality.merge import merge_into
+from annotator.model.errors import InputFileError, ValidationError
+from annotator.model.imports import DocumentIn, SchemaIn, SpanIn
+from annotator.model.names import MAX_NAME_LENGTH, key_problem, name_problem
+from annotator.services.merge import merge_into
 
 BAD_NAMES = [
     ("../x", "path separator"),
@@ -84,7 +85,7 @@ def test_bad_label_name_is_refused_on_import_with_file_and_line(project, tmp_pat
 
 
 def test_bad_link_type_name_is_refused_on_import(project):
-    from annotator.core.ingest import RelationIn
+    from annotator.model.imports import RelationIn
 
     record = DocumentIn(
         text="Kim said so.",

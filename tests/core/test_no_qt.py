@@ -7,7 +7,7 @@ import sys
 HEADLESS = [
     "annotator.core",
     "annotator.store",
-    "annotator.nlp",
+    "annotator.text",
     "annotator.formats",
     "annotator.quality",
     "annotator.factcheck",

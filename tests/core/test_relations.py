@@ -1,7 +1,7 @@
 import pytest
 
-from annotator.core.errors import ValidationError
 from annotator.core.project import Project
+from annotator.model.errors import ValidationError
 
 CLAIM = "North Korean soldiers are probably engaged in combat in Ukraine alongside Russian forces"
 

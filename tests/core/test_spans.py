@@ -1,13 +1,8 @@
 import pytest
 
-from annotator.core.errors import (
-    ConflictError,
-    DuplicateSpanError,
-    NotFoundError,
-    ValidationError,
-)
-from annotator.core.model import dumps_json
 from annotator.core.project import Project
+from annotator.model.errors import ConflictError, DuplicateSpanError, NotFoundError, ValidationError
+from annotator.model.records import dumps_json
 from annotator.store import queries
 
 

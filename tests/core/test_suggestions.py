@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.errors import InputFileError, ValidationError
 from annotator.core.project import Suggestion
+from annotator.model.errors import InputFileError, ValidationError
 from tests.factcheck.conftest import TEXT, add
 
 
@@ -192,7 +192,8 @@ def test_actor_occurrences_keep_case_and_the_tokenizer_s_hyphens(project):
 
 
 def test_actor_occurrences_include_actors_imported_after_the_first_look(project):
-    from annotator.core.ingest import DocumentIn, SpanIn, import_documents
+    from annotator.core.ingest import import_documents
+    from annotator.model.imports import DocumentIn, SpanIn
     from tests.conftest import add_document
 
     text = "Kim Jong Un spoke. Later Kim Jong Un left."

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.errors import AnnotatorError
-from annotator.factcheck.claimreview import export_claimreview, validate
-from annotator.factcheck.claims import claim_rows
 from annotator.formats.writers import export
+from annotator.model.errors import AnnotatorError
+from annotator.services.claimreview import export_claimreview, validate
+from annotator.services.claims import claim_rows
 from tests.factcheck.conftest import MISSILES
 
 

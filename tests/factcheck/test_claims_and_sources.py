@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.errors import ValidationError
-from annotator.factcheck.claims import claim_rows, source_table, vague_shares
-from annotator.factcheck.duplicates import repeated_passages, similar_claims, suggest_claim_matches
+from annotator.core.claim_matching import similar_claims, suggest_claim_matches
+from annotator.model.errors import ValidationError
+from annotator.services.claims import claim_rows, source_table, vague_shares
+from annotator.services.duplicates import repeated_passages
 from tests.conftest import add_document
 from tests.factcheck.conftest import MISSILES, TEXT, add
 

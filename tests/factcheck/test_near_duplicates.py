@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from annotator.core.ingest import DocumentIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.samples import sample_text
-from annotator.factcheck.duplicates import SCHEME, jaccard, near_duplicates, shingles
+from annotator.model.imports import DocumentIn
+from annotator.services.duplicates import near_duplicates
+from annotator.store.bands import SCHEME, jaccard, shingles
 
 
 def _doc(text, title):

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.errors import AnnotatorError
-from annotator.factcheck.claims import claim_rows
-from annotator.factcheck.search import search
+from annotator.model.errors import AnnotatorError
+from annotator.services.claims import claim_rows
+from annotator.services.search import search
 from tests.conftest import add_document
 from tests.factcheck.conftest import MISSILES
 

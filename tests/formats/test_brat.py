@@ -10,18 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.ingest import (
-    DocumentIn,
-    RelationIn,
-    SchemaIn,
-    SpanIn,
-    StatusIn,
-    import_documents,
-)
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.brat import CONTINUES, SIDECAR
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import export
+from annotator.model.imports import DocumentIn, RelationIn, SchemaIn, SpanIn, StatusIn
 from annotator.store import queries
 from tests.conftest import TRICKY_TEXT
 

@@ -11,11 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.ingest import CategoryIn, DocumentIn, SchemaIn, SpanIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import export
-from annotator.quality.merge import merge_into
+from annotator.model.imports import CategoryIn, DocumentIn, SchemaIn, SpanIn
+from annotator.services.merge import merge_into
 from annotator.store import queries
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interop"

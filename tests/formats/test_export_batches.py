@@ -7,9 +7,10 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from annotator.core.ingest import DocumentIn, RelationIn, SpanIn, StatusIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.formats.export import select_layers
 from annotator.formats.writers import export
+from annotator.model.imports import DocumentIn, RelationIn, SpanIn, StatusIn
 from annotator.store import queries
 
 COUNT = 450  # more than two batches of 200

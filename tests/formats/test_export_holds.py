@@ -13,11 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.ingest import DocumentIn, SchemaIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.export import Holds
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import EXPORTERS, LAYER_FORMATS, export
+from annotator.model.imports import DocumentIn, SchemaIn
 from annotator.store import queries
 
 TEXT = "Kim said the strike probably hit depots. Officials denied it."

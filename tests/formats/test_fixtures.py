@@ -8,8 +8,9 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
-from annotator.core.ingest import SchemaIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.formats.reader import detect_format, read_paths
+from annotator.model.imports import SchemaIn
 
 # Copied byte for byte from ../shared/fixtures/interop (see its README for origins).
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interop"

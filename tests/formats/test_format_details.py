@@ -8,11 +8,12 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
-from annotator.core.errors import InputFileError
-from annotator.core.ingest import SchemaIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.formats.export import ExportFilter
 from annotator.formats.reader import detect_format, read_paths
 from annotator.formats.writers import export
+from annotator.model.errors import InputFileError
+from annotator.model.imports import SchemaIn
 from tests.conftest import add_document
 
 
@@ -103,7 +104,7 @@ def test_brat_bad_line_names_file_and_line(project, inbox):
 
 @pytest.mark.parametrize("title", ["../../escape", "/etc/passwd", "..", "a/b\\c", "CON", "\x00x"])
 def test_brat_export_never_writes_outside_the_folder(project, tmp_path, title):
-    from annotator.core.ingest import DocumentIn
+    from annotator.model.imports import DocumentIn
 
     import_documents(project, [DocumentIn(text="Some text.", title=title, where="t", statuses=[])])
     doc_id = project.documents()[0].id

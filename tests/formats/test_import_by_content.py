@@ -13,11 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.errors import InputFileError
-from annotator.core.ingest import SchemaIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.samples import sample_text
 from annotator.formats.reader import detect_format, read_paths
 from annotator.formats.writers import export
+from annotator.model.errors import InputFileError
+from annotator.model.imports import SchemaIn
 from tests.conftest import TRICKY_TEXT, add_document
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interop"

@@ -11,11 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.errors import InputFileError
-from annotator.core.ingest import DocumentIn, SchemaIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.reader import detect_format, read_paths
 from annotator.formats.writers import export
+from annotator.model.errors import InputFileError
+from annotator.model.imports import DocumentIn, SchemaIn
 from annotator.store import queries
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interop"

@@ -9,10 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.errors import InputFileError
-from annotator.core.ingest import SchemaIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.reader import read_paths
+from annotator.model.errors import InputFileError
+from annotator.model.imports import SchemaIn
 
 
 def _import(project, *paths, fmt="auto", **options):

@@ -11,12 +11,13 @@ from xml.etree import ElementTree
 import orjson
 import pytest
 
-from annotator.core.ingest import DocumentIn, SchemaIn, SpanIn, StatusIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
-from annotator.core.schema import Label, RelationType, Schema
 from annotator.formats.labelstudio import label_config
 from annotator.formats.reader import detect_format, read_paths
 from annotator.formats.writers import export
+from annotator.model.imports import DocumentIn, SchemaIn, SpanIn, StatusIn
+from annotator.model.schema import Label, RelationType, Schema
 from tests.interop.content import link_keys, span_keys, status_keys, tricky_records
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "interop" / "labelstudio"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.core.ingest import SchemaIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.formats.reader import read_paths
+from annotator.model.imports import SchemaIn
 
 VERSION1 = Path(__file__).parent.parent / "fixtures" / "native" / "version1.jsonl"
 

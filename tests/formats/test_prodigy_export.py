@@ -6,7 +6,7 @@ from spacy.tokens import Doc
 from annotator.core.project import Project
 from annotator.formats.export import ExportFilter
 from annotator.formats.prodigy import export_prodigy, iter_records
-from annotator.nlp import get_nlp
+from annotator.text import get_nlp
 from tests.conftest import TRICKY_TEXT, add_document
 
 SAMPLE_SPANS = [

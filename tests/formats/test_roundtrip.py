@@ -15,19 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.core.ingest import (
-    DocumentIn,
-    RelationIn,
-    SchemaIn,
-    SpanIn,
-    StatusIn,
-    import_documents,
-)
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import export
-from annotator.nlp import get_nlp, tokenize
+from annotator.model.imports import DocumentIn, RelationIn, SchemaIn, SpanIn, StatusIn
 from annotator.store import queries
+from annotator.text import get_nlp, tokenize
 
 get_nlp("en")  # load spaCy before Hypothesis runs strategies (loading touches `random`)
 

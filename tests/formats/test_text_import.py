@@ -2,9 +2,9 @@ import codecs
 
 import pytest
 
-from annotator.core.errors import InputFileError
 from annotator.core.ingest import import_documents
 from annotator.formats.reader import read_paths
+from annotator.model.errors import InputFileError
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QLabel
 
 from annotator.core.project import Project
 from annotator.core.samples import ensure_sample
-from annotator.nlp import get_nlp
-from annotator.nlp.training import train_spancat
+from annotator.services.training import train_spancat
+from annotator.text import get_nlp
 from tests.factcheck.conftest import TEXT, add
 from tests.nlp.planted import planted_project
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from annotator.core.project import Project
 from annotator.core.samples import ensure_sample
-from annotator.factcheck.claims import claim_rows
+from annotator.services.claims import claim_rows
 from tests.factcheck.conftest import MISSILES, TEXT, add, cue
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

@@ -10,9 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QGroupBox, QLabel
 
-from annotator.core.ingest import DocumentIn, SpanIn, StatusIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
-from annotator.core.schema import AttributeDef
+from annotator.model.imports import DocumentIn, SpanIn, StatusIn
+from annotator.model.schema import AttributeDef
 
 IMG = "<img src=x>"
 BOLD = "<b>bold<b>"

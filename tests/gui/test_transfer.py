@@ -10,11 +10,11 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
-from annotator.core.errors import InputFileError
-from annotator.core.ingest import Cancelled
 from annotator.formats.export import ExportFilter
 from annotator.formats.prodigy import iter_records
 from annotator.gui.jobs import run_job
+from annotator.model.errors import InputFileError
+from annotator.model.imports import Cancelled
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
 
@@ -61,7 +61,7 @@ def test_cancelled_import_changes_nothing(make_window, tmp_path, monkeypatch):
     path.write_text(
         "\n".join(json.dumps({"text": f"Article number {n} said things."}) for n in range(300))
     )
-    from annotator import nlp
+    from annotator import text as nlp
 
     real = nlp.tokenize_many
 
@@ -124,7 +124,8 @@ def test_fallback_tokenizer_is_shown_when_opening_the_document(make_window, tmp_
     window = make_window()
     path = tmp_path / "ja.txt"
     path.write_text("東京で会議が開かれた。", "utf-8")
-    from annotator.core.ingest import DocumentIn, import_documents
+    from annotator.core.ingest import import_documents
+    from annotator.model.imports import DocumentIn
 
     import_documents(
         window.project, [DocumentIn(text=path.read_text(), title="ja", where="x", lang="ja")]

@@ -7,10 +7,10 @@ the comparisons (by annotator, label and offsets, never by database id)."""
 
 from __future__ import annotations
 
-from annotator.core.ingest import DocumentIn, RelationIn, SpanIn, StatusIn
 from annotator.core.project import Project
 from annotator.core.samples import sample_text
 from annotator.formats.export import select_layers
+from annotator.model.imports import DocumentIn, RelationIn, SpanIn, StatusIn
 
 TRICKY = (
     "😀 Kim 👩\u200d👩\u200d👧 said #Ukraine troops (🇺🇦) will “probably” go.\n"

@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.ingest import DocumentIn, SpanIn, StatusIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import export
+from annotator.model.imports import DocumentIn, SpanIn, StatusIn
 from tests.interop import checks
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.ingest import SchemaIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.core.samples import sample_text
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import export
-from annotator.quality.merge import merge_into
+from annotator.model.imports import SchemaIn
+from annotator.services.merge import merge_into
 from tests.conftest import add_document
 
 TEXT = sample_text()

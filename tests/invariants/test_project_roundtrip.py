@@ -37,13 +37,14 @@ from hypothesis.stateful import (
     rule,
 )
 
-from annotator.core.errors import AnnotatorError
-from annotator.core.ingest import DocumentIn, SchemaIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import GOLD, Project
-from annotator.core.suggestion_ops import Suggestion
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import export
-from annotator.quality.merge import merge_into
+from annotator.model.errors import AnnotatorError
+from annotator.model.imports import DocumentIn, SchemaIn
+from annotator.model.records import Suggestion
+from annotator.services.merge import merge_into
 from annotator.store import backup_database
 from annotator.store.inventory import PROJECT_LOCAL, PROJECT_SETTINGS
 from annotator.store.portable import user_state

@@ -57,7 +57,8 @@ def planted_document(rng: random.Random) -> tuple[str, list[tuple[int, int, str]
 
 def planted_project(project: Project, documents: int = 300, seed: int = 3) -> None:
     """Import ``documents`` generated documents with their spans into ``project``."""
-    from annotator.core.ingest import DocumentIn, SpanIn, import_documents
+    from annotator.core.ingest import import_documents
+    from annotator.model.imports import DocumentIn, SpanIn
 
     rng = random.Random(seed)
     records = []

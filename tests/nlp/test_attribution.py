@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.nlp.attribution import Attribution, extract_attributions, to_layers
+from annotator.text.attribution import Attribution, extract_attributions, to_layers
 
 
 def found(text: str) -> list[dict]:

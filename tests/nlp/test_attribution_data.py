@@ -10,10 +10,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from annotator.core.errors import InputFileError
-from annotator.nlp.attribution import Attribution, extract_attributions, load_resources
-from annotator.nlp.attribution_eval import TARGETS, match_overlapping, score
-from annotator.nlp.attribution_gold import load_gold, load_gold_folder, parse_gold
+from annotator.model.errors import InputFileError
+from annotator.text.attribution import Attribution, extract_attributions, load_resources
+from annotator.text.attribution_eval import TARGETS, match_overlapping, score
+from annotator.text.attribution_gold import load_gold, load_gold_folder, parse_gold
 
 GOLD = Path(__file__).resolve().parents[1] / "fixtures" / "attribution"
 

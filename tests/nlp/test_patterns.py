@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.errors import InputFileError
 from annotator.core.samples import sample_text
-from annotator.nlp.patterns import (
+from annotator.model.errors import InputFileError
+from annotator.text.patterns import (
     PatternMatcher,
     default_patterns,
     parse_pattern,

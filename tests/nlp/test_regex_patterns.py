@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.errors import ValidationError
 from annotator.core.project import Project
-from annotator.nlp.patterns import Pattern, PatternMatcher
-from annotator.nlp.regex_patterns import TIME_LIMIT_S, PatternTimeout
+from annotator.model.errors import ValidationError
+from annotator.text.patterns import Pattern, PatternMatcher
+from annotator.text.regex_patterns import TIME_LIMIT_S, PatternTimeout
 from tests.conftest import add_document
 
 LONG_TOKEN = "a" * 40 + "b"  # one token: nested repetition backtracks on it

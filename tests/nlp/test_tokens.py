@@ -3,7 +3,7 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.nlp import (
+from annotator.text import (
     doc_from_offsets,
     get_nlp,
     snap_to_tokens,
@@ -11,7 +11,7 @@ from annotator.nlp import (
     token_bounds,
     tokenize,
 )
-from annotator.nlp import tokens as tokens_module
+from annotator.text import tokens as tokens_module
 from tests.conftest import TRICKY_TEXT
 
 PLAIN = "South Korea's defense minister stated on Tuesday that soldiers are probably there."
@@ -126,7 +126,7 @@ def monkeypatch_chunk():
 
 
 def test_sentences_split_at_full_stops_and_line_breaks():
-    from annotator.nlp.sentences import sentence_bounds
+    from annotator.text.sentences import sentence_bounds
 
     text = "Heading without stop\nFirst one. Second one?  Third\r\n\r\nLast."
     bounds = sentence_bounds(text, tokenize(text))

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from annotator.cli import cli
 from annotator.core.project import Project
-from annotator.nlp.model import ModelError, ModelSuggester, load_pipeline
-from annotator.nlp.suggest import run_suggestions
-from annotator.nlp.training import TrainingError, read_report, train_spancat
+from annotator.services.model import ModelError, ModelSuggester, load_pipeline
+from annotator.services.suggest import run_suggestions
+from annotator.services.training import TrainingError, read_report, train_spancat
 from tests.nlp.planted import planted_project
 
 STEPS = 150

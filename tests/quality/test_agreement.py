@@ -16,7 +16,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from annotator.cli import cli
 from annotator.core.project import Project
-from annotator.quality.agreement import (
+from annotator.services.agreement import (
     agreement,
     cohen_kappa,
     fleiss_kappa,

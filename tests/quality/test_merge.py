@@ -8,11 +8,12 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.ingest import DocumentIn, SpanIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.core.samples import sample_text
 from annotator.formats.writers import export
-from annotator.quality.merge import merge_into
+from annotator.model.imports import DocumentIn, SpanIn
+from annotator.services.merge import merge_into
 from tests.conftest import add_document
 
 TEXT = sample_text()
@@ -155,7 +156,7 @@ def test_native_exports_merge_the_same_way(tmp_path, alice_db, bob_db):
 
 
 def test_merge_refuses_itself(tmp_path, alice_db):
-    from annotator.core.errors import AnnotatorError
+    from annotator.model.errors import AnnotatorError
 
     with Project.open(alice_db, annotator="alice") as alice, pytest.raises(AnnotatorError):
         merge_into(alice, [alice_db])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.errors import ValidationError
 from annotator.core.project import GOLD, Project
+from annotator.model.errors import ValidationError
 from tests.conftest import add_document
 
 TEXT = "Kim said North Korea will send troops. Seoul denied it."
@@ -84,7 +84,7 @@ def test_gold_layer_exports_alone(lead, tmp_path):
 
 def test_adopted_claim_is_found_by_search(project, sample_doc):
     from annotator.core.project import GOLD
-    from annotator.factcheck.search import search
+    from annotator.services.search import search
 
     text = project.document(sample_doc).text
     start = text.find("North Korean soldiers")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.errors import StoreError
 from annotator.core.project import Project
+from annotator.model.errors import StoreError
 from annotator.store.database import BUSY_TIMEOUT_S
 
 pytestmark = pytest.mark.slow

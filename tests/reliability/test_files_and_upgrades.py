@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.errors import StoreError
 from annotator.core.project import Project
+from annotator.model.errors import StoreError
 from annotator.store import open_database
 from annotator.store.migrations import known_migration_names
 

@@ -12,12 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.core.errors import AnnotatorError
-from annotator.core.ingest import SchemaIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.core.samples import ensure_sample
 from annotator.formats.reader import FORMATS, read_paths
-from annotator.nlp import get_nlp
+from annotator.model.errors import AnnotatorError
+from annotator.model.imports import SchemaIn
+from annotator.text import get_nlp
 
 get_nlp("en")  # load spaCy before Hypothesis runs (loading touches `random`)
 

@@ -15,9 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.errors import InputFileError
-from annotator.core.ingest import DocumentIn, RelationIn, SpanIn, StatusIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
+from annotator.model.errors import InputFileError
+from annotator.model.imports import DocumentIn, RelationIn, SpanIn, StatusIn
 
 
 def _run(*args: str):

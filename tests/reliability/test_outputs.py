@@ -15,11 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.core.errors import AnnotatorError
-from annotator.core.ingest import Cancelled, DocumentIn, SpanIn, StatusIn, import_documents
+from annotator.core.ingest import import_documents
 from annotator.core.project import Project
-from annotator.formats import export as export_module
+from annotator.files import output as export_module
 from annotator.formats.writers import export
+from annotator.model.errors import AnnotatorError
+from annotator.model.imports import Cancelled, DocumentIn, SpanIn, StatusIn
 from annotator.store import backup_database
 
 CLAIMREVIEW = ["--publisher", "Desk", "--review-url", "https://desk.example/{id}"]

@@ -3,8 +3,8 @@ import sqlite3
 
 import pytest
 
-from annotator.core.errors import StoreError, ValidationError
 from annotator.core.project import Project
+from annotator.model.errors import StoreError, ValidationError
 from annotator.store import backup_database, open_database
 from annotator.store.migrations import known_migration_names
 

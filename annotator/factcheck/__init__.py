@@ -1,1 +1,0 @@
-"""Claim records, search, duplicate detection and ClaimReview export (no Qt)."""

@@ -1,1 +1,0 @@
-"""Agreement metrics, merging of databases and adjudication helpers (no Qt)."""

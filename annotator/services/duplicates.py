@@ -1,0 +1,54 @@
+"""Duplicates a fact-checker must not check twice, as the window shows them: passages
+repeated inside one article (sentences whose text, spacing and case ignored, appears more
+than once) and near-duplicate articles (flagged on import: ``annotator.store.bands``).
+Similar claims are matched in ``annotator.core.claim_matching``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.core.project import Project
+
+# -- repeated passages ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedPassage:
+    text: str
+    occurrences: tuple[tuple[int, int], ...]
+
+
+def repeated_passages(
+    project: Project, document_id: int, min_chars: int = 30
+) -> list[RepeatedPassage]:
+    """Sentences that occur more than once in a document (spacing and case ignored)."""
+    text, _ = project.text_and_lang(document_id)
+    bounds = project.sentence_bounds(document_id)
+    groups: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for start, end in zip(bounds.starts, bounds.ends, strict=True):
+        key = " ".join(text[start:end].split()).casefold()
+        if len(key) >= min_chars:
+            groups[key].append((start, end))
+    return [
+        RepeatedPassage(text[places[0][0] : places[0][1]], tuple(places))
+        for places in groups.values()
+        if len(places) > 1
+    ]
+
+
+# -- near-duplicate documents -----------------------------------------------------------
+
+
+def near_duplicates(project: Project) -> list[dict[str, Any]]:
+    return list(
+        project.db.query(
+            """SELECT n.document_id, a.title, n.other_id, b.title AS other_title, n.similarity
+           FROM near_duplicates n JOIN documents a ON a.id = n.document_id
+           JOIN documents b ON b.id = n.other_id ORDER BY n.similarity DESC"""
+        )
+    )
+
+
+# -- similar claims ---------------------------------------------------------------------------

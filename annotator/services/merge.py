@@ -1,0 +1,183 @@
+"""Merging projects: several annotators' files (or native exports) into one.
+
+A project file is read as its native export would be (``native.project_records``), so
+both kinds of source go through the one native import, with ``newer_wins``. Documents
+are matched by the SHA-256 of their text. Every annotator's spans, links, attributes,
+notes, statuses and suggestions come along with their provenance (annotator, origin,
+times), and so do claim records, evidence, claim matches, patterns, settings and the
+change history (marked with the project it was first recorded in); where the same span,
+link, status, claim record or match is in both in different versions, the one updated
+later wins. Merging the same file twice changes nothing. Labels the target lacks are
+added; label definitions that differ are reported and the target's are kept, except in a
+target that is still untouched, which takes the first source's as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.ingest import import_documents
+from annotator.core.project import Project
+from annotator.formats.native import project_records, read_native
+from annotator.model.errors import AnnotatorError, InputFileError
+from annotator.model.imports import SchemaIn
+from annotator.model.schema import Schema
+from annotator.store import queries
+from annotator.store.check import describe_damage
+
+
+@dataclass(slots=True)
+class MergeReport:
+    sources: list[str] = field(default_factory=list)
+    documents_added: int = 0
+    documents_matched: int = 0
+    spans_added: int = 0
+    spans_already_there: int = 0
+    spans_updated: int = 0
+    relations_added: int = 0
+    relations_updated: int = 0
+    claim_records_added: int = 0
+    claim_records_updated: int = 0
+    evidence_added: int = 0
+    claim_matches_added: int = 0
+    claim_matches_updated: int = 0
+    patterns_added: int = 0
+    categories_added: int = 0
+    events_added: int = 0
+    deleted: dict[str, int] = field(default_factory=dict)
+    labels_added: list[str] = field(default_factory=list)
+    schema_differences: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+def schema_differences(target: Schema, source: Schema, name: str) -> list[str]:
+    """How label and link definitions of ``source`` differ from ``target``'s."""
+    differences = []
+    for label in source.labels:
+        if not target.has_label(label.name):
+            continue
+        ours = target.label(label.name)
+        for part in ("colour", "keys", "description", "attributes"):
+            if getattr(ours, part) != getattr(label, part):
+                differences.append(
+                    f"label {label.name!r}: {part} differs in {name} "
+                    f"({_show(getattr(label, part))}); kept this project's "
+                    f"({_show(getattr(ours, part))})"
+                )
+    ours_rel = {r.name: r for r in target.relations}
+    for relation in source.relations:
+        mine = ours_rel.get(relation.name)
+        if mine is not None and (mine.head, mine.child) != (relation.head, relation.child):
+            differences.append(
+                f"link {relation.name!r}: {relation.head} → {relation.child} in {name}, "
+                f"{mine.head} → {mine.child} here; kept this project's"
+            )
+    return differences
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, tuple) and value and hasattr(value[0], "to_dict"):
+        return ", ".join(v.name for v in value) or "none"
+    return " ".join(value) if isinstance(value, tuple) else str(value)
+
+
+def check_source(path: Path) -> None:
+    """Refuse, before anything is written, a source that is neither a project file nor
+    a native export (a Prodigy file, say: that is for ``annotator import``)."""
+    from annotator.files.safety import shown
+    from annotator.formats.reader import detect_format
+
+    if path.is_dir():
+        raise AnnotatorError(
+            f"{shown(path)} is a folder: merge takes project files and native exports"
+        )
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        raise AnnotatorError(f"cannot read {shown(path)}: {exc.strerror}") from None
+    if head == b"SQLite format 3\x00":
+        return
+    fmt = detect_format(path) if path.suffix.lower() in (".jsonl", ".json") else None
+    if fmt != "native":
+        kind = f"a {fmt} file" if fmt else "not an Annotator project or native export"
+        raise AnnotatorError(
+            f"{shown(path)} is {kind}: merge takes project files and native exports; "
+            f"bring it in with `annotator import {shown(path)}`"
+        )
+
+
+def merge_into(
+    target: Project,
+    sources: list[Path],
+    *,
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> MergeReport:
+    """Merge every source (a project file or a native JSONL export) into ``target``.
+
+    Each source is merged in its own transaction; a source that cannot be read stops the
+    merge with a message, and the sources before it stay merged.
+    """
+    report = MergeReport(sources=[str(p) for p in sources])
+    for path in sources:
+        check_source(path)
+    for n, path in enumerate(sources, 1):
+        if path.resolve() == (target.path.resolve() if target.path else None):
+            raise AnnotatorError(f"{path} is the project being merged into")
+        schema = SchemaIn()
+        if path.suffix.lower() in (".jsonl", ".json"):
+            records = list(read_native(path, report.notes, schema))
+        else:
+            with Project.open(
+                path, annotator=target.annotator, create=False, allow_readonly=True
+            ) as source:
+                records = list(project_records(source, schema))
+        if not queries.is_untouched(target.db):  # an untouched target takes them as they are
+            given = Schema.from_dicts(schema.labels, schema.relations)
+            report.schema_differences += schema_differences(target.schema, given, path.name)
+        try:
+            imported = import_documents(
+                target, records, schema=schema, newer_wins=True, cancelled=cancelled
+            )
+        except InputFileError:
+            if path.suffix.lower() in (".jsonl", ".json"):
+                raise
+            damage = describe_damage(path)  # rows that make no valid record: tampered?
+            if damage is None:
+                raise
+            raise AnnotatorError(damage) from None
+        for name in _COUNTED:
+            setattr(report, name, getattr(report, name) + getattr(imported, name))
+        for table, count in imported.deleted.items():
+            report.deleted[table] = report.deleted.get(table, 0) + count
+        report.documents_matched += imported.documents_existing
+        report.spans_already_there += imported.spans_duplicate
+        report.labels_added += imported.labels_added
+        report.notes += imported.notes
+        if progress is not None:
+            progress(n)
+    return report
+
+
+_COUNTED = (
+    "documents_added",
+    "spans_added",
+    "spans_updated",
+    "relations_added",
+    "relations_updated",
+    "claim_records_added",
+    "claim_records_updated",
+    "evidence_added",
+    "claim_matches_added",
+    "claim_matches_updated",
+    "patterns_added",
+    "categories_added",
+    "events_added",
+)

@@ -1,0 +1,434 @@
+"""Where sources, claims and clauses begin and end, from tokens, punctuation and the
+word lists of ``rules.json`` (no parser needed).
+
+- A source before its cue runs back to the clause start: a boundary word ("that",
+  "after", "and"), punctuation, an adjunct or a cue already used. A comma just before
+  the cue means an appositive ("Seoul's defense minister, Kim Yong-hyun, said"): the
+  source takes two comma segments (an age such as ", 74," rides along), or one when
+  the last segment is a relative clause (", who chairs the committee,").
+- A source after its cue ("said the minister") runs to the clause end, stopping at a
+  relative clause, a quotation, another cue or a trailing adjunct ("on Tuesday").
+- A claim after its cue runs to the end of the unit or a clause stop: ";", a dash, a
+  comma before "with"/"while"/"although"/"according to"/a participle cue/a claim noun
+  with its own cue (", a claim X denied"), or "and" before a cue ("and promised that").
+  Quoted fragments inside a claim are skipped whole.
+"""
+
+from __future__ import annotations
+
+from annotator.text.attribution_rules import Anchor, Context
+
+DASHES = frozenset({"—", "–", "--"})
+
+
+class Bounds:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.w = ctx.words
+        self.limits = ctx.res.rules.get("limits", {})
+        self.adjunct_tokens = {i for s, e in ctx.matches.get("ADJUNCT", []) for i in range(s, e)}
+
+    # -- clause ends ----------------------------------------------------------------
+    def is_end(self, pos: int) -> bool:
+        """Whether the clause ends at ``pos``: the unit's end or a clause stop."""
+        ctx = self.ctx
+        if pos >= ctx.unit_end(max(pos - 1, 0)):
+            return True
+        word = ctx.lower[pos]
+        if word == ";" or word in DASHES:
+            return True
+        return word == "," and self._stop_after_comma(pos + 1)
+
+    def next_end(self, pos: int) -> int:
+        end = self.ctx.unit_end(max(pos - 1, 0))
+        while pos < end and not self.is_end(pos):
+            pos += 1
+        return pos
+
+    def _stop_after_comma(self, i: int) -> bool:
+        ctx = self.ctx
+        if i >= ctx.n:
+            return True
+        word = ctx.lower[i]
+        if ctx.is_open(i) or word in self.w("comma_stops") or word in self.w("relative"):
+            return True
+        return self._participle_cue(i)
+
+    def _participle_cue(self, i: int) -> bool:
+        return i in self.ctx.participle_starts
+
+    def is_start(self, pos: int) -> bool:
+        ctx = self.ctx
+        start, _ = ctx.unit_bounds(pos)
+        while pos > start and (
+            ctx.lower[pos - 1] in self.w("clause_openers") or ctx.lower[pos - 1] == ","
+        ):
+            pos -= 1
+        return (
+            pos == start
+            or ctx.lower[pos - 1] in self.w("boundary_punct")
+            or ctx.lower[pos - 1] in DASHES
+        )
+
+    def tail_ok(self, start: int, end: int, anchor: Anchor) -> bool:
+        """Adjuncts or a cue's object between the cue and the clause end."""
+        ctx = self.ctx
+        if end - start > int(self.limits.get("tail_tokens", 10)):
+            return False
+        if any(
+            ctx.is_verb[i] or ctx.is_quote(i) or ctx.lower[i] == "that" for i in range(start, end)
+        ):
+            return False
+        takes_object = anchor.lexeme is not None and anchor.lexeme.object in (
+            "required",
+            "optional",
+        )
+        return (
+            takes_object
+            or ctx.lower[start] in self.w("prepositions")
+            or start in self.adjunct_tokens
+        )
+
+    # -- validity -------------------------------------------------------------------
+    def valid(self, kind: str, start: int, end: int) -> bool:
+        ctx = self.ctx
+        if start >= end or start < 0 or end > ctx.n:
+            return False
+        if ctx.unit_of[start] != ctx.unit_of[end - 1]:
+            return False
+        words = [i for i in range(start, end) if not ctx.is_punct(i)]
+        if kind == "SUBJECT":
+            return bool(words) and not any(ctx.is_quote(i) for i in range(start, end))
+        if kind == "CLAIM":
+            if any(i in ctx.consumed for i in range(start, end)):
+                return False  # holds the cue of a structure already found
+            if all(i in self.adjunct_tokens for i in words):
+                return False  # "it said in a statement": no claim after the cue
+            if ctx.lower[start] in self.w("not_claim_openers"):
+                return False  # "she said of the union": no claim begins with a preposition
+            return len(words) >= int(self.limits.get("min_claim_tokens", 2))
+        if not words or any(ctx.is_quote(i) or i in ctx.consumed for i in range(start, end)):
+            return False
+        if kind == "GAP":
+            return (
+                end - start <= int(self.limits.get("that_window", 8))
+                and ctx.lower[start] in self.w("prepositions")
+                and end < ctx.n
+                and ctx.lower[end] in self.w("complementizers")
+                and not any(
+                    ctx.is_punct(i) or ctx.is_verb[i] or ctx.lower[i] in self.w("complementizers")
+                    for i in range(start, end)
+                )
+            )
+        if kind == "OBJECT":
+            if ctx.lower[start] in self.w("prepositions") or start in self.adjunct_tokens:
+                return False  # "warned for years that": an adjunct, not an addressee
+            return end - start <= int(self.limits.get("object_tokens", 6)) and not any(
+                ctx.is_punct(i) or ctx.is_verb[i] or ctx.lower[i] == "that"
+                for i in range(start, end)
+            )
+        if any(self._inflected_cue(i) for i in range(start + 1, end)):
+            return False  # "The findings, the authors wrote": a cue inside is no source
+        first = ctx.lower[start]
+        barred = self.w("left_boundaries") | self.w("comma_left_boundaries") | self.w("relative")
+        if (first in barred and self._boundary_word(start)) or first == "to" or ctx.is_punct(start):
+            return False
+        return end - start <= int(self.limits.get("source_tokens", 16))
+
+    def _inflected_cue(self, i: int) -> bool:
+        """A cue verb in a form that is no noun ("wrote", "said", "adding"; not
+        "report" or "reports", as in "A UN report seen by Reuters says")."""
+        ctx = self.ctx
+        if i not in ctx.cue_verbs:
+            return False
+        lexeme = ctx.res.forms[ctx.lower[i]]
+        return ctx.lower[i] != lexeme.lemma and not ctx.lower[i].endswith("s")
+
+    def claim_opens(self, start: int) -> bool:
+        """Whether a claim may begin with this word when nothing marks its start
+        ("told the Herald she would appeal": "she", not "Herald")."""
+        ctx = self.ctx
+        return ctx.lower[start] in self.w("claim_openers") or ctx.num[start]
+
+    def natural_start(self, kind: str, pos: int) -> int | None:
+        if kind in ("SOURCE", "SUBJECT"):
+            return self.source_start(pos)
+        if kind == "CLAIM":
+            return self.claim_start(pos)
+        return None
+
+    # -- sources --------------------------------------------------------------------
+    def source_start(self, pos: int) -> int | None:
+        """Where the source before a cue (at ``pos``) begins; ``None`` if it is empty."""
+        ctx = self.ctx
+        unit_start, _ = ctx.unit_bounds(pos)
+        trailing = pos - 1 >= unit_start and ctx.lower[pos - 1] == ","
+        segments = []  # (start, end), rightmost first
+        end = pos - 1 if trailing else pos
+        while True:
+            start = end
+            while start > unit_start and ctx.lower[start - 1] != ",":
+                if self._left_stop(start - 1, adjuncts=not trailing):
+                    if not (trailing and self._relative_after_comma(start - 1)):
+                        break
+                    start -= 1  # ", who lives on Mill Lane," stays one segment
+                    break
+                start -= 1
+            segments.append((start, end))
+            if (
+                not trailing
+                or start <= unit_start
+                or ctx.lower[start - 1] != ","
+                or len(segments) > 5
+            ):
+                break
+            end = start - 1
+        chosen = self._appositive(segments) if trailing else segments[:1]
+        if not chosen or chosen[0][0] >= chosen[0][1]:
+            return None
+        first = chosen[-1][0]
+        while first < pos and (ctx.lower[first] in self.w("clause_openers") or ctx.is_punct(first)):
+            first += 1
+        return first if first < chosen[0][1] else None
+
+    def natural_source_end(self, kind: str, start: int | None, pos: int) -> int:
+        """Where a source that begins at ``start`` before a cue at ``pos`` ends: before
+        the cue, or before a relative clause between them ("The union, which …, said")."""
+        ctx = self.ctx
+        if kind != "SOURCE" or start is None:
+            return pos
+        for i in range(start + 1, pos):
+            if ctx.lower[i - 1] == "," and self._relative_segment(i, pos):
+                return i - 1
+        return pos
+
+    def _appositive(self, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        ctx = self.ctx
+        if len(segments) < 2:
+            return []  # "A, said …" is no appositive: the comma ends a claim ("…, says X")
+        segs = list(segments)
+        single = False
+        while segs and self._relative_segment(*segs[0]):
+            segs.pop(0)
+            single = True
+        if not segs:
+            return []
+        need, chosen = (1 if single else 2), []
+        for seg in segs:
+            if seg[0] >= seg[1]:
+                break
+            chosen.append(seg)
+            if not all(ctx.num[i] for i in range(*seg)):
+                need -= 1
+            if need == 0:
+                break
+        if single and chosen:
+            # the relative clause is left out: the source ends with the kept segments
+            return chosen
+        return chosen
+
+    def _left_stop(self, i: int, adjuncts: bool = True) -> bool:
+        ctx = self.ctx
+        word = ctx.lower[i]
+        if word in self.w("boundary_punct") or word in DASHES or ctx.is_quote(i):
+            return True
+        if i in ctx.consumed or (adjuncts and i in self.adjunct_tokens):
+            return True
+        if not self._boundary_word(i):
+            return False
+        if word in self.w("left_boundaries"):
+            return True
+        return word in self.w("comma_left_boundaries") and i > 0 and ctx.lower[i - 1] == ","
+
+    def _boundary_word(self, i: int) -> bool:
+        """Lower case, or first in its unit: a capitalised "Which" mid-sentence is a
+        name ("Which Consumer said")."""
+        ctx = self.ctx
+        return ctx.texts[i][:1].islower() or i == ctx.unit_bounds(i)[0]
+
+    def _relative_segment(self, start: int, end: int) -> bool:
+        """ ", who lives on Mill Lane," or ", many of whom have lived here,"."""
+        ctx = self.ctx
+        for i in range(start, min(end, start + 4)):
+            if ctx.lower[i] == ",":
+                return False
+            if ctx.lower[i] in self.w("relative"):
+                return True
+        return False
+
+    def _relative_after_comma(self, i: int) -> bool:
+        ctx = self.ctx
+        return ctx.lower[i] in self.w("relative") and i > 0 and ctx.lower[i - 1] == ","
+
+    def source_end(self, pos: int) -> int:
+        """Where a source after its cue (or after "according to") ends."""
+        ctx = self.ctx
+        end = ctx.unit_end(pos)
+        i = pos
+        while i < end:
+            word = ctx.lower[i]
+            if word in self.w("boundary_punct") or word in DASHES or ctx.is_quote(i):
+                break
+            if i > pos and (ctx.is_verb[i] or word in self.w("complementizers")):
+                break
+            if word == "," and (
+                i + 1 >= end
+                or ctx.lower[i + 1] in self.w("relative")
+                or self._stop_after_comma(i + 1)
+            ):
+                break
+            if (
+                i > pos
+                and i in ctx.match_at.get("ADJUNCT", {})
+                and self._only_adjuncts_to_end(i)
+                and not self._participle_before(pos, i)
+            ):
+                break
+            i += 1
+        while i > pos and ctx.lower[i - 1] in {",", ";", ":"}:
+            i -= 1
+        return i
+
+    def _participle_before(self, start: int, end: int) -> bool:
+        """ "data released by the board on Thursday": the adjunct belongs to the
+        participle inside the source, not to the cue."""
+        return any(
+            self.ctx.lower[i].endswith("ed") and self.ctx.texts[i][:1].islower()
+            for i in range(start + 1, end)
+        )
+
+    def _only_adjuncts_to_end(self, i: int) -> bool:
+        ctx = self.ctx
+        adjuncts = ctx.match_at.get("ADJUNCT", {})
+        while i in adjuncts:
+            i = adjuncts[i]
+        return self.is_end(i)
+
+    def appositive_ends(self, pos: int, following: frozenset[str]) -> list[int]:
+        """For "according to Dr Helen Achebe, a lecturer at Marlow University, …": the
+        end after the appositive, when the source is a name and an indefinite
+        appositive is closed by a second comma."""
+        ctx = self.ctx
+        if "," not in following:
+            return []
+        comma = pos
+        while comma < ctx.n and ctx.lower[comma] != "," and comma - pos < 6:
+            comma += 1
+        if comma >= ctx.n or ctx.lower[comma] != "," or comma == pos:
+            return []
+        if not all(ctx.title[i] or ctx.lower[i] in self.w("titles") for i in range(pos, comma)):
+            return []
+        if comma + 1 >= ctx.n or ctx.lower[comma + 1] not in {"a", "an"}:
+            return []
+        second = comma + 1
+        limit = min(ctx.n, comma + int(self.limits.get("source_tokens", 16)))
+        while second < limit and ctx.lower[second] != "," and not ctx.is_punct(second):
+            second += 1
+        return [second] if second < limit and ctx.lower[second] == "," else []
+
+    # -- claims ---------------------------------------------------------------------
+    def claim_start(self, pos: int) -> int:
+        """Where a claim that ends at ``pos`` (before its source and cue) begins."""
+        ctx = self.ctx
+        start, _ = ctx.unit_bounds(max(pos - 1, 0))
+        i = pos
+        while i > start:
+            j = i - 1
+            word = ctx.lower[j]
+            if ctx.is_close(j) and ctx.pairs[j] >= start:
+                i = ctx.pairs[j]
+                continue
+            if word in {";", ":"} or word in DASHES or ctx.is_open(j):
+                break
+            i = j
+        while i < pos and (ctx.lower[i] in self.w("clause_openers") or ctx.is_punct(i)):
+            i += 1
+        return i
+
+    def claim_end(self, pos: int) -> int:
+        """Where a claim that starts at ``pos`` (after its cue) ends."""
+        ctx = self.ctx
+        end = ctx.unit_end(pos)
+        i = pos
+        while i < end:
+            word = ctx.lower[i]
+            if ctx.is_open(i) and ctx.pairs[i] < end:
+                i = ctx.pairs[i] + 1
+                continue
+            if ctx.is_close(i) or word == ";" or word in DASHES:
+                break
+            if word == "," and self._claim_stop_after_comma(i + 1):
+                break
+            if (
+                i > pos
+                and word in self.w("claim_splits")
+                and (self._cue_follows(i + 1) or self._speaker_act(i + 1))
+            ):
+                break
+            i += 1
+        return i
+
+    def _claim_stop_after_comma(self, i: int) -> bool:
+        ctx = self.ctx
+        if i >= ctx.n:
+            return True
+        if ctx.lower[i] in self.w("comma_stops") or self._participle_cue(i):
+            return True
+        if ctx.lower[i] in self.w("claim_splits") and self._clause_with_cue(i + 1):
+            return True  # "…, and the firm suggested that …": a new attribution
+        if i in ctx.match_at.get("ACCORDING", {}):
+            return True
+        if i in ctx.match_at.get("FRAME_NOUN", {}):
+            after = ctx.match_at["FRAME_NOUN"][i]
+            return any(j in ctx.cue_starts for j in range(after, after + 8))
+        return False
+
+    def _clause_with_cue(self, i: int) -> bool:
+        """A cue within a source's length after ``i``, with no punctuation before it."""
+        ctx = self.ctx
+        limit = min(ctx.n, i + int(self.limits.get("source_tokens", 16)))
+        for j in range(i, limit):
+            if ctx.is_punct(j):
+                return False
+            if j in ctx.cue_starts:
+                return j > i
+        return False
+
+    def _speaker_act(self, i: int) -> bool:
+        """ "and apologised", "but declined to comment": what the source did next."""
+        return i < self.ctx.n and self.ctx.lower[i] in self.w("speaker_acts")
+
+    def _cue_follows(self, i: int) -> bool:
+        """ "and promised that": a cue right after a conjunction, with no subject."""
+        return i in self.ctx.cue_starts
+
+    # -- trimming and quotations ----------------------------------------------------
+    def trim(self, start: int, end: int) -> tuple[int, int] | None:
+        """Without punctuation at either end, nor quotation marks whose partner is
+        outside the span."""
+        while start < end and self._loose(start, start, end):
+            start += 1
+        while end > start and self._loose(end - 1, start, end):
+            end -= 1
+        return (start, end) if start < end else None
+
+    def _loose(self, i: int, start: int, end: int) -> bool:
+        ctx = self.ctx
+        if ctx.space[i]:
+            return True
+        if ctx.is_quote(i):
+            partner = ctx.pairs.get(i)
+            return partner is None or not (start <= partner < end)
+        return not any(c.isalnum() for c in ctx.texts[i])  # punctuation, symbols, emoji
+
+    def quote_content(self, opened: int, closed: int) -> tuple[int, int] | None:
+        """The claim of a direct quotation: its words, without the marks and the
+        final comma or full stop; ``None`` for a quoted word or two (a scare quote)."""
+        span = self.trim(opened + 1, closed)
+        if span is None:
+            return None
+        words = [i for i in range(*span) if not self.ctx.is_punct(i)]
+        return span if len(words) >= 3 else None
+
+    def quote_kind(self, start: int, end: int) -> str:
+        return "mixed" if any(self.ctx.is_quote(i) for i in range(start, end)) else "indirect"
