@@ -5,12 +5,13 @@ import subprocess
 import sys
 
 HEADLESS = [
-    "annotator.core",
-    "annotator.store",
+    "annotator.model",
+    "annotator.files",
     "annotator.text",
+    "annotator.store",
+    "annotator.core",
     "annotator.formats",
-    "annotator.quality",
-    "annotator.factcheck",
+    "annotator.services",
     "annotator.cli",
 ]
 
