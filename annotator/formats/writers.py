@@ -8,41 +8,24 @@ from typing import Any
 
 from annotator.core.project import Project
 from annotator.files.safety import refuse_project_file
-from annotator.formats.brat import export_brat
-from annotator.formats.conll import export_conll
-from annotator.formats.csv_format import export_csv
-from annotator.formats.doccano import export_doccano
 from annotator.formats.export import ExportFilter, ExportReport
-from annotator.formats.labelstudio import export_labelstudio
-from annotator.formats.native import export_native
-from annotator.formats.prodigy import export_prodigy
-from annotator.formats.spacy_docbin import export_docbin
+from annotator.formats.registry import Registry
 
-
-def _claimreview(*args: Any, **kwargs: Any) -> ExportReport:
-    from annotator.services.claimreview import export_claimreview
-
-    return export_claimreview(*args, **kwargs)
-
-
-def _claims_csv(*args: Any, **kwargs: Any) -> ExportReport:
-    from annotator.services.claimreview import export_claims_csv
-
-    return export_claims_csv(*args, **kwargs)
-
-
-EXPORTERS: dict[str, Callable[..., ExportReport]] = {
-    "native": export_native,
-    "prodigy": export_prodigy,
-    "spacy": export_docbin,
-    "doccano": export_doccano,
-    "labelstudio": export_labelstudio,
-    "brat": export_brat,
-    "conll": export_conll,
-    "csv": export_csv,
-    "claimreview": _claimreview,
-    "claims-csv": _claims_csv,
-}
+EXPORTERS = Registry(
+    "annotator.writers",
+    {
+        "native": "annotator.formats.native:export_native",
+        "prodigy": "annotator.formats.prodigy:export_prodigy",
+        "spacy": "annotator.formats.spacy_docbin:export_docbin",
+        "doccano": "annotator.formats.doccano:export_doccano",
+        "labelstudio": "annotator.formats.labelstudio:export_labelstudio",
+        "brat": "annotator.formats.brat:export_brat",
+        "conll": "annotator.formats.conll:export_conll",
+        "csv": "annotator.formats.csv_format:export_csv",
+    },
+)
+"""Exporters by name. ``claimreview`` and ``claims-csv`` come from ``annotator.services``
+through the ``annotator.writers`` entry points (see ``formats.registry``)."""
 FOLDER_OUTPUT = {"brat"}
 """Formats whose output is a folder (spaCy with a dev split and CoNLL per file too)."""
 LAYER_FORMATS = ("prodigy", "spacy", "doccano", "labelstudio", "brat", "conll", "csv")
