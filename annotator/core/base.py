@@ -255,6 +255,22 @@ class ProjectBase:
             self.layer = name.strip()
         self.annotator = name.strip()
 
+    def require_names(self, *, annotators=(), labels=()) -> None:
+        """Refuse names of annotators or labels the project does not have: in a filter
+        they are a typo, not a request for nothing.
+
+        :raises ValidationError: naming the unknown one and those there are.
+        """
+        known = queries.annotator_names(self.db)
+        for name in annotators:
+            if name not in known:
+                there = ", ".join(known) or "none"
+                raise ValidationError(f"no annotator {name!r} in this project (it has: {there})")
+        for label in labels:
+            if not self.schema.has_label(label):
+                there = ", ".join(self.schema.label_names)
+                raise ValidationError(f"no label {label!r} in this project (it has: {there})")
+
     def data_version(self) -> int:
         """SQLite's ``data_version``: changes when another connection commits to the file.
 

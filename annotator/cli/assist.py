@@ -10,11 +10,18 @@ from typing import Any
 
 import click
 
-from annotator.cli import _common_options, _echo_report, _open_project, echo
+from annotator.cli.options import (
+    cli,
+    common_options,
+    echo,
+    echo_report,
+    open_project,
+    status_option,
+)
 
 
-@click.command()
-@_common_options
+@cli.command()
+@common_options
 @click.option("--add", "add", nargs=2, metavar="LABEL PATTERN", help="Add a phrase pattern.")
 @click.option(
     "--import",
@@ -43,7 +50,7 @@ def patterns(
     from annotator.text.patterns import write_patterns
 
     changing = bool(add or import_path or remove)
-    with _open_project(db_path, annotator, create=changing) as project:
+    with open_project(db_path, annotator, create=changing) as project:
         if add:
             project.add_pattern(add[0], add[1])
             echo(f"added the {add[0]} pattern {add[1]!r}", err=True)
@@ -58,15 +65,15 @@ def patterns(
         write_patterns(export_path, used)
         echo(f"wrote {len(used)} pattern(s) to {export_path}", err=True)
         return
-    if _echo_report([p.to_json() | {"set": p.pattern_set} for p in used], as_json):
+    if echo_report([p.to_json() | {"set": p.pattern_set} for p in used], as_json):
         return
     if not changing:
         for p in used:
             echo(f"{p.label:<8} {p.pattern_set:<10} {p.shown()}")
 
 
-@click.command()
-@_common_options
+@cli.command()
+@common_options
 @click.option("--patterns/--no-patterns", "use_patterns", default=True, show_default=True)
 @click.option(
     "--actors/--no-actors",
@@ -82,13 +89,7 @@ def patterns(
     "(remembered; --ner '' forgets it).",
 )
 @click.option("--document", "document_ids", type=int, multiple=True, help="Only these documents.")
-@click.option(
-    "--status",
-    "statuses",
-    multiple=True,
-    type=click.Choice(["new", "in_progress", "done", "skipped"]),
-    help="Only documents with this status (for you).",
-)
+@status_option("Only documents with this status (for you).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def suggest(
     db_path: Path,
@@ -108,7 +109,7 @@ def suggest(
     from annotator.services.model import ModelSuggester, load_pipeline, model_name
     from annotator.services.suggest import run_suggestions
 
-    with _open_project(db_path, annotator) as project:
+    with open_project(db_path, annotator) as project:
         if ner_model is not None:
             project.set_project_value("ner_model", ner_model)
         ner_model = project.project_value("ner_model") or None
@@ -136,7 +137,7 @@ def suggest(
                 ner=ner,
                 progress=lambda n: bar.update(n - bar.n),
             )
-    if _echo_report(report.to_dict(), as_json):
+    if echo_report(report.to_dict(), as_json):
         return
     found = ", ".join(f"{n} from {source}" for source, n in report.suggestions.most_common())
     echo(
@@ -145,8 +146,8 @@ def suggest(
     )
 
 
-@click.command()
-@_common_options
+@cli.command()
+@common_options
 @click.option(
     "-o",
     "--output",
@@ -182,7 +183,7 @@ def train(
     from annotator.services.training import train_spancat
 
     with (
-        _open_project(db_path, annotator) as project,
+        open_project(db_path, annotator) as project,
         tqdm(
             total=max_steps,
             unit="step",

@@ -1,0 +1,190 @@
+"""What every command shares: the ``annotator`` group (one clear line for every user
+error), ``--db`` and ``--annotator``, opening the project, and printing safely."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from click_default_group import DefaultGroup
+
+from annotator import __version__
+from annotator.core.config import default_db_path
+from annotator.model.errors import AnnotatorError, StoreError, printable
+from annotator.model.records import STATUSES
+from annotator.store.database import waiting_for_writers
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(message: object) -> str:
+    """Text that may hold names and titles from users' files, safe to print: control
+    characters (a terminal's escape sequences) shown as ``\\xNN``, never obeyed; bytes of
+    file names that are not UTF-8 as ``\\xNN`` too."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", printable(message))
+
+
+def echo(message: object = "", *, err: bool = False) -> None:
+    """``click.echo`` through :func:`terminal_safe`."""
+    click.echo(terminal_safe(message), err=err)
+
+
+_PROJECTS = "annotator.projects"
+"""``ctx.meta`` key: the project files a command opened (looked at when it fails)."""
+
+
+class _Group(DefaultGroup):
+    """Turns user errors from any command into one clear line and exit code 1.
+
+    Anything else that escapes a command is a bug in Annotator (a traceback), unless a
+    project file the command opened turns out to be damaged (a dropped table or column,
+    text that is not JSON in a JSON column): then that is the one line, with a pointer
+    to ``annotator check``.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:  # SQLite refused: perhaps because the file is damaged
+            _discard_new_projects(ctx)
+            raise click.ClickException(terminal_safe(_damage(ctx) or str(exc))) from None
+        except AnnotatorError as exc:
+            _discard_new_projects(ctx)
+            raise click.ClickException(terminal_safe(str(exc))) from None
+        except click.exceptions.Exit:
+            raise
+        except (click.exceptions.ClickException, click.exceptions.Abort, SystemExit) as exc:
+            if not isinstance(exc, SystemExit) or exc.code:
+                _discard_new_projects(ctx)
+            raise
+        except Exception:
+            damage = _damage(ctx)
+            if damage is None:
+                raise
+            raise click.ClickException(damage) from None
+
+
+_CREATED = "annotator.created"
+"""``ctx.meta`` key: project files the running command created."""
+
+
+def _discard_new_projects(ctx: click.Context) -> None:
+    """Remove project files a failed command created, while nothing is in them yet: a
+    refused import or merge leaves no empty project behind."""
+    from annotator.store.database import open_database
+    from annotator.store.queries import is_untouched
+
+    for path in ctx.meta.pop(_CREATED, []):
+        try:
+            db = open_database(path, create=False)
+            try:
+                empty = is_untouched(db)
+            finally:
+                db.close()
+        except AnnotatorError:
+            continue
+        if empty:
+            for name in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+                with contextlib.suppress(FileNotFoundError):
+                    name.unlink()
+
+
+_BULK = {"import", "merge", "suggest", "export", "patterns", "train"}
+"""Commands whose writes wait as long as another process writes (they do not run while
+a person waits on each edit, and failing after 10 s would throw the work away)."""
+
+
+def _say_waiting(path: str) -> None:
+    """Say once per project that a write waits for another process."""
+    said = click.get_current_context().meta.setdefault("annotator.waiting", set())
+    if path not in said:
+        said.add(path)
+        echo(f"waiting for another Annotator process writing to {printable(path)}…", err=True)
+
+
+def _damage(ctx: click.Context) -> str | None:
+    """How a project file the command opened is damaged (``None``: none is)."""
+    from annotator.store.check import describe_damage
+
+    for path in ctx.meta.get(_PROJECTS, []):
+        damage = describe_damage(path)
+        if damage is not None:
+            return damage
+    return None
+
+
+def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--db`` and ``--annotator`` on every command (a command's own value wins)."""
+
+    @click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Project database (default: $ANNOTATOR_DB or the user data folder).",
+    )
+    @click.option("--annotator", "annotator", help="Your name, recorded on every change.")
+    @click.pass_context
+    @functools.wraps(func)
+    def wrapper(ctx: click.Context, db_path: Path | None, annotator: str | None, **kw: Any) -> Any:
+        root = ctx.find_root().params
+        db_path = db_path or root.get("db_path") or default_db_path()
+        annotator = annotator or root.get("annotator")
+        patient = ctx.command.name in _BULK
+        with waiting_for_writers(_say_waiting) if patient else contextlib.nullcontext():
+            return ctx.invoke(func, db_path=db_path, annotator=annotator, **kw)
+
+    return wrapper
+
+
+@click.group(cls=_Group, default="gui", default_if_no_args=True)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Project database (default: $ANNOTATOR_DB or the user data folder).",
+)
+@click.option("--annotator", "annotator", help="Your name, recorded on every change.")
+@click.version_option(__version__, prog_name="annotator")
+def cli(db_path: Path | None, annotator: str | None) -> None:
+    """Annotate news articles: claims, sources, actors and hedges, offline."""
+
+
+def remember_project(path: Path) -> None:
+    """Note that the running command uses the project at ``path`` (see ``_Group``)."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.meta.setdefault(_PROJECTS, []).append(path)
+
+
+def open_project(db_path: Path, annotator: str | None, *, create: bool = True):
+    """The project for a command; reading commands (``create=False``) also work on a
+    read-only file."""
+    from annotator.core.project import Project
+
+    remember_project(db_path)
+    if create:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        context = click.get_current_context(silent=True)
+        if context is not None and not db_path.exists():
+            context.meta.setdefault(_CREATED, []).append(db_path)
+    return Project.open(db_path, annotator=annotator, create=create, allow_readonly=not create)
+
+
+def echo_report(report: dict[str, Any], as_json: bool) -> bool:
+    """Print a report as JSON; returns whether it did."""
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))  # JSON escapes them
+    return as_json
+
+
+def status_option(help_text: str) -> Callable[..., Any]:
+    """``--status`` (repeatable): documents with these statuses (``statuses``)."""
+    return click.option(
+        "--status", "statuses", multiple=True, type=click.Choice(STATUSES), help=help_text
+    )

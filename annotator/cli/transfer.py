@@ -1,0 +1,243 @@
+"""The commands that move data in and out: ``import``, ``export``, ``backup``, ``merge``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from annotator.cli.options import (
+    cli,
+    common_options,
+    echo,
+    echo_report,
+    open_project,
+    remember_project,
+    status_option,
+)
+from annotator.formats.reader import FORMATS
+from annotator.formats.writers import EXPORTERS as EXPORT_FORMATS
+
+
+@cli.command(name="import")
+@common_options
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    default="auto",
+    show_default=True,
+    type=click.Choice(FORMATS),
+    help="Format of the files; auto decides per file from its content.",
+)
+@click.option("--skip-invalid", is_flag=True, help="Import the good records and report the rest.")
+@click.option("--strict", is_flag=True, help="Refuse labels the project does not have yet.")
+@click.option("--lang", help="Language of documents that do not say (default: the project's).")
+@click.option("--text-column", help="CSV: the column holding the article text.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def import_(
+    db_path: Path,
+    annotator: str | None,
+    paths: tuple[Path, ...],
+    fmt: str,
+    skip_invalid: bool,
+    strict: bool,
+    lang: str | None,
+    text_column: str | None,
+    as_json: bool,
+) -> None:
+    """Import articles and annotations (files or folders). All or nothing unless
+    --skip-invalid; labels the project lacks are added (refused with --strict)."""
+    from tqdm import tqdm
+
+    from annotator.services.transfer import (
+        import_lines,
+        import_paths,
+        imported_nothing,
+        schema_line,
+    )
+
+    with (
+        open_project(db_path, annotator) as project,
+        tqdm(unit="doc", desc="import", disable=None, leave=False) as bar,
+    ):
+        report = import_paths(
+            project,
+            list(paths),
+            fmt=fmt,
+            skip_invalid=skip_invalid,
+            strict=strict,
+            lang=lang,
+            text_column=text_column,
+            on_read=lambda total: bar.reset(total=total),
+            progress=lambda n: bar.update(n - bar.n),
+        )
+    nothing = imported_nothing(report)
+    if echo_report(report.to_dict(), as_json):
+        sys.exit(1 if nothing else 0)
+    for note in report.notes:
+        echo(note, err=True)
+    for line in report.skipped:
+        echo(f"skipped {line}", err=True)
+    if added := schema_line(report):
+        echo(added, err=True)
+    for line in import_lines(report, list(paths), db_path):
+        echo(line, err=nothing)
+    if nothing:
+        sys.exit(1)
+
+
+@cli.command()
+@common_options
+@click.option(
+    "--format", "fmt", required=True, type=click.Choice(list(EXPORT_FORMATS)), help="Output format."
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output file (a folder for brat, spaCy with --dev-fraction, CoNLL --conll-layout files).",
+)
+@click.option("--only-annotator", "only_annotators", multiple=True, help="Only these annotators.")
+@status_option("Only documents with this status.")
+@click.option("--label", "labels", multiple=True, help="Only spans with this label.")
+@click.option(
+    "--include-rejected", is_flag=True, help="Also layers answered reject/ignore (Prodigy)."
+)
+@click.option("--spans-key", default="sc", show_default=True, help="spaCy: the doc.spans key.")
+@click.option("--ents", is_flag=True, help="spaCy: also fill doc.ents (non-overlapping spans).")
+@click.option(
+    "--dev-fraction",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.0,
+    help="spaCy: share of documents in dev.spacy (OUT becomes a folder).",
+)
+@click.option(
+    "--conll-layout",
+    type=click.Choice(["columns", "files"]),
+    default="columns",
+    show_default=True,
+    help="CoNLL: one column per label, or one file per label (OUT becomes a folder).",
+)
+@click.option(
+    "--conll-comments",
+    is_flag=True,
+    help="CoNLL: '# columns/document/annotator' lines instead of -DOCSTART- (spaCy reads "
+    "them as tokens).",
+)
+@click.option("--publisher", help="ClaimReview: the fact-checking organisation (remembered).")
+@click.option(
+    "--review-url",
+    help="ClaimReview: address of the fact-checks, {id} for the claim (remembered).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def export(
+    db_path: Path,
+    annotator: str | None,
+    fmt: str,
+    out: Path,
+    only_annotators: tuple[str, ...],
+    statuses: tuple[str, ...],
+    labels: tuple[str, ...],
+    include_rejected: bool,
+    spans_key: str,
+    ents: bool,
+    dev_fraction: float,
+    conll_layout: str,
+    conll_comments: bool,
+    publisher: str | None,
+    review_url: str | None,
+    as_json: bool,
+) -> None:
+    """Export annotations. Anything the format cannot hold is reported, never dropped
+    silently."""
+    from tqdm import tqdm
+
+    from annotator.formats.export import ExportFilter
+    from annotator.services.transfer import export_lines, export_project, format_options
+
+    chosen = ExportFilter(
+        annotators=only_annotators or None,
+        statuses=statuses or None,
+        labels=labels or None,
+        include_rejected=include_rejected or fmt == "native",
+    )
+    options = format_options(
+        fmt,
+        spans_key=spans_key,
+        ents=ents,
+        dev_fraction=dev_fraction,
+        layout=conll_layout,
+        comments=conll_comments,
+        publisher=publisher,
+        review_url=review_url,
+    )
+    with (
+        open_project(db_path, annotator, create=False) as project,
+        tqdm(unit="doc", desc="export", disable=None, leave=False) as bar,
+    ):
+        report = export_project(
+            project, fmt, out, chosen=chosen, progress=lambda n: bar.update(n - bar.n), **options
+        )
+    if echo_report(report.to_dict(), as_json):
+        return
+    wrote, *problems = export_lines(report, out)
+    for problem in problems:  # --json lists every item
+        echo(problem, err=True)
+    echo(wrote)
+
+
+@cli.command()
+@common_options
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path))
+def backup(db_path: Path, annotator: str | None, out: Path) -> None:
+    """A consistent copy of the project, even while windows are writing to it."""
+    from annotator.store import backup_database
+
+    with open_project(db_path, annotator, create=False) as project:
+        backup_database(project.db, out)
+    echo(f"backed up {db_path} to {out}")
+
+
+@cli.command()
+@common_options
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The project to merge into (created if missing).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def merge(
+    db_path: Path, annotator: str | None, sources: tuple[Path, ...], out: Path, as_json: bool
+) -> None:
+    """Merge annotators' projects (or native JSONL exports) into OUT. Documents are
+    matched by text; every annotator's work is kept; merging twice changes nothing."""
+    from annotator.services.merge import check_source, merge_into
+
+    for source in sources:
+        check_source(source)
+        remember_project(source)
+    with open_project(out, annotator) as target:
+        report = merge_into(target, list(sources))
+    if echo_report(report.to_dict(), as_json):
+        return
+    for line in report.schema_differences + report.notes:
+        echo(line, err=True)
+    echo(
+        f"merged {len(sources)} source(s) into {out}: {report.documents_added} new "
+        f"document(s), {report.documents_matched} matched, {report.spans_added} span(s) "
+        f"added ({report.spans_already_there} already there, {report.spans_updated} updated), "
+        f"{report.relations_added} link(s), {report.claim_records_added} claim record(s) "
+        f"({report.claim_records_updated} updated), {report.evidence_added} evidence item(s), "
+        f"{report.claim_matches_added} claim match(es), {report.events_added} history event(s)"
+    )
+    if report.deleted:
+        removed = ", ".join(f"{n} {table}" for table, n in sorted(report.deleted.items()))
+        echo(f"deleted as the sources did since: {removed}")
