@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,8 @@ import click
 from click_default_group import DefaultGroup
 
 from annotator import __version__
-from annotator.core.config import default_db_path
+from annotator.core.config import ENV_DB, default_db_path
+from annotator.files.safety import refuse_database_url
 from annotator.model.errors import AnnotatorError, StoreError, printable
 from annotator.model.records import STATUSES
 from annotator.store.database import waiting_for_writers
@@ -119,13 +121,38 @@ def _damage(ctx: click.Context) -> str | None:
     return None
 
 
+class ProjectPath(click.Path):
+    """A project file's path: a database URL (``postgresql://…``) is refused before it is
+    turned into a path (which would collapse ``//`` and create a folder ``postgresql:``)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            try:
+                refuse_database_url(value)
+            except AnnotatorError as exc:
+                self.fail(terminal_safe(str(exc)), param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def project_path(db_path: Path | None) -> Path:
+    """The project a command works on: its ``--db``, else ``$ANNOTATOR_DB`` (a URL there is
+    refused too), else the default project in the user data folder."""
+    if db_path is not None:
+        return db_path
+    refuse_database_url(os.environ.get(ENV_DB, ""))
+    return default_db_path()
+
+
 def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--db`` and ``--annotator`` on every command (a command's own value wins)."""
 
     @click.option(
         "--db",
         "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=ProjectPath(),
         help="Project database (default: $ANNOTATOR_DB or the user data folder).",
     )
     @click.option("--annotator", "annotator", help="Your name, recorded on every change.")
@@ -133,7 +160,7 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(ctx: click.Context, db_path: Path | None, annotator: str | None, **kw: Any) -> Any:
         root = ctx.find_root().params
-        db_path = db_path or root.get("db_path") or default_db_path()
+        db_path = project_path(db_path or root.get("db_path"))
         annotator = annotator or root.get("annotator")
         patient = ctx.command.name in _BULK
         with waiting_for_writers(_say_waiting) if patient else contextlib.nullcontext():
@@ -146,7 +173,7 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=ProjectPath(),
     help="Project database (default: $ANNOTATOR_DB or the user data folder).",
 )
 @click.option("--annotator", "annotator", help="Your name, recorded on every change.")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.options import (
+    ProjectPath,
     cli,
     common_options,
     echo,
@@ -210,7 +211,7 @@ def backup(db_path: Path, annotator: str | None, out: Path) -> None:
     "--output",
     "out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=ProjectPath(),
     help="The project to merge into (created if missing).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")

@@ -9,6 +9,7 @@ Every export, the backup and pattern files write through :func:`new_file_beside`
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
@@ -38,6 +39,44 @@ def _kind(mode: int) -> str | None:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     return "not a regular file"
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def refuse_database_url(path: str | os.PathLike[str]) -> None:
+    """Refuse a project named by a URL (``postgresql://…``): it is not a file path, and
+    taken as one it would create a folder named after the scheme.
+
+    :raises AnnotatorError: one line saying database servers are not supported.
+    """
+    text = os.fspath(path)
+    if isinstance(text, str) and _URL.match(text):
+        scheme = text.split(":", 1)[0]
+        raise AnnotatorError(
+            f"{shown(_without_password(text))}: a database server ({scheme}://) is not "
+            "supported; give the path of a project file"
+        )
+
+
+def _without_password(url: str) -> str:
+    """``url`` with the password of its ``user:password@`` part, if any, replaced."""
+    return re.sub(r"^([^:/]+://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+def refuse_special_project(path: Path) -> None:
+    """Refuse a project path that exists but is a FIFO, device or socket: SQLite would
+    block on it or write into it.
+
+    :raises AnnotatorError: one line saying what it is.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    kind = _kind(mode)
+    if kind is not None and kind != "a folder":
+        raise AnnotatorError(f"{shown(path)} is {kind}, not a project file")
 
 
 def is_sqlite_file(path: Path) -> bool:

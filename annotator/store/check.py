@@ -292,6 +292,8 @@ def describe_damage(path: str | Path | None) -> str | None:
     if path is None or str(path) == ":memory:":
         return None
     path = Path(path)
+    if not path.is_file():
+        return None  # a FIFO or device would block SQLite; it is refused on opening
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except (sqlite3.Error, OSError, ValueError):

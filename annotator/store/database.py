@@ -13,7 +13,9 @@ from sqlite_utils import Database
 
 from annotator.files.safety import (
     new_file_beside,
+    refuse_database_url,
     refuse_project_file,
+    refuse_special_project,
     refuse_unsafe_output,
     write_error,
 )
@@ -41,6 +43,10 @@ def open_database(
         Annotator, or it cannot be written (and ``allow_readonly`` is false, or it would
         need an upgrade).
     """
+    try:
+        refuse_database_url(path)
+    except AnnotatorError as exc:
+        raise StoreError(str(exc)) from None
     if str(path) == ":memory:":
         db = Database(memory=True)
         _configure(db, str(path))
@@ -112,6 +118,10 @@ def is_readonly(db: Database) -> bool:
 def _check_path(path: Path, *, create: bool) -> None:
     if path.is_dir():
         raise StoreError(f"{path} is a folder, not a project file")
+    try:
+        refuse_special_project(path)
+    except AnnotatorError as exc:
+        raise StoreError(str(exc)) from None
     if not path.exists():
         if not create:
             raise StoreError(f"{path} does not exist")
