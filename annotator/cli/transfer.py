@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -100,7 +101,8 @@ def import_(
     "out",
     required=True,
     type=click.Path(path_type=Path),
-    help="Output file (a folder for brat, spaCy with --dev-fraction, CoNLL --conll-layout files).",
+    help="Output file, - for standard output (a folder for brat, spaCy with --dev-fraction, "
+    "CoNLL --conll-layout files).",
 )
 @click.option("--only-annotator", "only_annotators", multiple=True, help="Only these annotators.")
 @status_option("Only documents with this status.")
@@ -183,23 +185,29 @@ def export(
         report = export_project(
             project, fmt, out, chosen=chosen, progress=lambda n: bar.update(n - bar.n), **options
         )
+    if as_json and str(out) == "-":  # standard output holds the export itself
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), err=True)
+        return
     if echo_report(report.to_dict(), as_json):
         return
     wrote, *problems = export_lines(report, out)
     for problem in problems:  # --json lists every item
         echo(problem, err=True)
-    echo(wrote)
+    echo(wrote, err=str(out) == "-")  # standard output holds the export itself
 
 
 @cli.command()
 @common_options
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path))
-def backup(db_path: Path, annotator: str | None, out: Path) -> None:
-    """A consistent copy of the project, even while windows are writing to it."""
+@click.option("--force", is_flag=True, help="Replace OUT even if it is no backup of this project.")
+def backup(db_path: Path, annotator: str | None, out: Path, force: bool) -> None:
+    """A consistent copy of the project, even while windows are writing to it. An
+    existing OUT is replaced only if it is an earlier backup of this project (or with
+    --force)."""
     from annotator.store import backup_database
 
     with open_project(db_path, annotator, create=False) as project:
-        backup_database(project.db, out)
+        backup_database(project.db, out, force=force)
     echo(f"backed up {db_path} to {out}")
 
 

@@ -5,6 +5,7 @@ file names made from titles, labels and annotators that never leave the folder."
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import stat
@@ -21,6 +22,37 @@ def _open_temp(fd: int, mode: str) -> IO[Any]:
     return os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""}))
 
 
+STDOUT = "-"
+"""The output name that means standard output (one-file formats only)."""
+
+
+def is_stdout(path: str | Path) -> bool:
+    return str(path) == STDOUT
+
+
+def followed(path: Path) -> Path:
+    """The file a link at ``path`` points to (``path`` itself if it is no link): an
+    output given as a link is written to its target, never replaced by a file."""
+    return path.resolve() if path.is_symlink() else path
+
+
+@contextlib.contextmanager
+def _stdout(mode: str) -> Iterator[IO[Any]]:
+    import sys
+
+    buffer = sys.stdout.buffer
+    if "b" in mode:
+        yield buffer
+        buffer.flush()
+        return
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        yield text
+        text.flush()
+    finally:
+        text.detach()  # standard output stays open
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """A file handle whose content replaces ``path`` only if the block succeeds.
@@ -28,10 +60,16 @@ def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
     A failed or cancelled export (a full disk too) leaves any existing file untouched
     and no partial one; the new file keeps the old one's permissions. An output that
     writing would destroy (a folder, a device, a FIFO, a database) is refused first.
+    ``-`` writes to standard output; a link is written to the file it points to (after
+    the same checks on that file), never replaced.
 
     :raises AnnotatorError: the output is refused, or writing it failed (one line).
     """
-    path = Path(path)
+    if is_stdout(path):
+        with _stdout(mode) as handle:
+            yield handle
+        return
+    path = followed(Path(path))
     refuse_unsafe_output(path)
     if not path.parent.is_dir():
         raise AnnotatorError(
@@ -145,6 +183,11 @@ def atomic_folder(path: str | Path) -> Iterator[FolderOutput]:
     :raises AnnotatorError: ``path`` is a file, device or FIFO, or cannot be created
         or written.
     """
+    if is_stdout(path):
+        raise AnnotatorError(
+            "this export writes a folder: give its name (- writes standard output only "
+            "for formats that write one file)"
+        )
     folder = Path(path)
     refuse_unsafe_output(folder, folder=True)
     created = not folder.exists()

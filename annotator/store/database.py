@@ -11,12 +11,15 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from annotator.files.output import followed
 from annotator.files.safety import (
+    is_sqlite_file,
     new_file_beside,
     refuse_database_url,
     refuse_project_file,
     refuse_special_project,
     refuse_unsafe_output,
+    shown,
     write_error,
 )
 from annotator.model.errors import AnnotatorError, StoreError
@@ -182,7 +185,8 @@ def _migrate(
     if readonly:
         raise StoreError(f"{path} needs upgrading to this version, and it is read-only")
     if applied and path is not None:
-        backup_database(db, path.with_name(f"{path.stem}.backup-{applied[-1]}{path.suffix}"))
+        backup = path.with_name(f"{path.stem}.backup-{applied[-1]}{path.suffix}")
+        backup_database(db, backup, force=True)  # the same version's copy, if any
     try:
         # Under the write lock, and asked again: another process opening the same new
         # file may be migrating it right now (its migrations are then not run twice).
@@ -193,14 +197,15 @@ def _migrate(
         raise store_error(str(path), exc) from None
 
 
-def backup_database(db: Database, target: str | Path) -> Path:
+def backup_database(db: Database, target: str | Path, *, force: bool = False) -> Path:
     """Write a consistent copy of ``db`` to ``target`` with SQLite's online backup API.
 
     Safe while other connections (the open window) keep writing: the copy is one
     snapshot. It is written beside ``target`` and renamed onto it when complete, so an
-    existing ``target`` (an older backup) is replaced only by a whole copy, and keeps its
-    permissions. The database's own file, SQLite's files beside it, a folder, a device
-    or a FIFO are refused.
+    existing ``target`` is replaced only by a whole copy, and keeps its permissions. An
+    existing ``target`` must be an earlier backup of the same project, unless ``force``;
+    a link is written to the file it points to. The database's own file, SQLite's files
+    beside it, a folder, a device or a FIFO are always refused.
 
     :raises StoreError: the target is refused or cannot be written (a full disk too).
     """
@@ -209,12 +214,15 @@ def backup_database(db: Database, target: str | Path) -> Path:
     try:
         if source is not None:
             refuse_project_file(target, source)
+        target = followed(target)
         refuse_unsafe_output(target, replace_databases=True)
     except AnnotatorError as exc:
         raise StoreError(str(exc)) from None
     if not target.parent.is_dir():
         raise StoreError(f"cannot write {target}: the folder {target.parent} does not exist")
     existed = target.exists()
+    if existed and not force:
+        _refuse_foreign_target(db, target)
     try:
         fd, temp = new_file_beside(target)
         os.close(fd)
@@ -233,6 +241,39 @@ def backup_database(db: Database, target: str | Path) -> Path:
         kept = "the old file is unchanged" if existed else "nothing was written"
         raise StoreError(f"cannot write the backup {target}: {exc}; {kept}") from None
     return target
+
+
+def _refuse_foreign_target(db: Database, target: Path) -> None:
+    """Refuse replacing ``target`` unless it is an earlier backup of ``db``'s project
+    (an Annotator project with the same project id)."""
+    ours = project_uuid(db.conn)
+    theirs = None
+    if is_sqlite_file(target):
+        try:
+            # immutable: no -wal or -shm is created beside a file that is only looked at
+            conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        except sqlite3.Error:
+            conn = None
+        if conn is not None:
+            try:
+                theirs = project_uuid(conn)
+            finally:
+                conn.close()
+    if ours is None or theirs != ours:
+        what = "an Annotator project" if theirs else "a file"
+        raise StoreError(
+            f"{shown(target)} exists and is {what} but not a backup of this project; "
+            "choose another name, or add --force to replace it"
+        )
+
+
+def project_uuid(conn: sqlite3.Connection) -> str | None:
+    """The project id stored in a project file (``None``: none, or not a project)."""
+    try:
+        row = conn.execute("SELECT value FROM project WHERE key = 'uuid'").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row and isinstance(row[0], str) else None
 
 
 def _file_of(db: Database) -> Path | None:
