@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -70,15 +71,30 @@ def stats(db_path: Path, annotator: str | None, as_json: bool) -> None:
 @cli.command()
 @common_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def check(db_path: Path, annotator: str | None, as_json: bool) -> None:
-    """Check the file: SQLite integrity, every table and column, JSON columns, token
-    arrays, every text's hash, every span's bounds."""
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Remove tables, columns, views, indexes and triggers Annotator did not create "
+    "(after copying the file), then check.",
+)
+def check(db_path: Path, annotator: str | None, as_json: bool, repair: bool) -> None:
+    """Check the file: SQLite integrity, schema objects nobody should have added, every
+    table and column, JSON columns, token arrays, every text's hash, every span's
+    bounds, rows whose references dangle, copies kept by recoveries."""
     from annotator.store import open_database
     from annotator.store.check import check_database
+    from annotator.store.check import repair as repair_file
 
     remember_project(db_path)
-    db = open_database(db_path, create=False, allow_readonly=True)  # not the project: it
-    try:  # may be too damaged to open as one
+    if repair:
+        open_database(db_path, create=False, foreign_objects_ok=True).close()  # checks the file
+        copy, removed = repair_file(db_path, stamp=time.strftime("%Y%m%d-%H%M%S"))
+        for line in removed:
+            echo(line, err=True)
+        if copy is not None:
+            echo(f"the file as it was is kept as {copy}", err=True)
+    db = open_database(db_path, create=False, allow_readonly=True, foreign_objects_ok=True)
+    try:  # not the project: it may be too damaged to open as one
         problems, counts = check_database(db)
     finally:
         db.close()

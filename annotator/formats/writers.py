@@ -10,6 +10,7 @@ from annotator.core.project import Project
 from annotator.files.safety import refuse_project_file
 from annotator.formats.export import ExportFilter, ExportReport
 from annotator.formats.registry import Registry
+from annotator.store import queries
 
 EXPORTERS = Registry(
     "annotator.writers",
@@ -51,4 +52,10 @@ def export(
     exporter = EXPORTERS[fmt]
     if project.path is not None:
         refuse_project_file(out, project.path)
-    return exporter(project, out, chosen=chosen, progress=progress, **options)
+    report = exporter(project, out, chosen=chosen, progress=progress, **options)
+    for table, count in queries.dangling_rows(project.db).items():
+        report.notes.append(
+            f"{count} row(s) of {table} left out: they refer to a row that is gone "
+            "(`annotator check` lists them)"
+        )
+    return report

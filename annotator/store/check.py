@@ -12,14 +12,16 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import orjson
 from sqlite_utils import Database
 
-from annotator.model.errors import printable
+from annotator.model.errors import StoreError, printable
+from annotator.store.objects import foreign_objects, refusal, repair_statements
 
 JSON_COLUMNS: dict[str, dict[str, tuple[type, ...]]] = {
     "labels": {"keys": (list,), "attributes": (list,)},
@@ -130,8 +132,9 @@ def json_problems(conn: sqlite3.Connection, missing: set[str]) -> Iterator[str]:
             if f"{table}.{column}" in missing:
                 continue
             sql = f'SELECT {_blob(key)}, {_blob(column)} FROM "{table}"'
+            shape = _SHAPES.get(f"{table}.{column}")
             for ident, raw in conn.execute(sql):
-                reason = _json_reason(raw, types)
+                reason = _json_reason(raw, types, shape)
                 if reason:
                     yield f"{table}.{column} of {noun} {_shown(ident)} {reason}"
     if "project" not in missing:
@@ -154,7 +157,29 @@ def _shown(ident: object) -> str:
     return printable(ident) if isinstance(ident, (bytes, str)) else str(ident)
 
 
-def _json_reason(raw: object, types: tuple[type, ...]) -> str | None:
+def _event_rows_reason(value: object) -> str | None:
+    """Why an event's ``rows`` cannot be read back as the rows of a change (a list of
+    ``{table, key, before, after}``; an import's event holds its report, an object)."""
+    if isinstance(value, dict):
+        return None
+    for row in value:
+        if not isinstance(row, dict):
+            return "holds a row that is not an object"
+        if not isinstance(row.get("table"), str) or not isinstance(row.get("key"), list):
+            return "holds a row without its table and key"
+        sides = ("before", "after")
+        if any(side not in row or not isinstance(row[side], (dict, type(None))) for side in sides):
+            return "holds a row whose before or after is not an object"
+    return None
+
+
+_SHAPES = {"events.rows": _event_rows_reason}
+"""JSON columns whose values must also have the shape the code reads."""
+
+
+def _json_reason(
+    raw: object, types: tuple[type, ...], shape: Callable[[Any], str | None] | None = None
+) -> str | None:
     if not isinstance(raw, (bytes, str)):
         return "is not JSON text"
     try:
@@ -166,7 +191,7 @@ def _json_reason(raw: object, types: tuple[type, ...]) -> str | None:
             {list: "an array", dict: "an object", str: "a string"}[t] for t in types
         )
         return f"is JSON but not {wanted}"
-    return None
+    return shape(value) if shape is not None else None
 
 
 def token_problems(conn: sqlite3.Connection, missing: set[str]) -> Iterator[str]:
@@ -228,6 +253,10 @@ def check_database(db: Database) -> tuple[list[str], dict[str, int]]:
     problems += [
         f"foreign key: {table} row {rowid} refers to a missing {parent} row"
         for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()
+    ]
+    problems += [
+        f"{item.describe()}: Annotator did not create it (`annotator check --repair` removes it)"
+        for item in foreign_objects(conn)
     ]
     structure = structure_problems(conn)
     problems += structure
@@ -299,6 +328,9 @@ def describe_damage(path: str | Path | None) -> str | None:
     except (sqlite3.Error, OSError, ValueError):
         return None
     try:
+        foreign = foreign_objects(conn)
+        if foreign:
+            return refusal(printable(path), foreign)
         first = _first_damage(conn)
     except sqlite3.OperationalError as exc:
         if "unable to open" in str(exc):
@@ -326,3 +358,37 @@ def _first_damage(conn: sqlite3.Connection) -> str | None:
         if result != "ok":
             return f"SQLite: {result}"
     return None
+
+
+def repair(path: Path, *, stamp: str) -> tuple[Path | None, list[str]]:
+    """Remove from the project at ``path`` the schema objects this version does not
+    create (and restore changed triggers and indexes), after copying the file as found
+    to ``<name>.before-repair-<stamp>.db`` beside it.
+
+    Returns the copy (``None`` when there was nothing to repair) and one line per object
+    removed. Runs on a plain connection: none of Annotator's writes (which a planted
+    trigger would follow) happen before the objects are gone.
+
+    :raises StoreError: the copy or the repair failed; the project is then unchanged.
+    """
+    from annotator.store.database import backup_database
+
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        found = foreign_objects(conn)
+        if not found:
+            return None, []
+        copy = path.with_name(f"{path.stem}.before-repair-{stamp}{path.suffix}")
+        backup_database(Database(conn), copy)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for item in found:
+                for statement in repair_statements(item):
+                    conn.execute(statement)
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK")
+            raise StoreError(f"cannot repair {printable(path)}: {exc}; it is unchanged") from None
+    finally:
+        conn.close()
+    return copy, [f"removed {item.describe()}" for item in found]

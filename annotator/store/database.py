@@ -24,6 +24,7 @@ from annotator.files.safety import (
 )
 from annotator.model.errors import AnnotatorError, StoreError
 from annotator.store.migrations import known_migration_names, migrations
+from annotator.store.objects import foreign_objects, refusal
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -31,7 +32,11 @@ BUSY_TIMEOUT_S = 10.0
 
 
 def open_database(
-    path: str | Path, *, create: bool = True, allow_readonly: bool = False
+    path: str | Path,
+    *,
+    create: bool = True,
+    allow_readonly: bool = False,
+    foreign_objects_ok: bool = False,
 ) -> Database:
     """Open the project database at ``path``, creating or upgrading it as needed.
 
@@ -39,12 +44,14 @@ def open_database(
     switches it to WAL; before applying pending migrations to an existing project it
     writes a backup next to it named ``<name>.backup-<old version>.db``. A file that
     cannot be written is opened read-only when ``allow_readonly`` (for reading commands
-    such as export and check).
+    such as export and check). A file holding schema objects this version does not
+    create (a planted trigger, a view, an unknown table or column) is refused before
+    anything runs on it, unless ``foreign_objects_ok`` (``annotator check``).
 
     :raises StoreError: the path is a folder or its folder is missing, the file is not
         an SQLite database (or not an Annotator project), it was written by a newer
-        Annotator, or it cannot be written (and ``allow_readonly`` is false, or it would
-        need an upgrade).
+        Annotator, it holds foreign schema objects, or it cannot be written (and
+        ``allow_readonly`` is false, or it would need an upgrade).
     """
     try:
         refuse_database_url(path)
@@ -64,7 +71,7 @@ def open_database(
             "folder (make them writable, or work on a copy)"
         )
     if readonly:
-        return _open_readonly(path)
+        return _open_readonly(path, foreign_objects_ok=foreign_objects_ok)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
@@ -72,6 +79,11 @@ def open_database(
     db = Database(conn)
     try:
         applied = _check_version(db, path)  # reads only: a refused file is left untouched
+        if foreign_objects_ok and foreign_objects(db.conn):
+            db.close()  # looked at as it is: nothing of ours runs on it
+            return _open_readonly(path, foreign_objects_ok=True)
+        if not foreign_objects_ok:
+            _refuse_foreign_objects(db, path)
         _configure(db, str(path))
         _migrate(db, path, applied)
     except StoreError as exc:
@@ -80,7 +92,7 @@ def open_database(
         # read-only mount, even for root): a reading command then reads it as it is.
         if path.exists() and "unable to open" in str(exc):
             if allow_readonly:
-                return _open_readonly(path)
+                return _open_readonly(path, foreign_objects_ok=foreign_objects_ok)
             raise StoreError(
                 f"{path} cannot be written: its folder is read-only or on a read-only disk "
                 "(make it writable, or work on a copy)"
@@ -92,7 +104,7 @@ def open_database(
     return db
 
 
-def _open_readonly(path: Path) -> Database:
+def _open_readonly(path: Path, *, foreign_objects_ok: bool = False) -> Database:
     """``path`` opened for reading only. In a folder where SQLite cannot create its
     shared-memory file next to a WAL project, the file is read as immutable: nobody can
     be writing to it there."""
@@ -101,6 +113,8 @@ def _open_readonly(path: Path) -> Database:
         db = Database(sqlite3.connect(f"{uri}?{options}", uri=True))
         try:
             applied = _check_version(db, path)
+            if not foreign_objects_ok:
+                _refuse_foreign_objects(db, path)
             _configure(db, str(path), readonly=True)
             _migrate(db, path, applied, readonly=True)
             return db
@@ -174,6 +188,17 @@ def _check_version(db: Database, path: Path) -> list[str]:
     if not applied and tables - {"sqlite_sequence"}:
         raise StoreError(f"{path} is an SQLite database but not an Annotator project")
     return applied
+
+
+def _refuse_foreign_objects(db: Database, path: Path) -> None:
+    """Refuse a project holding schema objects this version does not create (see
+    :mod:`annotator.store.objects`), before any statement of ours could fire them."""
+    try:
+        found = foreign_objects(db.conn)
+    except sqlite3.DatabaseError as exc:
+        raise store_error(str(path), exc) from None
+    if found:
+        raise StoreError(refusal(shown(path), found))
 
 
 def _migrate(

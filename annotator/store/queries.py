@@ -615,3 +615,17 @@ def annotated_places(
                   WHERE document_id = ? AND annotator = ? AND start IN ({marks})"""
         found |= {tuple(row) for row in db.execute(sql, [document_id, annotator, *chunk])}
     return found & places
+
+
+DANGLING_CHECKED = ("spans", "relations", "document_status", "claim_records", "evidence")
+"""Tables whose rows an export reads through a reference (to a document or a span)."""
+
+
+def dangling_rows(db: Database) -> dict[str, int]:
+    """How many rows of each table in :data:`DANGLING_CHECKED` refer to a row that is
+    gone (a foreign key broken in a tampered file); such rows cannot be exported."""
+    counts: dict[str, int] = {}
+    for table in DANGLING_CHECKED:
+        for row in db.execute(f'PRAGMA foreign_key_check("{table}")'):
+            counts[row[0]] = counts.get(row[0], 0) + 1
+    return counts

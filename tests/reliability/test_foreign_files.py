@@ -133,3 +133,125 @@ def test_export_dash_refused_for_folder_formats(runner, saved, tmp_path, monkeyp
     result = runner.invoke(cli, ["--db", str(saved), "export", "--format", "brat", "-o", "-"])
     assert result.exit_code == 1 and "writes a folder" in result.output
     assert not (tmp_path / "-").exists()
+
+
+# -- schema objects Annotator did not create ------------------------------------------------------
+
+PLANTED = {
+    "trigger": (
+        "CREATE TRIGGER evil AFTER INSERT ON documents BEGIN DELETE FROM spans; END",
+        "an unknown trigger evil",
+    ),
+    "recursive view": (
+        "CREATE VIEW loop AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+        "SELECT x FROM c",
+        "an unknown view loop",
+    ),
+    "table": ("CREATE TABLE extra (x)", "an unknown table extra"),
+    "column": ("ALTER TABLE spans ADD COLUMN extra TEXT", "an unknown column spans.extra"),
+    "index": ("CREATE INDEX spans_by_note ON spans (note)", "an unknown index spans_by_note"),
+    "rewritten trigger": (
+        "DROP TRIGGER spans_within_text_insert; CREATE TRIGGER spans_within_text_insert "
+        "AFTER INSERT ON spans BEGIN DELETE FROM relations; END",
+        "the trigger spans_within_text_insert differs",
+    ),
+}
+
+
+def _plant(path, sql):
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.executescript(sql)
+    conn.close()
+
+
+def _span_count(path):
+    import sqlite3
+
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("planted", list(PLANTED))
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stats"],
+        ["import", "{text}"],
+        ["export", "--format", "native", "-o", "{out}"],
+        ["search", "x"],
+    ],
+)
+def test_cli_planted_object_refused_before_anything_runs(runner, saved, tmp_path, planted, command):
+    sql, described = PLANTED[planted]
+    _plant(saved, sql)
+    text = tmp_path / "new.txt"
+    text.write_text("A new article, officials said.", encoding="utf-8")
+    args = [a.format(text=text, out=tmp_path / "out.jsonl") for a in command]
+    result = runner.invoke(cli, ["--db", str(saved), *args])
+    assert result.exit_code == 1, result.output
+    assert described in result.output and "check --repair" in result.output
+    assert _span_count(saved) == 1
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize("planted", list(PLANTED))
+def test_check_repair_removes_planted_object_after_a_copy(runner, saved, tmp_path, planted):
+    sql, described = PLANTED[planted]
+    _plant(saved, sql)
+    found = runner.invoke(cli, ["--db", str(saved), "check"])
+    assert found.exit_code == 1 and described in found.output
+    repaired = runner.invoke(cli, ["--db", str(saved), "check", "--repair"])
+    assert repaired.exit_code == 0, repaired.output
+    assert f"removed {described}" in repaired.output
+    (copy,) = saved.parent.glob("project.before-repair-*.db")
+    assert described in runner.invoke(cli, ["--db", str(copy), "check"]).output
+    text = tmp_path / "new.txt"
+    text.write_text("A new article, officials said.", encoding="utf-8")
+    assert runner.invoke(cli, ["--db", str(saved), "import", str(text)]).exit_code == 0
+    assert _span_count(saved) == 1
+    assert runner.invoke(cli, ["--db", str(saved), "check"]).exit_code == 0
+
+
+def test_check_on_a_sound_project_finds_no_foreign_object(runner, saved):
+    result = runner.invoke(cli, ["--db", str(saved), "check", "--repair"])
+    assert result.exit_code == 0 and "removed" not in result.output
+    assert not list(saved.parent.glob("*.before-repair-*"))
+
+
+@pytest.mark.parametrize(
+    ("rows", "reason"),
+    [
+        ("[1]", "holds a row that is not an object"),
+        ('[{"table": "spans"}]', "holds a row without its table and key"),
+        ('[{"table": "spans", "key": [1], "before": 3, "after": null}]', "before or after"),
+    ],
+)
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["export", "--format", "native", "-o", "{out}"], ["merge", "{db}", "-o", "{out}"]],
+)
+def test_event_row_of_wrong_shape_is_one_line(runner, saved, tmp_path, rows, reason, command):
+    _plant(saved, f"UPDATE events SET rows = '{rows}' WHERE id = (SELECT max(id) FROM events)")
+    out = tmp_path / "out"
+    args = [a.format(out=out, db=saved) for a in command]
+    result = runner.invoke(cli, ["--db", str(saved), *args])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "events.rows of event" in result.output and reason in result.output
+
+
+def test_dangling_span_reported_by_check_and_export(runner, saved, tmp_path):
+    _plant(saved, "PRAGMA foreign_keys = OFF; DELETE FROM documents;")
+    checked = runner.invoke(cli, ["--db", str(saved), "check"])
+    assert checked.exit_code == 1
+    assert "spans row 1 refers to a missing documents row" in checked.output
+    out = tmp_path / "out.jsonl"
+    exported = runner.invoke(
+        cli, ["--db", str(saved), "export", "--format", "prodigy", "-o", str(out)]
+    )
+    assert exported.exit_code == 0, exported.output
+    assert "1 row(s) of spans left out" in exported.output

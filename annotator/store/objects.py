@@ -1,0 +1,123 @@
+"""The schema objects of a project file compared with what this version creates.
+
+A project holds only the tables, columns, indexes and triggers its migrations made. A
+trigger planted in a file runs inside Annotator's own writes (an ``AFTER INSERT`` that
+deletes every span), a recursive view hangs whoever reads it, and an unknown index or
+column changes what a write does. So every open compares the file's objects with this
+version's (:func:`foreign_objects`), refuses a file holding anything else, and
+``annotator check --repair`` removes it (:func:`repair_statements`) after a copy.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from functools import cache
+
+
+@dataclass(frozen=True)
+class ForeignObject:
+    """One schema object of a file that this version does not create as it is."""
+
+    kind: str
+    """``table``, ``view``, ``index``, ``trigger`` or ``column``."""
+    name: str
+    """The object's name (``table.column`` for a column)."""
+    changed: bool = False
+    """A known name whose definition differs (a rewritten trigger or index)."""
+
+    def describe(self) -> str:
+        if self.changed:
+            return f"the {self.kind} {self.name} differs from the one Annotator creates"
+        return f"an unknown {self.kind} {self.name}"
+
+
+def _normal(sql: str | None) -> str:
+    return re.sub(r"\s+", " ", sql or "").strip()
+
+
+def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """``(kind, name) -> normalised SQL`` of the tables, views, indexes and triggers of
+    ``conn``'s main database, without SQLite's own and FTS shadow tables; each table's
+    columns as ``("column", "table.column")``."""
+    kinds = {
+        name: kind for schema, name, kind, *_ in conn.execute("PRAGMA main.table_list") if schema
+    }
+    found: dict[tuple[str, str], str] = {}
+    sql = "SELECT type, name, tbl_name, sql FROM main.sqlite_master"
+    for kind, name, _table, text in conn.execute(sql).fetchall():
+        if name.startswith("sqlite_") or kinds.get(name) == "shadow":
+            continue
+        found[(kind, name)] = _normal(text)
+        if kind == "table" and kinds.get(name) == "table":
+            for row in conn.execute(f'PRAGMA main.table_info("{name}")'):
+                found[("column", f"{name}.{row[1]}")] = ""
+    return found
+
+
+@cache
+def expected_objects() -> dict[tuple[str, str], str]:
+    """The objects this version's migrations create in a new project."""
+    from annotator.store.database import open_database
+
+    db = open_database(":memory:")
+    try:
+        return _objects(db.conn)
+    finally:
+        db.close()
+
+
+def foreign_objects(conn: sqlite3.Connection) -> list[ForeignObject]:
+    """Objects of the file this version does not create: unknown tables, columns, views,
+    indexes and triggers, and known triggers and indexes with another definition (in
+    the order they would be removed: triggers and views first, tables last). Missing
+    objects are not listed here (``check`` reports them as damage)."""
+    expected = expected_objects()
+    found = []
+    for (kind, name), sql in _objects(conn).items():
+        if (kind, name) not in expected:
+            table = name.split(".")[0]
+            if kind == "column" and ("table", table) not in expected:
+                continue  # an unknown table goes whole
+            found.append(ForeignObject(kind, name))
+        elif kind in ("trigger", "index") and sql != expected[(kind, name)]:
+            found.append(ForeignObject(kind, name, changed=True))
+    order = {"trigger": 0, "view": 1, "index": 2, "column": 3, "table": 4}
+    return sorted(found, key=lambda item: (order[item.kind], item.name))
+
+
+def repair_statements(item: ForeignObject) -> list[str]:
+    """The SQL that removes ``item`` (and puts back the definition this version has, for
+    a changed trigger or index)."""
+    if item.kind == "column":
+        table, column = item.name.split(".", 1)
+        return [f'ALTER TABLE "{table}" DROP COLUMN "{column}"']
+    statements = [f'DROP {item.kind.upper()} IF EXISTS "{item.name}"']
+    if item.changed:
+        statements.append(_expected_sql(item.kind, item.name))
+    return statements
+
+
+@cache
+def _expected_sql(kind: str, name: str) -> str:
+    from annotator.store.database import open_database
+
+    db = open_database(":memory:")
+    try:
+        row = db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = ? AND name = ?", [kind, name]
+        ).fetchone()
+        return row[0]
+    finally:
+        db.close()
+
+
+def refusal(shown_path: str, found: list[ForeignObject]) -> str:
+    """The one line that refuses a project holding ``found``."""
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return (
+        f"{shown_path} holds {found[0].describe()}{more} that Annotator did not create; "
+        f"nothing was run on it. `annotator check --repair --db {shown_path}` removes it "
+        "(after a copy)"
+    )
