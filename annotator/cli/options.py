@@ -189,9 +189,11 @@ def remember_project(path: Path) -> None:
         context.meta.setdefault(_PROJECTS, []).append(path)
 
 
-def open_project(db_path: Path, annotator: str | None, *, create: bool = True):
-    """The project for a command; reading commands (``create=False``) also work on a
-    read-only file."""
+def open_project(
+    db_path: Path, annotator: str | None, *, create: bool = True, reading: bool | None = None
+):
+    """The project for a command. Reading commands (``create=False``, unless ``reading``
+    says otherwise) open it read-only: they never create, convert or grow a file."""
     from annotator.core.project import Project
 
     remember_project(db_path)
@@ -200,7 +202,13 @@ def open_project(db_path: Path, annotator: str | None, *, create: bool = True):
         context = click.get_current_context(silent=True)
         if context is not None and not db_path.exists():
             context.meta.setdefault(_CREATED, []).append(db_path)
-    return Project.open(db_path, annotator=annotator, create=create, allow_readonly=not create)
+    reading = not create if reading is None else reading
+    project = Project.open(
+        db_path, annotator=annotator, create=create, allow_readonly=not create, readonly=reading
+    )
+    for notice in project.notices:
+        echo(notice, err=True)
+    return project
 
 
 def echo_report(report: dict[str, Any], as_json: bool) -> bool:

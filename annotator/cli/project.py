@@ -93,7 +93,9 @@ def check(db_path: Path, annotator: str | None, as_json: bool, repair: bool) -> 
             echo(line, err=True)
         if copy is not None:
             echo(f"the file as it was is kept as {copy}", err=True)
-    db = open_database(db_path, create=False, allow_readonly=True, foreign_objects_ok=True)
+    db = open_database(db_path, create=False, readonly=True, foreign_objects_ok=True)
+    for notice in getattr(db, "notices", []):
+        echo(notice, err=True)
     try:  # not the project: it may be too damaged to open as one
         problems, counts = check_database(db)
     finally:

@@ -179,7 +179,8 @@ def export(
         review_url=review_url,
     )
     with (
-        open_project(db_path, annotator, create=False) as project,
+        # A ClaimReview export remembers its publisher and address in the project.
+        open_project(db_path, annotator, create=False, reading=fmt != "claimreview") as project,
         tqdm(unit="doc", desc="export", disable=None, leave=False) as bar,
     ):
         report = export_project(

@@ -69,6 +69,8 @@ class ProjectBase:
         """Whose annotations reads show and edits write: the annotator's own, or another
         layer such as ``gold`` while adjudicating. Events always record ``annotator``."""
         self._schema: Schema | None = None
+        self.notices: list[str] = []
+        """What opening the file did that the user must hear of (a log recovered)."""
         self._token_cache: OrderedDict[int, TokenOffsets] = OrderedDict()
         self._text_cache: OrderedDict[int, tuple[str, str]] = OrderedDict()
         self._sentence_cache: OrderedDict[int, TokenOffsets] = OrderedDict()
@@ -85,16 +87,19 @@ class ProjectBase:
         annotator: str | None = None,
         create: bool = True,
         allow_readonly: bool = False,
+        readonly: bool = False,
     ) -> Self:
         """Open (or create) the project at ``path`` for ``annotator``.
 
         The name defaults to ``$ANNOTATOR_NAME``, the stored setting, then the login name.
         A new project gets the default label schema. With ``allow_readonly``, a file that
-        cannot be written opens for reading (edits then fail with a clear message).
+        cannot be written opens for reading (edits then fail with a clear message); with
+        ``readonly`` the file is only read, whatever its permissions (reading commands).
         """
-        db = open_database(path, create=create, allow_readonly=allow_readonly)
+        db = open_database(path, create=create, allow_readonly=allow_readonly, readonly=readonly)
         name = resolve_annotator(annotator) or fallback_annotator()
         project = cls(db, annotator=name, path=None if str(path) == ":memory:" else Path(path))
+        project.notices = list(getattr(db, "notices", []))
         try:
             project._initialise()
         except BaseException:

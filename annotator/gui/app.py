@@ -34,7 +34,10 @@ def create_window(db_path: str | Path, annotator: str) -> MainWindow:
     project = Project.open(db_path, annotator=annotator)
     try:
         ensure_sample(project)
-        return MainWindow(project)
+        window = MainWindow(project)
+        if project.notices:
+            window.show_message(project.notices[-1])
+        return window
     except BaseException:
         project.close()
         raise
@@ -90,6 +93,11 @@ def run(db_path: str | Path, *, annotator: str | None = None) -> int:
         return 1
     CrashHandler(window).install()
     window.show()
+    if window.project.notices:  # a log was recovered: say where the copy is
+        notice = message_box(
+            window, "Annotator", "\n\n".join(window.project.notices), QMessageBox.Icon.Information
+        )
+        notice.open()
     QTimer.singleShot(0, warm_up_spacy)
     try:
         return app.exec()

@@ -136,7 +136,7 @@ def merge_into(
             records = list(read_native(path, report.notes, schema))
         else:
             with Project.open(
-                path, annotator=target.annotator, create=False, allow_readonly=True
+                path, annotator=target.annotator, create=False, readonly=True
             ) as source:
                 records = list(project_records(source, schema))
         if not queries.is_untouched(target.db):  # an untouched target takes them as they are

@@ -321,13 +321,15 @@ def describe_damage(path: str | Path | None) -> str | None:
     if path is None or str(path) == ":memory:":
         return None
     path = Path(path)
-    if not path.is_file():
-        return None  # a FIFO or device would block SQLite; it is refused on opening
+    if not path.is_file() or path.stat().st_size == 0:
+        return None  # a FIFO or device would block SQLite; it and an empty file are refused
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except (sqlite3.Error, OSError, ValueError):
         return None
     try:
+        if not _looks_like_a_project(conn):
+            return None  # another application's database: refused as not a project
         foreign = foreign_objects(conn)
         if foreign:
             return refusal(printable(path), foreign)
@@ -344,6 +346,11 @@ def describe_damage(path: str | Path | None) -> str | None:
         return None
     shown = printable(path)
     return f"{shown} is damaged ({first}); run `annotator check --db {shown}` to list every problem"
+
+
+def _looks_like_a_project(conn: sqlite3.Connection) -> bool:
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    return bool(names & {"_sqlite_migrations", "project", "documents", "spans"})
 
 
 def _first_damage(conn: sqlite3.Connection) -> str | None:

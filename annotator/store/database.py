@@ -25,6 +25,14 @@ from annotator.files.safety import (
 from annotator.model.errors import AnnotatorError, StoreError
 from annotator.store.migrations import known_migration_names, migrations
 from annotator.store.objects import foreign_objects, refusal
+from annotator.store.recovery import (
+    Hold,
+    hold,
+    keep_as_found,
+    recovery_notice,
+    release,
+    unfinished_log,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -36,6 +44,7 @@ def open_database(
     *,
     create: bool = True,
     allow_readonly: bool = False,
+    readonly: bool = False,
     foreign_objects_ok: bool = False,
 ) -> Database:
     """Open the project database at ``path``, creating or upgrading it as needed.
@@ -44,7 +53,9 @@ def open_database(
     switches it to WAL; before applying pending migrations to an existing project it
     writes a backup next to it named ``<name>.backup-<old version>.db``. A file that
     cannot be written is opened read-only when ``allow_readonly`` (for reading commands
-    such as export and check). A file holding schema objects this version does not
+    such as export and check); with ``readonly`` it is always opened for reading only,
+    and neither it nor its folder changes (an older project is upgraded in memory). A
+    file holding schema objects this version does not
     create (a planted trigger, a view, an unknown table or column) is refused before
     anything runs on it, unless ``foreign_objects_ok`` (``annotator check``).
 
@@ -64,6 +75,10 @@ def open_database(
         return db
     path = Path(path).expanduser()
     _check_path(path, create=create)
+    if readonly:
+        if not path.exists():
+            raise StoreError(f"{shown(path)} does not exist")
+        return _open_readonly(path, foreign_objects_ok=foreign_objects_ok)
     readonly = path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
     if readonly and not allow_readonly:
         raise StoreError(
@@ -72,11 +87,14 @@ def open_database(
         )
     if readonly:
         return _open_readonly(path, foreign_objects_ok=foreign_objects_ok)
+    existed = path.exists()
+    token, notices = _hold_keeping_evidence(path) if existed else (None, [])
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
+        release(token)
         raise StoreError(f"cannot open {path}: {exc}") from None
-    db = Database(conn)
+    db = ProjectDatabase(conn, hold=token, notices=notices)
     try:
         applied = _check_version(db, path)  # reads only: a refused file is left untouched
         if foreign_objects_ok and foreign_objects(db.conn):
@@ -86,6 +104,8 @@ def open_database(
             _refuse_foreign_objects(db, path)
         _configure(db, str(path))
         _migrate(db, path, applied)
+        if not existed:
+            db.hold = hold(path)  # the new file: others now see it open
     except StoreError as exc:
         db.close()
         # Permissions can say "writable" where writing fails (an immutable folder or a
@@ -104,28 +124,110 @@ def open_database(
     return db
 
 
+class ProjectDatabase(Database):
+    """A project's ``Database``: holds this open's share of the lock that tells other
+    Annotator processes the file is open (see :mod:`annotator.store.recovery`), and the
+    notices of opening it (a log recovered), for the command or window to show."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        hold: Hold | None,
+        notices: list[str],
+        created: tuple[Path, ...] = (),
+    ):
+        super().__init__(conn)
+        self.hold = hold
+        self.notices = notices
+        self.created = created
+        """SQLite's side files this (read-only) open made, removed on closing."""
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            release(self.hold, created=self.created)
+            self.hold = None
+
+
+def _hold_keeping_evidence(path: Path) -> tuple[Hold, list[str]]:
+    """This open's share of the lock on ``path`` and, when no other Annotator has it
+    open and a log is beside it, the notice that the project and its log were copied
+    aside as found (SQLite applies the log next)."""
+    token = hold(path)
+    log = unfinished_log(path) if token.alone else None
+    if log is None:
+        return token, []
+    try:
+        copy = keep_as_found(path, log)
+    except StoreError:
+        release(token)
+        raise
+    return token, [recovery_notice(path, log, copy)]
+
+
 def _open_readonly(path: Path, *, foreign_objects_ok: bool = False) -> Database:
-    """``path`` opened for reading only. In a folder where SQLite cannot create its
-    shared-memory file next to a WAL project, the file is read as immutable: nobody can
-    be writing to it there."""
+    """``path`` opened for reading only: nothing in the file or beside it changes. In a
+    folder where SQLite cannot create its shared-memory file next to a WAL project, the
+    file is read as immutable: nobody can be writing to it there. A log beside a closed
+    project is read as found, not applied (a command that writes keeps a copy first). A
+    project of an older version is upgraded in memory, not on disk."""
     uri = path.resolve().as_uri()
+    if path.stat().st_size == 0:
+        raise StoreError(f"{shown(path)} is an empty file, not an Annotator project")
+    token = hold(path)
+    log = unfinished_log(path) if token.alone else None
+    notices = (
+        [
+            f"{shown(path)}: read with {shown(log.name)} found beside it (left by a crash, or "
+            "copied from elsewhere); the next command that writes keeps a copy of both first"
+        ]
+        if log
+        else []
+    )
+    created = tuple(p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not p.exists())
     for options in ("mode=ro", "mode=ro&immutable=1"):
-        db = Database(sqlite3.connect(f"{uri}?{options}", uri=True))
+        db = ProjectDatabase(
+            sqlite3.connect(f"{uri}?{options}", uri=True),
+            hold=token,
+            notices=notices,
+            created=created,
+        )
         try:
             applied = _check_version(db, path)
             if not foreign_objects_ok:
                 _refuse_foreign_objects(db, path)
+            if migrations.pending(db):
+                return _upgraded_in_memory(db, path, applied)
             _configure(db, str(path), readonly=True)
-            _migrate(db, path, applied, readonly=True)
             return db
         except StoreError as exc:
-            db.close()
+            db.conn.close()
             if "unable to open" not in str(exc) or "immutable" in options:
+                release(token, created=created)
                 raise
         except BaseException:
             db.close()
             raise
     raise AssertionError("unreachable")
+
+
+def _upgraded_in_memory(db: ProjectDatabase, path: Path, applied: list[str]) -> Database:
+    """A copy in memory of the older project ``db``, upgraded to this version, for a
+    command that only reads (the file itself stays as it is)."""
+    copy = ProjectDatabase(
+        sqlite3.connect(":memory:"), hold=db.hold, notices=db.notices, created=db.created
+    )
+    try:
+        db.conn.backup(copy.conn)
+        db.conn.close()
+        _configure(copy, ":memory:")
+        _migrate(copy, None, applied)
+    except BaseException:
+        copy.close()
+        raise
+    return copy
 
 
 def is_readonly(db: Database) -> bool:

@@ -166,10 +166,11 @@ def _plant(path, sql):
     conn.close()
 
 
-def _span_count(path):
+def _span_count(path, *, without_log=False):
     import sqlite3
 
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    options = "mode=ro&immutable=1" if without_log else "mode=ro"
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
     try:
         return conn.execute("SELECT count(*) FROM spans").fetchone()[0]
     finally:
@@ -255,3 +256,183 @@ def test_dangling_span_reported_by_check_and_export(runner, saved, tmp_path):
     )
     assert exported.exit_code == 0, exported.output
     assert "1 row(s) of spans left out" in exported.output
+
+
+# -- logs found beside a project: kept as found before SQLite applies them -----------------------
+
+
+def _many_spans(path, n=40):
+    from annotator.core.project import Project
+    from tests.conftest import add_document
+
+    text = " ".join(f"word{i}" for i in range(n))
+    with Project.open(path, annotator="alice") as project:
+        document = add_document(project, text)
+        start = 0
+        for i in range(n):
+            end = start + len(f"word{i}")
+            project.add_span(document, start, end, "actor")
+            start = end + 1
+
+
+def _wal_of_a_copy_that_deleted_half(project_path, tmp_path):
+    """The ``-wal`` a teammate's copy of the project had when its program was killed:
+    it deletes half the spans."""
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "teammate.db"
+    shutil.copyfile(project_path, copy)
+    conn = sqlite3.connect(copy, isolation_level=None)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("DELETE FROM spans WHERE id % 2 = 0")
+    wal = (tmp_path / "teammate.db-wal").read_bytes()
+    conn.close()
+    return wal
+
+
+@pytest.mark.parametrize("command", [["stats"], ["check"], ["import", "{text}"]])
+def test_foreign_wal_is_kept_with_the_project_before_it_is_applied(
+    runner, db_path, tmp_path, command
+):
+    _many_spans(db_path)
+    wal = _wal_of_a_copy_that_deleted_half(db_path, tmp_path)
+    (db_path.parent / "project.db-wal").write_bytes(wal)
+    text = tmp_path / "new.txt"
+    text.write_text("Another article, officials said.", encoding="utf-8")
+    args = [a.format(text=text) for a in command]
+    result = runner.invoke(cli, ["--db", str(db_path), *args])
+    assert result.exit_code in (0, 1), result.output
+    assert "project.db-wal found beside it" in result.output
+    if command[0] != "import":  # reading: read as found, copied by the next write
+        assert "the next command that writes keeps a copy" in result.output
+        result = runner.invoke(cli, ["--db", str(db_path), "import", str(text)])
+    (copy,) = db_path.parent.glob("project.before-recovery-*.db")
+    assert "kept in project.before-recovery-" in result.output
+    assert (db_path.parent / f"{copy.name}-wal").read_bytes() == wal
+    assert _span_count(copy, without_log=True) == 40  # the project before the log
+    assert _span_count(copy) == 20  # with it: what the project became
+    assert runner.invoke(cli, ["--db", str(db_path), "stats"]).output.count("found beside") == 0
+
+
+def test_no_copy_while_another_annotator_has_the_project_open(runner, db_path):
+    from annotator.core.project import Project
+
+    _many_spans(db_path, 4)
+    with Project.open(db_path, annotator="bob") as window:
+        window.add_span(1, 0, 5, "claim")  # its WAL is live
+        assert (db_path.parent / "project.db-wal").stat().st_size > 0
+        result = runner.invoke(cli, ["--db", str(db_path), "stats"])
+        assert result.exit_code == 0 and "found beside" not in result.output
+    assert not list(db_path.parent.glob("*.before-recovery-*"))
+
+
+def test_hold_sees_another_process(db_path):
+    import subprocess
+    import sys
+
+    from annotator.store.recovery import hold, release
+
+    _many_spans(db_path, 2)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from annotator.store import open_database; "
+            f"db = open_database({str(db_path)!r}); print('open', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "open"
+        token = hold(db_path)
+        assert not token.alone
+        release(token)
+    finally:
+        child.stdin.close()
+        child.wait(10)
+    token = hold(db_path)
+    assert token.alone
+    release(token)
+
+
+# -- reading is reading ----------------------------------------------------------------------------
+
+READING = {
+    "stats": ["stats"],
+    "check": ["check"],
+    "search": ["search", "troops"],
+    "export": ["export", "--format", "prodigy", "-o", "{out}"],
+    "agreement": ["agreement"],
+    "claims": ["claims"],
+    "backup": ["backup", "-o", "{out}"],
+}
+
+
+def _folder_state(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("command", list(READING))
+def test_reading_command_leaves_the_project_folder_as_it_was(runner, saved, tmp_path, command):
+    before = _folder_state(saved.parent)
+    args = [a.format(out=tmp_path / "out") for a in READING[command]]
+    result = runner.invoke(cli, ["--db", str(saved), *args])
+    assert result.exit_code == 0, result.output
+    assert _folder_state(saved.parent) == before
+
+
+@pytest.mark.parametrize("command", list(READING))
+def test_reading_command_on_an_empty_file_says_so_and_keeps_it(runner, tmp_path, command):
+    path = tmp_path / "empty.db"
+    path.write_bytes(b"")
+    args = [a.format(out=tmp_path / "out") for a in READING[command]]
+    result = runner.invoke(cli, ["--db", str(path), *args])
+    assert result.exit_code == 1 and "is an empty file, not an Annotator project" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"]
+    assert path.stat().st_size == 0
+
+
+@pytest.mark.parametrize("command", list(READING))
+def test_reading_command_on_another_applications_database(runner, tmp_path, command):
+    path = tmp_path / "notes.db"
+    _foreign_sqlite(path)
+    before = path.read_bytes()
+    args = [a.format(out=tmp_path / "out") for a in READING[command]]
+    result = runner.invoke(cli, ["--db", str(path), *args])
+    assert result.exit_code == 1 and "not an Annotator project" in result.output
+    assert "damaged" not in result.output
+    assert path.read_bytes() == before
+
+
+def test_reading_commands_keep_a_rollback_journal_project(runner, saved, tmp_path):
+    import sqlite3
+
+    conn = sqlite3.connect(saved)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    before = saved.read_bytes()
+    for command in READING.values():
+        args = [a.format(out=tmp_path / "out") for a in command]
+        assert runner.invoke(cli, ["--db", str(saved), *args]).exit_code == 0
+        (tmp_path / "out").unlink(missing_ok=True)
+    assert saved.read_bytes() == before
+    assert sorted(p.name for p in saved.parent.iterdir()) == ["project.db"]
+
+
+def test_reading_command_on_an_older_project_upgrades_it_in_memory_only(runner, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    old = tmp_path / "old.db"
+    shutil.copyfile(Path(__file__).parents[1] / "fixtures" / "schema_m001.db", old)
+    before = old.read_bytes()
+    for name in ("stats", "export", "search"):
+        args = [a.format(out=tmp_path / "out.jsonl") for a in READING[name]]
+        result = runner.invoke(cli, ["--db", str(old), *args])
+        assert result.exit_code == 0, result.output
+    assert old.read_bytes() == before
+    assert not list(tmp_path.glob("old.backup-*"))

@@ -205,6 +205,9 @@ def test_check_reports_token_arrays_and_commands_rebuild_them(built, tmp_path, c
     assert exported.exit_code == 0, exported.output  # tokens are a cache: rebuilt
     record = orjson.loads(out.read_bytes().split(b"\n")[0])
     assert record["tokens"][0]["text"] == sample_text()[: record["tokens"][0]["end"]]
+    # A reading command rebuilds them in memory only; a writing one stores them again.
+    assert CliRunner().invoke(cli, ["check", "--db", str(db)]).exit_code == 1
+    assert CliRunner().invoke(cli, ["suggest", "--db", str(db)]).exit_code == 0
     assert CliRunner().invoke(cli, ["check", "--db", str(db)]).exit_code == 0
 
 
