@@ -28,6 +28,7 @@ from annotator.core.samples import sample_text
 from annotator.formats.writers import export
 from annotator.model.imports import DocumentIn
 from annotator.services.merge import merge_into
+from annotator.store import backup_database
 from tests.nlp.planted import planted_project
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
@@ -158,6 +159,7 @@ def seeded(tmp_path_factory) -> Path:
             export(project, fmt, folder / INPUTS[fmt])
         export(project, "brat", folder / INPUTS["brat"])
         export(project, "spacy", folder / INPUTS["spacy"])
+        backup_database(project.db, folder / "earlier-backup.db")
     shutil.copy(FIXTURES / "spacy" / "v2_offsets_train.json", folder / INPUTS["spacy-v2"])
     (folder / "article.txt").write_text(sample_text(), encoding="utf-8")
     (folder / "articles.csv").write_text(
@@ -248,6 +250,8 @@ def _value(command: str, fmt: str, before: str, token: str, args: list[str]) -> 
         return [f"out-{fmt}" if folder else f"out-{fmt}.data"]
     if token == "FILE":
         return {"-o": ["backup.db"], "--import": ["patterns.jsonl"]}.get(before, ["out.jsonl"])
+    if token == "BACKUP":
+        return ["earlier-backup.db"]
     if token == "DIR":
         return ["model"] if command == "suggest" else ["model-new"]
     if token == "URL":

@@ -84,6 +84,7 @@ def check(db_path: Path, annotator: str | None, as_json: bool, repair: bool) -> 
     from annotator.store import open_database
     from annotator.store.check import check_database
     from annotator.store.check import repair as repair_file
+    from annotator.store.recovery import copies_kept
 
     remember_project(db_path)
     if repair:
@@ -100,10 +101,14 @@ def check(db_path: Path, annotator: str | None, as_json: bool, repair: bool) -> 
         problems, counts = check_database(db)
     finally:
         db.close()
-    if echo_report({"ok": not problems, "problems": problems, **counts}, as_json):
+    copies = [str(copy) for copy in copies_kept(db_path)]
+    report = {"ok": not problems, "problems": problems, **counts, "copies_kept": copies}
+    if echo_report(report, as_json):
         sys.exit(1 if problems else 0)
     for problem in problems:
         echo(problem, err=True)
+    for copy in copies:
+        echo(f"kept beside it (as found before a recovery, restore or repair): {copy}", err=True)
     verdict = "problems found" if problems else "ok"
     echo(
         f"{verdict}: {counts['documents']} document(s), {counts['spans']} span(s), "

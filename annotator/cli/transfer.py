@@ -214,6 +214,22 @@ def backup(db_path: Path, annotator: str | None, out: Path, force: bool) -> None
 
 @cli.command()
 @common_options
+@click.argument("backup_path", metavar="BACKUP", type=ProjectPath())
+def restore(db_path: Path, annotator: str | None, backup_path: Path) -> None:
+    """Put BACKUP in place of the project. The project as it was (and any log beside it)
+    is kept as <name>.before-restore-<time>.db; refused while the project is open in a
+    window or another command."""
+    from annotator.store.restore import restore_backup
+
+    remember_project(db_path)
+    kept = restore_backup(backup_path, db_path)
+    if kept is not None:
+        echo(f"kept the project as it was in {kept}", err=True)
+    echo(f"restored {backup_path} into {db_path}")
+
+
+@cli.command()
+@common_options
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-o",

@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from annotator.model.errors import StoreError, printable
 from annotator.store.objects import foreign_objects, refusal, repair_statements
+from annotator.store.recovery import hold, release
 
 JSON_COLUMNS: dict[str, dict[str, tuple[type, ...]]] = {
     "labels": {"keys": (list,), "attributes": (list,)},
@@ -323,9 +324,15 @@ def describe_damage(path: str | Path | None) -> str | None:
     path = Path(path)
     if not path.is_file() or path.stat().st_size == 0:
         return None  # a FIFO or device would block SQLite; it and an empty file are refused
+    created = tuple(p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not p.exists())
+    try:
+        token = hold(path)
+    except StoreError:
+        return None
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except (sqlite3.Error, OSError, ValueError):
+        release(token, created=created)
         return None
     try:
         if not _looks_like_a_project(conn):
@@ -342,6 +349,7 @@ def describe_damage(path: str | Path | None) -> str | None:
         first = f"SQLite cannot read it: {exc}"
     finally:
         conn.close()
+        release(token, created=created)  # reading leaves no side files behind
     if first is None:
         return None
     shown = printable(path)

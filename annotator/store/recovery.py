@@ -151,9 +151,10 @@ def unfinished_log(path: Path) -> Path | None:
     return None
 
 
-def keep_as_found(path: Path, log: Path, *, tag: str = COPY_TAG) -> Path:
-    """Copy ``path`` and ``log`` byte for byte to ``<name>.<tag>-<time>.db`` and its
-    log beside it, before SQLite applies the log; returns the copy of the project.
+def keep_as_found(path: Path, log: Path | None, *, tag: str = COPY_TAG) -> Path:
+    """Copy ``path`` and ``log`` (if any) byte for byte to ``<name>.<tag>-<time>.db``
+    and its log beside it, before SQLite applies the log; returns the copy of the
+    project.
 
     :raises StoreError: the copies cannot be written (nothing is then opened).
     """
@@ -163,17 +164,16 @@ def keep_as_found(path: Path, log: Path, *, tag: str = COPY_TAG) -> Path:
     while copy.exists():
         n += 1
         copy = path.with_name(f"{path.stem}.{tag}-{stamp}-{n}{path.suffix}")
-    suffix = log.name[len(path.name) :]
     try:
         shutil.copyfile(path, copy)
-        shutil.copyfile(log, f"{copy}{suffix}")
+        if log is not None:
+            shutil.copyfile(log, f"{copy}{log.name[len(path.name) :]}")
     except OSError as exc:
         with contextlib.suppress(OSError):
             copy.unlink()
         raise StoreError(
-            f"{shown(path)} has a log beside it ({shown(log.name)}) that Annotator keeps a "
-            f"copy of before applying it, and the copy failed ({exc.strerror}); nothing "
-            "was changed"
+            f"cannot keep a copy of {shown(path)} as found before changing it "
+            f"({exc.strerror}); nothing was changed"
         ) from None
     return copy
 

@@ -436,3 +436,68 @@ def test_reading_command_on_an_older_project_upgrades_it_in_memory_only(runner, 
         assert result.exit_code == 0, result.output
     assert old.read_bytes() == before
     assert not list(tmp_path.glob("old.backup-*"))
+
+
+# -- restore -----------------------------------------------------------------------------------
+
+
+def test_restore_puts_the_backup_in_place_despite_a_stale_log(runner, db_path, tmp_path):
+    _many_spans(db_path)
+    backup = tmp_path / "backup.db"
+    assert runner.invoke(cli, ["--db", str(db_path), "backup", "-o", str(backup)]).exit_code == 0
+    stale = _wal_of_a_copy_that_deleted_half(db_path, tmp_path)
+    (db_path.parent / "project.db-wal").write_bytes(stale)
+    result = runner.invoke(cli, ["--db", str(db_path), "restore", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert "restored" in result.output and "before-restore-" in result.output
+    assert _span_count(db_path) == 40
+    (kept,) = db_path.parent.glob("project.before-restore-*.db")
+    assert (db_path.parent / f"{kept.name}-wal").read_bytes() == stale
+    checked = runner.invoke(cli, ["--db", str(db_path), "check"])
+    assert checked.exit_code == 0 and kept.name in checked.output
+
+
+def test_restore_refused_while_the_project_is_open(runner, saved, tmp_path):
+    from annotator.core.project import Project
+
+    backup = tmp_path / "backup.db"
+    assert runner.invoke(cli, ["--db", str(saved), "backup", "-o", str(backup)]).exit_code == 0
+    before = saved.read_bytes()
+    with Project.open(saved, annotator="bob"):
+        result = runner.invoke(cli, ["--db", str(saved), "restore", str(backup)])
+    assert result.exit_code == 1 and "is open in another Annotator" in result.output
+    assert saved.read_bytes() == before
+    assert not list(saved.parent.glob("*.before-restore-*"))
+
+
+@pytest.mark.parametrize("kind", ["text", "foreign sqlite", "empty", "missing"])
+def test_restore_refuses_what_is_not_a_backup(runner, saved, tmp_path, kind):
+    backup = tmp_path / "backup.db"
+    if kind == "text":
+        backup.write_text("chapter one", encoding="utf-8")
+    elif kind == "foreign sqlite":
+        _foreign_sqlite(backup)
+    elif kind == "empty":
+        backup.write_bytes(b"")
+    before = saved.read_bytes()
+    result = runner.invoke(cli, ["--db", str(saved), "restore", str(backup)])
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    assert saved.read_bytes() == before
+    assert sorted(p.name for p in saved.parent.iterdir()) == ["project.db"]
+
+
+def test_backup_copied_over_by_hand_keeps_the_stale_log_as_evidence(runner, db_path, tmp_path):
+    import shutil
+
+    _many_spans(db_path)
+    backup = tmp_path / "backup.db"
+    assert runner.invoke(cli, ["--db", str(db_path), "backup", "-o", str(backup)]).exit_code == 0
+    stale = _wal_of_a_copy_that_deleted_half(db_path, tmp_path)
+    (db_path.parent / "project.db-wal").write_bytes(stale)
+    shutil.copyfile(backup, db_path)  # what users do without `restore`
+    text = tmp_path / "new.txt"
+    text.write_text("Another article, officials said.", encoding="utf-8")
+    result = runner.invoke(cli, ["--db", str(db_path), "import", str(text)])
+    assert "kept in project.before-recovery-" in result.output
+    (copy,) = db_path.parent.glob("project.before-recovery-*.db")
+    assert _span_count(copy, without_log=True) == 40  # the backup as copied in
