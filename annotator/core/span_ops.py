@@ -9,6 +9,9 @@ from annotator.model.errors import DuplicateSpanError, NotFoundError, Validation
 from annotator.model.records import Change, RowChange, Span, dumps_json
 from annotator.store import queries
 
+_LINK_EXTRAS = ("head_label", "child_label", "head_text", "child_text")
+"""Columns :func:`queries.links_of_span` adds to a relation row."""
+
 
 class SpanOps(ProjectBase):
     def add_span(
@@ -91,7 +94,10 @@ class SpanOps(ProjectBase):
             return self._apply("delete_span", f"Delete {before['label']}", rows)
 
     def relabel_span(self, span_id: int, label: str) -> Change:
-        """Give a span another label; attributes the new label does not define are dropped.
+        """Give a span another label; attributes the new label does not define are dropped,
+        and links the schema does not allow with the new label (``attributed_to`` from a
+        span that is no longer a claim) are removed in the same change, which names them
+        in its description. Undo restores the label and the links.
 
         :raises ValidationError: unknown label, or the same span exists with that label.
         """
@@ -114,8 +120,33 @@ class SpanOps(ProjectBase):
             allowed = {a.name for a in new_label.attributes}
             kept = {k: v for k, v in Span.from_row(before).attributes.items() if k in allowed}
             after = {**before, "label": label, "attributes": dumps_json(kept), "updated": now()}
-            rows = [RowChange("spans", (span_id,), before, after)]
-            return self._apply("relabel_span", f"Relabel {before['label']} as {label}", rows)
+            broken = self._links_broken_by(span_id, label)
+            rows = [RowChange("relations", (row["id"],), row, None) for row, _ in broken]
+            rows.append(RowChange("spans", (span_id,), before, after))
+            description = f"Relabel {before['label']} as {label}"
+            if broken:
+                links = "; ".join(text for _, text in broken)
+                article = "an" if label[:1].lower() in "aeiou" else "a"
+                description += (
+                    f", removing {len(broken)} link(s) {article} {label} cannot have: {links}"
+                )
+            return self._apply("relabel_span", description, rows)
+
+    def _links_broken_by(self, span_id: int, label: str) -> list[tuple[dict[str, Any], str]]:
+        """The links of ``span_id`` the schema would not allow if it had ``label``, each
+        with a short description (``attributed_to to "the ministry"``)."""
+        broken = []
+        for row in queries.links_of_span(self.db, span_id):
+            head_label = label if row["head_id"] == span_id else row["head_label"]
+            child_label = label if row["child_id"] == span_id else row["child_label"]
+            allowed = {r.name for r in self.schema.relation_types_for(head_label, child_label)}
+            if row["label"] not in allowed:
+                other = row["child_text"] if row["head_id"] == span_id else row["head_text"]
+                way = "to" if row["head_id"] == span_id else "from"
+                shown = other if len(other) <= 40 else other[:39] + "…"
+                link = {k: v for k, v in row.items() if k not in _LINK_EXTRAS}
+                broken.append((link, f'{row["label"]} {way} "{shown}"'))
+        return broken
 
     def set_span_attributes(self, span_id: int, updates: dict[str, Any]) -> Change:
         """Set attributes of a span (``None`` removes one); validated against the schema."""

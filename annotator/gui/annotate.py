@@ -36,7 +36,10 @@ class AnnotateMixin(_Base):
             if span_id is None:
                 self.show_message("Select some text first, then press a label key.")
                 return None
-            return self.run(lambda: self.project.relabel_span(span_id, label))
+            change = self.run(lambda: self.project.relabel_span(span_id, label))
+            if change is not None and change.relations_removed:
+                self.show_message(f"{change.description} (Ctrl+Z restores them)")
+            return change
         snapped = self.project.snap(self.document_id, start, end)
         if snapped is None:
             self.show_message("The selection holds only spaces: nothing to label.")

@@ -267,7 +267,7 @@ def check_database(db: Database) -> tuple[list[str], dict[str, int]]:
     problems += text_problems(conn, missing)
     problems += token_problems(conn, missing)
     counts = {"documents": 0, "spans": 0, "relations": 0}
-    needed = {"documents", "document_texts", "spans", "relations"}
+    needed = {"documents", "document_texts", "spans", "relations", "relation_types"}
     if needed & {m.split(".")[0] for m in missing}:
         return problems, counts
     problems += _document_problems(conn, counts)
@@ -307,9 +307,25 @@ def _document_problems(conn: sqlite3.Connection, counts: dict[str, int]) -> list
            WHERE h.document_id != r.document_id OR c.document_id != r.document_id"""
     ).fetchall()
     problems += [f"link {row[0]} joins spans of different documents" for row in bad_links]
+    problems += [
+        f"link {link_id} ({label}) goes from {head} to {child}, which its type does not "
+        f"allow (only {allowed_head} to {allowed_child})"
+        for link_id, label, head, child, allowed_head, allowed_child in conn.execute(
+            _LINKS_AGAINST_SCHEMA
+        )
+    ]
     counts["spans"] = conn.execute("SELECT count(*) FROM spans").fetchone()[0]
     counts["relations"] = conn.execute("SELECT count(*) FROM relations").fetchone()[0]
     return problems
+
+
+_LINKS_AGAINST_SCHEMA = """
+SELECT r.id, r.label, h.label, c.label, t.head_label, t.child_label FROM relations r
+JOIN spans h ON h.id = r.head_id
+JOIN spans c ON c.id = r.child_id
+JOIN relation_types t ON t.name = r.label
+WHERE t.head_label NOT IN (h.label, '*') OR t.child_label NOT IN (c.label, '*')
+ORDER BY r.id"""
 
 
 def describe_damage(path: str | Path | None) -> str | None:

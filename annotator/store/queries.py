@@ -453,6 +453,22 @@ def rows_depending_on_span(db: Database, span_id: int) -> list[tuple[str, dict[s
     return found
 
 
+def links_of_span(db: Database, span_id: int) -> list[dict[str, Any]]:
+    """The relation rows with ``span_id`` at one end, each with its ends' labels and
+    texts (``head_label``, ``child_label``, ``head_text``, ``child_text``)."""
+    sql = """
+    SELECT r.*, h.label AS head_label, c.label AS child_label,
+           substr(t.text, h.start + 1, h."end" - h.start) AS head_text,
+           substr(t.text, c.start + 1, c."end" - c.start) AS child_text
+    FROM relations r
+    JOIN spans h ON h.id = r.head_id
+    JOIN spans c ON c.id = r.child_id
+    JOIN document_texts t ON t.document_id = r.document_id
+    WHERE r.head_id = :id OR r.child_id = :id
+    ORDER BY r.id"""
+    return list(db.query(sql, {"id": span_id}))
+
+
 _MAINS = """
 SELECT other_span_id, main_span_id FROM claim_matches WHERE state = 'confirmed' {match}
 UNION ALL

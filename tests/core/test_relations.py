@@ -127,3 +127,45 @@ def test_other_annotators_spans_are_not_link_options(db_path, project, spans, sa
     with Project.open(db_path, annotator="bob") as bob:
         bob.add_span(sample_doc, 0, 30, "source")
     assert all(o.span.annotator == "alice" for o in project.link_options(spans["claim"].id))
+
+
+@pytest.mark.parametrize(
+    ("span", "label", "removed"),
+    [
+        ("claim", "actor", {"attributed_to", "hedges", "involves"}),
+        ("claim", "source", {"attributed_to", "hedges", "involves"}),
+        ("source", "actor", {"attributed_to"}),
+        ("hedge", "claim", {"hedges"}),
+        ("actor", "source", {"involves"}),
+    ],
+)
+def test_relabel_removes_the_links_the_new_label_cannot_have(project, spans, span, label, removed):
+    claim = spans["claim"].id
+    project.add_relation(claim, spans["source"].id)
+    project.add_relation(spans["hedge"].id, claim)
+    project.add_relation(claim, spans["actor"].id)
+    before = {r.label for r in project.relations(spans["claim"].document_id)}
+    change = project.relabel_span(spans[span].id, label)
+    assert {r.label for r in change.relations_removed} == removed
+    article = "an" if label == "actor" else "a"
+    assert f"removing {len(removed)} link(s) {article} {label} cannot have" in change.description
+    after = {r.label for r in project.relations(spans["claim"].document_id)}
+    assert after == before - removed
+    project.revert(change)
+    assert {r.label for r in project.relations(spans["claim"].document_id)} == before
+    assert project.span(spans[span].id).label == spans[span].label
+
+
+def test_relabel_keeps_links_the_new_label_may_have(project, spans):
+    project.add_relation(spans["claim"].id, spans["claim2"].id)  # same_claim
+    change = project.relabel_span(spans["hedge"].id, "actor")
+    assert change.relations_removed == [] and "removing" not in change.description
+
+
+def test_check_reports_a_link_whose_ends_break_the_schema(project, spans):
+    from annotator.store.check import check_database
+
+    project.add_relation(spans["claim"].id, spans["source"].id)
+    project.db.execute("UPDATE spans SET label = 'actor' WHERE id = ?", [spans["claim"].id])
+    problems, _ = check_database(project.db)
+    assert any("(attributed_to) goes from actor to source" in p for p in problems)

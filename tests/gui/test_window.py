@@ -193,3 +193,23 @@ def test_article_is_plain_text_never_html(qtbot, make_window):
     html = '<b>bold</b> <img src="http://example.invalid/x.png"> &amp; <a href="x">link</a>'
     window = make_window(html)
     assert window.view.toPlainText() == html
+
+
+def test_label_key_on_a_linked_span_removes_the_links_it_breaks_in_one_undo_step(
+    qtbot, make_window
+):
+    window = make_window()
+    project = window.project
+    claim_start, claim_end = label_phrase(qtbot, window, "the report was accurate", "claim")
+    label_phrase(qtbot, window, "Kim Yong-hyun", "source")
+    claim, source = sorted(project.spans(window.document_id), key=lambda s: s.label)
+    window.run(lambda: project.add_relation(claim.id, source.id))
+    window.select_span(claim.id)
+    qtbot.keyClick(window.view, Qt.Key.Key_A)
+    assert (claim_start, claim_end, "actor") in _stored(window)
+    assert project.relations(window.document_id) == []
+    message = window.statusBar().currentMessage()
+    assert 'removing 1 link(s) an actor cannot have: attributed_to to "Kim Yong-hyun"' in message
+    window.undo_stack.undo()
+    assert (claim_start, claim_end, "claim") in _stored(window)
+    assert [r.label for r in project.relations(window.document_id)] == ["attributed_to"]

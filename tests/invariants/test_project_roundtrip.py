@@ -350,6 +350,12 @@ class ProjectMachine(RuleBasedStateMachine):
             self.undo.append(self.project.reapply(change))
 
     @invariant()
+    def every_link_obeys_the_schema(self):
+        from annotator.store.check import _LINKS_AGAINST_SCHEMA
+
+        assert self.project.db.execute(_LINKS_AGAINST_SCHEMA).fetchall() == []
+
+    @invariant()
     def project_keys_are_declared(self):
         keys = {row["key"] for row in self.project.db.query("SELECT key FROM project")}
         assert keys <= set(PROJECT_SETTINGS) | set(PROJECT_LOCAL)
