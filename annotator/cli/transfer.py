@@ -159,6 +159,7 @@ def export(
     silently."""
     from tqdm import tqdm
 
+    from annotator.files.output import is_stdout
     from annotator.formats.export import ExportFilter
     from annotator.services.transfer import export_lines, export_project, format_options
 
@@ -178,6 +179,7 @@ def export(
         publisher=publisher,
         review_url=review_url,
     )
+    to_stdout = is_stdout(out)
     with (
         # A ClaimReview export remembers its publisher and address in the project.
         open_project(db_path, annotator, create=False, reading=fmt != "claimreview") as project,
@@ -186,7 +188,7 @@ def export(
         report = export_project(
             project, fmt, out, chosen=chosen, progress=lambda n: bar.update(n - bar.n), **options
         )
-    if as_json and str(out) == "-":  # standard output holds the export itself
+    if as_json and to_stdout:  # standard output holds the export itself
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), err=True)
         return
     if echo_report(report.to_dict(), as_json):
@@ -194,7 +196,7 @@ def export(
     wrote, *problems = export_lines(report, out)
     for problem in problems:  # --json lists every item
         echo(problem, err=True)
-    echo(wrote, err=str(out) == "-")  # standard output holds the export itself
+    echo(wrote, err=to_stdout)
 
 
 @cli.command()

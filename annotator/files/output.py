@@ -27,7 +27,17 @@ STDOUT = "-"
 
 
 def is_stdout(path: str | Path) -> bool:
-    return str(path) == STDOUT
+    """``-``, or a name for this process's standard output (``/dev/stdout``, a link to
+    where it goes): written as a stream, never replaced by a file."""
+    if str(path) == STDOUT:
+        return True
+    try:
+        if not Path(path).is_symlink():
+            return False
+        mine, named = os.fstat(1), os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return (mine.st_dev, mine.st_ino) == (named.st_dev, named.st_ino)
 
 
 def followed(path: Path) -> Path:

@@ -119,3 +119,34 @@ def test_a_bug_while_working_is_still_reported_as_one(qtbot, make_window):
     handler.handle(ValueError, ValueError("boom"), None)
     qtbot.waitUntil(lambda: handler.last_dialog is not None)
     assert "Something went wrong: ValueError: boom" in handler.last_dialog.text()
+
+
+def test_window_on_a_planted_trigger_offers_the_repair(qapp, db_path):
+    _project(db_path)
+    _tamper(db_path, "CREATE TRIGGER evil AFTER INSERT ON spans BEGIN DELETE FROM spans; END")
+    window, problem = app.open_or_explain(db_path, "alice")
+    assert window is None
+    assert "an unknown trigger evil" in problem and "check --repair" in problem
+
+
+def test_window_on_a_project_with_a_log_beside_it_names_the_copy(qtbot, db_path, tmp_path):
+    import shutil
+
+    _project(db_path)
+    copy = tmp_path / "teammate.db"
+    shutil.copyfile(db_path, copy)
+    conn = sqlite3.connect(copy, isolation_level=None)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("DELETE FROM spans")
+    shutil.copyfile(f"{copy}-wal", f"{db_path}-wal")
+    conn.close()
+    window, problem = app.open_or_explain(db_path, "alice")
+    assert problem is None
+    qtbot.addWidget(window)
+    try:
+        (kept,) = db_path.parent.glob("project.before-recovery-*.db")
+        assert f"kept in {kept.name}" in window.statusBar().currentMessage()
+        assert window.project.notices and kept.name in window.project.notices[0]
+    finally:
+        window.project.close()

@@ -501,3 +501,23 @@ def test_backup_copied_over_by_hand_keeps_the_stale_log_as_evidence(runner, db_p
     assert "kept in project.before-recovery-" in result.output
     (copy,) = db_path.parent.glob("project.before-recovery-*.db")
     assert _span_count(copy, without_log=True) == 40  # the backup as copied in
+
+
+def test_export_to_dev_stdout_writes_the_stream_and_keeps_the_link(saved, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "redirected.jsonl"
+    with out.open("wb") as handle:
+        done = subprocess.run(
+            [sys.executable, "-m", "annotator.cli", "--db", str(saved), "export"]
+            + ["--format", "prodigy", "-o", "/dev/stdout"],
+            stdout=handle,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    assert "wrote 1 record(s)" in done.stderr
+    assert b"probably" in out.read_bytes()
+    assert os.path.islink("/dev/stdout")
