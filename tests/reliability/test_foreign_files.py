@@ -503,6 +503,9 @@ def test_backup_copied_over_by_hand_keeps_the_stale_log_as_evidence(runner, db_p
     assert _span_count(copy, without_log=True) == 40  # the backup as copied in
 
 
+STDOUT_ARGS = ["--format", "prodigy", "-o", "/dev/stdout"]
+
+
 def test_export_to_dev_stdout_writes_the_stream_and_keeps_the_link(saved, tmp_path):
     import subprocess
     import sys
@@ -510,8 +513,7 @@ def test_export_to_dev_stdout_writes_the_stream_and_keeps_the_link(saved, tmp_pa
     out = tmp_path / "redirected.jsonl"
     with out.open("wb") as handle:
         done = subprocess.run(
-            [sys.executable, "-m", "annotator.cli", "--db", str(saved), "export"]
-            + ["--format", "prodigy", "-o", "/dev/stdout"],
+            [sys.executable, "-m", "annotator.cli", "--db", str(saved), "export", *STDOUT_ARGS],
             stdout=handle,
             stderr=subprocess.PIPE,
             text=True,
