@@ -82,3 +82,20 @@ def sample_doc(project: Project) -> int:
 @pytest.fixture
 def tricky_doc(project: Project) -> int:
     return add_document(project, TRICKY_TEXT, "tricky")
+
+
+def wal_of_a_copy(project_path: Path, folder: Path, sql: str) -> bytes:
+    """The ``-wal`` a teammate's copy of the project had after ``sql`` when its program
+    was killed: what SQLite would apply if it were put beside the project."""
+    import shutil
+    import sqlite3
+
+    copy = folder / "teammate.db"
+    shutil.copyfile(project_path, copy)
+    conn = sqlite3.connect(copy, isolation_level=None)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute(sql)
+    wal = Path(f"{copy}-wal").read_bytes()
+    conn.close()
+    return wal

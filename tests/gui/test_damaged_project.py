@@ -4,6 +4,7 @@ is damaged and offers ``annotator check``; later failures caused by the damage s
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,7 @@ from annotator.core.project import Project
 from annotator.core.samples import sample_text
 from annotator.gui import app
 from annotator.gui.crash import CrashHandler
-from tests.conftest import add_document
+from tests.conftest import add_document, wal_of_a_copy
 
 TAMPERING = {
     "meta not JSON": "UPDATE documents SET meta = '{bad'",
@@ -130,17 +131,8 @@ def test_window_on_a_planted_trigger_offers_the_repair(qapp, db_path):
 
 
 def test_window_on_a_project_with_a_log_beside_it_names_the_copy(qtbot, db_path, tmp_path):
-    import shutil
-
     _project(db_path)
-    copy = tmp_path / "teammate.db"
-    shutil.copyfile(db_path, copy)
-    conn = sqlite3.connect(copy, isolation_level=None)
-    conn.execute("PRAGMA wal_autocheckpoint = 0")
-    conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("DELETE FROM spans")
-    shutil.copyfile(f"{copy}-wal", f"{db_path}-wal")
-    conn.close()
+    Path(f"{db_path}-wal").write_bytes(wal_of_a_copy(db_path, tmp_path, "DELETE FROM spans"))
     window, problem = app.open_or_explain(db_path, "alice")
     assert problem is None
     qtbot.addWidget(window)

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
+from tests.conftest import wal_of_a_copy
 
 
 @pytest.fixture
@@ -75,19 +76,24 @@ def _foreign_sqlite(path):
     conn.close()
 
 
-@pytest.mark.parametrize("kind", ["text", "foreign sqlite", "other project", "empty"])
-def test_backup_refuses_an_existing_file_that_is_not_its_backup(runner, saved, tmp_path, kind):
-    out = tmp_path / "thesis.txt"
+def _not_a_backup(path, kind):
+    """A file at ``path`` that is no backup of the project (``missing``: none)."""
     if kind == "text":
-        out.write_text("chapter one", encoding="utf-8")
+        path.write_text("chapter one", encoding="utf-8")
     elif kind == "foreign sqlite":
-        _foreign_sqlite(out)
+        _foreign_sqlite(path)
     elif kind == "other project":
         from annotator.core.project import Project
 
-        Project.open(out, annotator="bob").close()
-    else:
-        out.write_bytes(b"")
+        Project.open(path, annotator="bob").close()
+    elif kind == "empty":
+        path.write_bytes(b"")
+
+
+@pytest.mark.parametrize("kind", ["text", "foreign sqlite", "other project", "empty"])
+def test_backup_refuses_an_existing_file_that_is_not_its_backup(runner, saved, tmp_path, kind):
+    out = tmp_path / "thesis.txt"
+    _not_a_backup(out, kind)
     before = out.read_bytes()
     result = runner.invoke(cli, ["--db", str(saved), "backup", "-o", str(out)])
     assert result.exit_code == 1 and "--force" in result.output
@@ -276,20 +282,7 @@ def _many_spans(path, n=40):
 
 
 def _wal_of_a_copy_that_deleted_half(project_path, tmp_path):
-    """The ``-wal`` a teammate's copy of the project had when its program was killed:
-    it deletes half the spans."""
-    import shutil
-    import sqlite3
-
-    copy = tmp_path / "teammate.db"
-    shutil.copyfile(project_path, copy)
-    conn = sqlite3.connect(copy, isolation_level=None)
-    conn.execute("PRAGMA wal_autocheckpoint = 0")
-    conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("DELETE FROM spans WHERE id % 2 = 0")
-    wal = (tmp_path / "teammate.db-wal").read_bytes()
-    conn.close()
-    return wal
+    return wal_of_a_copy(project_path, tmp_path, "DELETE FROM spans WHERE id % 2 = 0")
 
 
 @pytest.mark.parametrize("command", [["stats"], ["check"], ["import", "{text}"]])
@@ -473,12 +466,7 @@ def test_restore_refused_while_the_project_is_open(runner, saved, tmp_path):
 @pytest.mark.parametrize("kind", ["text", "foreign sqlite", "empty", "missing"])
 def test_restore_refuses_what_is_not_a_backup(runner, saved, tmp_path, kind):
     backup = tmp_path / "backup.db"
-    if kind == "text":
-        backup.write_text("chapter one", encoding="utf-8")
-    elif kind == "foreign sqlite":
-        _foreign_sqlite(backup)
-    elif kind == "empty":
-        backup.write_bytes(b"")
+    _not_a_backup(backup, kind)
     before = saved.read_bytes()
     result = runner.invoke(cli, ["--db", str(saved), "restore", str(backup)])
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
