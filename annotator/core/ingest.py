@@ -80,6 +80,7 @@ def _check(record: DocumentIn) -> None:
     for suggestion in record.suggestions:
         if problem := name_problem(suggestion.label):
             raise ValueError(problem)
+    _check_suggested_relations(record)
     for relation in record.relations:
         if problem := name_problem(relation.label, "link type"):
             raise ValueError(problem)
@@ -105,6 +106,22 @@ def _check(record: DocumentIn) -> None:
     for item in (*record.spans, *record.relations, *record.statuses, *record.categories):
         if item.annotator is not None and (problem := name_problem(item.annotator, "annotator")):
             raise ValueError(problem)
+
+
+def _check_suggested_relations(record: DocumentIn) -> None:
+    places = [(s.label, s.start, s.end, s.source) for s in record.suggestions]
+    for link in record.suggested_relations:
+        if problem := name_problem(link.label, "link type"):
+            raise ValueError(problem)
+        ends = (link.head, link.child)
+        if not all(isinstance(i, int) and 0 <= i < len(places) for i in ends):
+            raise ValueError(f"suggested relation {link.label!r} refers to a suggestion not there")
+        if places[link.head] == places[link.child]:
+            raise ValueError(f"suggested relation {link.label!r} links a suggestion to itself")
+        if link.status not in ("open", "accepted", "rejected"):
+            raise ValueError(f"suggested relation {link.label!r} has the status {link.status!r}")
+        if not isinstance(link.source, str) or not link.source:
+            raise ValueError(f"suggested relation {link.label!r} has no source")
 
 
 def _check_types(record: DocumentIn) -> None:
@@ -395,6 +412,36 @@ def _insert_annotations(
     ]
     db["suggestions"].insert_all(suggestion_rows, ignore=True, batch_size=5000)
     report.suggestions_added += len(suggestion_rows)
+    _insert_suggested_relations(db, items, stamp, report)
+
+
+def _insert_suggested_relations(
+    db, items: list[tuple[DocumentIn, int]], stamp: str, report: ImportReport
+) -> None:
+    """Links between the records' suggestions, found by their places (an import keeps a
+    link already there as it is, like the suggestions)."""
+    wanted = [(record, document_id) for record, document_id in items if record.suggested_relations]
+    if not wanted:
+        return
+    ids = queries.suggestion_ids(db, sorted({document_id for _, document_id in wanted}))
+    rows = []
+    for record, document_id in wanted:
+        places = [(document_id, s.label, s.start, s.end, s.source) for s in record.suggestions]
+        for link in record.suggested_relations:
+            rows.append(
+                {
+                    "document_id": document_id,
+                    "head_id": ids[places[link.head]],
+                    "child_id": ids[places[link.child]],
+                    "label": link.label,
+                    "source": link.source,
+                    "attributes": dumps_json(link.attributes),
+                    "status": link.status,
+                    "created": link.created or stamp,
+                }
+            )
+    db["suggested_relations"].insert_all(rows, ignore=True, batch_size=5000)
+    report.suggested_relations_added += len(rows)
 
 
 def _insert_categories(

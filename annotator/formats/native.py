@@ -24,6 +24,8 @@ then one line per document::
                     "updated"}],
      "suggestions": [{"start", "end", "label", "source", "score", "status",
                       "created"}],
+     "suggested_relations": [{"head", "child", "label", "source", "attributes",
+                              "status", "created"}],
      "categories": [{"annotator", "label", "value", "updated"}]}
 
 then the claim matches and the change history, one line each::
@@ -32,8 +34,9 @@ then the claim matches and the change history, one line each::
     {"event": {"origin", "origin_id", "at", "annotator", "op", "description",
                "document_id", "rows"}}
 
-``head`` and ``child`` index ``spans``. Matches and events name rows by their natural keys
-instead of ids (a span is ``[sha256, annotator, label, start, end]``; see
+``head`` and ``child`` index ``spans`` (``suggestions`` for suggested relations).
+Matches and events name rows by their natural keys instead of ids (a span is
+``[sha256, annotator, label, start, end]``; see
 ``annotator.store.portable``), so the history survives import and merge. Imports and
 merges are recorded where they happen and are not carried (``LOCAL_EVENT_OPS``). Keys are
 sorted and lists in a fixed order, so exporting, importing into an empty project and
@@ -62,6 +65,7 @@ from annotator.model.imports import (
     SchemaIn,
     SpanIn,
     StatusIn,
+    SuggestedRelationIn,
     SuggestionIn,
 )
 from annotator.model.records import text_sha256
@@ -76,6 +80,7 @@ _STATUS = ("annotator", "status", "answer", "updated")
 _RECORD = ("status", "normalized", "verdict", "rating", "assignee", "updated")
 _EVIDENCE = ("location", "quote", "stance", "retrieved", "annotator", "created")
 _SUGGESTION = ("start", "end", "label", "source", "score", "status", "created")
+_SUGGESTED_RELATION = ("label", "source", "status", "created")
 _PATTERN = ("label", "pattern", "pattern_set", "ident", "enabled", "annotator", "created")
 _MATCH = ("similarity", "state", "annotator", "updated")
 _CATEGORY = ("annotator", "label", "value", "updated")
@@ -214,12 +219,27 @@ def document_record(
         "spans": [_span_entry(document.text, s, extras) for s in spans],
         "relations": relations,
         "suggestions": [_pick(row, _SUGGESTION) for row in extras.suggestions[document.id]],
+        "suggested_relations": _suggested_relations(document.id, extras),
         "categories": [
             _pick(row, _CATEGORY)
             for row in extras.categories[document.id]
             if _wanted(chosen, row["annotator"])
         ],
     }
+
+
+def _suggested_relations(document_id: int, extras: queries.ClaimData) -> list[dict[str, Any]]:
+    position = {row["id"]: n for n, row in enumerate(extras.suggestions[document_id])}
+    entries = [
+        {
+            "head": position[row["head_id"]],
+            "child": position[row["child_id"]],
+            **_pick(row, _SUGGESTED_RELATION),
+            "attributes": orjson.loads(row["attributes"]),
+        }
+        for row in extras.suggested_relations[document_id]
+    ]
+    return sorted(entries, key=lambda e: (e["head"], e["child"], e["label"], e["source"]))
 
 
 def _span_entry(text: str, span, extras: queries.ClaimData) -> dict[str, Any]:
@@ -383,6 +403,20 @@ def record_to_document(record: dict[str, Any], where: str) -> DocumentIn:
         )
         for s in fields.objects(record.get("suggestions"), "'suggestions'")
     ]
+    suggested_relations = [
+        SuggestedRelationIn(
+            r["head"],
+            r["child"],
+            fields.name(r["label"], f"the label of suggested relation {n}"),
+            r["source"],
+            dict(fields.obj(r.get("attributes"), f"'attributes' of suggested relation {n}")),
+            r.get("status", "open"),
+            r.get("created"),
+        )
+        for n, r in enumerate(
+            fields.objects(record.get("suggested_relations"), "'suggested_relations'"), 1
+        )
+    ]
     categories = [
         CategoryIn(c["label"], c["value"], c["annotator"], c.get("updated"))
         for c in fields.objects(record.get("categories"), "'categories'")
@@ -399,6 +433,7 @@ def record_to_document(record: dict[str, Any], where: str) -> DocumentIn:
         relations=relations,
         statuses=statuses,
         suggestions=suggestions,
+        suggested_relations=suggested_relations,
         categories=categories,
     )
 

@@ -82,6 +82,20 @@ class SuggestionIn:
 
 
 @dataclass(slots=True)
+class SuggestedRelationIn:
+    """A link between two suggestions of the same record, by their index in
+    ``suggestions``."""
+
+    head: int
+    child: int
+    label: str
+    source: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    status: str = "open"
+    created: str | None = None
+
+
+@dataclass(slots=True)
 class DocumentIn:
     """One document read from a file; ``where`` is ``file`` or ``file:line`` for messages."""
 
@@ -96,6 +110,7 @@ class DocumentIn:
     relations: list[RelationIn] = field(default_factory=list)
     statuses: list[StatusIn] = field(default_factory=list)
     suggestions: list[SuggestionIn] = field(default_factory=list)
+    suggested_relations: list[SuggestedRelationIn] = field(default_factory=list)
     categories: list[CategoryIn] = field(default_factory=list)
     error: str | None = None
     """Why a reader could not read this record; the import refuses it (or skips it)."""
@@ -137,6 +152,7 @@ class ImportReport:
     relations_updated: int = 0
     statuses_updated: int = 0
     suggestions_added: int = 0
+    suggested_relations_added: int = 0
     claim_records_added: int = 0
     claim_records_updated: int = 0
     evidence_added: int = 0

@@ -30,6 +30,7 @@ JSON_COLUMNS: dict[str, dict[str, tuple[type, ...]]] = {
     "documents": {"meta": (dict,)},
     "spans": {"attributes": (dict,)},
     "relations": {"attributes": (dict,)},
+    "suggested_relations": {"attributes": (dict,)},
     "events": {"rows": (list, dict)},
     "patterns": {"pattern": (list, str)},
 }
@@ -43,6 +44,7 @@ _ROW_NAMES = {
     "documents": "document",
     "spans": "span",
     "relations": "link",
+    "suggested_relations": "suggested link",
     "events": "event",
     "patterns": "pattern",
 }

@@ -101,6 +101,13 @@ USER_TABLES: dict[str, UserTable] = {
             references=_DOC,
         ),
         UserTable(
+            "suggested_relations",
+            ("head_id", "child_id", "label", "source"),
+            ("attributes", "status", "created"),
+            own_id="id",
+            references={**_DOC, "head_id": "suggestions", "child_id": "suggestions"},
+        ),
+        UserTable(
             "claim_records",
             ("span_id",),
             ("status", "normalized", "verdict", "rating", "assignee", "updated"),

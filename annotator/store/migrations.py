@@ -353,6 +353,33 @@ def m006_document_categories(db: Database) -> None:
     db.executescript(_DOCUMENT_CATEGORIES)
 
 
+_SUGGESTED_RELATIONS = """
+-- Links between suggested spans (an attribution structure: claim -> source with its cue,
+-- stance and quote; hedge -> claim; source -> earlier source), with the same open /
+-- accepted / rejected life as suggestions. ``attributes`` is JSON.
+CREATE TABLE suggested_relations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    head_id INTEGER NOT NULL REFERENCES suggestions(id) ON DELETE CASCADE,
+    child_id INTEGER NOT NULL REFERENCES suggestions(id) ON DELETE CASCADE,
+    label TEXT NOT NULL,
+    source TEXT NOT NULL,
+    attributes TEXT NOT NULL DEFAULT '{}',
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
+    created TEXT NOT NULL,
+    CHECK (head_id != child_id),
+    UNIQUE (head_id, child_id, label, source)
+);
+CREATE INDEX suggested_relations_by_document ON suggested_relations (document_id);
+CREATE INDEX suggested_relations_by_child ON suggested_relations (child_id);
+"""
+
+
+@migrations()
+def m007_suggested_relations(db: Database) -> None:
+    db.executescript(_SUGGESTED_RELATIONS)
+
+
 def known_migration_names() -> list[str]:
     """The migrations this code knows, oldest first; the last one is the current version."""
     return [m.name for m in migrations.pending(Database(memory=True))]

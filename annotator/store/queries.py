@@ -136,12 +136,19 @@ class ClaimData(NamedTuple):
     evidence: dict[int, list[dict[str, Any]]]
     suggestions: dict[int, list[dict[str, Any]]]
     categories: dict[int, list[dict[str, Any]]]
+    suggested_relations: dict[int, list[dict[str, Any]]]
 
 
 def claim_data_of_many(db: Database, document_ids: list[int]) -> ClaimData:
-    """Claim records, evidence, suggestions and categories of many documents in four
-    queries."""
-    data = ClaimData({}, {}, {i: [] for i in document_ids}, {i: [] for i in document_ids})
+    """Claim records, evidence, suggestions (and the links between them) and categories
+    of many documents in five queries."""
+    data = ClaimData(
+        {},
+        {},
+        {i: [] for i in document_ids},
+        {i: [] for i in document_ids},
+        {i: [] for i in document_ids},
+    )
     if not document_ids:
         return data
     marks = ",".join("?" * len(document_ids))
@@ -159,6 +166,9 @@ def claim_data_of_many(db: Database, document_ids: list[int]) -> ClaimData:
               ORDER BY document_id, annotator, label"""
     for row in db.query(sql, document_ids):
         data.categories[row["document_id"]].append(row)
+    sql = f"SELECT * FROM suggested_relations WHERE document_id IN ({marks}) ORDER BY id"
+    for row in db.query(sql, document_ids):
+        data.suggested_relations[row["document_id"]].append(row)
     return data
 
 
@@ -430,6 +440,34 @@ def iter_documents(db: Database, ids: list[int] | None = None):
 
 def status_rows(db: Database, document_id: int) -> list[dict[str, Any]]:
     sql = "SELECT * FROM document_status WHERE document_id = ? ORDER BY annotator"
+    return list(db.query(sql, [document_id]))
+
+
+def suggestion_ids(
+    db: Database, document_ids: list[int]
+) -> dict[tuple[int, str, int, int, str], int]:
+    """``{(document_id, label, start, end, source): id}`` of the suggestions of documents."""
+    found: dict[tuple[int, str, int, int, str], int] = {}
+    for i in range(0, len(document_ids), 500):
+        chunk = document_ids[i : i + 500]
+        sql = f"""SELECT document_id, label, start, "end", source, id FROM suggestions
+                  WHERE document_id IN ({",".join("?" * len(chunk))})"""
+        for *key, ident in db.execute(sql, chunk):
+            found[tuple(key)] = ident
+    return found
+
+
+def suggested_relations_of(db: Database, document_id: int) -> list[dict[str, Any]]:
+    """The stored links between suggestions of a document, each with its ends' places
+    (``head_label``, ``head_start``, ``head_end``, ``child_label``, …) and statuses."""
+    sql = """
+    SELECT r.*, h.label AS head_label, h.start AS head_start, h."end" AS head_end,
+           h.status AS head_status, c.label AS child_label, c.start AS child_start,
+           c."end" AS child_end, c.status AS child_status
+    FROM suggested_relations r
+    JOIN suggestions h ON h.id = r.head_id
+    JOIN suggestions c ON c.id = r.child_id
+    WHERE r.document_id = ? ORDER BY r.id"""
     return list(db.query(sql, [document_id]))
 
 

@@ -34,6 +34,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "project": ("key",),
     "patterns": ("id",),
     "suggestions": ("id",),
+    "suggested_relations": ("id",),
     "document_uncertainty": ("document_id",),
 }
 
