@@ -15,6 +15,7 @@ from annotator.core.relation_ops import LinkOption, RelationOps
 from annotator.core.review_ops import GOLD, ReviewOps
 from annotator.core.schema_ops import SchemaOps
 from annotator.core.span_ops import SpanOps
+from annotator.core.structure_ops import ATTRIBUTION_SOURCE, StructureOps, SuggestedLink
 from annotator.core.suggestion_ops import SuggestionOps
 from annotator.model.records import Suggestion
 
@@ -27,6 +28,7 @@ class Project(
     ReviewOps,
     ClaimOps,
     SuggestionOps,
+    StructureOps,
     ProjectBase,
 ):
     """An open project database and the annotator working in it.
@@ -35,4 +37,13 @@ class Project(
     """
 
 
-__all__ = ["DEFAULT_LANG", "GOLD", "LinkOption", "Project", "Suggestion", "now"]
+__all__ = [
+    "ATTRIBUTION_SOURCE",
+    "DEFAULT_LANG",
+    "GOLD",
+    "LinkOption",
+    "Project",
+    "SuggestedLink",
+    "Suggestion",
+    "now",
+]

@@ -70,7 +70,11 @@ WORDS = st.sampled_from(
         "<b>x</b>",
     ]
 )
-TEXTS = st.lists(WORDS, min_size=4, max_size=14).map(" ".join)
+ATTRIBUTION = " The minister said that troops will probably arrive."
+"""A sentence the attribution rules find a structure in (claim, source, cue, hedge)."""
+TEXTS = st.lists(WORDS, min_size=4, max_size=14).map(" ".join) | st.lists(
+    WORDS, min_size=2, max_size=8
+).map(lambda words: " ".join(words) + ATTRIBUTION)
 SHORT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
 ANNOTATORS = ("alice", "bob")
 LABELS = ("claim", "source", "actor", "hedge")
@@ -244,6 +248,22 @@ class ProjectMachine(RuleBasedStateMachine):
             chosen = data.draw(st.sampled_from(found))
             operation = self.project.accept_suggestion if accept else self.project.reject_suggestion
             self._do(operation, document, chosen)
+
+    @rule(data=st.data())
+    def store_attribution_structures(self, data):
+        from annotator.text.attribution import extract_attributions, to_layers
+
+        document = data.draw(st.sampled_from(self.documents))
+        text = self.project.document(document).text
+        self._do(self.project.store_structures, {document: to_layers(extract_attributions(text))})
+
+    @rule(data=st.data())
+    def accept_structure(self, data):
+        document = data.draw(st.sampled_from(self.documents))
+        linked = {end for k in self.project.suggested_links(document) for end in (k.head, k.child)}
+        found = [s for s in self.project.suggestions(document) if s.place in linked]
+        if found:
+            self._do(self.project.accept_structure, document, data.draw(st.sampled_from(found)))
 
     @rule(data=st.data(), score=st.floats(0, 1))
     def store_model_suggestion(self, data, score):
