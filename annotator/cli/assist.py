@@ -88,6 +88,16 @@ def patterns(
     help="An installed spaCy pipeline whose entities (PERSON, ORG, GPE, NORP) are actors "
     "(remembered; --ner '' forgets it).",
 )
+@click.option(
+    "--attribution/--no-attribution",
+    default=True,
+    show_default=True,
+    help="Attribution structures in English documents: claims, sources, hedges and the "
+    "links between them (cue, stance, quote).",
+)
+@click.option(
+    "--attribution-only", is_flag=True, help="Only attribution structures (no patterns, actors)."
+)
 @click.option("--document", "document_ids", type=int, multiple=True, help="Only these documents.")
 @status_option("Only documents with this status (for you).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -98,12 +108,19 @@ def suggest(
     actors: bool,
     model_path: str | None,
     ner_model: str | None,
+    attribution: bool,
+    attribution_only: bool,
     document_ids: tuple[int, ...],
     statuses: tuple[str, ...],
     as_json: bool,
 ) -> None:
-    """Store suggestions (never annotations) from patterns and/or models over many
-    documents; a model also scores how unsure it is about each document (triage)."""
+    """Store suggestions (never annotations) from patterns, the attribution rules and/or
+    models over many documents; a model also scores how unsure it is about each document
+    (triage)."""
+    if attribution_only:
+        if not attribution or model_path or ner_model:
+            raise click.UsageError("--attribution-only goes with no other source")
+        use_patterns = actors = False
     from tqdm import tqdm
 
     from annotator.services.model import ModelSuggester, load_pipeline, model_name
@@ -135,14 +152,17 @@ def suggest(
                 actors=actors,
                 model=model,
                 ner=ner,
+                attribution=attribution,
                 progress=lambda n: bar.update(n - bar.n),
             )
     if echo_report(report.to_dict(), as_json):
         return
     found = ", ".join(f"{n} from {source}" for source, n in report.suggestions.most_common())
+    links = ", ".join(f"{n} {label}" for label, n in report.links.most_common())
     echo(
         f"{report.documents} document(s) in {report.seconds:.1f} s: "
         f"{sum(report.suggestions.values())} new suggestion(s){': ' + found if found else ''}"
+        + (f"; {sum(report.links.values())} new suggested link(s): {links}" if links else "")
     )
 
 

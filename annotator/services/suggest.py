@@ -21,6 +21,7 @@ from annotator.text.tokens import words_and_spaces
 if TYPE_CHECKING:
     from annotator.core.project import Project
     from annotator.services.model import ModelSuggester
+    from annotator.text.attribution import Layers
 
 CHUNK = 256
 
@@ -30,6 +31,8 @@ class SuggestReport:
     documents: int = 0
     suggestions: Counter = field(default_factory=Counter)
     """Stored suggestions per source."""
+    links: Counter = field(default_factory=Counter)
+    """Stored suggested links per label (attribution structures)."""
     seconds: float = 0.0
     cancelled: bool = False
 
@@ -37,6 +40,7 @@ class SuggestReport:
         return {
             "documents": self.documents,
             "suggestions": dict(self.suggestions),
+            "links": dict(self.links),
             "seconds": round(self.seconds, 2),
             "cancelled": self.cancelled,
         }
@@ -50,6 +54,7 @@ def run_suggestions(
     actors: bool = True,
     model: ModelSuggester | None = None,
     ner: ModelSuggester | None = None,
+    attribution: bool = True,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> SuggestReport:
@@ -57,7 +62,9 @@ def run_suggestions(
 
     ``patterns``: the project's patterns; ``actors``: occurrences of known actors (when
     no ``ner``); ``model``: a trained span categorizer; ``ner``: an installed pipeline's
-    entities as actors. Open suggestions from the same sources are replaced.
+    entities as actors; ``attribution``: the attribution rules' structures (claims,
+    sources, hedges and the links between them) in English documents. Open suggestions
+    from the same sources are replaced.
     """
     started = time.perf_counter()
     report = SuggestReport()
@@ -105,6 +112,8 @@ def run_suggestions(
         for row in change.rows:
             if row.table == "suggestions" and row.after is not None:
                 report.suggestions[row.after["source"]] += 1
+        if attribution:
+            _store_structures(project, chunk, report)
         report.documents += len(chunk)
         if progress is not None:
             progress(report.documents)
@@ -116,3 +125,43 @@ def _doc_for(project: Project, suggester: ModelSuggester, document_id: int) -> A
     text, _ = project.text_and_lang(document_id)
     words, spaces = words_and_spaces(text, project.token_offsets(document_id))
     return suggester.make_doc(words, spaces)
+
+
+def _store_structures(project: Project, chunk: list[int], report: SuggestReport) -> None:
+    """The attribution rules' structures of the English documents of ``chunk``, stored
+    as suggestions (the labels and link types the schema lacks left out)."""
+    from annotator.text.attribution import extract_attributions, to_layers
+
+    layers = {}
+    for document_id in chunk:
+        text, lang = project.text_and_lang(document_id)
+        if lang.split("-")[0].lower() == "en":
+            found = to_layers(extract_attributions(text, lang))
+            layers[document_id] = fit_to_schema(project, found)
+    if not layers:
+        return
+    change = project.store_structures(layers)
+    for row in change.rows:
+        if row.after is not None and row.before is None:
+            if row.table == "suggestions":
+                report.suggestions[row.after["source"]] += 1
+            elif row.table == "suggested_relations":
+                report.links[row.after["label"]] += 1
+
+
+def fit_to_schema(project: Project, found: Layers) -> Layers:
+    """``found`` without the spans whose label the project's schema lacks and the links
+    it does not allow between their ends."""
+    from annotator.text.attribution import Layers
+
+    schema = project.schema
+    kept = [n for n, (_, _, label) in enumerate(found.spans) if schema.has_label(label)]
+    index = {old: new for new, old in enumerate(kept)}
+    links = []
+    for head, child, label, attributes in found.links:
+        if head in index and child in index:
+            head_label, child_label = found.spans[head][2], found.spans[child][2]
+            allowed = {r.name for r in schema.relation_types_for(head_label, child_label)}
+            if label in allowed:
+                links.append((index[head], index[child], label, attributes))
+    return Layers(tuple(found.spans[n] for n in kept), tuple(links))
