@@ -149,6 +149,11 @@ class StructureOps(ProjectBase):
             rows.append(RowChange("suggested_relations", (None,), None, row))
         return rows
 
+    def structures_stored(self, document_id: int, *, source: str = ATTRIBUTION_SOURCE) -> bool:
+        """Whether ``source`` has stored suggestions in the document (open or decided):
+        the attribution rules have seen it."""
+        return any(row["source"] == source for row in queries.suggestions_of(self.db, document_id))
+
     def suggested_links(self, document_id: int) -> list[SuggestedLink]:
         """The open links between suggestions of a document whose ends are both still
         proposed (open, and not decided at that place by a person)."""
@@ -197,6 +202,43 @@ class StructureOps(ProjectBase):
         label, start, end = place
         span = queries.find_span(self.db, document_id, self.layer, label, start, end)
         return None if span is None else span["id"]
+
+    def relabel_suggestion(self, document_id: int, suggestion: Suggestion, label: str) -> Change:
+        """Propose ``suggestion``'s place with ``label`` instead, in one change: the old
+        place is rejected (not proposed again), the new one stored as open from the same
+        source, and its open links moved to it, except those the schema does not allow
+        with the new label (they are dropped, never stored).
+
+        :raises ValidationError: unknown label, or the same label.
+        """
+        self.schema.label(label)
+        if label == suggestion.label:
+            raise ValidationError(f"this suggestion is already a {label}")
+        old = suggestion.place
+        new = (label, suggestion.start, suggestion.end)
+        links = [k for k in self.suggested_links(document_id) if old in (k.head, k.child)]
+        with self._writing():
+            first = self._suggestion_rows(document_id, suggestion, "rejected")
+            moved = Suggestion(suggestion.start, suggestion.end, label, suggestion.source)
+            if queries.suggestion_row(self.db, document_id, new, suggestion.source) is None:
+                first += self._suggestion_rows(document_id, moved, "open")
+            applied = list(apply_row_changes(self.db, first))
+            new_id = queries.suggestion_row(self.db, document_id, new, suggestion.source)["id"]
+            second = []
+            for link in links:
+                before = fetch_row(self.db, "suggested_relations", (link.id,))
+                head = new if link.head == old else link.head
+                child = new if link.child == old else link.child
+                allowed = {r.name for r in self.schema.relation_types_for(head[0], child[0])}
+                if link.label not in allowed:
+                    second.append(RowChange("suggested_relations", (link.id,), before, None))
+                    continue
+                end = "head_id" if link.head == old else "child_id"
+                after = {**before, end: new_id}
+                second.append(RowChange("suggested_relations", (link.id,), before, after))
+            applied += apply_row_changes(self.db, second)
+            what = f"Suggest {suggestion.label} as {label}"
+            return self._applied(Change("relabel_suggestion", what, tuple(applied)))
 
     def accept_structure(self, document_id: int, suggestion: Suggestion) -> Change:
         """Accept the whole structure ``suggestion`` belongs to: its spans (as this

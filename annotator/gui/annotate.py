@@ -40,6 +40,8 @@ class AnnotateMixin(_Base):
             if change is not None and change.relations_removed:
                 self.show_message(f"{change.description} (Ctrl+Z restores them)")
             return change
+        if self.relabel_suggestion(label):
+            return None
         snapped = self.project.snap(self.document_id, start, end)
         if snapped is None:
             self.show_message("The selection holds only spaces: nothing to label.")

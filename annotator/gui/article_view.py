@@ -148,6 +148,8 @@ class ArticleView(QPlainTextEdit):
         self._emphasised: set[int] = set()
         self._anchors: dict[int, QRectF] = {}
         self._ghosts = SpanLayer([0])
+        self._ghost_links: list[tuple[int, int, str]] = []
+        self._ghost_anchors: dict[int, QRectF] = {}
         self.tokens_provider: Callable[[], Bounds] | None = None
         self.sentences_provider: Callable[[], Bounds] | None = None
 
@@ -167,6 +169,7 @@ class ArticleView(QPlainTextEdit):
             block = block.next()
         self._layer = SpanLayer(starts or [0])
         self._ghosts = SpanLayer(starts or [0])
+        self._ghost_links = []
         self.set_colours(colours)
         self._current = None
         self._emphasised = set()
@@ -182,13 +185,24 @@ class ArticleView(QPlainTextEdit):
         """Proposals that are not annotations of the shown layer (other annotators' spans
         in review, suggestions): drawn as dashed outlines. Offsets in code points."""
         self._ghosts = SpanLayer(self._layer._block_starts)
+        self._ghost_links = []
         to_qt = self._offsets.to_qt
         self._ghosts.add_many(ViewSpan(s.id, to_qt(s.start), to_qt(s.end), s.label) for s in spans)
+        self.viewport().update()
+
+    def set_ghost_links(self, links: list[tuple[int, int, str]]) -> None:
+        """Links between ghosts, ``(head ghost id, child ghost id, link label)``: drawn as
+        dashed curves with an arrowhead at the child (suggested structures)."""
+        self._ghost_links = list(links)
         self.viewport().update()
 
     @property
     def ghost_count(self) -> int:
         return len(self._ghosts.spans)
+
+    @property
+    def ghost_link_count(self) -> int:
+        return len(self._ghost_links)
 
     def set_colours(self, colours: dict[str, str]) -> None:
         self._colours = {name: QColor(value) for name, value in colours.items()}
@@ -315,12 +329,19 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._anchors = {}
+        self._ghost_anchors = {}
         painter = QPainter(self.viewport())
         try:
             self._paint_spans(painter, event.rect().bottom())
         finally:
             painter.end()
         super().paintEvent(event)
+        if self._ghost_links and self._ghost_anchors:
+            painter = QPainter(self.viewport())
+            try:
+                self._paint_ghost_links(painter)
+            finally:
+                painter.end()
         if self._current in self._anchors and self._emphasised & set(self._anchors):
             painter = QPainter(self.viewport())
             try:
@@ -357,6 +378,34 @@ class ArticleView(QPlainTextEdit):
                 painter.setPen(QPen(colour, 1.0, Qt.PenStyle.DashLine))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+                self._ghost_anchors.setdefault(span.id, rect)
+
+    def _paint_ghost_links(self, painter: QPainter) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for head_id, child_id, _ in self._ghost_links:
+            head = self._ghost_anchors.get(head_id)
+            child = self._ghost_anchors.get(child_id)
+            span = self._ghosts.spans.get(head_id)
+            if head is None or child is None or span is None:
+                continue
+            colour = QColor(self._colours.get(span.label, QColor("#888888")))
+            colour.setAlpha(170)
+            start = QPointF(head.center().x(), head.top())
+            end = QPointF(child.center().x(), child.top())
+            turn = min(start.y(), end.y()) - ARC_HEIGHT * 1.5
+            path = QPainterPath(start)
+            path.cubicTo(QPointF(start.x(), turn), QPointF(end.x(), turn), end)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(colour, 1.3, Qt.PenStyle.DashLine))
+            painter.drawPath(path)
+            head_size = 4.0
+            arrow = QPainterPath(end)
+            arrow.lineTo(end.x() - head_size, end.y() - head_size * 1.6)
+            arrow.lineTo(end.x() + head_size, end.y() - head_size * 1.6)
+            arrow.closeSubpath()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawPath(arrow)
 
     def _paint_links(self, painter: QPainter) -> None:
         """Linked spans get a dashed outline; one on the same line as the selected span,

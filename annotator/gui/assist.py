@@ -9,6 +9,8 @@ next / previous one. Every accept and reject is a core operation on the undo sta
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +21,31 @@ from annotator.model.errors import AnnotatorError
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
+    from annotator.text.attribution import Layers
 
     _Base = MainWindow
 else:
     _Base = object
+
+
+class StructureSearch:
+    """The attribution rules run over one text in a thread (pure computation: the result
+    is stored by the GUI thread, through the project)."""
+
+    def __init__(self, text: str, lang: str):
+        self.found: Layers | None = None
+        self.thread = threading.Thread(
+            target=self._run, args=(text, lang), name="attribution", daemon=True
+        )
+        self.thread.start()
+
+    def _run(self, text: str, lang: str) -> None:
+        from annotator.text.attribution import extract_attributions, to_layers
+
+        try:
+            self.found = to_layers(extract_attributions(text, lang))
+        except Exception:  # a rule that fails on one text must not take the window down
+            logging.getLogger(__name__).exception("attribution rules failed")
 
 
 class AssistMixin(_Base):
@@ -50,6 +73,79 @@ class AssistMixin(_Base):
         self.view.set_ghosts(
             [ViewSpan(-n - 1, s.start, s.end, s.label) for n, s in enumerate(self._suggestions)]
         )
+        self._show_suggested_links()
+        self._find_structures_later()
+
+    def _show_suggested_links(self) -> None:
+        """Dashed links between the ghosts of suggested structures."""
+        ghost = {s.place: -n - 1 for n, s in enumerate(self._suggestions)}
+        links = []
+        if self.document_id is not None and self._suggestions:
+            for link in self.project.suggested_links(self.document_id):
+                if link.head in ghost and link.child in ghost:
+                    links.append((ghost[link.head], ghost[link.child], link.label))
+        self.view.set_ghost_links(links)
+
+    # -- attribution structures, found in the background -------------------------------
+
+    def _find_structures_later(self) -> None:
+        """For an English document the attribution rules have not seen, find its
+        structures in a thread (after the first paint) and store them as suggestions,
+        as ``annotator suggest`` does; the ghosts follow when they are stored."""
+        document_id = self.document_id
+        if (
+            document_id is None
+            or not self.suggestions_shown()
+            or not self.finds_structures()
+            or document_id in self._structures_asked
+        ):
+            return
+        self._structures_asked.add(document_id)
+        text, lang = self.project.text_and_lang(document_id)
+        if lang.split("-")[0].lower() != "en" or self.project.structures_stored(document_id):
+            return
+        self._structures_pending[document_id] = StructureSearch(text, lang)
+        if not self._structures_timer.isActive():
+            self._structures_timer.start(50)
+
+    def finds_structures(self) -> bool:
+        from PySide6.QtCore import QSettings
+
+        from annotator.gui.settings import FIND_STRUCTURES
+
+        return QSettings().value(FIND_STRUCTURES, True, type=bool)
+
+    def toggle_find_structures(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        from annotator.gui.settings import FIND_STRUCTURES
+
+        on = self.actions_by_name["find_structures"].isChecked()
+        QSettings().setValue(FIND_STRUCTURES, on)
+        if on:
+            self._structures_asked.clear()
+            self.refresh_suggestions()
+
+    def _store_found_structures(self) -> None:
+        from annotator.services.suggest import fit_to_schema
+
+        for document_id, search in list(self._structures_pending.items()):
+            if search.thread.is_alive():
+                continue
+            del self._structures_pending[document_id]
+            if search.found is None:
+                continue  # the rules failed on this text: it just gets no ghosts
+            try:
+                self.project.store_structures(
+                    {document_id: fit_to_schema(self.project, search.found)}
+                )
+            except AnnotatorError as exc:
+                self.show_message(f"No suggested structures: {exc}")
+                continue
+            if document_id == self.document_id:
+                self.refresh_suggestions()
+        if not self._structures_pending:
+            self._structures_timer.stop()
 
     def _wait_for_nlp(self, lang: str) -> None:
         """Have spaCy loaded in a thread, then refresh (``_check_nlp`` polls for it)."""
@@ -70,6 +166,13 @@ class AssistMixin(_Base):
 
     def suggestions_shown(self) -> bool:
         return self._show_suggestions
+
+    def selected_suggestion(self) -> Suggestion | None:
+        """The suggestion the selection covers exactly (``None`` without a selection)."""
+        start, end = self.view.selection()
+        if start == end:
+            return None
+        return next((s for s in self._suggestions if (s.start, s.end) == (start, end)), None)
 
     def suggestion_at_caret(self) -> Suggestion | None:
         """The suggestion the selection equals, else the innermost one under the caret."""
@@ -95,6 +198,45 @@ class AssistMixin(_Base):
         if change is not None and change.spans_added:
             self.view.clear_selection()
             self.select_span(change.spans_added[0].id)
+
+    def accept_structure(self) -> None:
+        """Accept the whole structure of the suggestion under the caret (one undo step)."""
+        suggestion = self.suggestion_at_caret()
+        if suggestion is None:
+            self.show_message("No suggestion here: F8 moves to the next one.")
+            return
+        document_id = self.document_id
+        change = self.run(lambda: self.project.accept_structure(document_id, suggestion))
+        if change is None:
+            return
+        self.view.clear_selection()
+        added = [s for s in change.spans_added if (s.label, s.start, s.end) == suggestion.place]
+        if added or change.spans_added:
+            self.select_span((added or change.spans_added)[0].id)
+        links = len(change.relations_added)
+        self.show_message(
+            f"Accepted {len(change.spans_added)} span(s) and {links} link(s) "
+            "(Ctrl+Z undoes them all)."
+        )
+
+    def relabel_suggestion(self, label: str) -> bool:
+        """A label key on a selected suggestion of a structure proposes it with that label
+        (its links the new label breaks are dropped); ``False`` if that does not apply."""
+        suggestion = self.selected_suggestion()
+        if suggestion is None or suggestion.label == label or self.document_id is None:
+            return False
+        linked = {
+            e for k in self.project.suggested_links(self.document_id) for e in (k.head, k.child)
+        }
+        if suggestion.place not in linked:
+            return False
+        document_id = self.document_id
+        if self.run(lambda: self.project.relabel_suggestion(document_id, suggestion, label)):
+            self.view.select(suggestion.start, suggestion.end)
+            self.show_message(
+                f"Suggested as {label}: Ctrl+Return accepts the structure, Return this part."
+            )
+        return True
 
     def reject_suggestion(self) -> None:
         suggestion = self.suggestion_at_caret()
@@ -134,7 +276,8 @@ class AssistMixin(_Base):
         score = f", score {chosen.score:.2f}" if chosen.score is not None else ""
         self.show_message(
             f"Suggested {chosen.label} (from {chosen.source}{score}): "
-            "Return accepts, X rejects, a label key labels it otherwise."
+            "Return accepts, Ctrl+Return accepts its structure, X rejects, "
+            "a label key labels it otherwise."
         )
 
     def toggle_suggestions(self) -> None:

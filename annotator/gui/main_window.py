@@ -68,6 +68,10 @@ def colour_icon(colour: str, size: int = 12) -> QIcon:
     return QIcon(pixmap)
 
 
+SHARED_KEY_ACTION = "accept_structure"
+"""The action whose key another action holds (see ``accept_structure_or_done``)."""
+
+
 class MainWindow(
     AnnotateMixin,
     AssistMixin,
@@ -94,6 +98,10 @@ class MainWindow(
         self._show_suggestions = True
         self._nlp_timer = QTimer(self)  # waits for spaCy before pattern suggestions
         self._nlp_timer.timeout.connect(self._check_nlp)
+        self._structures_asked: set[int] = set()  # documents the attribution rules ran on
+        self._structures_pending: dict = {}  # document id -> StructureSearch
+        self._structures_timer = QTimer(self)  # stores structures found in the background
+        self._structures_timer.timeout.connect(self._store_found_structures)
         self._nlp_started = False
         self._nlp_lang = "en"
 
@@ -200,6 +208,8 @@ class MainWindow(
             "accept_suggestion": self.accept_suggestion,
             "reject_suggestion": self.reject_suggestion,
             "accept_all_suggestions": self.accept_all_suggestions,
+            "accept_structure": self.accept_structure,
+            "find_structures": self.toggle_find_structures,
             "next_suggestion": lambda: self.step_suggestion(1),
             "previous_suggestion": lambda: self.step_suggestion(-1),
             "show_suggestions": self.toggle_suggestions,
@@ -238,7 +248,7 @@ class MainWindow(
             "article": view.setFocus,
             "next_document": lambda: self.step_document(1),
             "previous_document": lambda: self.step_document(-1),
-            "done_next": lambda: self.mark_and_next("done"),
+            "done_next": self.accept_structure_or_done,
             "skip_next": lambda: self.mark_and_next("skipped"),
             "in_progress": lambda: self.mark("in_progress"),
             "labels": self.open_label_dialog,
@@ -274,7 +284,12 @@ class MainWindow(
         for spec in self.specs:
             action = self._new_action(spec)
             action.setObjectName(spec.name)
-            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+            if spec.name == SHARED_KEY_ACTION:
+                # Ctrl+Return is also "done, next": one action holds the key and decides
+                # (accept_structure_or_done); this one shows it in the menu.
+                action.setText(f"{spec.text}\t{spec.shortcuts[0]}")
+            else:
+                action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
             action.setToolTip(
                 plain_tooltip(
                     f"{spec.help} ({', '.join(spec.shortcuts)})" if spec.shortcuts else spec.help
@@ -297,6 +312,9 @@ class MainWindow(
                 action.setCheckable(True)
                 action.setChecked(self._show_suggestions)
                 action.toggled.connect(lambda on: setattr(self, "_show_suggestions", on))
+            if spec.name == "find_structures":
+                action.setCheckable(True)
+                action.setChecked(self.finds_structures())
             if spec.scope in widgets:
                 context = (
                     Qt.ShortcutContext.WidgetShortcut
@@ -394,6 +412,14 @@ class MainWindow(
             return None
         document_id = self.document_id
         return self.run(lambda: self.project.set_status(document_id, status))
+
+    def accept_structure_or_done(self) -> None:
+        """Ctrl+Return: with a suggestion selected in the article, accept its structure;
+        otherwise mark the document done and open the next one."""
+        if self.view.hasFocus() and self.selected_suggestion() is not None:
+            self.accept_structure()
+        else:
+            self.mark_and_next("done")
 
     def mark_and_next(self, status: str) -> None:
         if self.mark(status) is not None:
@@ -555,19 +581,26 @@ class MainWindow(
         if self.document_id in change.document_ids:
             mine = self.project.layer
             current = self.view.current_span
-            for span in change.spans_removed:
-                self.view.remove_span(span.id)
-                self.span_model.remove(span.id)
-            for before, after in change.spans_updated:
-                self.view.remove_span(before.id)
-                self.span_model.remove(before.id)
-                if after.annotator == mine:
-                    self.view.add_span(after)
-                    self.span_model.add(after)
-            for span in change.spans_added:
-                if span.annotator == mine:
-                    self.view.add_span(span)
-                    self.span_model.add(span)
+            # Rows move while several spans go: the table must not select (and read) a
+            # span that is already gone from the project; the selection is set below.
+            selection = self.span_table.selectionModel()
+            blocked = selection.blockSignals(True)
+            try:
+                for span in change.spans_removed:
+                    self.view.remove_span(span.id)
+                    self.span_model.remove(span.id)
+                for before, after in change.spans_updated:
+                    self.view.remove_span(before.id)
+                    self.span_model.remove(before.id)
+                    if after.annotator == mine:
+                        self.view.add_span(after)
+                        self.span_model.add(after)
+                for span in change.spans_added:
+                    if span.annotator == mine:
+                        self.view.add_span(span)
+                        self.span_model.add(span)
+            finally:
+                selection.blockSignals(blocked)
             self._reload_relations()
             if any(r.table == "documents" for r in change.rows):
                 self.inspector.show_document(
@@ -658,6 +691,8 @@ class MainWindow(
             self.splitter.restoreState(splitter)
 
     def closeEvent(self, event) -> None:
+        self._structures_timer.stop()  # what is still being found is not stored
+        self._structures_pending.clear()
         self.inspector.commit_notes()
         settings = QSettings()
         settings.setValue(WINDOW_GEOMETRY, self.saveGeometry())

@@ -328,6 +328,25 @@ COMMANDS = [
         "Reject the suggestion under the caret: it is not suggested here again",
     ),
     (
+        "find_structures",
+        "Find attribution &structures",
+        "&Suggest",
+        [],
+        "window",
+        "Run the attribution rules over English documents when they are shown, and suggest "
+        "their claims, sources, cues, hedges and links",
+    ),
+    (
+        "accept_structure",
+        "Accept &structure",
+        "&Suggest",
+        ["Ctrl+Return"],
+        "article",
+        "With a suggestion selected (F8): accept its whole structure, the claim with its "
+        "source, cue, stance, hedges and links, as one undo step (with none selected, "
+        "Ctrl+Return marks the document done)",
+    ),
+    (
         "accept_all_suggestions",
         "Accept a&ll in this document",
         "&Suggest",

@@ -93,3 +93,22 @@ def test_rejected_part_takes_its_links_and_stays_rejected(project, sample_doc, s
     assert all(claim.place not in (k.head, k.child) for k in project.suggested_links(sample_doc))
     alone = Suggestion(claim.start, claim.end, "claim", ATTRIBUTION_SOURCE)
     assert project.structure_at(sample_doc, alone.place) == ([claim.place], [])
+
+
+def test_relabel_suggestion_moves_the_links_it_keeps_and_drops_the_others(
+    project, sample_doc, stored
+):
+    claim = _first(project, sample_doc, "claim")
+    _, links = project.structure_at(sample_doc, claim.place)
+    assert {k.label for k in links} == {"attributed_to", "hedges"}
+    source = next(k.child for k in links if k.label == "attributed_to")
+    suggestion = next(s for s in project.suggestions(sample_doc) if s.place == source)
+    change = project.relabel_suggestion(sample_doc, suggestion, "actor")
+    actor = ("actor", suggestion.start, suggestion.end)
+    assert actor in {s.place for s in project.suggestions(sample_doc)}
+    assert source not in {s.place for s in project.suggestions(sample_doc)}
+    _, after = project.structure_at(sample_doc, claim.place)
+    assert {k.label for k in after} == {"hedges"}  # claim -> actor is no attributed_to
+    project.revert(change)
+    _, again = project.structure_at(sample_doc, claim.place)
+    assert {k.label for k in again} == {"attributed_to", "hedges"}

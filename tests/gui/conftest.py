@@ -6,6 +6,7 @@ from PySide6.QtGui import QTextCursor
 
 from annotator.core.project import Project
 from annotator.gui import open_window
+from annotator.gui.settings import APPLICATION, FIND_STRUCTURES, ORGANISATION
 from tests.conftest import add_document
 
 
@@ -14,6 +15,22 @@ def _isolated_qsettings(tmp_path, qapp):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qs"))
     qapp.setOrganizationName("AnnotatorTests")
+    # The attribution rules run in the background when a window shows an English article;
+    # tests of other parts count ghosts, so they start with it off (structure tests turn
+    # it on: ``find_structures``).
+    _window_settings().setValue(FIND_STRUCTURES, False)
+
+
+@pytest.fixture
+def find_structures():
+    _window_settings().setValue(FIND_STRUCTURES, True)
+
+
+def _window_settings() -> QSettings:
+    """The settings the window reads (it names the application itself)."""
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION
+    )
 
 
 @pytest.fixture
