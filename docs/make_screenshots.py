@@ -237,6 +237,57 @@ def shoot_factcheck() -> list[Path]:
     return targets
 
 
+def find_structures(on: bool) -> None:
+    """Whether windows run the attribution rules (a window setting; the other
+    screenshots leave it off so that they always look the same)."""
+    from PySide6.QtCore import QSettings
+
+    from annotator.gui.settings import APPLICATION, FIND_STRUCTURES, ORGANISATION
+
+    QApplication.instance() or QApplication(sys.argv[:1])
+    QSettings(
+        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION
+    ).setValue(FIND_STRUCTURES, on)
+
+
+def shoot_structures() -> Path:
+    """Suggested attribution structures: ghosts joined by dashed arrows, one structure
+    accepted with Ctrl+Return, the next claim selected by F8."""
+    from annotator.text import get_nlp
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setStyle("Fusion")
+    app.setPalette(app.style().standardPalette())
+    get_nlp("en")
+    find_structures(True)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            window = open_window(Path(tmp) / "structures.db", "alice")
+            window.resize(1480, 860)
+            window.activateWindow()
+            QTest.qWaitForWindowActive(window)
+            window.view.setFocus()
+            for _ in range(200):
+                if window.view.ghost_link_count:
+                    break
+                QTest.qWait(50)
+            start, end = find(window, CLAIM)
+            window.view.select(start, end)
+            QTest.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            window.view.select(end, end)
+            QTest.keyClick(window.view, Qt.Key.Key_F8)
+            window.view.verticalScrollBar().setValue(0)
+            app.processEvents()
+            target = HERE / "screenshot-structures.png"
+            window.grab().save(str(target))
+            window.close()
+            window.project.close()
+    finally:
+        find_structures(False)
+    print(target)
+    return target
+
+
 def shoot_suggestions() -> Path:
     """Pattern suggestions as ghost spans, one accepted, the next one selected by F8."""
     from annotator.text import get_nlp
@@ -267,8 +318,10 @@ def shoot_suggestions() -> Path:
 
 
 if __name__ == "__main__":
+    find_structures(False)
     shoot("screenshot.png")
     shoot("screenshot-dark.png", dark=True)
     shoot_review()
     shoot_factcheck()
     shoot_suggestions()
+    shoot_structures()

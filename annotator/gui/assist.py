@@ -100,8 +100,12 @@ class AssistMixin(_Base):
             or document_id in self._structures_asked
         ):
             return
-        self._structures_asked.add(document_id)
+        from annotator.text.tokens import nlp_ready
+
         text, lang = self.project.text_and_lang(document_id)
+        if not nlp_ready(lang):
+            return  # spaCy is loading (refresh_suggestions comes back when it has)
+        self._structures_asked.add(document_id)
         if lang.split("-")[0].lower() != "en" or self.project.structures_stored(document_id):
             return
         self._structures_pending[document_id] = StructureSearch(text, lang)

@@ -53,7 +53,9 @@ def test_model_suggestions_are_stored_with_scores_and_uncertainty(trained, tmp_p
         planted_project(project, 20, seed=99)  # alice's spans; bob has annotated nothing
         project.set_annotator("bob")
         suggester = ModelSuggester(load_pipeline(folder / "model"), "model")
-        report = run_suggestions(project, model=suggester, patterns=False, actors=False)
+        report = run_suggestions(
+            project, model=suggester, patterns=False, actors=False, attribution=False
+        )
         assert report.documents == 20 and report.suggestions["model:model"] > 40
         document = project.documents()[0].id
         found = project.suggestions(document, live=False)
