@@ -51,7 +51,7 @@ class ChangeCommand(QUndoCommand):
             theirs is None
             or theirs.op != mine.op
             or theirs.description != mine.description
-            or {(r.table, r.key) for r in theirs.rows} != {(r.table, r.key) for r in mine.rows}
+            or theirs.summary.identity != mine.summary.identity
         ):
             return False
         self._change = Change(mine.op, mine.description, mine.rows + theirs.rows)

@@ -576,9 +576,10 @@ class MainWindow(
 
     def on_change(self, change: Change) -> None:
         """Refresh every widget from what ``change`` did (after an edit, undo or redo)."""
-        if any(row.table in ("labels", "relation_types") for row in change.rows):
+        summary = change.summary
+        if summary.touches("schema"):
             self.on_schema_changed()
-        if self.document_id in change.document_ids:
+        if self.document_id in summary.documents:
             mine = self.project.layer
             current = self.view.current_span
             # Rows move while several spans go: the table must not select (and read) a
@@ -602,7 +603,7 @@ class MainWindow(
             finally:
                 selection.blockSignals(blocked)
             self._reload_relations()
-            if any(r.table == "documents" for r in change.rows):
+            if self.document_id in summary.details:
                 self.inspector.show_document(
                     self.document_id, self.project.document(self.document_id).note
                 )
@@ -610,19 +611,16 @@ class MainWindow(
                 current = None
             self.select_span(current)
             self._update_counts()
-        for document_id in change.document_ids:
+        for document_id in summary.documents:
             self.doc_model.update(self.project.document_summary(document_id))
         self._update_progress()
-        if self.document_id in change.document_ids:
+        if self.document_id in summary.documents:
             self.refresh_review()
-        elif any(row.table == "patterns" for row in change.rows):
+        elif summary.touches("patterns"):
             self.refresh_suggestions()
-        if any(row.table == "document_uncertainty" for row in change.rows):
+        if summary.touches("triage"):
             self.documents.refresh_order(self.project.uncertainties())
-        if (
-            any(row.table in ("claim_records", "evidence", "claim_matches") for row in change.rows)
-            and self.document_id not in change.document_ids
-        ):
+        if summary.touches("claims") and self.document_id not in summary.documents:
             self._show_current_span(self.view.current_span)
 
     def on_schema_changed(self) -> None:

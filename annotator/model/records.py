@@ -13,6 +13,8 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from annotator.model.changes import ChangeSummary, summarize
+
 STATUSES = ("new", "in_progress", "done", "skipped")
 
 
@@ -220,18 +222,15 @@ class Change:
         return [Relation.from_row(r.before) for r in rows if r.after is None and r.before]
 
     @property
+    def summary(self) -> ChangeSummary:
+        """What this change did, by meaning (what the window reads; see
+        :mod:`annotator.model.changes`)."""
+        return summarize(self.rows)
+
+    @property
     def document_ids(self) -> set[int]:
         """Documents whose annotations this change touches."""
-        ids: set[int] = set()
-        for row in self.rows:
-            for side in (row.before, row.after):
-                if side is None:
-                    continue
-                if "document_id" in side:
-                    ids.add(side["document_id"])
-                elif row.table == "documents":
-                    ids.add(side["id"])
-        return ids
+        return set(self.summary.documents)
 
     @property
     def is_empty(self) -> bool:
