@@ -37,7 +37,6 @@ from annotator.model.schema import Schema, default_schema
 from annotator.store import apply_row_changes, fetch_row, open_database, queries, write_transaction
 from annotator.store.check import offsets_problem
 from annotator.store.database import is_readonly, store_error
-from annotator.store.search_index import reindex_change
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -186,23 +185,17 @@ class ProjectBase:
         return self._applied(Change(op, description, apply_row_changes(self.db, rows)))
 
     def _applied(self, change: Change) -> Change:
-        """What follows every applied change in its transaction: caches, the search
-        index, the event. For operations that apply their rows in steps (adopting)."""
-        for row in change.rows:
-            before, after = row.before, row.after
-            if row.table == "documents" and before and after and before["lang"] != after["lang"]:
-                self.forget_cached_document(before["id"])  # re-tokenise on next use
-            if row.table == "spans" and "actor" in {
-                (before or {}).get("label"),
-                (after or {}).get("label"),
-            }:
-                self._actor_names = None  # the actors to suggest elsewhere changed
-            if row.table == "patterns":
-                self._patterns_in_use = None
-        reindex_change(self.db, change)
+        """What follows every applied change in its transaction: the listeners (search
+        index, caches; see :mod:`annotator.core.listeners`) and the event. For
+        operations that apply their rows in steps (adopting)."""
+        from annotator.core import listeners
+
+        summary = change.summary
+        for listener in listeners.IN_TRANSACTION:
+            listener(self, summary)
         self._record_event(change)
-        if any(row.table in ("labels", "relation_types") for row in change.rows):
-            self._schema = None
+        for listener in listeners.AFTER_APPLY:
+            listener(self, summary)
         return change
 
     def _record_event(self, change: Change) -> None:

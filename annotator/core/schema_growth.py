@@ -369,7 +369,7 @@ def apply_schema_plan(project: Project, plan: _SchemaPlan, report: ImportReport)
             }
         )
         report.relation_types_added.append(relation["name"])
-    project._schema = None
+    project.forget_cached_schema()
 
 
 def apply_schema_growth(project: Project, plan: _SchemaPlan, report: ImportReport) -> None:
@@ -402,7 +402,7 @@ def apply_schema_growth(project: Project, plan: _SchemaPlan, report: ImportRepor
     for (table, owner), attributes in changed.items():
         db[table].update(owner, {"attributes": dumps_json(attributes)})
     if changed:
-        project._schema = None
+        project.forget_cached_schema()
 
 
 def usable_keys(label: dict[str, Any], taken: dict[str, str], report: ImportReport) -> list[str]:

@@ -103,7 +103,7 @@ class TransferMixin(_Base):
             return report
 
         report = self._in_worker("Import", work)
-        self.project._schema = None
+        self.project.forget_cached_schema()
         if report.labels_added or report.relation_types_added:
             self.on_schema_changed()
         self.reload_documents()

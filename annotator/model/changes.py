@@ -43,7 +43,8 @@ class ChangeSummary:
     language or metadata), claims (records, evidence, matches), patterns, schema,
     suggestions, categories, triage, annotators and settings changed. ``documents``:
     the documents whose content changed; ``details``: those whose details changed;
-    ``claim_spans``: claim spans whose record, evidence or matches changed.
+    ``claim_spans``: claim spans whose record, evidence or matches changed; ``spans``
+    and ``labels``: the spans added, removed or edited and their labels.
     ``identity``: what the change touched, row by row, as ``(kind, key)`` (two edits of
     the same attribute of the same span have the same identity: an undo step may merge
     them).
@@ -54,6 +55,10 @@ class ChangeSummary:
     details: frozenset[int]
     claim_spans: frozenset[int]
     identity: frozenset[tuple[str, tuple[Any, ...]]]
+    spans: frozenset[int] = frozenset()
+    """Spans added, removed or edited (their ids)."""
+    labels: frozenset[str] = frozenset()
+    """Labels of those spans, before and after."""
 
     def touches(self, *kinds: str) -> bool:
         """Whether any of ``kinds`` changed."""
@@ -67,6 +72,8 @@ def summarize(rows: Iterable[Any]) -> ChangeSummary:
     details: set[int] = set()
     claim_spans: set[int] = set()
     identity: set[tuple[str, tuple[Any, ...]]] = set()
+    spans: set[int] = set()
+    labels: set[str] = set()
     for row in rows:
         kind = KINDS.get(row.table, row.table)
         kinds.add(kind)
@@ -74,6 +81,9 @@ def summarize(rows: Iterable[Any]) -> ChangeSummary:
         for side in (row.before, row.after):
             if side is None:
                 continue
+            if row.table == "spans":
+                spans.add(side["id"])
+                labels.add(side["label"])
             if "document_id" in side:
                 documents.add(side["document_id"])
             elif row.table == "documents":
@@ -91,4 +101,6 @@ def summarize(rows: Iterable[Any]) -> ChangeSummary:
         frozenset(details),
         frozenset(claim_spans),
         frozenset(identity),
+        frozenset(spans),
+        frozenset(labels),
     )

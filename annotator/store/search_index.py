@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from annotator.model.records import Change
+from annotator.model.changes import ChangeSummary
 
 _SPAN_ITEMS = """
 INSERT INTO search_items (kind, document_id, span_id, title, body)
@@ -69,27 +69,17 @@ def reindex_documents(db: Database, document_ids: Iterable[int], *, titles: bool
             db.execute(_DOCUMENT_ITEMS.format(where=f"id IN ({marks})"), chunk + chunk)
 
 
-def reindex_change(db: Database, change: Change) -> None:
-    """Bring the index up to date with one change (called inside its transaction)."""
-    spans: set[int] = set()
-    documents: set[int] = set()
-    for row in change.rows:
-        for side in (row.before, row.after):
-            if side is None:
-                continue
-            if row.table == "spans":
-                spans.add(side["id"])
-            elif row.table in ("claim_records", "evidence"):
-                spans.add(side["span_id"])
-            elif row.table == "documents":
-                documents.add(side["id"])
-    if spans:
+def reindex_summary(db: Database, summary: ChangeSummary) -> None:
+    """Bring the index up to date with one change (called inside its transaction): the
+    items of the spans and claims it touched, and of the documents whose details
+    (title, note) changed."""
+    if spans := summary.spans | summary.claim_spans:
         reindex_spans(db, spans)
-    if documents:
-        _reindex_document_items(db, documents)
+    if summary.details:
+        reindex_document_items(db, set(summary.details))
 
 
-def _reindex_document_items(db: Database, document_ids: set[int]) -> None:
+def reindex_document_items(db: Database, document_ids: set[int]) -> None:
     ids = sorted(document_ids)
     marks = _marks(ids)
     db.execute(f"DELETE FROM search_items WHERE document_id IN ({marks}) AND span_id IS NULL", ids)

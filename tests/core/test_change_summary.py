@@ -44,3 +44,21 @@ def test_change_summary_identity_is_what_was_touched(project, sample_doc, claim)
     second = project.set_span_attributes(claim.id, {"checkworthy": False}).summary
     other = project.add_span(sample_doc, 6, 10, "hedge").summary
     assert first.identity == second.identity != other.identity
+
+
+def test_listeners_hear_every_change_by_its_summary(project, sample_doc, monkeypatch):
+    from annotator.core import listeners
+
+    heard = []
+    monkeypatch.setattr(
+        listeners, "IN_TRANSACTION", [*listeners.IN_TRANSACTION, lambda p, s: heard.append(s)]
+    )
+    change = project.add_span(sample_doc, 6, 10, "hedge")
+    project.revert(change)
+    assert [s.kinds >= {"spans"} for s in heard] == [True, True]
+    assert heard[0].spans == heard[1].spans == {change.spans_added[0].id}
+
+
+def test_schema_change_is_seen_at_once(project):
+    project.add_label("quote", colour="#76B7B2")
+    assert "quote" in project.schema.label_names
