@@ -94,6 +94,14 @@ class DesktopMixin(_Base):
         self._poll.timeout.connect(self.check_external_changes)
         self._poll.start()
 
+    def note_own_writes(self) -> None:
+        """What this window wrote through another connection (an import or merge in a
+        worker) is its own: the next poll does not report it as another window's."""
+        try:
+            self._data_version = self.project.data_version()
+        except Exception:  # the file went away: the next edit will say so clearly
+            self._data_version = None
+
     def check_external_changes(self) -> bool:
         """Reload what another window or process changed; returns whether it did."""
         try:

@@ -67,7 +67,10 @@ class TransferMixin(_Base):
 
         if path is None:
             return job_work(Job(lambda _: None))
-        return run_job(self, title, job_work)
+        try:
+            return run_job(self, title, job_work)
+        finally:
+            self.note_own_writes()  # this window's import or merge is not "another window"
 
     # -- import -----------------------------------------------------------------------
 
@@ -104,11 +107,13 @@ class TransferMixin(_Base):
 
         report = self._in_worker("Import", work)
         self.project.forget_cached_schema()
+        self.project.forget_cached_suggestion_inputs()
         if report.labels_added or report.relation_types_added:
             self.on_schema_changed()
         self.reload_documents()
         if self.document_id is None and self.doc_model.rowCount():
             self.open_document(self.documents.neighbour(None, 1))
+        self.show_message(describe_import(report).splitlines()[0])
         return report
 
     def import_files(self) -> None:
