@@ -177,6 +177,30 @@ class ProjectBase:
         except sqlite3.OperationalError as exc:
             raise store_error(str(self.path or "the project"), exc) from None
 
+    @contextlib.contextmanager
+    def bulk_write(self) -> Iterator[Database]:
+        """The write transaction for bulk writers (import, merge), which insert rows in
+        batches instead of as row changes and report what they did with
+        :meth:`record_bulk_event`. All or nothing, like every edit."""
+        with self._writing() as db:
+            yield db
+
+    def record_bulk_event(
+        self, op: str, description: str, report: dict[str, Any], *, at: str | None = None
+    ) -> None:
+        """The history entry of a bulk write: its report instead of its rows (call inside
+        :meth:`bulk_write`)."""
+        self.db["events"].insert(
+            {
+                "at": at or now(),
+                "annotator": self.annotator,
+                "op": op,
+                "description": description,
+                "document_id": None,
+                "rows": dumps_json(report),
+            }
+        )
+
     def _apply(self, op: str, description: str, rows: list[RowChange]) -> Change:
         """Apply ``rows`` and record the event; call inside ``_writing``."""
         stamp = now()

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from annotator.core.project import Project, now
-from annotator.model.records import Change, RowChange
+from annotator.core.project import Project
+from annotator.model.records import Change
 from annotator.store import queries
 from annotator.store.bands import WORDS
 
@@ -59,25 +59,6 @@ def suggested_matches(project: Project) -> list[dict[str, Any]]:
 
 
 def suggest_claim_matches(project: Project, threshold: float = 0.6) -> Change:
-    """Store the similar claims as suggested matches (one undoable change)."""
-    with project._writing():
-        stamp = now()
-        rows = [
-            RowChange(
-                "claim_matches",
-                (None,),
-                None,
-                {
-                    "main_span_id": main,
-                    "other_span_id": other,
-                    "similarity": round(score, 4),
-                    "state": "suggested",
-                    "annotator": project.annotator,
-                    "updated": stamp,
-                },
-            )
-            for main, other, score in similar_claims(project, threshold)
-        ]
-        if not rows:
-            return Change("suggest_matches", "Suggest same claims", ())
-        return project._apply("suggest_matches", f"Suggest {len(rows)} same claim(s)", rows)
+    """Store the similar claims as suggested matches (one undoable change; see
+    :meth:`Project.suggest_claim_matches`)."""
+    return project.suggest_claim_matches(threshold)

@@ -244,6 +244,34 @@ class ClaimOps(ProjectBase):
             rows = [RowChange("documents", (document_id,), before, after)]
             return self._apply("set_document_meta", "Edit article details", rows)
 
+    def suggest_claim_matches(self, threshold: float = 0.6) -> Change:
+        """Store claims that look the same (content-word Jaccard at least ``threshold``)
+        as suggested matches, in one change; pairs already matched in any state are left
+        alone (a rejected pair is not suggested again)."""
+        from annotator.core.claim_matching import similar_claims
+
+        with self._writing():
+            stamp = now()
+            rows = [
+                RowChange(
+                    "claim_matches",
+                    (None,),
+                    None,
+                    {
+                        "main_span_id": main,
+                        "other_span_id": other,
+                        "similarity": round(score, 4),
+                        "state": "suggested",
+                        "annotator": self.annotator,
+                        "updated": stamp,
+                    },
+                )
+                for main, other, score in similar_claims(self, threshold)
+            ]
+            if not rows:
+                return Change("suggest_matches", "Suggest same claims", ())
+            return self._apply("suggest_matches", f"Suggest {len(rows)} same claim(s)", rows)
+
 
 def _describe_row_change(row: dict[str, Any]) -> str:
     """One line for one row of an event touching a claim record or its evidence."""

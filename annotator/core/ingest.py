@@ -230,7 +230,7 @@ def import_documents(
             if progress is not None:
                 progress(done)
 
-    with project._writing() as db:
+    with project.bulk_write() as db:
         changes_before = db.conn.total_changes
         stamp = _now()
         if adopt:
@@ -259,15 +259,8 @@ def import_documents(
             touched |= deleted_in
             reindex_documents(db, touched | set(created.values()), titles=True)
             _flag_near_duplicates(db, sorted(created.values()), report)
-            db["events"].insert(
-                {
-                    "at": stamp,
-                    "annotator": project.annotator,
-                    "op": "import",
-                    "description": f"Import {len(accepted)} document(s)",
-                    "document_id": None,
-                    "rows": dumps_json(report.to_dict()),
-                }
+            project.record_bulk_event(
+                "import", f"Import {len(accepted)} document(s)", report.to_dict(), at=stamp
             )
         if cancelled is not None and cancelled():
             raise Cancelled()
