@@ -69,6 +69,7 @@ class ProjectBase:
         layer such as ``gold`` while adjudicating. Events always record ``annotator``."""
         self._schema: Schema | None = None
         self.notices: list[str] = []
+        self._settings: dict[str, str] | None = None  # the project table, read once
         """What opening the file did that the user must hear of (a log recovered)."""
         self._token_cache: OrderedDict[int, TokenOffsets] = OrderedDict()
         self._text_cache: OrderedDict[int, tuple[str, str]] = OrderedDict()
@@ -205,7 +206,9 @@ class ProjectBase:
         """Apply ``rows`` and record the event; call inside ``_writing``."""
         stamp = now()
         for name in {self.annotator, self.layer}:
-            self.db["annotators"].insert({"name": name, "created": stamp}, ignore=True)
+            self.db.execute(
+                "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, stamp]
+            )
         return self._applied(Change(op, description, apply_row_changes(self.db, rows)))
 
     def _applied(self, change: Change) -> Change:
@@ -224,20 +227,21 @@ class ProjectBase:
 
     def _record_event(self, change: Change) -> None:
         documents = change.document_ids or self._documents_of_span_rows(change)
-        self.db["events"].insert(
-            {
-                "at": now(),
-                "annotator": self.annotator,
-                "op": change.op,
-                "description": change.description,
-                "document_id": next(iter(documents)) if len(documents) == 1 else None,
-                "rows": dumps_json(
-                    [
-                        {"table": r.table, "key": list(r.key), "before": r.before, "after": r.after}
-                        for r in change.rows
-                    ]
-                ),
-            }
+        rows = [
+            {"table": r.table, "key": list(r.key), "before": r.before, "after": r.after}
+            for r in change.rows
+        ]
+        self.db.execute(
+            """INSERT INTO events (at, annotator, op, description, document_id, rows)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            [
+                now(),
+                self.annotator,
+                change.op,
+                change.description,
+                next(iter(documents)) if len(documents) == 1 else None,
+                dumps_json(rows),
+            ],
         )
 
     def _documents_of_span_rows(self, change: Change) -> set[int]:
@@ -318,7 +322,9 @@ class ProjectBase:
         self._patterns_in_use = None
 
     def forget_cached_schema(self) -> None:
-        """Read the schema again on next use (another window may have changed it)."""
+        """Read the schema (and the project's settings) again on next use (another window
+        may have changed them)."""
+        self._settings = None
         self._schema = None
 
     @property
@@ -328,10 +334,15 @@ class ProjectBase:
         return self._schema
 
     def project_value(self, key: str) -> str | None:
-        return queries.project_value(self.db, key)
+        """A project-wide setting (read once, kept until a change, an import or another
+        window's write may have changed the settings)."""
+        if self._settings is None:
+            self._settings = queries.project_values(self.db, ())
+        return self._settings.get(key)
 
     def set_project_value(self, key: str, value: str) -> None:
         """Store a project-wide setting (not undoable, not an annotation)."""
+        self._settings = None
         with self._writing():
             self.db["project"].upsert({"key": key, "value": value}, pk="key")
 
@@ -423,9 +434,10 @@ class ProjectBase:
         offsets = tokenize(text, lang)
         starts, ends = offsets.to_blobs()
         with contextlib.suppress(StoreError), self._writing():
-            self.db["document_tokens"].upsert(
-                {"document_id": document_id, "tokenizer": expected, "starts": starts, "ends": ends},
-                pk="document_id",
+            self.db.execute(
+                """INSERT OR REPLACE INTO document_tokens (document_id, tokenizer, starts, ends)
+                   VALUES (?, ?, ?, ?)""",
+                [document_id, expected, starts, ends],
             )
         return offsets
 

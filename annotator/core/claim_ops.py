@@ -26,7 +26,7 @@ class ClaimOps(ProjectBase):
 
     def claim_statuses(self) -> list[str]:
         """The built-in statuses and the project's own (Settings)."""
-        custom = loads_json(queries.project_value(self.db, "claim_statuses") or "[]") or []
+        custom = loads_json(self.project_value("claim_statuses") or "[]") or []
         return [*CLAIM_STATUSES, *(s for s in custom if s not in CLAIM_STATUSES)]
 
     def add_claim_status(self, name: str) -> None:

@@ -32,7 +32,7 @@ def forget_stale_caches(project: ProjectBase, summary: ChangeSummary) -> None:
         project._actor_names = None  # the actors to suggest elsewhere changed
     if summary.touches("patterns"):
         project._patterns_in_use = None
-    if summary.touches("schema"):
+    if summary.touches("schema", "settings"):
         project.forget_cached_schema()
 
 

@@ -430,17 +430,23 @@ class MainWindow(
     def select_span(self, span_id: int | None) -> None:
         """Make ``span_id`` the current span: in the table, the article and the inspector."""
         row = self.span_model.row_of(span_id) if span_id is not None else None
-        if row is None:
-            self.span_table.clearSelection()
-            self.span_table.setCurrentIndex(QModelIndex())
-            span_id = None
-        else:
-            self.span_table.selectionModel().setCurrentIndex(
-                self.span_model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.span_table.scrollTo(self.span_model.index(row, 0))
+        selection = self.span_table.selectionModel()
+        blocked = selection.blockSignals(True)  # the span is shown once, below
+        try:
+            if row is None:
+                self.span_table.clearSelection()
+                self.span_table.setCurrentIndex(QModelIndex())
+                span_id = None
+            else:
+                selection.setCurrentIndex(
+                    self.span_model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.span_table.scrollTo(self.span_model.index(row, 0))
+        finally:
+            selection.blockSignals(blocked)
+        self.span_table.viewport().update()  # the selection changed without its signals
         self._show_current_span(span_id)
 
     def _show_current_span(self, span_id: int | None) -> None:
@@ -581,7 +587,7 @@ class MainWindow(
             self.on_schema_changed()
         if self.document_id in summary.documents:
             mine = self.project.layer
-            current = self.view.current_span
+            current = shown = self.view.current_span
             # Rows move while several spans go: the table must not select (and read) a
             # span that is already gone from the project; the selection is set below.
             selection = self.span_table.selectionModel()
@@ -609,7 +615,8 @@ class MainWindow(
                 )
             if current is not None and self.span_model.row_of(current) is None:
                 current = None
-            self.select_span(current)
+            if current is not None or shown is not None:
+                self.select_span(current)  # nothing was shown and nothing is: no refresh
             self._update_counts()
         for document_id in summary.documents:
             self.doc_model.update(self.project.document_summary(document_id))

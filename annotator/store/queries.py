@@ -20,6 +20,15 @@ from annotator.model.records import (
 from annotator.model.schema import AttributeDef, Label, RelationType, Schema
 
 
+def _dicts(db: Database, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:
+    """Rows of a read as dicts, with one plain statement (``Database.query`` wraps every
+    read in a savepoint: two more statements per read on the edit path)."""
+    cursor = db.execute(sql, params if params is not None else [])
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        yield dict(zip(names, values, strict=True))
+
+
 def load_schema(db: Database) -> Schema:
     labels = tuple(
         Label(
@@ -29,7 +38,7 @@ def load_schema(db: Database) -> Schema:
             description=row["description"],
             attributes=tuple(AttributeDef.from_dict(a) for a in loads_json(row["attributes"])),
         )
-        for row in db.query("SELECT * FROM labels ORDER BY position, name")
+        for row in _dicts(db, "SELECT * FROM labels ORDER BY position, name")
     )
     relations = tuple(
         RelationType(
@@ -39,7 +48,7 @@ def load_schema(db: Database) -> Schema:
             description=row["description"],
             attributes=tuple(AttributeDef.from_dict(a) for a in loads_json(row["attributes"])),
         )
-        for row in db.query("SELECT * FROM relation_types ORDER BY position, name")
+        for row in _dicts(db, "SELECT * FROM relation_types ORDER BY position, name")
     )
     return Schema(labels=labels, relations=relations)
 
@@ -61,23 +70,23 @@ def document_summaries(
         ORDER BY d.id
     """
     args = {"annotator": annotator, "document_id": document_id}
-    return [DocumentSummary(**row) for row in db.query(sql, args)]
+    return [DocumentSummary(**row) for row in _dicts(db, sql, args)]
 
 
 def get_document(db: Database, document_id: int) -> Document | None:
     sql = """SELECT d.*, t.text FROM documents d JOIN document_texts t ON t.document_id = d.id
              WHERE d.id = ?"""
-    rows = list(db.query(sql, [document_id]))
+    rows = list(_dicts(db, sql, [document_id]))
     return Document.from_row(rows[0]) if rows else None
 
 
 def document_length(db: Database, document_id: int) -> int | None:
-    rows = list(db.query("SELECT length FROM documents WHERE id = ?", [document_id]))
+    rows = list(_dicts(db, "SELECT length FROM documents WHERE id = ?", [document_id]))
     return rows[0]["length"] if rows else None
 
 
 def document_id_by_hash(db: Database, sha256: str) -> int | None:
-    rows = list(db.query("SELECT id FROM documents WHERE text_sha256 = ?", [sha256]))
+    rows = list(_dicts(db, "SELECT id FROM documents WHERE text_sha256 = ?", [sha256]))
     return rows[0]["id"] if rows else None
 
 
@@ -153,21 +162,21 @@ def claim_data_of_many(db: Database, document_ids: list[int]) -> ClaimData:
         return data
     marks = ",".join("?" * len(document_ids))
     spans = f"SELECT id FROM spans WHERE document_id IN ({marks})"
-    for row in db.query(f"SELECT * FROM claim_records WHERE span_id IN ({spans})", document_ids):
+    for row in _dicts(db, f"SELECT * FROM claim_records WHERE span_id IN ({spans})", document_ids):
         data.records[row["span_id"]] = row
     sql = f"SELECT * FROM evidence WHERE span_id IN ({spans}) ORDER BY id"
-    for row in db.query(sql, document_ids):
+    for row in _dicts(db, sql, document_ids):
         data.evidence.setdefault(row["span_id"], []).append(row)
     sql = f"""SELECT * FROM suggestions WHERE document_id IN ({marks})
               ORDER BY document_id, start, "end" DESC, label, source"""
-    for row in db.query(sql, document_ids):
+    for row in _dicts(db, sql, document_ids):
         data.suggestions[row["document_id"]].append(row)
     sql = f"""SELECT * FROM document_categories WHERE document_id IN ({marks})
               ORDER BY document_id, annotator, label"""
-    for row in db.query(sql, document_ids):
+    for row in _dicts(db, sql, document_ids):
         data.categories[row["document_id"]].append(row)
     sql = f"SELECT * FROM suggested_relations WHERE document_id IN ({marks}) ORDER BY id"
-    for row in db.query(sql, document_ids):
+    for row in _dicts(db, sql, document_ids):
         data.suggested_relations[row["document_id"]].append(row)
     return data
 
@@ -214,11 +223,14 @@ def claim_marks_of_many(db: Database, document_ids: list[int]) -> dict[int, Clai
 
 def rows_of(db: Database, table: str, *, order: str = "rowid") -> Iterator[dict[str, Any]]:
     """Every row of one of the project's tables, in ``order`` (a column list)."""
-    return db.query(f'SELECT * FROM "{table}" ORDER BY {order}')
+    return _dicts(db, f'SELECT * FROM "{table}" ORDER BY {order}')
 
 
 def project_values(db: Database, keys: tuple[str, ...]) -> dict[str, str]:
-    """``{key: value}`` of the ``project`` table for those of ``keys`` that are set."""
+    """``{key: value}`` of the ``project`` table for those of ``keys`` that are set
+    (every key when ``keys`` is empty)."""
+    if not keys:
+        return dict(db.execute("SELECT key, value FROM project ORDER BY key").fetchall())
     marks = ",".join("?" * len(keys))
     sql = f"SELECT key, value FROM project WHERE key IN ({marks}) ORDER BY key"
     return dict(db.execute(sql, list(keys)).fetchall())
@@ -245,11 +257,11 @@ def annotations_of_many(db: Database, document_ids: list[int]) -> dict[int, Anno
     for row in db.execute(sql, document_ids):
         found[row[1]][0].append(_span(row))
     sql = f"SELECT * FROM relations WHERE document_id IN ({marks}) ORDER BY id"
-    for row in db.query(sql, document_ids):
+    for row in _dicts(db, sql, document_ids):
         found[row["document_id"]][1].append(Relation.from_row(row))
     sql = f"""SELECT * FROM document_status WHERE document_id IN ({marks})
               ORDER BY document_id, annotator"""
-    for row in db.query(sql, document_ids):
+    for row in _dicts(db, sql, document_ids):
         found[row["document_id"]][2].append(row)
     return found
 
@@ -266,7 +278,7 @@ def find_span(
 ) -> dict[str, Any] | None:
     sql = """SELECT * FROM spans WHERE document_id = ? AND annotator = ? AND label = ?
              AND start = ? AND "end" = ?"""
-    rows = list(db.query(sql, [document_id, annotator, label, start, end]))
+    rows = list(_dicts(db, sql, [document_id, annotator, label, start, end]))
     return rows[0] if rows else None
 
 
@@ -276,12 +288,12 @@ def relations_of(db: Database, document_id: int, annotator: str | None = None) -
         where += " AND annotator = ?"
         args.append(annotator)
     sql = f"SELECT * FROM relations WHERE {where} ORDER BY id"
-    return [Relation.from_row(row) for row in db.query(sql, args)]
+    return [Relation.from_row(row) for row in _dicts(db, sql, args)]
 
 
 def status_of(db: Database, document_id: int, annotator: str) -> dict[str, Any] | None:
     sql = "SELECT * FROM document_status WHERE document_id = ? AND annotator = ?"
-    rows = list(db.query(sql, [document_id, annotator]))
+    rows = list(_dicts(db, sql, [document_id, annotator]))
     return rows[0] if rows else None
 
 
@@ -290,7 +302,7 @@ def category_row(
 ) -> dict[str, Any] | None:
     sql = """SELECT * FROM document_categories
              WHERE document_id = ? AND annotator = ? AND label = ?"""
-    rows = list(db.query(sql, [document_id, annotator, label]))
+    rows = list(_dicts(db, sql, [document_id, annotator, label]))
     return rows[0] if rows else None
 
 
@@ -320,7 +332,7 @@ def stored_tokens(db: Database, document_id: int) -> StoredTokens | None:
 
 
 def project_value(db: Database, key: str) -> str | None:
-    rows = list(db.query("SELECT value FROM project WHERE key = ?", [key]))
+    rows = list(_dicts(db, "SELECT value FROM project WHERE key = ?", [key]))
     return rows[0]["value"] if rows else None
 
 
@@ -331,19 +343,22 @@ def statistics(db: Database) -> dict[str, Any]:
         db.execute("SELECT label, count(*) FROM spans GROUP BY label ORDER BY label").fetchall()
     )
     annotators: dict[str, dict[str, Any]] = {}
-    for row in db.query(
+    for row in _dicts(
+        db,
         """SELECT annotator, label, count(*) AS n, count(DISTINCT document_id) AS docs
-           FROM spans GROUP BY annotator, label ORDER BY annotator, label"""
+           FROM spans GROUP BY annotator, label ORDER BY annotator, label""",
     ):
         entry = annotators.setdefault(row["annotator"], {"spans": 0, "by_label": {}})
         entry["spans"] += row["n"]
         entry["by_label"][row["label"]] = row["n"]
-    for row in db.query(
-        """SELECT annotator, count(DISTINCT document_id) AS docs FROM spans GROUP BY annotator"""
+    for row in _dicts(
+        db,
+        """SELECT annotator, count(DISTINCT document_id) AS docs FROM spans GROUP BY annotator""",
     ):
         annotators[row["annotator"]]["documents"] = row["docs"]
-    for row in db.query(
-        "SELECT annotator, status, count(*) AS n FROM document_status GROUP BY annotator, status"
+    for row in _dicts(
+        db,
+        "SELECT annotator, status, count(*) AS n FROM document_status GROUP BY annotator, status",
     ):
         entry = annotators.setdefault(row["annotator"], {"spans": 0, "by_label": {}})
         entry.setdefault("documents", 0)
@@ -380,7 +395,7 @@ def find_relation(
 ) -> dict[str, Any] | None:
     sql = """SELECT * FROM relations WHERE head_id = ? AND child_id = ? AND label = ?
              AND annotator = ?"""
-    rows = list(db.query(sql, [head_id, child_id, label, annotator]))
+    rows = list(_dicts(db, sql, [head_id, child_id, label, annotator]))
     return rows[0] if rows else None
 
 
@@ -440,7 +455,7 @@ def iter_documents(db: Database, ids: list[int] | None = None):
 
 def status_rows(db: Database, document_id: int) -> list[dict[str, Any]]:
     sql = "SELECT * FROM document_status WHERE document_id = ? ORDER BY annotator"
-    return list(db.query(sql, [document_id]))
+    return list(_dicts(db, sql, [document_id]))
 
 
 def suggestion_ids(
@@ -468,13 +483,13 @@ def suggested_relations_of(db: Database, document_id: int) -> list[dict[str, Any
     JOIN suggestions h ON h.id = r.head_id
     JOIN suggestions c ON c.id = r.child_id
     WHERE r.document_id = ? ORDER BY r.id"""
-    return list(db.query(sql, [document_id]))
+    return list(_dicts(db, sql, [document_id]))
 
 
 def suggestions_of(db: Database, document_id: int) -> list[dict[str, Any]]:
     sql = """SELECT * FROM suggestions WHERE document_id = ?
              ORDER BY start, "end" DESC, label, source"""
-    return list(db.query(sql, [document_id]))
+    return list(_dicts(db, sql, [document_id]))
 
 
 def rows_depending_on_span(db: Database, span_id: int) -> list[tuple[str, dict[str, Any]]]:
@@ -487,7 +502,7 @@ def rows_depending_on_span(db: Database, span_id: int) -> list[tuple[str, dict[s
         ("claim_records", "span_id = :id"),
     ):
         sql = f"SELECT * FROM {table} WHERE {where} ORDER BY rowid"
-        found += [(table, row) for row in db.query(sql, {"id": span_id})]
+        found += [(table, row) for row in _dicts(db, sql, {"id": span_id})]
     return found
 
 
@@ -504,7 +519,7 @@ def links_of_span(db: Database, span_id: int) -> list[dict[str, Any]]:
     JOIN document_texts t ON t.document_id = r.document_id
     WHERE r.head_id = :id OR r.child_id = :id
     ORDER BY r.id"""
-    return list(db.query(sql, {"id": span_id}))
+    return list(_dicts(db, sql, {"id": span_id}))
 
 
 _MAINS = """
@@ -536,12 +551,13 @@ def claim_mains(db: Database) -> dict[int, int]:
 def suggested_matches(db: Database) -> list[dict[str, Any]]:
     """Claim pairs waiting for a person's decision, most similar first."""
     sql = "SELECT * FROM claim_matches WHERE state = 'suggested' ORDER BY similarity DESC, id"
-    return list(db.query(sql))
+    return list(_dicts(db, sql))
 
 
 def match_row(db: Database, main: int, other: int) -> dict[str, Any] | None:
     rows = list(
-        db.query(
+        _dicts(
+            db,
             "SELECT * FROM claim_matches WHERE main_span_id = ? AND other_span_id = ?",
             [main, other],
         )
@@ -550,7 +566,7 @@ def match_row(db: Database, main: int, other: int) -> dict[str, Any] | None:
 
 
 def evidence_of(db: Database, span_id: int) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM evidence WHERE span_id = ? ORDER BY id", [span_id]))
+    return list(_dicts(db, "SELECT * FROM evidence WHERE span_id = ? ORDER BY id", [span_id]))
 
 
 def claim_texts(db: Database) -> list[tuple[int, int, str]]:
@@ -571,7 +587,8 @@ def claim_events(db: Database, document_id: int, span_id: int) -> list[dict[str,
     """Events of ``document_id`` that touched the claim record or evidence of ``span_id``,
     oldest first (``at``, ``annotator``, ``description``, ``rows``)."""
     return list(
-        db.query(
+        _dicts(
+            db,
             """
             SELECT at, annotator, description, rows FROM events
             WHERE document_id = :doc AND EXISTS (
@@ -607,12 +624,12 @@ def document_urls(db: Database) -> dict[int, str]:
 
 
 def pattern_rows(db: Database) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM patterns ORDER BY id"))
+    return list(_dicts(db, "SELECT * FROM patterns ORDER BY id"))
 
 
 def pattern_row(db: Database, label: str, pattern: str) -> dict[str, Any] | None:
     rows = list(
-        db.query("SELECT * FROM patterns WHERE label = ? AND pattern = ?", [label, pattern])
+        _dicts(db, "SELECT * FROM patterns WHERE label = ? AND pattern = ?", [label, pattern])
     )
     return rows[0] if rows else None
 
@@ -630,7 +647,8 @@ def suggestion_row(
 ) -> dict[str, Any] | None:
     label, start, end = place
     rows = list(
-        db.query(
+        _dicts(
+            db,
             """SELECT * FROM suggestions WHERE document_id = ? AND label = ? AND start = ?
                AND "end" = ? AND source = ?""",
             [document_id, label, start, end, source],

@@ -40,12 +40,43 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 def fetch_row(db: Database, table: str, key: tuple[Any, ...]) -> dict[str, Any] | None:
-    """The stored row of ``table`` with primary key ``key``, or ``None``."""
-    pk = key[0] if len(key) == 1 else key
-    try:
-        return db.table(table).get(pk)
-    except sqlite_utils.db.NotFoundError:
+    """The stored row of ``table`` with primary key ``key``, or ``None``.
+
+    Tables of :data:`KEY_COLUMNS` are read with one plain statement (sqlite-utils'
+    ``get`` introspects the table first: three more statements on every edit)."""
+    columns = KEY_COLUMNS.get(table)
+    if columns is None:
+        pk = key[0] if len(key) == 1 else key
+        try:
+            return db.table(table).get(pk)
+        except sqlite_utils.db.NotFoundError:
+            return None
+    cursor = db.execute(_select_sql(table, columns), list(key))
+    values = cursor.fetchone()
+    if values is None:
         return None
+    return dict(zip([d[0] for d in cursor.description], values, strict=True))
+
+
+@cache
+def _where(columns: tuple[str, ...]) -> str:
+    return " AND ".join(f'"{c}" = ?' for c in columns)
+
+
+@cache
+def _select_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f'SELECT * FROM "{table}" WHERE {_where(columns)}'
+
+
+def _delete(db: Database, table: str, key: tuple[Any, ...]) -> None:
+    db.execute(f'DELETE FROM "{table}" WHERE {_where(KEY_COLUMNS[table])}', list(key))
+
+
+def _update(db: Database, table: str, key: tuple[Any, ...], row: dict[str, Any]) -> None:
+    columns = tuple(row)
+    assignments = ", ".join(f'"{c}" = ?' for c in columns)
+    sql = f'UPDATE "{table}" SET {assignments} WHERE {_where(KEY_COLUMNS[table])}'
+    db.execute(sql, [row[c] for c in columns] + list(key))
 
 
 def apply_row_changes(db: Database, changes: Sequence[RowChange]) -> tuple[RowChange, ...]:
@@ -58,7 +89,8 @@ def apply_row_changes(db: Database, changes: Sequence[RowChange]) -> tuple[RowCh
     """
     applied = []
     for change in changes:
-        table = db.table(change.table)
+        plain = change.table in KEY_COLUMNS and _RETURNING  # no sqlite-utils introspection
+        table = None if plain else db.table(change.table)
         key = change.key
         if None not in key:
             current = fetch_row(db, change.table, key)
@@ -68,7 +100,10 @@ def apply_row_changes(db: Database, changes: Sequence[RowChange]) -> tuple[RowCh
                     "nothing was written"
                 )
         if change.after is None:
-            table.delete(key[0] if len(key) == 1 else key)
+            if change.table in KEY_COLUMNS:
+                _delete(db, change.table, key)
+            else:
+                table.delete(key[0] if len(key) == 1 else key)
             applied.append(change)
             continue
         if change.before is None and _RETURNING:
@@ -79,6 +114,8 @@ def apply_row_changes(db: Database, changes: Sequence[RowChange]) -> tuple[RowCh
                 table.insert(change.after)
                 if None in key:
                     key = (table.last_pk,)
+            elif change.table in KEY_COLUMNS:
+                _update(db, change.table, key, change.after)
             else:
                 table.update(key[0] if len(key) == 1 else key, change.after)
             stored = fetch_row(db, change.table, key)
