@@ -41,9 +41,10 @@ from annotator.core.ingest import import_documents
 from annotator.core.project import GOLD, Project
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import export
+from annotator.model.changes import KINDS
 from annotator.model.errors import AnnotatorError
 from annotator.model.imports import DocumentIn, SchemaIn
-from annotator.model.records import Suggestion
+from annotator.model.records import Change, Suggestion
 from annotator.services.merge import merge_into
 from annotator.store import backup_database
 from annotator.store.inventory import PROJECT_LOCAL, PROJECT_SETTINGS
@@ -107,11 +108,22 @@ class ProjectMachine(RuleBasedStateMachine):
         self.names = itertools.count()
 
     def _do(self, operation, *args, **kwargs):
-        """Run an operation; refusals are fine (they must change nothing)."""
+        """Run an operation; refusals are fine (they must change nothing). What it
+        changed in the user tables must be named by its change summary."""
+        before = user_state(self.project.db, self.project.uuid)
         try:
             change = operation(*args, **kwargs)
         except AnnotatorError:
+            assert user_state(self.project.db, self.project.uuid) == before
             return None
+        after = user_state(self.project.db, self.project.uuid)
+        # The history and the list of who has worked here are written by the write path
+        # for every change, not by the operation.
+        bookkeeping = {"events", "annotators"}
+        changed = {t for t in before if t not in bookkeeping and before[t] != after[t]}
+        if isinstance(change, Change):
+            named = change.summary.kinds
+            assert {KINDS[table] for table in changed} <= named, (change.op, changed, named)
         if change is not None and getattr(change, "rows", None):
             self.undo.append(change)
             self.redo.clear()
