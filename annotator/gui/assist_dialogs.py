@@ -329,6 +329,9 @@ class TrainingDialog(QDialog):
 
     def _finished(self, code: int, _status: Any) -> None:
         self._read()
+        # The training process stored the model's place in the project's settings.
+        self.window_.project.forget_cached_schema()
+        self.window_.note_own_writes()
         self.train_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         error = bytes(self.process.readAllStandardError().data()).decode("utf-8", "replace")
