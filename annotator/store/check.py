@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 from annotator.model.errors import StoreError, printable
 from annotator.store.objects import foreign_objects, refusal, repair_statements
-from annotator.store.recovery import hold, release
+from annotator.store.recovery import hold, missing_side_files, release
 
 JSON_COLUMNS: dict[str, dict[str, tuple[type, ...]]] = {
     "labels": {"keys": (list,), "attributes": (list,)},
@@ -342,7 +342,7 @@ def describe_damage(path: str | Path | None) -> str | None:
     path = Path(path)
     if not path.is_file() or path.stat().st_size == 0:
         return None  # a FIFO or device would block SQLite; it and an empty file are refused
-    created = tuple(p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not p.exists())
+    created = missing_side_files(path)
     try:
         token = hold(path)
     except StoreError:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -29,6 +31,7 @@ from annotator.store.recovery import (
     Hold,
     hold,
     keep_as_found,
+    missing_side_files,
     recovery_notice,
     release,
     unfinished_log,
@@ -186,7 +189,14 @@ def _open_readonly(path: Path, *, foreign_objects_ok: bool = False) -> Database:
         if log
         else []
     )
-    created = tuple(p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not p.exists())
+    if log is not None and log.name.endswith("-journal"):
+        # A read-only connection cannot roll a hot journal back: read a rolled-back copy.
+        try:
+            return _rolled_back_in_memory(path, log, token, notices, foreign_objects_ok)
+        except BaseException:
+            release(token)
+            raise
+    created = missing_side_files(path)
     for options in ("mode=ro", "mode=ro&immutable=1"):
         db = ProjectDatabase(
             sqlite3.connect(f"{uri}?{options}", uri=True),
@@ -211,6 +221,37 @@ def _open_readonly(path: Path, *, foreign_objects_ok: bool = False) -> Database:
             db.close()
             raise
     raise AssertionError("unreachable")
+
+
+def _rolled_back_in_memory(
+    path: Path, log: Path, token: Hold, notices: list[str], foreign_objects_ok: bool
+) -> Database:
+    """``path`` as SQLite recovers it from the hot rollback journal ``log``, in memory:
+    the file and its journal are copied to a temporary folder, where SQLite rolls the
+    copy back, and read from there (the project is left exactly as it was)."""
+    with tempfile.TemporaryDirectory(prefix="annotator-read-") as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        shutil.copyfile(log, f"{copy}-journal")
+        source = sqlite3.connect(str(copy))
+        memory = ProjectDatabase(sqlite3.connect(":memory:"), hold=token, notices=notices)
+        try:
+            source.backup(memory.conn)  # reading the copy rolls its journal back first
+        except sqlite3.DatabaseError as exc:
+            memory.conn.close()
+            raise store_error(str(path), exc) from None
+        finally:
+            source.close()
+    try:
+        applied = _check_version(memory, path)
+        if not foreign_objects_ok:
+            _refuse_foreign_objects(memory, path)
+        _configure(memory, ":memory:")
+        _migrate(memory, None, applied)
+    except BaseException:
+        memory.conn.close()
+        raise
+    return memory
 
 
 def _upgraded_in_memory(db: ProjectDatabase, path: Path, applied: list[str]) -> Database:

@@ -140,6 +140,12 @@ def _all_empty_logs(paths: tuple[Path, ...]) -> bool:
     return True
 
 
+def missing_side_files(path: Path) -> tuple[Path, ...]:
+    """SQLite's ``-wal`` and ``-shm`` beside ``path`` that are not there yet: a read-only
+    connection creates them and cannot remove them; :func:`release` does, with this."""
+    return tuple(p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not p.exists())
+
+
 def unfinished_log(path: Path) -> Path | None:
     """The log beside ``path`` that SQLite would apply on opening it, if any (a
     ``-wal`` or ``-journal`` that is not empty)."""

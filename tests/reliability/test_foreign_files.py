@@ -511,3 +511,42 @@ def test_export_to_dev_stdout_writes_the_stream_and_keeps_the_link(saved, tmp_pa
     assert "wrote 1 record(s)" in done.stderr
     assert b"probably" in out.read_bytes()
     assert os.path.islink("/dev/stdout")
+
+
+_INTERRUPTED_WRITE = """
+import os, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode = DELETE")
+conn.execute("PRAGMA cache_size = 1")  # pages spill to the file before the commit
+conn.execute("PRAGMA foreign_keys = OFF")
+conn.execute("BEGIN")
+conn.execute("UPDATE spans SET note = hex(randomblob(300))")
+conn.execute("DELETE FROM spans WHERE id % 2 = 0")
+os._exit(0)  # killed in the middle of the write: a hot journal is left
+"""
+
+
+def test_hot_journal_is_read_rolled_back_and_kept_before_a_write(runner, db_path, tmp_path):
+    import sqlite3
+    import subprocess
+    import sys
+
+    _many_spans(db_path, 200)
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    subprocess.run([sys.executable, "-c", _INTERRUPTED_WRITE, str(db_path)], check=True)
+    journal = db_path.parent / "project.db-journal"
+    assert journal.stat().st_size > 0
+    before = _folder_state(db_path.parent)
+    read = runner.invoke(cli, ["--db", str(db_path), "stats", "--json"])
+    assert read.exit_code == 0, read.output
+    assert '"spans": 200' in read.stdout and "project.db-journal found beside it" in read.stderr
+    assert _folder_state(db_path.parent) == before
+    text = tmp_path / "new.txt"
+    text.write_text("Another article, officials said.", encoding="utf-8")
+    wrote = runner.invoke(cli, ["--db", str(db_path), "import", str(text)])
+    assert wrote.exit_code == 0 and "kept in project.before-recovery-" in wrote.output
+    (copy,) = db_path.parent.glob("project.before-recovery-*.db")
+    assert (db_path.parent / f"{copy.name}-journal").read_bytes() == before["project.db-journal"]
+    assert _span_count(db_path) == 200
