@@ -139,8 +139,7 @@ class SpanOps(ProjectBase):
         for row in queries.links_of_span(self.db, span_id):
             head_label = label if row["head_id"] == span_id else row["head_label"]
             child_label = label if row["child_id"] == span_id else row["child_label"]
-            allowed = {r.name for r in self.schema.relation_types_for(head_label, child_label)}
-            if row["label"] not in allowed:
+            if not self.schema.allows_link(row["label"], head_label, child_label):
                 other = row["child_text"] if row["head_id"] == span_id else row["head_text"]
                 way = "to" if row["head_id"] == span_id else "from"
                 shown = other if len(other) <= 40 else other[:39] + "…"

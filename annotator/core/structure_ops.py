@@ -66,7 +66,8 @@ class StructureOps(ProjectBase):
 
     def _replace_source_rows(self, document_id: int, found: Layers, source: str) -> list[RowChange]:
         closed = queries.closed_suggestion_places(self.db, document_id)
-        wanted = {place for place in _places(found) if place not in closed}
+        places = _places(found)
+        wanted = {place for place in places if place not in closed}
         rows: list[RowChange] = []
         stored = {}
         gone: set[int] = set()
@@ -77,7 +78,6 @@ class StructureOps(ProjectBase):
             stored[place] = row
             if row["status"] == "open" and place not in wanted:
                 gone.add(row["id"])
-        places = _places(found)
         wanted_links = {
             (places[head], places[child], label, dumps_json(attributes))
             for head, child, label, attributes in found.links
@@ -89,7 +89,7 @@ class StructureOps(ProjectBase):
                 (row["head_label"], row["head_start"], row["head_end"]),
                 (row["child_label"], row["child_start"], row["child_end"]),
                 row["label"],
-                dumps_json(orjson.loads(row["attributes"])),
+                row["attributes"],  # stored as dumps_json writes it
             )
             ends_gone = bool({row["head_id"], row["child_id"]} & gone)
             if ends_gone or (row["status"] == "open" and key not in wanted_links):
@@ -229,8 +229,7 @@ class StructureOps(ProjectBase):
                 before = fetch_row(self.db, "suggested_relations", (link.id,))
                 head = new if link.head == old else link.head
                 child = new if link.child == old else link.child
-                allowed = {r.name for r in self.schema.relation_types_for(head[0], child[0])}
-                if link.label not in allowed:
+                if not self.schema.allows_link(link.label, head[0], child[0]):
                     second.append(RowChange("suggested_relations", (link.id,), before, None))
                     continue
                 end = "head_id" if link.head == old else "child_id"
@@ -289,16 +288,14 @@ class StructureOps(ProjectBase):
         rows, stamp = [], now()
         for link in links:
             head, child = span_ids[link.head], span_ids[link.child]
-            allowed = {r.name for r in self.schema.relation_types_for(link.head[0], link.child[0])}
             before = fetch_row(self.db, "suggested_relations", (link.id,))
             rows.append(
                 RowChange(
                     "suggested_relations", (link.id,), before, {**before, "status": "accepted"}
                 )
             )
-            if link.label not in allowed or queries.find_relation(
-                self.db, head, child, link.label, self.layer
-            ):
+            allowed = self.schema.allows_link(link.label, link.head[0], link.child[0])
+            if not allowed or queries.find_relation(self.db, head, child, link.label, self.layer):
                 continue
             row = {
                 "document_id": before["document_id"],

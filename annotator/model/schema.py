@@ -144,6 +144,11 @@ class Schema:
     def label_names(self) -> list[str]:
         return [label.name for label in self.labels]
 
+    def allows_link(self, label: str, head_label: str, child_label: str) -> bool:
+        """Whether a link of type ``label`` may go from a ``head_label`` span to a
+        ``child_label`` span."""
+        return any(r.name == label for r in self.relation_types_for(head_label, child_label))
+
     def relation_types_for(self, head_label: str, child_label: str) -> list[RelationType]:
         """Relation types allowed from ``head_label`` to ``child_label`` ('*' matches any)."""
         return [

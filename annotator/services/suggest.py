@@ -157,11 +157,11 @@ def fit_to_schema(project: Project, found: Layers) -> Layers:
     schema = project.schema
     kept = [n for n, (_, _, label) in enumerate(found.spans) if schema.has_label(label)]
     index = {old: new for new, old in enumerate(kept)}
-    links = []
-    for head, child, label, attributes in found.links:
-        if head in index and child in index:
-            head_label, child_label = found.spans[head][2], found.spans[child][2]
-            allowed = {r.name for r in schema.relation_types_for(head_label, child_label)}
-            if label in allowed:
-                links.append((index[head], index[child], label, attributes))
+    links = [
+        (index[head], index[child], label, attributes)
+        for head, child, label, attributes in found.links
+        if head in index
+        and child in index
+        and schema.allows_link(label, found.spans[head][2], found.spans[child][2])
+    ]
     return Layers(tuple(found.spans[n] for n in kept), tuple(links))

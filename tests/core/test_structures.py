@@ -112,3 +112,33 @@ def test_relabel_suggestion_moves_the_links_it_keeps_and_drops_the_others(
     project.revert(change)
     _, again = project.structure_at(sample_doc, claim.place)
     assert {k.label for k in again} == {"attributed_to", "hedges"}
+
+
+@pytest.mark.parametrize(
+    ("label", "head", "child", "allowed"),
+    [
+        ("attributed_to", "claim", "source", True),
+        ("attributed_to", "actor", "source", False),
+        ("hedges", "hedge", "claim", True),
+        ("hedges", "claim", "hedge", False),
+        ("same_as", "source", "source", True),
+    ],
+)
+def test_schema_allows_link_by_type_and_end_labels(project, label, head, child, allowed):
+    assert project.schema.allows_link(label, head, child) is allowed
+
+
+def test_fit_to_schema_leaves_out_labels_and_links_the_project_lacks(project, stored):
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from annotator.services.suggest import fit_to_schema
+
+    schema = project.schema
+    without_hedge = replace(schema, labels=tuple(x for x in schema.labels if x.name != "hedge"))
+    fitted = fit_to_schema(SimpleNamespace(schema=without_hedge), stored)
+    assert {label for _, _, label in fitted.spans} == {"claim", "source"}
+    assert {label for _, _, label, _ in fitted.links} == {"attributed_to", "same_as"}
+    for head, child, _, _ in fitted.links:
+        assert fitted.spans[head][2] in ("claim", "source")
+        assert fitted.spans[child][2] == "source"
