@@ -7,9 +7,11 @@ digit to link, select the cue and press U. Then grabs the window.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -87,27 +89,42 @@ def dark_palette() -> QPalette:
     return palette
 
 
-def shoot(name: str, *, dark: bool = False) -> Path:
+@contextlib.contextmanager
+def fresh_window(db_name: str, *, dark: bool = False) -> Iterator[tuple[QApplication, object]]:
+    """The real window on a new project in a temporary folder (the sample article shown),
+    at the README's size, focused on the article; closed afterwards."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setStyle("Fusion")
     app.setPalette(dark_palette() if dark else app.style().standardPalette())
     with tempfile.TemporaryDirectory() as tmp:
-        window = open_window(Path(tmp) / "screenshot.db", "alice")
+        window = open_window(Path(tmp) / db_name, "alice")
         window.resize(1480, 860)
         window.activateWindow()
         QTest.qWaitForWindowActive(window)
         window.view.setFocus()
+        try:
+            yield app, window
+        finally:
+            window.close()
+            window.project.close()
+
+
+def save(app: QApplication, window, name: str) -> Path:
+    """Grab the window, scrolled to the top, into ``docs/NAME``."""
+    window.view.verticalScrollBar().setValue(0)
+    app.processEvents()
+    target = HERE / name
+    window.grab().save(str(target))
+    print(target)
+    return target
+
+
+def shoot(name: str, *, dark: bool = False) -> Path:
+    with fresh_window("screenshot.db", dark=dark) as (app, window):
         ids = annotate(window)
         window.select_span(ids[CLAIM])
         window.select_relation(window.relation_model.relation_at(0).id)
-        window.view.verticalScrollBar().setValue(0)
-        app.processEvents()
-        target = HERE / name
-        window.grab().save(str(target))
-        window.close()
-        window.project.close()
-    print(target)
-    return target
+        return save(app, window, name)
 
 
 def shoot_review() -> list[Path]:
@@ -255,18 +272,10 @@ def shoot_structures() -> Path:
     accepted with Ctrl+Return, the next claim selected by F8."""
     from annotator.text import get_nlp
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setStyle("Fusion")
-    app.setPalette(app.style().standardPalette())
     get_nlp("en")
     find_structures(True)
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            window = open_window(Path(tmp) / "structures.db", "alice")
-            window.resize(1480, 860)
-            window.activateWindow()
-            QTest.qWaitForWindowActive(window)
-            window.view.setFocus()
+        with fresh_window("structures.db") as (app, window):
             for _ in range(200):
                 if window.view.ghost_link_count:
                     break
@@ -276,45 +285,23 @@ def shoot_structures() -> Path:
             QTest.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
             window.view.select(end, end)
             QTest.keyClick(window.view, Qt.Key.Key_F8)
-            window.view.verticalScrollBar().setValue(0)
-            app.processEvents()
-            target = HERE / "screenshot-structures.png"
-            window.grab().save(str(target))
-            window.close()
-            window.project.close()
+            return save(app, window, "screenshot-structures.png")
     finally:
         find_structures(False)
-    print(target)
-    return target
 
 
 def shoot_suggestions() -> Path:
     """Pattern suggestions as ghost spans, one accepted, the next one selected by F8."""
     from annotator.text import get_nlp
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setStyle("Fusion")
-    app.setPalette(app.style().standardPalette())
     get_nlp("en")  # the window's warm-up does this after the first paint
-    with tempfile.TemporaryDirectory() as tmp:
-        window = open_window(Path(tmp) / "suggest.db", "alice")
-        window.resize(1480, 860)
-        window.activateWindow()
-        QTest.qWaitForWindowActive(window)
-        window.view.setFocus()
+    with fresh_window("suggest.db") as (app, window):
         label(window, "South Korea’s defense minister", Qt.Key.Key_2)
         window.view.select(0, 0)
         QTest.keyClick(window.view, Qt.Key.Key_F8)
         QTest.keyClick(window.view, Qt.Key.Key_Return)  # accept "probably"
         QTest.keyClick(window.view, Qt.Key.Key_F8)  # select "expected"
-        window.view.verticalScrollBar().setValue(0)
-        app.processEvents()
-        target = HERE / "screenshot-suggestions.png"
-        window.grab().save(str(target))
-        window.close()
-        window.project.close()
-    print(target)
-    return target
+        return save(app, window, "screenshot-suggestions.png")
 
 
 if __name__ == "__main__":

@@ -80,10 +80,12 @@ class AssistMixin(_Base):
         """Dashed links between the ghosts of suggested structures."""
         ghost = {s.place: -n - 1 for n, s in enumerate(self._suggestions)}
         links = []
+        self._linked_places = set()  # suggestions that are part of a shown structure
         if self.document_id is not None and self._suggestions:
             for link in self.project.suggested_links(self.document_id):
                 if link.head in ghost and link.child in ghost:
                     links.append((ghost[link.head], ghost[link.child], link.label))
+                    self._linked_places |= {link.head, link.child}
         self.view.set_ghost_links(links)
 
     # -- attribution structures, found in the background -------------------------------
@@ -229,10 +231,7 @@ class AssistMixin(_Base):
         suggestion = self.selected_suggestion()
         if suggestion is None or suggestion.label == label or self.document_id is None:
             return False
-        linked = {
-            e for k in self.project.suggested_links(self.document_id) for e in (k.head, k.child)
-        }
-        if suggestion.place not in linked:
+        if suggestion.place not in self._linked_places:
             return False
         document_id = self.document_id
         if self.run(lambda: self.project.relabel_suggestion(document_id, suggestion, label)):
@@ -278,10 +277,12 @@ class AssistMixin(_Base):
         self.view.select(chosen.start, chosen.end)
         self.view.setFocus()
         score = f", score {chosen.score:.2f}" if chosen.score is not None else ""
+        structure = (
+            "Ctrl+Return accepts its structure, " if chosen.place in self._linked_places else ""
+        )
         self.show_message(
             f"Suggested {chosen.label} (from {chosen.source}{score}): "
-            "Return accepts, Ctrl+Return accepts its structure, X rejects, "
-            "a label key labels it otherwise."
+            f"Return accepts, {structure}X rejects, a label key labels it otherwise."
         )
 
     def toggle_suggestions(self) -> None:

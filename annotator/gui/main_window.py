@@ -99,6 +99,7 @@ class MainWindow(
         self._nlp_timer = QTimer(self)  # waits for spaCy before pattern suggestions
         self._nlp_timer.timeout.connect(self._check_nlp)
         self._structures_asked: set[int] = set()  # documents the attribution rules ran on
+        self._linked_places: set = set()  # suggestions in a shown structure
         self._structures_pending: dict = {}  # document id -> StructureSearch
         self._structures_timer = QTimer(self)  # stores structures found in the background
         self._structures_timer.timeout.connect(self._store_found_structures)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.core.project import ATTRIBUTION_SOURCE, Project
+from annotator.core.project import ATTRIBUTION_SOURCE, Project, Suggestion
 from annotator.core.samples import ensure_sample, sample_text
 from annotator.text import get_nlp
 
@@ -82,3 +82,20 @@ def test_label_key_relabels_a_suggested_part_and_drops_the_links_it_breaks(qtbot
     assert window.project.spans(window.document_id) == []  # still a suggestion
     _, links = window.project.structure_at(window.document_id, actor.place)
     assert [k.label for k in links] == []  # attributed_to claim -> actor is not allowed
+
+
+def test_f8_names_ctrl_return_only_on_a_part_of_a_structure(qtbot, window):
+    window.view.select(0, 0)
+    qtbot.keyClick(window.view, Qt.Key.Key_F8)
+    chosen = window.selected_suggestion()
+    assert chosen.place in window._linked_places
+    assert "Ctrl+Return accepts its structure" in window.statusBar().currentMessage()
+    start = TEXT.find("Vladimir Putin")
+    found = [Suggestion(start, start + len("Vladimir Putin"), "actor", "model:test")]
+    window.run(lambda: window.project.store_suggestions(window.document_id, found))
+    lone = next(s for s in window._suggestions if s.source == "model:test")
+    assert lone.place not in window._linked_places
+    window.view.select(lone.start - 1, lone.start - 1)
+    qtbot.keyClick(window.view, Qt.Key.Key_F8)
+    assert window.selected_suggestion() == lone
+    assert "Ctrl+Return" not in window.statusBar().currentMessage()
