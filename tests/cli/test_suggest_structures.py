@@ -29,18 +29,20 @@ def suggested(runner, db_path):
     return db_path
 
 
+def _export_native(runner, project, out):
+    result = runner.invoke(
+        cli, ["--db", str(project), "export", "--format", "native", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+
+
 def _records(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_cli_suggest_then_native_export_lists_suggested_relations(runner, suggested, tmp_path):
     out = tmp_path / "native.jsonl"
-    assert (
-        runner.invoke(
-            cli, ["--db", str(suggested), "export", "--format", "native", "-o", str(out)]
-        ).exit_code
-        == 0
-    )
+    _export_native(runner, suggested, out)
     (document,) = [r for r in _records(out) if "text" in r]
     suggestions, links = document["suggestions"], document["suggested_relations"]
     attributed = [link for link in links if link["label"] == "attributed_to"]
@@ -57,19 +59,9 @@ def test_cli_suggest_then_native_export_lists_suggested_relations(runner, sugges
 def test_cli_native_with_suggested_relations_round_trips_byte_for_byte(runner, suggested, tmp_path):
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     empty = tmp_path / "empty.db"
-    assert (
-        runner.invoke(
-            cli, ["--db", str(suggested), "export", "--format", "native", "-o", str(first)]
-        ).exit_code
-        == 0
-    )
+    _export_native(runner, suggested, first)
     assert runner.invoke(cli, ["--db", str(empty), "import", str(first)]).exit_code == 0
-    assert (
-        runner.invoke(
-            cli, ["--db", str(empty), "export", "--format", "native", "-o", str(second)]
-        ).exit_code
-        == 0
-    )
+    _export_native(runner, empty, second)
     assert second.read_bytes() == first.read_bytes()
 
 

@@ -434,10 +434,16 @@ def test_reading_command_on_an_older_project_upgrades_it_in_memory_only(runner, 
 # -- restore -----------------------------------------------------------------------------------
 
 
+def _backed_up(runner, project, folder):
+    """``annotator backup`` of ``project`` into ``folder/backup.db``."""
+    backup = folder / "backup.db"
+    assert runner.invoke(cli, ["--db", str(project), "backup", "-o", str(backup)]).exit_code == 0
+    return backup
+
+
 def test_restore_puts_the_backup_in_place_despite_a_stale_log(runner, db_path, tmp_path):
     _many_spans(db_path)
-    backup = tmp_path / "backup.db"
-    assert runner.invoke(cli, ["--db", str(db_path), "backup", "-o", str(backup)]).exit_code == 0
+    backup = _backed_up(runner, db_path, tmp_path)
     stale = _wal_of_a_copy_that_deleted_half(db_path, tmp_path)
     (db_path.parent / "project.db-wal").write_bytes(stale)
     result = runner.invoke(cli, ["--db", str(db_path), "restore", str(backup)])
@@ -453,8 +459,7 @@ def test_restore_puts_the_backup_in_place_despite_a_stale_log(runner, db_path, t
 def test_restore_refused_while_the_project_is_open(runner, saved, tmp_path):
     from annotator.core.project import Project
 
-    backup = tmp_path / "backup.db"
-    assert runner.invoke(cli, ["--db", str(saved), "backup", "-o", str(backup)]).exit_code == 0
+    backup = _backed_up(runner, saved, tmp_path)
     before = saved.read_bytes()
     with Project.open(saved, annotator="bob"):
         result = runner.invoke(cli, ["--db", str(saved), "restore", str(backup)])
@@ -478,8 +483,7 @@ def test_backup_copied_over_by_hand_keeps_the_stale_log_as_evidence(runner, db_p
     import shutil
 
     _many_spans(db_path)
-    backup = tmp_path / "backup.db"
-    assert runner.invoke(cli, ["--db", str(db_path), "backup", "-o", str(backup)]).exit_code == 0
+    backup = _backed_up(runner, db_path, tmp_path)
     stale = _wal_of_a_copy_that_deleted_half(db_path, tmp_path)
     (db_path.parent / "project.db-wal").write_bytes(stale)
     shutil.copyfile(backup, db_path)  # what users do without `restore`
