@@ -34,13 +34,15 @@ from annotator.model.records import (
     dumps_json,
 )
 from annotator.model.schema import Schema, default_schema
-from annotator.store import apply_row_changes, fetch_row, open_database, queries, write_transaction
+from annotator.store import fetch_row, open_database, queries, write_transaction
 from annotator.store.check import offsets_problem
 from annotator.store.database import is_readonly, store_error
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+    from annotator.core.transaction import Transaction
+    from annotator.model.changes import ChangeSummary
     from annotator.text import TokenOffsets
 
 DEFAULT_LANG = "en"
@@ -122,7 +124,7 @@ class ProjectBase:
                 self.set_project_value("uuid", uuid.uuid4().hex)  # projects before m003
             return
         schema = default_schema()
-        with self._writing():
+        with self.transact(""):
             if queries.project_value(self.db, "created") is not None:
                 return  # another process set the new file up meanwhile
             self.db["project"].insert_all(
@@ -179,63 +181,71 @@ class ProjectBase:
             raise store_error(str(self.path or "the project"), exc) from None
 
     @contextlib.contextmanager
-    def bulk_write(self) -> Iterator[Database]:
-        """The write transaction for bulk writers (import, merge), which insert rows in
-        batches instead of as row changes and report what they did with
-        :meth:`record_bulk_event`. All or nothing, like every edit."""
-        with self._writing() as db:
-            yield db
+    def transact(self, op: str, description: str = "") -> Iterator[Transaction]:
+        """The one write path: a write transaction for operation ``op``.
 
-    def record_bulk_event(
-        self, op: str, description: str, report: dict[str, Any], *, at: str | None = None
-    ) -> None:
-        """The history entry of a bulk write: its report instead of its rows (call inside
-        :meth:`bulk_write`)."""
-        self.db["events"].insert(
-            {
-                "at": at or now(),
-                "annotator": self.annotator,
-                "op": op,
-                "description": description,
-                "document_id": None,
-                "rows": dumps_json(report),
-            }
-        )
+        The block applies rows through the :class:`Transaction` it is given (or, for bulk
+        writers, inserts in batches and calls :meth:`Transaction.record_bulk`); after
+        the block, in the same transaction, the listeners of
+        :mod:`annotator.core.listeners` update what derives from the data (the search
+        index) and the history event is written; after the commit, caches the change made
+        stale are dropped. Read the result as ``transaction.change`` after the block. A
+        block that wrote nothing records nothing.
 
-    def _apply(self, op: str, description: str, rows: list[RowChange]) -> Change:
-        """Apply ``rows`` and record the event; call inside ``_writing``."""
+        An ``op`` of ``""`` is a write that is no edit (the token cache, a setting,
+        a new project's defaults): no event, nothing to undo.
+
+        :raises ValidationError: the data breaks a constraint; nothing is written.
+        :raises StoreError: the file is gone, locked, read-only or full; nothing is written.
+        """
+        from annotator.core import listeners
+        from annotator.core.transaction import Transaction
+
+        names = self._register_names if op else None
+        transaction = Transaction(self, op, description, before_first_rows=names)
+        with self._writing():
+            yield transaction
+            if op and transaction.wrote:
+                summary = transaction.change.summary
+                for listener in listeners.IN_TRANSACTION:
+                    listener(self, summary)
+                self._record_event(transaction)
+        if op and transaction.wrote:
+            for listener in listeners.AFTER_COMMIT:
+                listener(self, summary)
+
+    def notice(self, summary: ChangeSummary) -> None:
+        """Drop what this object keeps in memory that a change written through another
+        connection of this process made stale (an import or merge run in a worker)."""
+        from annotator.core import listeners
+
+        for listener in listeners.AFTER_COMMIT:
+            listener(self, summary)
+
+    def _register_names(self) -> None:
+        """The annotator and the layer an edit writes, known to the project."""
         stamp = now()
         for name in {self.annotator, self.layer}:
             self.db.execute(
                 "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, stamp]
             )
-        return self._applied(Change(op, description, apply_row_changes(self.db, rows)))
 
-    def _applied(self, change: Change) -> Change:
-        """What follows every applied change in its transaction: the listeners (search
-        index, caches; see :mod:`annotator.core.listeners`) and the event. For
-        operations that apply their rows in steps (adopting)."""
-        from annotator.core import listeners
-
-        summary = change.summary
-        for listener in listeners.IN_TRANSACTION:
-            listener(self, summary)
-        self._record_event(change)
-        for listener in listeners.AFTER_APPLY:
-            listener(self, summary)
-        return change
-
-    def _record_event(self, change: Change) -> None:
-        documents = change.document_ids or self._documents_of_span_rows(change)
-        rows = [
-            {"table": r.table, "key": list(r.key), "before": r.before, "after": r.after}
-            for r in change.rows
-        ]
+    def _record_event(self, transaction: Transaction) -> None:
+        change = transaction.change
+        if transaction.report is not None:
+            documents: set[int] = set()
+            rows: Any = transaction.report
+        else:
+            documents = change.document_ids or self._documents_of_span_rows(change)
+            rows = [
+                {"table": r.table, "key": list(r.key), "before": r.before, "after": r.after}
+                for r in change.rows
+            ]
         self.db.execute(
             """INSERT INTO events (at, annotator, op, description, document_id, rows)
                VALUES (?, ?, ?, ?, ?, ?)""",
             [
-                now(),
+                transaction.at or now(),
                 self.annotator,
                 change.op,
                 change.description,
@@ -263,13 +273,15 @@ class ProjectBase:
         :raises ConflictError: a row it touched was changed since; nothing is written.
         """
         inverse = change.inverse()
-        with self._writing():
-            return self._apply(inverse.op, inverse.description, list(inverse.rows))
+        with self.transact(inverse.op, inverse.description) as transaction:
+            transaction.apply(inverse.rows)
+        return transaction.change
 
     def reapply(self, change: Change) -> Change:
         """Redo ``change`` after :meth:`revert` (same rows, same ids)."""
-        with self._writing():
-            return self._apply(change.op, change.description, list(change.rows))
+        with self.transact(change.op, change.description) as transaction:
+            transaction.apply(change.rows)
+        return transaction.change
 
     # -- schema ---------------------------------------------------------------------
 
@@ -343,7 +355,7 @@ class ProjectBase:
     def set_project_value(self, key: str, value: str) -> None:
         """Store a project-wide setting (not undoable, not an annotation)."""
         self._settings = None
-        with self._writing():
+        with self.transact(""):
             self.db["project"].upsert({"key": key, "value": value}, pk="key")
 
     @property
@@ -433,7 +445,7 @@ class ProjectBase:
         # Missing, from other rules, or damaged (they are a cache): tokenised again.
         offsets = tokenize(text, lang)
         starts, ends = offsets.to_blobs()
-        with contextlib.suppress(StoreError), self._writing():
+        with contextlib.suppress(StoreError), self.transact(""):
             self.db.execute(
                 """INSERT OR REPLACE INTO document_tokens (document_id, tokenizer, starts, ends)
                    VALUES (?, ?, ?, ?)""",

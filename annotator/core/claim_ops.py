@@ -94,7 +94,7 @@ class ClaimOps(ProjectBase):
         if "status" in fields and fields["status"] not in self.claim_statuses():
             known = ", ".join(self.claim_statuses())
             raise ValidationError(f"unknown status {fields['status']!r} (use one of {known})")
-        with self._writing():
+        with self.transact("set_claim_record") as transaction:
             main = self._claim_span(self.main_claim(span_id))
             before = fetch_row(self.db, "claim_records", (main,))
             empty = dict.fromkeys(RECORD_FIELDS, "")
@@ -105,7 +105,8 @@ class ClaimOps(ProjectBase):
             after["updated"] = now()
             names = ", ".join(sorted(fields))
             rows = [RowChange("claim_records", (main,), before, after)]
-            return self._apply("set_claim_record", f"Set claim {names}", rows)
+            transaction.apply(rows, f"Set claim {names}")
+        return transaction.change
 
     def add_evidence(
         self, span_id: int, location: str, *, stance: str, quote: str = "", retrieved: str = ""
@@ -115,7 +116,7 @@ class ClaimOps(ProjectBase):
             raise ValidationError(f"stance is one of {', '.join(EVIDENCE_STANCES)}")
         if not location.strip():
             raise ValidationError("evidence needs a URL or a file")
-        with self._writing():
+        with self.transact("add_evidence", "Add evidence") as transaction:
             main = self._claim_span(self.main_claim(span_id))
             row = {
                 "span_id": main,
@@ -126,17 +127,17 @@ class ClaimOps(ProjectBase):
                 "annotator": self.annotator,
                 "created": now(),
             }
-            return self._apply(
-                "add_evidence", "Add evidence", [RowChange("evidence", (None,), None, row)]
-            )
+            transaction.apply([RowChange("evidence", (None,), None, row)])
+        return transaction.change
 
     def delete_evidence(self, evidence_id: int) -> Change:
-        with self._writing():
+        with self.transact("delete_evidence", "Remove evidence") as transaction:
             before = fetch_row(self.db, "evidence", (evidence_id,))
             if before is None:
                 raise NotFoundError(f"no evidence with id {evidence_id}")
             rows = [RowChange("evidence", (evidence_id,), before, None)]
-            return self._apply("delete_evidence", "Remove evidence", rows)
+            transaction.apply(rows)
+        return transaction.change
 
     def _claim_span(self, span_id: int) -> int:
         if self._span_row(span_id)["label"] != "claim":
@@ -154,7 +155,7 @@ class ClaimOps(ProjectBase):
             raise ValidationError("a match is suggested, confirmed or rejected")
         if main_span_id == other_span_id:
             raise ValidationError("a claim cannot match itself")
-        with self._writing():
+        with self.transact("set_match") as transaction:
             main, other = self._span_row(main_span_id), self._span_row(other_span_id)
             self._claim_span(main_span_id)
             self._claim_span(other_span_id)
@@ -174,7 +175,8 @@ class ClaimOps(ProjectBase):
             rows = [RowChange("claim_matches", key, before, after)]
             if state == "confirmed":
                 rows += self._same_claim_link(main, other)
-            return self._apply("set_match", f"{state.capitalize()} same claim", rows)
+            transaction.apply(rows, f"{state.capitalize()} same claim")
+        return transaction.change
 
     def _same_claim_link(self, main: dict[str, Any], other: dict[str, Any]) -> list[RowChange]:
         """The ``same_claim`` link a confirmed match within one layer of one article also
@@ -220,7 +222,7 @@ class ClaimOps(ProjectBase):
             raise ValidationError(f"documents have no editable {', '.join(sorted(unknown))}")
         if "lang" in fields and not _LANG.fullmatch(fields["lang"].strip()):
             raise ValidationError(f"{fields['lang']!r} is not a language code (like en, de, pt-BR)")
-        with self._writing():
+        with self.transact("set_document_meta", "Edit article details") as transaction:
             before = fetch_row(self.db, "documents", (document_id,))
             if before is None:
                 raise NotFoundError(f"no document with id {document_id}")
@@ -242,7 +244,8 @@ class ClaimOps(ProjectBase):
             if after == before:
                 return Change("set_document_meta", "Edit article details", ())
             rows = [RowChange("documents", (document_id,), before, after)]
-            return self._apply("set_document_meta", "Edit article details", rows)
+            transaction.apply(rows)
+        return transaction.change
 
     def suggest_claim_matches(self, threshold: float = 0.6) -> Change:
         """Store claims that look the same (content-word Jaccard at least ``threshold``)
@@ -250,7 +253,7 @@ class ClaimOps(ProjectBase):
         alone (a rejected pair is not suggested again)."""
         from annotator.core.claim_matching import similar_claims
 
-        with self._writing():
+        with self.transact("suggest_matches") as transaction:
             stamp = now()
             rows = [
                 RowChange(
@@ -270,7 +273,8 @@ class ClaimOps(ProjectBase):
             ]
             if not rows:
                 return Change("suggest_matches", "Suggest same claims", ())
-            return self._apply("suggest_matches", f"Suggest {len(rows)} same claim(s)", rows)
+            transaction.apply(rows, f"Suggest {len(rows)} same claim(s)")
+        return transaction.change
 
 
 def _describe_row_change(row: dict[str, Any]) -> str:

@@ -17,21 +17,23 @@ class DocumentOps(ProjectBase):
         """
         if status not in STATUSES:
             raise ValidationError(f"unknown status {status!r} (use one of {', '.join(STATUSES)})")
-        with self._writing():
+        with self.transact("set_status") as transaction:
             if queries.document_length(self.db, document_id) is None:
                 raise NotFoundError(f"no document with id {document_id}")
             rows = self._status_rows(document_id, status)
-            return self._apply("set_status", f"Mark {status.replace('_', ' ')}", rows)
+            transaction.apply(rows, f"Mark {status.replace('_', ' ')}")
+        return transaction.change
 
     def set_document_note(self, document_id: int, note: str) -> Change:
-        with self._writing():
+        with self.transact("set_document_note", "Edit document note") as transaction:
             before = fetch_row(self.db, "documents", (document_id,))
             if before is None:
                 raise NotFoundError(f"no document with id {document_id}")
             if before["note"] == note:
                 return Change("set_document_note", "Edit document note", ())
             rows = [RowChange("documents", (document_id,), before, {**before, "note": note})]
-            return self._apply("set_document_note", "Edit document note", rows)
+            transaction.apply(rows)
+        return transaction.change
 
     def set_category(self, document_id: int, label: str, value: float | None) -> Change:
         """Set this layer's category ``label`` of a document: ``value`` 1.0 applies, 0.0
@@ -45,7 +47,7 @@ class DocumentOps(ProjectBase):
             raise ValidationError("a document category needs a name")
         if value is not None and not 0.0 <= float(value) <= 1.0:
             raise ValidationError(f"a category's value is from 0 to 1, not {value!r}")
-        with self._writing():
+        with self.transact("set_category") as transaction:
             if queries.document_length(self.db, document_id) is None:
                 raise NotFoundError(f"no document with id {document_id}")
             key = (document_id, self.layer, label)
@@ -64,7 +66,8 @@ class DocumentOps(ProjectBase):
             ):
                 return Change("set_category", "Set document category", ())
             rows = [RowChange("document_categories", key, before, after)]
-            return self._apply("set_category", f"Set category {label}", rows)
+            transaction.apply(rows, f"Set category {label}")
+        return transaction.change
 
     def progress(self) -> dict[str, int]:
         """How many documents this annotator has in each status (``total`` too)."""

@@ -33,6 +33,7 @@ from annotator.core.schema_growth import (
     fix_colours,
     plan_schema,
 )
+from annotator.model.changes import KINDS, ChangeSummary, bulk_summary
 from annotator.model.errors import InputFileError
 from annotator.model.imports import (
     ANSWERS,
@@ -46,7 +47,6 @@ from annotator.model.records import STATUSES, dumps_json, text_sha256
 from annotator.store import queries
 from annotator.store.bands import flag_near_duplicates
 from annotator.store.portable import Portable
-from annotator.store.search_index import reindex_documents
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -230,7 +230,10 @@ def import_documents(
             if progress is not None:
                 progress(done)
 
-    with project.bulk_write() as db:
+    op = "merge" if newer_wins else "import"
+    description = f"{op.capitalize()} {len(accepted)} document(s)"
+    with project.transact(op, description) as transaction:
+        db = project.db
         changes_before = db.conn.total_changes
         stamp = _now()
         if adopt:
@@ -257,16 +260,36 @@ def import_documents(
         if db.conn.total_changes != changes_before:  # an import that added nothing is no event
             touched = {i for record, i in items if record.spans or record.note or record.statuses}
             touched |= deleted_in
-            reindex_documents(db, touched | set(created.values()), titles=True)
             _flag_near_duplicates(db, sorted(created.values()), report)
-            project.record_bulk_event(
-                "import", f"Import {len(accepted)} document(s)", report.to_dict(), at=stamp
-            )
+            report.summary = _summary(op, report, touched, set(created.values()))
+            transaction.record_bulk(report.to_dict(), report.summary, at=stamp)
         if cancelled is not None and cancelled():
             raise Cancelled()
-    project.forget_cached_schema()
-    project.forget_cached_suggestion_inputs()  # imported actors are suggested elsewhere too
     return report
+
+
+def _summary(op: str, report: ImportReport, touched: set[int], created: set[int]) -> ChangeSummary:
+    """What an import or merge changed, by meaning, from its report."""
+    counted = {
+        "details": report.documents_added,
+        "spans": report.spans_added + report.spans_updated,
+        "links": report.relations_added + report.relations_updated,
+        "statuses": report.statuses_updated,
+        "suggestions": report.suggestions_added + report.suggested_relations_added,
+        "claims": report.claim_records_added
+        + report.claim_records_updated
+        + report.evidence_added
+        + report.claim_matches_added
+        + report.claim_matches_updated,
+        "patterns": report.patterns_added,
+        "categories": report.categories_added,
+    }
+    kinds = {kind for kind, count in counted.items() if count}
+    kinds |= {KINDS.get(table, table) for table, count in report.deleted.items() if count}
+    # Files bring definitions, settings and names along without counting each of them.
+    kinds |= {"schema", "settings", "annotators"}
+    details = created | touched if op == "merge" else created  # merging may fill in notes
+    return bulk_summary(op, kinds=kinds, documents=touched | created, details=details)
 
 
 # -- writing ------------------------------------------------------------------------------

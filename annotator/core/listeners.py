@@ -1,7 +1,7 @@
 """What follows every change, registered as listeners of the one write path.
 
 ``IN_TRANSACTION`` listeners run inside the change's transaction (derived data that
-must agree with it: the search index); ``AFTER_APPLY`` listeners drop what the project
+must agree with it: the search index); ``AFTER_COMMIT`` listeners drop what the project
 object keeps in memory that the change made stale (the schema, the patterns in use, the
 names of actors, a document's tokens). Each decides from the change's summary (what it
 means), never from table names.
@@ -28,7 +28,7 @@ def update_search_index(project: ProjectBase, summary: ChangeSummary) -> None:
 def forget_stale_caches(project: ProjectBase, summary: ChangeSummary) -> None:
     for document_id in summary.details:
         project.forget_cached_document(document_id)  # its language may have changed
-    if "actor" in summary.labels:
+    if "actor" in summary.labels or summary.is_bulk:
         project._actor_names = None  # the actors to suggest elsewhere changed
     if summary.touches("patterns"):
         project._patterns_in_use = None
@@ -37,4 +37,4 @@ def forget_stale_caches(project: ProjectBase, summary: ChangeSummary) -> None:
 
 
 IN_TRANSACTION: list[Listener] = [update_search_index]
-AFTER_APPLY: list[Listener] = [forget_stale_caches]
+AFTER_COMMIT: list[Listener] = [forget_stale_caches]

@@ -99,7 +99,7 @@ class RelationOps(ProjectBase):
             head, child = child, head
         attributes = attributes or {}
         _check_relation_attributes(rel_type, attributes)
-        with self._writing():
+        with self.transact("add_relation") as transaction:
             key = (head.id, child.id, rel_type.name, self.layer)
             if queries.find_relation(self.db, *key):
                 raise ValidationError(
@@ -117,20 +117,22 @@ class RelationOps(ProjectBase):
                 "updated": stamp,
             }
             rows = [RowChange("relations", (None,), None, row)]
-            return self._apply("add_relation", f"Link {rel_type.name}", rows)
+            transaction.apply(rows, f"Link {rel_type.name}")
+        return transaction.change
 
     def delete_relation(self, relation_id: int) -> Change:
-        with self._writing():
+        with self.transact("delete_relation") as transaction:
             before = fetch_row(self.db, "relations", (relation_id,))
             if before is None:
                 raise NotFoundError(f"no relation with id {relation_id}")
             rows = [RowChange("relations", (relation_id,), before, None)]
-            return self._apply("delete_relation", f"Unlink {before['label']}", rows)
+            transaction.apply(rows, f"Unlink {before['label']}")
+        return transaction.change
 
     def set_relation_attributes(self, relation_id: int, updates: dict[str, Any]) -> Change:
         """Set attributes of a relation (``None`` removes one). A ``cue`` is a list of
         ``[start, end]`` code-point ranges inside the document."""
-        with self._writing():
+        with self.transact("set_relation_attributes") as transaction:
             before = fetch_row(self.db, "relations", (relation_id,))
             if before is None:
                 raise NotFoundError(f"no relation with id {relation_id}")
@@ -148,7 +150,8 @@ class RelationOps(ProjectBase):
                 return Change("set_relation_attributes", "Set link attributes", ())
             names = ", ".join(sorted(updates))
             rows = [RowChange("relations", (relation_id,), before, after)]
-            return self._apply("set_relation_attributes", f"Set {names}", rows)
+            transaction.apply(rows, f"Set {names}")
+        return transaction.change
 
 
 def _check_relation_attributes(rel_type: RelationType, attributes: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from annotator.core.base import ProjectBase, now
 from annotator.model.errors import NotFoundError, ValidationError
 from annotator.model.records import Change, RowChange
-from annotator.store import apply_row_changes, fetch_row, queries
+from annotator.store import fetch_row, queries
 
 GOLD = "gold"
 
@@ -28,7 +28,7 @@ class ReviewOps(ProjectBase):
         :raises ValidationError: adopting into one's own layer from itself.
         """
         span_ids, relation_ids = list(span_ids), list(relation_ids)
-        with self._writing():
+        with self.transact("adopt") as transaction:
             relations = [self._relation_row(i) for i in relation_ids]
             wanted = list(
                 dict.fromkeys(
@@ -60,8 +60,7 @@ class ReviewOps(ProjectBase):
                     updated=stamp,
                 )
                 span_rows.append((row["id"], RowChange("spans", (None,), None, copy)))
-            self._register_layer()
-            applied = apply_row_changes(self.db, [change for _, change in span_rows])
+            applied = transaction.apply(change for _, change in span_rows)
             for (source_id, _), done in zip(span_rows, applied, strict=True):
                 copies[source_id] = done.key[0]
             link_rows = []
@@ -74,13 +73,10 @@ class ReviewOps(ProjectBase):
                     head_id=head, child_id=child, annotator=self.layer, created=stamp, updated=stamp
                 )
                 link_rows.append(RowChange("relations", (None,), None, copy))
-            applied += apply_row_changes(self.db, link_rows)
+            transaction.apply(link_rows)
             count = len(span_rows) + len(link_rows)
-            change = Change("adopt", f"Adopt {count} into {self.layer}", applied)
-            return self._applied(change) if change.rows else change
-
-    def _register_layer(self) -> None:
-        self.db["annotators"].insert({"name": self.layer, "created": now()}, ignore=True)
+            transaction.description = f"Adopt {count} into {self.layer}"
+        return transaction.change
 
     def _relation_row(self, relation_id: int) -> dict[str, Any]:
         row = fetch_row(self.db, "relations", (relation_id,))

@@ -37,13 +37,14 @@ class SchemaOps(ProjectBase):
         if problem := name_problem(name):
             raise ValidationError(problem)
         label = Label(name, colour, tuple(keys), description, tuple(attributes))
-        with self._writing():
+        with self.transact("add_label") as transaction:
             if fetch_row(self.db, "labels", (name,)) is not None:
                 raise ValidationError(f"the project already has a label {name!r}")
             self._check_label(label)
             row = _label_row(label, position=len(self.schema.labels))
             rows = [RowChange("labels", (name,), None, row)]
-            return self._apply("add_label", f"Add label {name}", rows)
+            transaction.apply(rows, f"Add label {name}")
+        return transaction.change
 
     def update_label(self, name: str, **changes: Any) -> Change:
         """Change ``colour``, ``keys``, ``description`` or ``attributes`` of a label."""
@@ -58,14 +59,15 @@ class SchemaOps(ProjectBase):
             description=changes.get("description", current.description),
             attributes=tuple(changes.get("attributes", current.attributes)),
         )
-        with self._writing():
+        with self.transact("update_label") as transaction:
             before = fetch_row(self.db, "labels", (name,))
             self._check_label(label)
             after = _label_row(label, position=before["position"])
             if after == before:
                 return Change("update_label", f"Edit label {name}", ())
             rows = [RowChange("labels", (name,), before, after)]
-            return self._apply("update_label", f"Edit label {name}", rows)
+            transaction.apply(rows, f"Edit label {name}")
+        return transaction.change
 
     def _check_label(self, label: Label) -> None:
         if not _COLOUR.match(label.colour):

@@ -36,12 +36,13 @@ class SpanOps(ProjectBase):
         """
         attributes = attributes or {}
         self._check_attributes(label, attributes)
-        with self._writing():
+        with self.transact("add_span") as transaction:
             rows = self._new_span_rows(
                 document_id, start, end, label, origin, attributes=attributes, note=note
             )
             rows += self._status_rows(document_id, "in_progress", only_from_new=True)
-            return self._apply("add_span", f"Add {label}", rows)
+            transaction.apply(rows, f"Add {label}")
+        return transaction.change
 
     def _new_span_rows(
         self,
@@ -84,14 +85,15 @@ class SpanOps(ProjectBase):
     def delete_span(self, span_id: int) -> Change:
         """Delete a span with everything that hangs on it: its links, its claim record and
         evidence, its claim matches. Undo restores them all."""
-        with self._writing():
+        with self.transact("delete_span") as transaction:
             before = self._span_row(span_id)
             rows = [
                 RowChange(table, (row["id"] if "id" in row else row["span_id"],), row, None)
                 for table, row in queries.rows_depending_on_span(self.db, span_id)
             ]
             rows.append(RowChange("spans", (span_id,), before, None))
-            return self._apply("delete_span", f"Delete {before['label']}", rows)
+            transaction.apply(rows, f"Delete {before['label']}")
+        return transaction.change
 
     def relabel_span(self, span_id: int, label: str) -> Change:
         """Give a span another label; attributes the new label does not define are dropped,
@@ -102,7 +104,7 @@ class SpanOps(ProjectBase):
         :raises ValidationError: unknown label, or the same span exists with that label.
         """
         new_label = self.schema.label(label)
-        with self._writing():
+        with self.transact("relabel_span") as transaction:
             before = self._span_row(span_id)
             if before["label"] == label:
                 return Change("relabel_span", f"Relabel as {label}", ())
@@ -130,7 +132,8 @@ class SpanOps(ProjectBase):
                 description += (
                     f", removing {len(broken)} link(s) {article} {label} cannot have: {links}"
                 )
-            return self._apply("relabel_span", description, rows)
+            transaction.apply(rows, description)
+        return transaction.change
 
     def _links_broken_by(self, span_id: int, label: str) -> list[tuple[dict[str, Any], str]]:
         """The links of ``span_id`` the schema would not allow if it had ``label``, each
@@ -149,7 +152,7 @@ class SpanOps(ProjectBase):
 
     def set_span_attributes(self, span_id: int, updates: dict[str, Any]) -> Change:
         """Set attributes of a span (``None`` removes one); validated against the schema."""
-        with self._writing():
+        with self.transact("set_span_attributes") as transaction:
             before = self._span_row(span_id)
             attributes = {**Span.from_row(before).attributes, **updates}
             attributes = {k: v for k, v in attributes.items() if v is not None}
@@ -159,14 +162,16 @@ class SpanOps(ProjectBase):
                 return Change("set_span_attributes", "Set attributes", ())
             names = ", ".join(sorted(updates))
             rows = [RowChange("spans", (span_id,), before, after)]
-            return self._apply("set_span_attributes", f"Set {names}", rows)
+            transaction.apply(rows, f"Set {names}")
+        return transaction.change
 
     def set_span_note(self, span_id: int, note: str) -> Change:
         """Replace a span's free-text note."""
-        with self._writing():
+        with self.transact("set_span_note") as transaction:
             before = self._span_row(span_id)
             if before["note"] == note:
                 return Change("set_span_note", "Edit note", ())
             after = {**before, "note": note, "updated": now()}
             rows = [RowChange("spans", (span_id,), before, after)]
-            return self._apply("set_span_note", f"Edit note on {before['label']}", rows)
+            transaction.apply(rows, f"Edit note on {before['label']}")
+        return transaction.change

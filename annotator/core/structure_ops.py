@@ -20,7 +20,7 @@ import orjson
 from annotator.core.base import ProjectBase, now
 from annotator.model.errors import ValidationError
 from annotator.model.records import Change, RowChange, Suggestion, dumps_json
-from annotator.store import apply_row_changes, fetch_row, queries
+from annotator.store import fetch_row, queries
 
 if TYPE_CHECKING:
     from annotator.text.attribution import Layers
@@ -51,18 +51,17 @@ class StructureOps(ProjectBase):
         ``source``, in one change. Open suggestions and links of ``source`` in these
         documents are replaced; places a person accepted or rejected (from any source)
         are left out, with the links that touch them."""
-        with self._writing():
+        with self.transact("store_structures", "Store suggested structures") as transaction:
             first: list[RowChange] = []
             for document_id, found in layers.items():
                 first += self._replace_source_rows(document_id, found, source)
-            applied = list(apply_row_changes(self.db, first))
+            transaction.apply(first)
             ids = queries.suggestion_ids(self.db, sorted(layers))
             second: list[RowChange] = []
             for document_id, found in layers.items():
                 second += self._new_link_rows(document_id, found, source, ids)
-            applied += apply_row_changes(self.db, second)
-            change = Change("store_structures", "Store suggested structures", tuple(applied))
-            return self._applied(change) if change.rows else change
+            transaction.apply(second)
+        return transaction.change
 
     def _replace_source_rows(self, document_id: int, found: Layers, source: str) -> list[RowChange]:
         closed = queries.closed_suggestion_places(self.db, document_id)
@@ -217,12 +216,13 @@ class StructureOps(ProjectBase):
         old = suggestion.place
         new = (label, suggestion.start, suggestion.end)
         links = [k for k in self.suggested_links(document_id) if old in (k.head, k.child)]
-        with self._writing():
+        what = f"Suggest {suggestion.label} as {label}"
+        with self.transact("relabel_suggestion", what) as transaction:
             first = self._suggestion_rows(document_id, suggestion, "rejected")
             moved = Suggestion(suggestion.start, suggestion.end, label, suggestion.source)
             if queries.suggestion_row(self.db, document_id, new, suggestion.source) is None:
                 first += self._suggestion_rows(document_id, moved, "open")
-            applied = list(apply_row_changes(self.db, first))
+            transaction.apply(first)
             new_id = queries.suggestion_row(self.db, document_id, new, suggestion.source)["id"]
             second = []
             for link in links:
@@ -235,9 +235,8 @@ class StructureOps(ProjectBase):
                 end = "head_id" if link.head == old else "child_id"
                 after = {**before, end: new_id}
                 second.append(RowChange("suggested_relations", (link.id,), before, after))
-            applied += apply_row_changes(self.db, second)
-            what = f"Suggest {suggestion.label} as {label}"
-            return self._applied(Change("relabel_suggestion", what, tuple(applied)))
+            transaction.apply(second)
+        return transaction.change
 
     def accept_structure(self, document_id: int, suggestion: Suggestion) -> Change:
         """Accept the whole structure ``suggestion`` belongs to: its spans (as this
@@ -250,9 +249,7 @@ class StructureOps(ProjectBase):
         places, links = self.structure_at(document_id, suggestion.place)
         sources = {suggestion.place: suggestion.source}
         sources.update({end: link.source for link in links for end in (link.head, link.child)})
-        with self._writing():
-            self.db["annotators"].insert({"name": self.layer, "created": now()}, ignore=True)
-            self.db["annotators"].insert({"name": self.annotator, "created": now()}, ignore=True)
+        with self.transact("accept_structure") as transaction:
             first: list[RowChange] = []
             existing: dict[Place, int] = {}
             for link in links:
@@ -271,16 +268,16 @@ class StructureOps(ProjectBase):
                 accepted = Suggestion(start, end, label, sources[place])
                 first += self._suggestion_rows(document_id, accepted, "accepted")
             first += self._status_rows(document_id, "in_progress", only_from_new=True)
-            applied = list(apply_row_changes(self.db, first))
+            applied = transaction.apply(first)
             span_ids = dict(existing)
             for row in applied:
                 if row.table == "spans" and row.after is not None:
                     after = row.after
                     span_ids[(after["label"], after["start"], after["end"])] = after["id"]
-            applied += apply_row_changes(self.db, self._accepted_link_rows(links, span_ids))
+            transaction.apply(self._accepted_link_rows(links, span_ids))
             names = ", ".join(label for label, _, _ in places)
-            change = Change("accept_structure", f"Accept structure ({names})", tuple(applied))
-            return self._applied(change)
+            transaction.description = f"Accept structure ({names})"
+        return transaction.change
 
     def _accepted_link_rows(
         self, links: list[SuggestedLink], span_ids: dict[Place, int]

@@ -85,8 +85,9 @@ class SuggestionOps(ProjectBase):
         key = _pattern_key(parsed)
         if any(p.label == label and _pattern_key(p) == key for p in self.patterns()):
             raise ValidationError(f"the {label} pattern {parsed.shown()!r} is already in use")
-        with self._writing():
-            return self._apply("add_pattern", "Add pattern", self._pattern_rows([parsed]))
+        with self.transact("add_pattern", "Add pattern") as transaction:
+            transaction.apply(self._pattern_rows([parsed]))
+        return transaction.change
 
     def add_pattern_from_span(self, span_id: int) -> Change:
         """A phrase pattern from a span's text and label (matched case-insensitively)."""
@@ -109,10 +110,10 @@ class SuggestionOps(ProjectBase):
         for p in read:
             if (p.label, _pattern_key(p)) not in used:
                 fresh.setdefault((p.label, _pattern_key(p)), p)
-        with self._writing():
+        with self.transact("import_patterns") as transaction:
             rows = self._pattern_rows(list(fresh.values()))
-            change = self._apply("import_patterns", f"Import {len(rows)} pattern(s)", rows)
-        return change, len(read) - len(fresh)
+            transaction.apply(rows, f"Import {len(rows)} pattern(s)")
+        return transaction.change, len(read) - len(fresh)
 
     def remove_pattern(self, label: str, pattern: str | list[dict[str, Any]]) -> Change:
         """Stop using a pattern: the project's own is deleted, a shipped one switched off."""
@@ -121,7 +122,7 @@ class SuggestionOps(ProjectBase):
         key = _pattern_key(
             Pattern(label, pattern if isinstance(pattern, str) else tuple(pattern), "")
         )
-        with self._writing():
+        with self.transact("remove_pattern", "Remove pattern") as transaction:
             row = queries.pattern_row(self.db, label, key)
             shipped = any(p.label == label and _pattern_key(p) == key for p in default_patterns())
             if shipped:
@@ -142,7 +143,8 @@ class SuggestionOps(ProjectBase):
                 rows = [RowChange("patterns", (row["id"],), row, None)]
             else:
                 raise ValidationError(f"no {label} pattern {key} in use")
-            return self._apply("remove_pattern", "Remove pattern", rows)
+            transaction.apply(rows)
+        return transaction.change
 
     def _pattern_rows(self, patterns: list[Pattern]) -> list[RowChange]:
         rows = []
@@ -300,21 +302,23 @@ class SuggestionOps(ProjectBase):
         """Accept several suggestions in one change (one undo step)."""
         if not suggestions:
             return Change("accept_suggestions", "Accept suggestions", ())
-        with self._writing():
+        with self.transact("accept_suggestions") as transaction:
             rows = []
             for s in suggestions:
                 rows += self._new_span_rows(document_id, s.start, s.end, s.label, s.source)
                 rows += self._suggestion_rows(document_id, s, "accepted")
             rows += self._status_rows(document_id, "in_progress", only_from_new=True)
             what = "suggestion" if len(suggestions) == 1 else f"{len(suggestions)} suggestions"
-            return self._apply("accept_suggestions", f"Accept {what}", rows)
+            transaction.apply(rows, f"Accept {what}")
+        return transaction.change
 
     def reject_suggestion(self, document_id: int, suggestion: Suggestion) -> Change:
         """Mark a suggestion rejected: nothing suggests this label at this place in this
         document again."""
-        with self._writing():
+        with self.transact("reject_suggestion", "Reject suggestion") as transaction:
             rows = self._suggestion_rows(document_id, suggestion, "rejected")
-            return self._apply("reject_suggestion", "Reject suggestion", rows)
+            transaction.apply(rows)
+        return transaction.change
 
     def store_suggestions(
         self,
@@ -340,7 +344,7 @@ class SuggestionOps(ProjectBase):
         ``replace_sources`` are replaced; places a person accepted or rejected and spans
         already annotated in this layer are left out. ``uncertainty`` (with the ``model``
         that judged it) is stored for triage in the same change."""
-        with self._writing():
+        with self.transact("store_suggestions", "Store suggestions") as transaction:
             rows: list[RowChange] = []
             stamp = now()
             for document_id, found in suggestions.items():
@@ -354,7 +358,8 @@ class SuggestionOps(ProjectBase):
                     "updated": stamp,
                 }
                 rows.append(RowChange("document_uncertainty", (document_id,), before, after))
-            return self._apply("store_suggestions", "Store suggestions", rows)
+            transaction.apply(rows)
+        return transaction.change
 
     def _suggestion_store_rows(
         self,
@@ -399,7 +404,7 @@ class SuggestionOps(ProjectBase):
 
     def set_uncertainty(self, document_id: int, model: str, uncertainty: float) -> Change:
         """How unsure ``model`` is about a document (0 sure … 1 a coin toss), for triage."""
-        with self._writing():
+        with self.transact("set_uncertainty", "Score document") as transaction:
             before = fetch_row(self.db, "document_uncertainty", (document_id,))
             after = {
                 "document_id": document_id,
@@ -408,7 +413,8 @@ class SuggestionOps(ProjectBase):
                 "updated": now(),
             }
             rows = [RowChange("document_uncertainty", (document_id,), before, after)]
-            return self._apply("set_uncertainty", "Score document", rows)
+            transaction.apply(rows)
+        return transaction.change
 
     def _suggestion_rows(
         self, document_id: int, suggestion: Suggestion, status: str

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 
-MERGEABLE_OPS = ("set_span_attributes", "set_relation_attributes", "set_claim_record")
 MERGE_ID = 1
 
 
@@ -41,20 +40,14 @@ class ChangeCommand(QUndoCommand):
         self._window.on_change(self._change)
 
     def id(self) -> int:
-        """Consecutive edits of the same attribute of one span or link merge into one undo
-        step (choosing a value in a list with the arrow keys saves at every step)."""
-        return MERGE_ID if self._change.op in MERGEABLE_OPS else -1
+        """Changes the core calls mergeable may join the previous undo step."""
+        return MERGE_ID if self._change.summary.mergeable else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        mine, theirs = self._change, getattr(other, "_change", None)
-        if (
-            theirs is None
-            or theirs.op != mine.op
-            or theirs.description != mine.description
-            or theirs.summary.identity != mine.summary.identity
-        ):
+        theirs = getattr(other, "_change", None)
+        if theirs is None or not theirs.joins(self._change):
             return False
-        self._change = Change(mine.op, mine.description, mine.rows + theirs.rows)
+        self._change = self._change.then(theirs)
         return True
 
     def undo(self) -> None:

@@ -91,11 +91,10 @@ class CrashHandler:
         then caused by the file, not by a bug)."""
         from annotator.store.check import describe_damage
 
-        project = getattr(self.parent, "project", None)
         try:
-            return describe_damage(getattr(project, "path", None))
+            return describe_damage(self.parent.project.path)
         except Exception:  # the report must never fail: fall back to the bug report
-            return None
+            return None  # (no window, no project, no file, or the check failed)
 
     def _show(self, text: str) -> None:
         box = message_box(self.parent, "Annotator", text, QMessageBox.Icon.Critical)

@@ -154,15 +154,15 @@ class ClaimBox(QGroupBox):
         buttons.addWidget(remove)
         form = QFormLayout(self)
         form.addRow(self.shared)
-        form.addRow("status", self.status)
-        form.addRow("normalised", self.normalized)
+        form.addRow("Status", self.status)
+        form.addRow("Normalised", self.normalized)
         form.addRow("", self.counter)
-        form.addRow("verdict", self.verdict)
-        form.addRow("rating", self.rating)
-        form.addRow("assignee", self.assignee)
-        form.addRow("evidence", self.evidence)
+        form.addRow("Verdict", self.verdict)
+        form.addRow("Rating", self.rating)
+        form.addRow("Assignee", self.assignee)
+        form.addRow("Evidence", self.evidence)
         form.addRow("", buttons)
-        form.addRow("history", self.history)
+        form.addRow("History", self.history)
         self.hide()
 
     def show_record(self, record: dict[str, Any] | None, statuses: list[str]) -> None:
@@ -311,7 +311,7 @@ class Inspector(QWidget):
         self.span_note.setObjectName("span_note")
         self.span_note.set_stored(span.note)
         self.span_note.committed.connect(self._span_note_committed)
-        self.span_form.addRow("note", self.span_note)
+        self.span_form.addRow("Note", self.span_note)
         self.span_form.addRow(plain_label(f"by {span.annotator}, {span.origin}"))
 
     def _span_attr(self, definition: AttributeDef, widget: QWidget) -> None:

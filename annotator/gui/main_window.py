@@ -43,6 +43,7 @@ from annotator.gui.panels import DocumentsPanel, FindBar, LinkPicker, fit_column
 from annotator.gui.review import ReviewMixin, ReviewModel
 from annotator.gui.settings import SPLITTER_STATE, WINDOW_GEOMETRY, WINDOW_STATE
 from annotator.gui.transfer import TransferMixin
+from annotator.model.changes import ChangeSummary, Kind
 from annotator.model.errors import AnnotatorError
 from annotator.model.records import Change, Relation, Span, SpanRef
 
@@ -216,7 +217,7 @@ class MainWindow(
             "show_suggestions": self.toggle_suggestions,
             "suggest_model": self.suggest_in_document,
             "add_pattern": self.add_pattern_from_span,
-            "patterns": self.open_patterns_dialog,
+            "edit_patterns": self.open_patterns_dialog,
             "train": self.open_training_dialog,
             "claims": self.show_claims,
             "search": self.show_search,
@@ -252,7 +253,7 @@ class MainWindow(
             "done_next": self.accept_structure_or_done,
             "skip_next": lambda: self.mark_and_next("skipped"),
             "in_progress": lambda: self.mark("in_progress"),
-            "labels": self.open_label_dialog,
+            "edit_labels": self.open_label_dialog,
             "rename": self.rename_annotator,
             "shortcuts": lambda: dialogs.show_shortcuts(self, self.specs),
             "guideline": lambda: dialogs.show_guideline(self),
@@ -584,7 +585,7 @@ class MainWindow(
     def on_change(self, change: Change) -> None:
         """Refresh every widget from what ``change`` did (after an edit, undo or redo)."""
         summary = change.summary
-        if summary.touches("schema"):
+        if summary.touches(Kind.SCHEMA):
             self.on_schema_changed()
         if self.document_id in summary.documents:
             mine = self.project.layer
@@ -624,12 +625,32 @@ class MainWindow(
         self._update_progress()
         if self.document_id in summary.documents:
             self.refresh_review()
-        elif summary.touches("patterns"):
+        elif summary.touches(Kind.PATTERNS):
             self.refresh_suggestions()
-        if summary.touches("triage"):
+        if summary.touches(Kind.TRIAGE):
             self.documents.refresh_order(self.project.uncertainties())
-        if summary.touches("claims") and self.document_id not in summary.documents:
+        if summary.touches(Kind.CLAIMS) and self.document_id not in summary.documents:
             self._show_current_span(self.view.current_span)
+
+    def on_bulk_change(self, summary: ChangeSummary | None) -> None:
+        """Refresh after this window's import or merge (written by a worker on its own
+        connection; ``None`` when it changed nothing): it keeps no rows, so the
+        documents it touched are read again."""
+        if summary is None:
+            return
+        self.project.notice(summary)
+        if summary.touches(Kind.SCHEMA):
+            self.on_schema_changed()
+        self.reload_documents()
+        if self.document_id in summary.documents:
+            scroll = self.view.verticalScrollBar().value()
+            current_span = self.view.current_span
+            self.open_document(self.document_id)
+            self.view.verticalScrollBar().setValue(scroll)
+            if current_span is not None and self.span_model.row_of(current_span) is not None:
+                self.select_span(current_span)
+        elif summary.touches(Kind.PATTERNS):
+            self.refresh_suggestions()
 
     def on_schema_changed(self) -> None:
         """Labels changed (dialog, undo, import): rebuild keys, bar, menus and colours."""

@@ -238,11 +238,7 @@ class ReviewMixin(_Base):
             return merge_into(project, paths, progress=job.step, cancelled=job.cancelled)
 
         report = self._in_worker("Merge", work)
-        self.project.forget_cached_schema()
-        self.on_schema_changed()
-        self.reload_documents()
-        if self.document_id is not None:
-            self.open_document(self.document_id)
+        self.on_bulk_change(report.summary)
         return report
 
 

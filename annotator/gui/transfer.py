@@ -106,11 +106,7 @@ class TransferMixin(_Base):
             return report
 
         report = self._in_worker("Import", work)
-        self.project.forget_cached_schema()
-        self.project.forget_cached_suggestion_inputs()
-        if report.labels_added or report.relation_types_added:
-            self.on_schema_changed()
-        self.reload_documents()
+        self.on_bulk_change(report.summary)
         if self.document_id is None and self.doc_model.rowCount():
             self.open_document(self.documents.neighbour(None, 1))
         self.show_message(describe_import(report).splitlines()[0])

@@ -11,28 +11,55 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-KINDS: dict[str, str] = {
-    "spans": "spans",
-    "relations": "links",
-    "document_status": "statuses",
-    "documents": "details",
-    "document_texts": "details",
-    "claim_records": "claims",
-    "evidence": "claims",
-    "claim_matches": "claims",
-    "patterns": "patterns",
-    "labels": "schema",
-    "relation_types": "schema",
-    "suggestions": "suggestions",
-    "suggested_relations": "suggestions",
-    "document_categories": "categories",
-    "document_uncertainty": "triage",
-    "annotators": "annotators",
-    "project": "settings",
+
+class Kind(StrEnum):
+    """What a change may have changed, in the data model's words (what
+    :meth:`ChangeSummary.touches` takes)."""
+
+    SPANS = "spans"
+    LINKS = "links"
+    STATUSES = "statuses"
+    DETAILS = "details"
+    CLAIMS = "claims"
+    PATTERNS = "patterns"
+    SCHEMA = "schema"
+    SUGGESTIONS = "suggestions"
+    CATEGORIES = "categories"
+    TRIAGE = "triage"
+    ANNOTATORS = "annotators"
+    SETTINGS = "settings"
+
+
+KINDS: dict[str, Kind] = {
+    "spans": Kind.SPANS,
+    "relations": Kind.LINKS,
+    "document_status": Kind.STATUSES,
+    "documents": Kind.DETAILS,
+    "document_texts": Kind.DETAILS,
+    "claim_records": Kind.CLAIMS,
+    "evidence": Kind.CLAIMS,
+    "claim_matches": Kind.CLAIMS,
+    "patterns": Kind.PATTERNS,
+    "labels": Kind.SCHEMA,
+    "relation_types": Kind.SCHEMA,
+    "suggestions": Kind.SUGGESTIONS,
+    "suggested_relations": Kind.SUGGESTIONS,
+    "document_categories": Kind.CATEGORIES,
+    "document_uncertainty": Kind.TRIAGE,
+    "annotators": Kind.ANNOTATORS,
+    "project": Kind.SETTINGS,
 }
 """What each stored table holds, in the data model's words."""
+
+MERGEABLE_OPS = frozenset({"set_span_attributes", "set_relation_attributes", "set_claim_record"})
+"""Operations whose consecutive edits of the same thing are one undo step (choosing a
+value in a list with the arrow keys saves at every step)."""
+
+BULK_OPS = {"import": "import", "merge": "merge"}
+"""Operations that write in bulk, and the origin their summary reports."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +74,9 @@ class ChangeSummary:
     and ``labels``: the spans added, removed or edited and their labels.
     ``identity``: what the change touched, row by row, as ``(kind, key)`` (two edits of
     the same attribute of the same span have the same identity: an undo step may merge
-    them).
+    them). ``origin``: ``edit`` (an operation, or its redo), ``undo``, ``import`` or
+    ``merge``. ``mergeable``: whether a next change of the same identity joins this one
+    in one undo step.
     """
 
     kinds: frozenset[str]
@@ -59,14 +88,59 @@ class ChangeSummary:
     """Spans added, removed or edited (their ids)."""
     labels: frozenset[str] = frozenset()
     """Labels of those spans, before and after."""
+    origin: str = "edit"
+    mergeable: bool = False
+
+    @property
+    def is_bulk(self) -> bool:
+        """An import or merge: it keeps no rows, so ``spans`` and ``labels`` are empty
+        although spans may have changed in every one of ``documents``."""
+        return self.origin in BULK_OPS.values()
+
+    def union(self, other: ChangeSummary) -> ChangeSummary:
+        """What this change and ``other`` did together (several merged files)."""
+        return ChangeSummary(
+            kinds=self.kinds | other.kinds,
+            documents=self.documents | other.documents,
+            details=self.details | other.details,
+            claim_spans=self.claim_spans | other.claim_spans,
+            identity=self.identity | other.identity,
+            spans=self.spans | other.spans,
+            labels=self.labels | other.labels,
+            origin=self.origin if self.origin == other.origin else "edit",
+        )
 
     def touches(self, *kinds: str) -> bool:
         """Whether any of ``kinds`` changed."""
         return not self.kinds.isdisjoint(kinds)
 
 
-def summarize(rows: Iterable[Any]) -> ChangeSummary:
-    """The summary of a change's rows (``RowChange``: table, key, before, after)."""
+def origin_of(op: str) -> str:
+    """Where a change of operation ``op`` came from (see :class:`ChangeSummary`)."""
+    if op.startswith("undo:"):
+        return "undo"
+    return BULK_OPS.get(op, "edit")
+
+
+def bulk_summary(
+    op: str, *, kinds: Iterable[str], documents: Iterable[int], details: Iterable[int] = ()
+) -> ChangeSummary:
+    """The summary of a bulk write (import, merge), which keeps no rows: the ``kinds`` it
+    wrote, the ``documents`` whose content it changed and the new or changed ones
+    (``details``)."""
+    return ChangeSummary(
+        kinds=frozenset(kinds),
+        documents=frozenset(documents),
+        details=frozenset(details),
+        claim_spans=frozenset(),
+        identity=frozenset(),
+        origin=origin_of(op),
+    )
+
+
+def summarize(rows: Iterable[Any], op: str = "") -> ChangeSummary:
+    """The summary of a change's rows (``RowChange``: table, key, before, after) made by
+    operation ``op``."""
     kinds: set[str] = set()
     documents: set[int] = set()
     details: set[int] = set()
@@ -103,4 +177,6 @@ def summarize(rows: Iterable[Any]) -> ChangeSummary:
         frozenset(identity),
         frozenset(spans),
         frozenset(labels),
+        origin=origin_of(op),
+        mergeable=op in MERGEABLE_OPS,
     )

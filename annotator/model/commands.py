@@ -394,7 +394,7 @@ COMMANDS = [
         "annotate",
         "The selected span's text becomes a pattern suggesting its label",
     ),
-    ("patterns", "Pa&tterns…", "&Suggest", [], "window", "The patterns behind suggestions"),
+    ("edit_patterns", "Pa&tterns…", "&Suggest", [], "window", "The patterns behind suggestions"),
     (
         "train",
         "&Train model…",
@@ -412,7 +412,7 @@ COMMANDS = [
         "Agreement between annotators: span F1, kappa, alpha, per label and per document",
     ),
     (
-        "labels",
+        "edit_labels",
         "&Labels…",
         "&Settings",
         ["Ctrl+Shift+L"],

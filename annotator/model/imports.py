@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.model.changes import ChangeSummary
 from annotator.model.errors import AnnotatorError
 
 ANSWERS = ("accept", "reject", "ignore")
@@ -168,6 +169,8 @@ class ImportReport:
     near_duplicates: list[tuple[int, int, float]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    summary: ChangeSummary | None = None
+    """What the import changed, by meaning (``None`` when it changed nothing)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return {name: getattr(self, name) for name in self.__slots__ if name != "summary"}

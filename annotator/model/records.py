@@ -181,6 +181,8 @@ class Change:
     op: str
     description: str
     rows: tuple[RowChange, ...]
+    given_summary: ChangeSummary | None = field(default=None, compare=False, repr=False)
+    """What a bulk write (import, merge) did, which keeps no rows."""
 
     def inverse(self) -> Change:
         """The change that undoes this one (rows in reverse order, sides swapped)."""
@@ -225,7 +227,24 @@ class Change:
     def summary(self) -> ChangeSummary:
         """What this change did, by meaning (what the window reads; see
         :mod:`annotator.model.changes`)."""
-        return summarize(self.rows)
+        if self.given_summary is not None:
+            return self.given_summary
+        return summarize(self.rows, self.op)
+
+    def joins(self, previous: Change) -> bool:
+        """Whether this change is one undo step with ``previous`` (the same kind of edit
+        of the same thing, such as stepping through a list of values)."""
+        mine = self.summary
+        return (
+            mine.mergeable
+            and previous.op == self.op
+            and previous.description == self.description
+            and previous.summary.identity == mine.identity
+        )
+
+    def then(self, later: Change) -> Change:
+        """This change followed by ``later``, as one change (one undo step)."""
+        return Change(self.op, self.description, self.rows + later.rows)
 
     @property
     def document_ids(self) -> set[int]:

@@ -22,6 +22,7 @@ from typing import Any
 from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.native import project_records, read_native
+from annotator.model.changes import ChangeSummary
 from annotator.model.errors import AnnotatorError, InputFileError
 from annotator.model.imports import SchemaIn
 from annotator.model.schema import Schema
@@ -51,9 +52,11 @@ class MergeReport:
     labels_added: list[str] = field(default_factory=list)
     schema_differences: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    summary: ChangeSummary | None = None
+    """What the merge changed, by meaning (``None`` when it changed nothing)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return {name: getattr(self, name) for name in self.__slots__ if name != "summary"}
 
 
 def schema_differences(target: Schema, source: Schema, name: str) -> list[str]:
@@ -161,6 +164,8 @@ def merge_into(
         report.spans_already_there += imported.spans_duplicate
         report.labels_added += imported.labels_added
         report.notes += imported.notes
+        if (done := imported.summary) is not None:
+            report.summary = done if report.summary is None else report.summary.union(done)
         if progress is not None:
             progress(n)
     return report

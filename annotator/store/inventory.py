@@ -185,7 +185,7 @@ PROJECT_LOCAL = {
     "near_duplicate_scheme": "the version of the near-duplicate bands (derived)",
 }
 
-LOCAL_EVENT_OPS = ("import",)
+LOCAL_EVENT_OPS = ("import", "merge")
 """Events that record how this file got its content (imports and merges: the report of
 what came in). A native export *is* that content, so they are not carried."""
 

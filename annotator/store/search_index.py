@@ -72,7 +72,11 @@ def reindex_documents(db: Database, document_ids: Iterable[int], *, titles: bool
 def reindex_summary(db: Database, summary: ChangeSummary) -> None:
     """Bring the index up to date with one change (called inside its transaction): the
     items of the spans and claims it touched, and of the documents whose details
-    (title, note) changed."""
+    (title, note) changed. A bulk write (import, merge) keeps no rows: every item of the
+    documents it touched is rebuilt."""
+    if summary.is_bulk:
+        reindex_documents(db, summary.documents, titles=True)
+        return
     if spans := summary.spans | summary.claim_spans:
         reindex_spans(db, spans)
     if summary.details:

@@ -1,6 +1,6 @@
-"""Writes go through the project's own write path: nothing outside the project's
-operations opens its transaction or applies rows, and the window reads change summaries,
-not the rows' tables."""
+"""Writes go through one runner (``Project.transact``): nothing else opens a write
+transaction, applies rows or writes history events, and the window reads change
+summaries, never tables."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from annotator.store import inventory
+
 PACKAGE = Path(__file__).resolve().parents[2] / "annotator"
-PRIVATE_WRITES = {"_writing", "_apply", "_applied"}
+PRIVATE_WRITES = {"_writing", "_record_event", "_register_names"}
+RUNNER = PACKAGE / "core" / "base.py"
+TRANSACTION = PACKAGE / "core" / "transaction.py"
+MIGRATIONS = PACKAGE / "store" / "database.py"  # upgrades the file before a project opens
+TABLES = {*inventory.USER_TABLES, *inventory.DERIVED_TABLES, *inventory.SYSTEM_TABLES}
 
 
 def _python_files(folder: Path) -> list[Path]:
@@ -44,3 +50,54 @@ def test_window_reads_no_table_of_a_change_row(path):
         and node.value.id in {"row", "r", "change_row"}
     ]
     assert rows == [], f"{path.name} reads change rows' tables (lines {rows})"
+
+
+def _calls(tree: ast.AST, name: str) -> list[int]:
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and name in {getattr(node.func, "id", None), getattr(node.func, "attr", None)}
+    ]
+
+
+@pytest.mark.parametrize("path", _python_files(PACKAGE), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_the_runner_opens_a_write_transaction_or_applies_rows(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    if path != RUNNER:
+        assert _calls(tree, "_writing") == [], f"{path.name} opens a write transaction"
+    if path not in {RUNNER, MIGRATIONS}:
+        assert _calls(tree, "write_transaction") == [], f"{path.name} opens a write transaction"
+    if path != TRANSACTION:
+        assert _calls(tree, "apply_row_changes") == [], f"{path.name} applies rows itself"
+
+
+@pytest.mark.parametrize("path", _python_files(PACKAGE), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_the_runner_writes_history_events(path):
+    """The history copied from another file by a merge (``carry_events``) is the only
+    other writer: those events were recorded by that file's runner."""
+    source = path.read_text(encoding="utf-8")
+    writes = source.count("INSERT INTO events") + source.count('db["events"].insert')
+    allowed = {RUNNER: 1, PACKAGE / "core" / "carry.py": 1}.get(path, 0)
+    assert writes == allowed, f"{path.name} writes history events"
+
+
+@pytest.mark.parametrize(
+    "path", _python_files(PACKAGE / "gui"), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_window_names_no_stored_table(path):
+    """A key read from a report (``report["labels"]``) names the report's field, not a
+    table; every other string equal to a table name would be the window knowing the
+    store."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    keys = {
+        id(node.slice)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
+    }
+    named = [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and node.value in TABLES and id(node) not in keys
+    ]
+    assert named == [], f"{path.name} names tables: {named}"

@@ -130,3 +130,21 @@ def test_merge_from_the_window(qtbot, make_window, tmp_path, contested, db_path)
     report = window.run_merge([other])
     assert (report.documents_matched, report.spans_added) == (1, 1)
     assert "carl" in {s.annotator for s in window.project.spans(1, annotator=None)}
+
+
+def test_merge_shows_what_it_brought_into_the_open_article(make_window, tmp_path, db_path):
+    """The window refreshes from the merge's summary: spans merged into the open
+    article in this annotator's own layer are shown at once, with their label."""
+    from annotator.core.samples import ensure_sample
+
+    window = make_window(annotator="lead")
+    assert window.document_id == 1 and window.span_model.rowCount() == 0
+    laptop = tmp_path / "laptop.db"
+    with Project.open(laptop, annotator="lead") as copy:
+        ensure_sample(copy)
+        copy.add_span(1, 0, 5, "source")
+    window.check_external_changes()
+    report = window.run_merge([laptop])
+    assert report.summary.documents == {1}
+    assert window.span_model.rowCount() == 1
+    assert window.check_external_changes() is False
