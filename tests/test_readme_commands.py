@@ -27,6 +27,7 @@ from annotator.core.project import GOLD, Project
 from annotator.core.samples import sample_text
 from annotator.formats.writers import export
 from annotator.model.imports import DocumentIn
+from annotator.services import desktop
 from annotator.services.merge import merge_into
 from annotator.store import backup_database
 from tests.nlp.planted import planted_project
@@ -221,6 +222,9 @@ def workspace(seeded, tmp_path, monkeypatch) -> Path:
     monkeypatch.chdir(folder)
     monkeypatch.setenv("ANNOTATOR_DB", str(folder / "project.db"))
     monkeypatch.setenv("ANNOTATOR_NAME", "alice")
+    # install-desktop writes into these instead of the machine's data folders
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder / "share"))
+    monkeypatch.setattr(desktop, "SYSTEM_DATA", folder / "system-share")
     return folder
 
 

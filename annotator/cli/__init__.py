@@ -11,7 +11,14 @@ from __future__ import annotations
 import signal
 import sys
 
-from annotator.cli import assist, factcheck, project, teams, transfer  # noqa: F401  (they register)
+from annotator.cli import (  # noqa: F401  (they register)
+    assist,
+    desktop,
+    factcheck,
+    project,
+    teams,
+    transfer,
+)
 from annotator.cli.options import cli, echo, terminal_safe
 
 __all__ = ["cli", "echo", "main", "terminal_safe"]

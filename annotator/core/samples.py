@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.model.imports import DocumentIn
+from annotator.shipped import sample_file
 from annotator.store import queries
 
 SAMPLE_FILE = "north-korean-troops-ukraine.txt"
@@ -15,7 +14,7 @@ SAMPLE_TITLE = "North Korean troops in Ukraine (AFP, October 2024)"
 
 def sample_text() -> str:
     """The sample article exactly as shipped (bytes decoded as UTF-8, nothing normalised)."""
-    path = resources.files("annotator").joinpath(f"resources/samples/{SAMPLE_FILE}")
+    path = sample_file(SAMPLE_FILE)
     return path.read_bytes().decode("utf-8")
 
 

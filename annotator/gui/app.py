@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.core.config import fallback_annotator, resolve_annotator, save_config
@@ -17,6 +18,7 @@ from annotator.gui.main_window import MainWindow
 from annotator.gui.messages import message_box
 from annotator.gui.settings import APPLICATION, ORGANISATION
 from annotator.model.errors import AnnotatorError, StoreError
+from annotator.shipped import APP_ID, ICON_SIZES, icon_file
 from annotator.store.check import describe_damage
 
 
@@ -26,7 +28,20 @@ def make_application() -> QApplication:
         app = QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
+    app.setDesktopFileName(APP_ID)  # the desktop matches windows to the installed entry
+    app.setWindowIcon(application_icon())  # every window and dialog shows it
     return app
+
+
+def application_icon() -> QIcon:
+    """The application's icon at every shipped size (read from the package's data, so it
+    works from a wheel too)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        pixmap = QPixmap()
+        if pixmap.loadFromData(icon_file(size).read_bytes(), "PNG"):
+            icon.addPixmap(pixmap)
+    return icon
 
 
 def create_window(db_path: str | Path, annotator: str) -> MainWindow:

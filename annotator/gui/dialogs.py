@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from annotator import __version__
 from annotator.gui.actions import SCOPES, ActionSpec
+from annotator.shipped import guideline_file
 
 
 def shortcut_rows(specs: list[ActionSpec]) -> list[tuple[str, str, str]]:
@@ -83,9 +84,7 @@ def show_about(parent: QWidget) -> None:
 
 
 def guideline_text() -> str:
-    from importlib import resources
-
-    return resources.files("annotator").joinpath("resources/guideline.md").read_text("utf-8")
+    return guideline_file().read_text("utf-8")
 
 
 def show_guideline(parent: QWidget) -> QDialog:

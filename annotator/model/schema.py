@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 from annotator.model.errors import ValidationError
+from annotator.shipped import schema_file
 
 ATTRIBUTE_TYPES = ("bool", "choice", "text", "offsets")
 
@@ -160,7 +160,7 @@ class Schema:
 
 def default_schema() -> Schema:
     """The schema shipped in ``resources/schema.json`` (guideline v0.1)."""
-    data = json.loads(resources.files("annotator").joinpath("resources/schema.json").read_text())
+    data = json.loads(schema_file().read_text(encoding="utf-8"))
     return Schema(
         labels=tuple(Label.from_dict(d) for d in data["labels"]),
         relations=tuple(RelationType.from_dict(d) for d in data["relations"]),

@@ -11,7 +11,7 @@ A gold file is one article::
      "same_as": [[REF_LATER, REF_EARLIER]]}
 
 Instead of ``paragraphs`` a file may give ``text`` or ``text_resource`` (a file under
-``annotator/resources``). A REF names text by quoting it: ``"the company"`` if that
+the top-level ``resources/`` folder). A REF names text by quoting it: ``"the company"`` if that
 occurs once in the article, else a longer context that occurs once with the span in
 square brackets, ``"[the company] said on Thursday"``. A cue REF may bracket several
 parts, giving a discontinuous cue: ``"[told] reporters [that]"``. Hedge and actor REFs
@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from annotator.model.errors import InputFileError
+from annotator.shipped import shipped
 from annotator.text.attribution import QUOTES, STANCES, Attribution, Offsets
 
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
@@ -104,7 +104,7 @@ def _text_of(data: dict[str, Any]) -> str:
     if "paragraphs" in data:
         return "\n".join(data["paragraphs"])
     if "text_resource" in data:
-        entry = resources.files("annotator").joinpath("resources", data["text_resource"])
+        entry = shipped(*data["text_resource"].split("/"))
         return entry.read_bytes().decode("utf-8")
     if "text" in data:
         return data["text"]

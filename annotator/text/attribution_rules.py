@@ -12,13 +12,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from annotator.model.errors import InputFileError
+from annotator.shipped import attribution_folder
 from annotator.text.attribution import STANCES
 from annotator.text.patterns import Pattern, PatternMatcher, default_patterns, parse_pattern_lines
 
@@ -75,8 +75,8 @@ class Resources:
 
 @cache
 def shipped_resources() -> Resources:
-    """The rule data shipped in ``annotator/resources/attribution`` (read once)."""
-    folder = resources.files("annotator").joinpath("resources/attribution")
+    """The rule data shipped in ``resources/attribution`` (read once)."""
+    folder = attribution_folder()
     read = {name: folder.joinpath(name).read_bytes() for name in _FILES}
     return _parse_resources(read, "resources/attribution")
 

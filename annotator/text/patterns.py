@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from annotator.model.errors import InputFileError
+from annotator.shipped import patterns_folder
 from annotator.text.regex_patterns import bounded, check_expression, start_document
 from annotator.text.tokens import get_nlp
 
@@ -159,7 +159,7 @@ def default_patterns() -> list[Pattern]:
 
 @cache
 def _shipped_patterns() -> tuple[Pattern, ...]:
-    folder = resources.files("annotator").joinpath("resources/patterns")
+    folder = patterns_folder()
     patterns = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".jsonl"):

@@ -22,3 +22,19 @@ def test_first_window_does_not_import_spacy(tmp_path):
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert result.stdout.split() == ["False", "1"]
+
+
+def test_window_and_dialogs_show_the_application_icon(make_window):
+    from PySide6.QtWidgets import QDialog
+
+    from annotator.gui.app import make_application
+    from annotator.shipped import APP_ID, ICON_SIZES
+
+    app = make_application()
+    window = make_window()
+    assert app.desktopFileName() == APP_ID
+    sizes = sorted(size.width() for size in window.windowIcon().availableSizes())
+    assert sizes == list(ICON_SIZES)
+    dialog = QDialog(window)
+    assert dialog.windowIcon().cacheKey() == app.windowIcon().cacheKey()
+    dialog.deleteLater()

@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 from annotator.model.errors import InputFileError
+from annotator.shipped import attribution_folder
 from annotator.text.attribution import Attribution, extract_attributions, load_resources
 from annotator.text.attribution_eval import TARGETS, match_overlapping, score
 from annotator.text.attribution_gold import load_gold, load_gold_folder, parse_gold
@@ -147,7 +148,7 @@ def test_attribution_a_link_needs_both_ends_to_overlap():
 
 def _copy_resources(tmp_path: Path) -> Path:
     folder = tmp_path / "rules"
-    shipped = resources.files("annotator").joinpath("resources/attribution")
+    shipped = attribution_folder()
     with resources.as_file(shipped) as source:
         shutil.copytree(source, folder)
     return folder

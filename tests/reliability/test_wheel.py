@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from annotator import shipped
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
@@ -30,8 +32,14 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     assert built.returncode == 0, built.stderr[-3000:]
     (wheel,) = dist.glob("annotator-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for resource in ("schema.json", "guideline.md", "samples/north-korean-troops-ukraine.txt"):
-        assert f"annotator/resources/{resource}" in names
+    installed_as = shipped.PACKAGE.replace(".", "/")
+    shipped_files = {
+        str(path.relative_to(ROOT / "resources"))
+        for path in (ROOT / "resources").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert {"schema.json", "icons/256x256/org.annotator.Annotator.png"} <= shipped_files
+    assert {f"{installed_as}/{name}" for name in shipped_files} <= set(names)
 
     env_dir = tmp_path / "fresh-venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
@@ -83,3 +91,36 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
         "hedge",
     ]
     assert record["text"] == "The minister said troops will probably arrive."
+
+    # The bundled sample, the shipped patterns and attribution rules, from the wheel.
+    sample = _run(
+        str(python),
+        "-c",
+        "from annotator.shipped import sample_file; "
+        "print(sample_file('north-korean-troops-ukraine.txt'))",
+        cwd=work,
+        env=env,
+    ).stdout.strip()
+    assert sample.startswith(str(env_dir)), sample
+    imported = _run(annotator, "import", sample, "--db", "s.db", cwd=work, env=env)
+    assert imported.returncode == 0, imported.stderr
+    suggested = _run(annotator, "suggest", "--json", "--db", "s.db", cwd=work, env=env)
+    assert suggested.returncode == 0, suggested.stderr
+    sources = json.loads(suggested.stdout)["suggestions"]
+    assert sources["pattern:hedges"] > 0 and sources["rules:attribution"] > 0
+
+    # The window, offscreen, with the application's icon.
+    window = _run(
+        str(python),
+        "-c",
+        "from annotator.gui.app import make_application; "
+        "from annotator.gui import open_window; "
+        "app = make_application(); window = open_window('s.db', 'alice'); "
+        "sizes = sorted(s.width() for s in window.windowIcon().availableSizes()); "
+        "print(app.desktopFileName(), sizes)",
+        cwd=work,
+        env={**env, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert window.returncode == 0, window.stderr[-3000:]
+    assert window.stdout.split()[0] == "org.annotator.Annotator"
+    assert "[16, 24, 32, 48, 64, 128, 256]" in window.stdout

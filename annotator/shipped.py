@@ -1,0 +1,67 @@
+"""Where each file Annotator ships is: the one module that knows the layout of the
+repository's top-level ``resources/`` folder.
+
+The wheel installs that folder as the package ``annotator.resources`` (the ``package-dir``
+mapping in ``pyproject.toml``), and an editable install maps the same package name onto
+the folder, so every file is read through :mod:`importlib.resources` the same way from a
+checkout, an installed wheel or a zip.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+PACKAGE = "annotator.resources"
+APP_ID = "org.annotator.Annotator"
+"""The reverse-DNS name of the desktop entry, icon and AppStream metainfo."""
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+"""The sizes of the PNG icons, in pixels (besides the scalable SVG)."""
+
+
+def shipped(*parts: str) -> Traversable:
+    """A shipped file or folder by its path inside ``resources/`` (it may not exist)."""
+    return resources.files(PACKAGE).joinpath(*parts)
+
+
+def schema_file() -> Traversable:
+    """The default label schema (JSON)."""
+    return shipped("schema.json")
+
+
+def guideline_file() -> Traversable:
+    """The annotation guideline (Markdown)."""
+    return shipped("guideline.md")
+
+
+def patterns_folder() -> Traversable:
+    """The default patterns, one set per ``.jsonl`` file (Prodigy pattern lines)."""
+    return shipped("patterns")
+
+
+def attribution_folder() -> Traversable:
+    """The data of the attribution rules: cues, patterns and rules."""
+    return shipped("attribution")
+
+
+def sample_file(name: str) -> Traversable:
+    """A sample article (UTF-8 text)."""
+    return shipped("samples", name)
+
+
+def icon_file(size: int | None = None) -> Traversable:
+    """The application icon: the PNG of ``size`` pixels (one of :data:`ICON_SIZES`), or
+    the scalable SVG when ``size`` is ``None``."""
+    if size is None:
+        return shipped("icons", f"{APP_ID}.svg")
+    return shipped("icons", f"{size}x{size}", f"{APP_ID}.png")
+
+
+def desktop_entry() -> Traversable:
+    """The freedesktop ``.desktop`` entry."""
+    return shipped("desktop", f"{APP_ID}.desktop")
+
+
+def metainfo_file() -> Traversable:
+    """The AppStream metainfo (what software centres show)."""
+    return shipped("desktop", f"{APP_ID}.metainfo.xml")
