@@ -123,7 +123,7 @@ def shoot(name: str, *, dark: bool = False) -> Path:
     with fresh_window("screenshot.db", dark=dark) as (app, window):
         ids = annotate(window)
         window.select_span(ids[CLAIM])
-        window.select_relation(window.relation_model.relation_at(0).id)
+        window.select_relation(window.relation_model.row_at(0).id)
         return save(app, window, name)
 
 

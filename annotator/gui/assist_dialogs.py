@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QProcess, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QProcess, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator.text.patterns import CUE, Pattern
+from annotator.gui.models import Column, RowTableModel
+from annotator.text.patterns import CUE
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -43,37 +44,14 @@ _Index = QModelIndex | QPersistentModelIndex
 PATTERN_FILTER = "Pattern files (*.jsonl *.json);;All files (*)"
 
 
-class PatternModel(QAbstractTableModel):
-    HEADERS = ("Label", "Pattern", "Set")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.patterns: list[Pattern] = []
-
-    def set_patterns(self, patterns: list[Pattern]) -> None:
-        self.beginResetModel()
-        self.patterns = list(patterns)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.patterns)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = 0) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
-        p = self.patterns[index.row()]
-        return (p.label, p.shown(), p.pattern_set)[index.column()]
+def pattern_table() -> RowTableModel:
+    """The patterns in use: label, the pattern as written, and its set."""
+    columns = [
+        Column("Label", lambda p, _: p.label),
+        Column("Pattern", lambda p, _: p.shown(), tooltip=lambda p, _: p.shown()),
+        Column("Set", lambda p, _: p.pattern_set),
+    ]
+    return RowTableModel(columns)
 
 
 class PatternsDialog(QDialog):
@@ -86,7 +64,7 @@ class PatternsDialog(QDialog):
         self.setObjectName("patterns_dialog")
         self.setWindowTitle("Patterns")
         self.window_ = window
-        self.model = PatternModel()
+        self.model = pattern_table()
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -136,7 +114,7 @@ class PatternsDialog(QDialog):
 
     def refresh(self) -> None:
         project = self.window_.project
-        self.model.set_patterns(project.patterns())
+        self.model.set_rows(project.patterns())
         self.table.resizeColumnToContents(0)
         self.table.setColumnWidth(1, 480)
         current = self.label.currentText()
@@ -169,10 +147,10 @@ class PatternsDialog(QDialog):
 
     def remove(self) -> None:
         row = self.table.currentIndex().row()
-        if not 0 <= row < len(self.model.patterns):
+        if self.model.row_at(row) is None:
             self.message.setText("Pick a pattern in the list first.")
             return
-        chosen = self.model.patterns[row]
+        chosen = self.model.row_at(row)
         self._run(lambda: self.window_.project.remove_pattern(chosen.label, chosen.as_spacy()))
 
     def import_file(self, path: str | None = None) -> None:
@@ -201,11 +179,11 @@ class PatternsDialog(QDialog):
         if not path:
             return
         try:
-            write_patterns(path, self.model.patterns)
+            write_patterns(path, self.model.rows)
         except AnnotatorError as exc:
             self.message.setText(str(exc))
             return
-        self.message.setText(f"Wrote {len(self.model.patterns)} pattern(s) to {path}.")
+        self.message.setText(f"Wrote {self.model.rowCount()} pattern(s) to {path}.")
 
 
 class TrainingDialog(QDialog):

@@ -7,7 +7,6 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
 from annotator.core.claim_matching import suggest_claim_matches, suggested_matches
 from annotator.core.claim_ops import EVIDENCE_STANCES, META_FIELDS
 from annotator.gui.messages import inform, plain_label, plain_tooltip, warn
-from annotator.gui.models import excerpt
+from annotator.gui.models import Column, RowTableModel, excerpt
 from annotator.model.errors import AnnotatorError
 from annotator.services.claims import (
     ClaimRow,
@@ -59,64 +58,23 @@ else:
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class ClaimsModel(QAbstractTableModel):
-    HEADERS = (
-        "Claim",
-        "Status",
-        "Sources",
-        "Hedged by",
-        "Actors",
-        "Article",
-        "Date",
-        "Check-worthy",
-        "Assignee",
-        "By",
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[ClaimRow] = []
-
-    def set_rows(self, rows: list[ClaimRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            status = row.status + (" (shared)" if row.shared_with else "")
-            worthy = "" if row.checkworthy is None else _worthy(row)
-            return (
-                excerpt(row.text, 90),
-                status,
-                describe_sources(row) or "no source",
-                ", ".join(row.hedges),
-                ", ".join(row.actors),
-                row.title,
-                row.published,
-                worthy,
-                row.assignee,
-                row.annotator,
-            )[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return plain_tooltip(row.text)
-        if role == Qt.ItemDataRole.UserRole:
-            return row
-        return None
+def claims_table() -> RowTableModel:
+    """Every claim with its record, sources, hedges and actors (``UserRole``: the row)."""
+    columns = [
+        Column(
+            "Claim", lambda r, _: excerpt(r.text, 90), tooltip=lambda r, _: plain_tooltip(r.text)
+        ),
+        Column("Status", lambda r, _: r.status + (" (shared)" if r.shared_with else "")),
+        Column("Sources", lambda r, _: describe_sources(r) or "no source"),
+        Column("Hedged by", lambda r, _: ", ".join(r.hedges)),
+        Column("Actors", lambda r, _: ", ".join(r.actors)),
+        Column("Article", lambda r, _: r.title),
+        Column("Date", lambda r, _: r.published),
+        Column("Check-worthy", lambda r, _: "" if r.checkworthy is None else _worthy(r)),
+        Column("Assignee", lambda r, _: r.assignee),
+        Column("By", lambda r, _: r.annotator),
+    ]
+    return RowTableModel(columns)
 
 
 def _worthy(row: ClaimRow) -> str:
@@ -141,7 +99,7 @@ class ClaimFilter(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        row: ClaimRow = self.sourceModel().rows[source_row]
+        row: ClaimRow = self.sourceModel().row_at(source_row)
         return (
             (self.status is None or row.status == self.status)
             and (not self.vague_only or row.vague)
@@ -160,7 +118,7 @@ class FactCheckDialog(QDialog):
         self.setObjectName("factcheck_dialog")
         self.setWindowTitle("Claims")
         self.window_ = window
-        self.model = ClaimsModel()
+        self.model = claims_table()
         self.proxy = ClaimFilter()
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
@@ -327,9 +285,8 @@ class FactCheckDialog(QDialog):
         self.proxy.refilter()
 
     def jump(self, index: QModelIndex) -> None:
-        row: ClaimRow = (
-            index.data(Qt.ItemDataRole.UserRole)
-            or self.model.rows[self.proxy.mapToSource(index).row()]
+        row: ClaimRow = index.data(Qt.ItemDataRole.UserRole) or self.model.row_at(
+            self.proxy.mapToSource(index).row()
         )
         self.window_.go_to_span(row.document_id, row.span_id, row.annotator)
 

@@ -38,9 +38,9 @@ from annotator.gui.factcheck_views import FactCheckMixin
 from annotator.gui.inspector import Inspector
 from annotator.gui.label_dialog import LabelDialog
 from annotator.gui.messages import literal, plain_label, plain_tooltip
-from annotator.gui.models import RelationTableModel, SpanTableModel, excerpt
+from annotator.gui.models import LinkEnds, ShownText, excerpt, link_table, span_ref, span_table
 from annotator.gui.panels import DocumentsPanel, FindBar, LinkPicker, fit_columns, make_table
-from annotator.gui.review import ReviewMixin, ReviewModel
+from annotator.gui.review import ReviewMixin, review_table
 from annotator.gui.settings import SPLITTER_STATE, WINDOW_GEOMETRY, WINDOW_STATE
 from annotator.gui.transfer import TransferMixin
 from annotator.model.changes import ChangeSummary, Kind
@@ -124,18 +124,18 @@ class MainWindow(
             centre_layout.addWidget(widget)
         centre_layout.setStretch(0, 1)
 
-        self.span_model = SpanTableModel()
+        self.span_model = span_table()
         self.span_table = make_table(
             self.span_model, stretch_column=1, samples={2: "0000000", 3: "0000000"}
         )
-        self.relation_model = RelationTableModel()
+        self.relation_model = link_table()
         self.relation_table = make_table(
             self.relation_model, stretch_column=1, samples={0: "attributed_to", 3: "questions"}
         )
         self.relation_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch
         )
-        self.review_model = ReviewModel()
+        self.review_model = review_table()
         self.review_table = make_table(self.review_model, stretch_column=1)
         self.review_header = plain_label()
         self.review_header.setWordWrap(True)
@@ -358,7 +358,7 @@ class MainWindow(
     # -- documents ------------------------------------------------------------------
 
     def reload_documents(self) -> None:
-        self.doc_model.set_documents(self.project.documents())
+        self.doc_model.set_rows(self.project.documents())
         if self.document_id is not None:
             self.documents.select_document(self.document_id)
         self._update_progress()
@@ -380,7 +380,7 @@ class MainWindow(
         with paused_gc():
             spans = self.project.span_refs(document_id)
             self.view.set_document(document.text, spans, colours)
-            self.span_model.set_spans(spans, document.text, colours)
+            self.span_model.set_rows(spans, context=ShownText.of(document.text, colours))
         self._reload_relations()
         self.documents.select_document(document_id)
         self.inspector.show_document(document_id, document.note)
@@ -396,7 +396,7 @@ class MainWindow(
         self._text = ""
         self._relations = []
         self.view.set_document("", [], self._colours())
-        self.span_model.set_spans([], "", self._colours())
+        self.span_model.set_rows([], context=ShownText.of("", self._colours()))
         self._show_current_span(None)
         self.inspector.show_document(None, "")
         self._update_counts()
@@ -474,12 +474,12 @@ class MainWindow(
 
     def _span(self, span_id: int | None) -> Span | None:
         """The whole span (attributes, note) for the inspector, read when selected."""
-        if self.span_model.span_by_id(span_id) is None:
+        if self.span_model.row_by_key(span_id) is None:
             return None
         return self.project.span(span_id)
 
     def _on_span_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        span = self.span_model.span_at(current.row())
+        span = self.span_model.row_at(current.row())
         if span is not None and span.id != self.view.current_span:
             self._show_current_span(span.id)
 
@@ -496,7 +496,7 @@ class MainWindow(
         current = self.view.current_span
         row = self.span_model.row_of(current) if current is not None else None
         row = (row + step) % count if row is not None else (0 if step > 0 else count - 1)
-        self.select_span(self.span_model.span_at(row).id)
+        self.select_span(self.span_model.row_at(row).id)
 
     def _reload_relations(self) -> None:
         self._relations = (
@@ -509,8 +509,8 @@ class MainWindow(
             r for r in self._relations if span_id is None or span_id in (r.head_id, r.child_id)
         ]
         ends = {i for r in shown for i in (r.head_id, r.child_id)}
-        spans = {i: self.span_model.span_by_id(i) for i in ends}
-        self.relation_model.set_relations(shown, spans, self._text)
+        spans = {i: self.span_model.row_by_key(i) for i in ends}
+        self.relation_model.set_rows(shown, context=LinkEnds(spans, self.span_model.context))
         if self.current_relation_id is not None:
             row = self.relation_model.row_of(self.current_relation_id)
             if row is None:
@@ -527,7 +527,7 @@ class MainWindow(
         self._show_current_relation()
 
     def _on_relation_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        relation = self.relation_model.relation_at(current.row())
+        relation = self.relation_model.row_at(current.row())
         if relation is not None and relation.id != self.current_relation_id:
             self.current_relation_id = relation.id
             self._show_current_relation()
@@ -537,8 +537,8 @@ class MainWindow(
         if relation is None:
             self.inspector.show_relation(None, "", (), "")
             return
-        head = self.span_model.span_by_id(relation.head_id)
-        child = self.span_model.span_by_id(relation.child_id)
+        head = self.span_model.row_by_key(relation.head_id)
+        child = self.span_model.row_by_key(relation.child_id)
 
         def quoted(span: SpanRef | None) -> str:
             if span is None:
@@ -603,11 +603,11 @@ class MainWindow(
                     self.span_model.remove(before.id)
                     if after.annotator == mine:
                         self.view.add_span(after)
-                        self.span_model.add(after)
+                        self.span_model.insert(span_ref(after))
                 for span in change.spans_added:
                     if span.annotator == mine:
                         self.view.add_span(span)
-                        self.span_model.add(span)
+                        self.span_model.insert(span_ref(span))
             finally:
                 selection.blockSignals(blocked)
             self._reload_relations()
@@ -621,7 +621,7 @@ class MainWindow(
                 self.select_span(current)  # nothing was shown and nothing is: no refresh
             self._update_counts()
         for document_id in summary.documents:
-            self.doc_model.update(self.project.document_summary(document_id))
+            self.doc_model.replace(self.project.document_summary(document_id))
         self._update_progress()
         if self.document_id in summary.documents:
             self.refresh_review()
@@ -658,7 +658,7 @@ class MainWindow(
         self._fit_label_column()
         colours = self._colours()
         self.view.set_colours(colours)
-        self.span_model.set_spans(self.span_model.spans, self._text, colours)
+        self.span_model.set_rows(self.span_model.rows, context=ShownText.of(self._text, colours))
 
     def report_error(self, exc: Exception | str) -> None:
         self.show_message(str(exc))

@@ -1,4 +1,5 @@
-"""Qt table models over core records: the document list and the span table.
+"""The window's one table model (:class:`RowTableModel`, rows shown through column specs),
+the tables built from it, and the document filter.
 
 Models hold records handed to them by the window; they never query the database.
 """
@@ -7,6 +8,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
@@ -16,17 +19,13 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 from annotator.gui.messages import plain_tooltip
-from annotator.model.records import DocumentSummary, Relation, Span, SpanRef
+from annotator.model.records import Span, SpanRef
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
-
-
-def _span_key(span: Span | SpanRef) -> tuple[int, int, str, int]:
-    return (span.start, -span.end, span.label, span.id)
 
 
 def excerpt(text: str, limit: int = 80) -> str:
@@ -35,230 +34,258 @@ def excerpt(text: str, limit: int = 80) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-class SpanTableModel(QAbstractTableModel):
-    """Spans of the shown document, in text order (as ``SpanRef``: no attributes or
-    notes are loaded for a list that may hold 50,000 rows)."""
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a :class:`RowTableModel`: its title and what it shows of a row.
 
-    HEADERS = ("Label", "Text", "Start", "End")
+    Each callable gets the row and the model's ``context`` (what the rows alone do not
+    say: the article text, the label colours, the annotators being compared).
+    """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._spans: list[SpanRef] = []
-        self._keys: list[tuple[int, int, str, int]] = []
-        self._by_id: dict[int, SpanRef] = {}
-        self.counts: Counter[str] = Counter()
-        self._text = ""
-        self._colours: dict[str, QColor] = {}
+    title: str
+    value: Callable[[Any, Any], Any]
+    tooltip: Callable[[Any, Any], str | None] | None = None
+    background: Callable[[Any, Any], QColor | None] | None = None
+    bold: Callable[[Any, Any], bool] | None = None
+    alignment: Qt.AlignmentFlag | None = None
+    sort_key: Callable[[Any, Any], Any] | None = None
+    """What the column sorts by (``SORT_ROLE``), when not its value."""
 
-    def set_spans(
-        self, spans: list[SpanRef] | list[Span], text: str, colours: dict[str, str]
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class RowTableModel(QAbstractTableModel):
+    """The one table model of the window: a list of rows (records the window hands it;
+    it never queries the project) shown through :class:`Column` specs.
+
+    ``key`` names a row (``UserRole`` returns it; the row itself without a key).
+    With ``order`` the rows are kept sorted by it (a key unique per row), so a row is
+    inserted and found in O(log n) — the span table holds up to 50,000. ``tally``
+    counts rows by a value (``counts``), kept up to date as rows come and go.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        key: Callable[[Any], Hashable] | None = None,
+        order: Callable[[Any], Any] | None = None,
+        tally: Callable[[Any], Hashable] | None = None,
     ) -> None:
+        super().__init__()
+        self.columns = list(columns)
+        self.context: Any = None
+        self.counts: Counter[Hashable] = Counter()
+        self._key, self._order, self._tally = key, order, tally
+        self._rows: list[Any] = []
+        self._orders: list[Any] = []  # order(row) of each row, when ordered
+        self._by_key: dict[Hashable, Any] = {}
+        self._positions: dict[Hashable, int] | None = None  # rebuilt when rows move
+
+    # -- rows --------------------------------------------------------------------------
+
+    def set_rows(self, rows: Iterable[Any], *, context: Any = None) -> None:
+        """Show ``rows`` (in ``order`` when the model has one) with ``context``."""
         self.beginResetModel()
-        refs = [SpanRef(s.id, s.start, s.end, s.label) for s in spans]
-        refs.sort(key=_span_key)
-        self._spans = refs
-        self._keys = [(s.start, -s.end, s.label, s.id) for s in refs]  # = _span_key
-        self._by_id = {s.id: s for s in self._spans}
-        self.counts = Counter(s.label for s in self._spans)
-        self._text = text
-        self._colours = {k: QColor(v) for k, v in colours.items()}
+        self._rows = sorted(rows, key=self._order) if self._order else list(rows)
+        self._orders = [self._order(r) for r in self._rows] if self._order else []
+        self._by_key = {self._key(r): r for r in self._rows} if self._key else {}
+        self._positions = None
+        self.counts = Counter(self._tally(r) for r in self._rows) if self._tally else Counter()
+        self.context = context
         self.endResetModel()
 
-    def add(self, span: Span | SpanRef) -> int:
-        span = SpanRef(span.id, span.start, span.end, span.label)
-        row = bisect_left(self._keys, _span_key(span))
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._spans.insert(row, span)
-        self._keys.insert(row, _span_key(span))
-        self._by_id[span.id] = span
-        self.counts[span.label] += 1
-        self.endInsertRows()
-        return row
+    def set_columns(self, columns: Sequence[Column], rows: Iterable[Any], *, context: Any) -> None:
+        """Change the columns too (their number may depend on the rows)."""
+        self.beginResetModel()
+        self.columns = list(columns)
+        self.endResetModel()
+        self.set_rows(rows, context=context)
 
-    def remove(self, span_id: int) -> None:
-        row = self.row_of(span_id)
+    @property
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def row_at(self, position: int) -> Any | None:
+        return self._rows[position] if 0 <= position < len(self._rows) else None
+
+    def row_by_key(self, key: Hashable | None) -> Any | None:
+        return self._by_key.get(key) if key is not None else None
+
+    def row_of(self, key: Hashable | None) -> int | None:
+        """The position of the row named ``key`` (``None`` if it is not shown)."""
+        row = self.row_by_key(key)
         if row is None:
+            return None
+        if self._order:
+            return bisect_left(self._orders, self._order(row))
+        if self._positions is None:
+            self._positions = {self._key(r): n for n, r in enumerate(self._rows)}
+        return self._positions.get(key)
+
+    def insert(self, row: Any) -> int:
+        """Add a row (in order, else at the end); returns its position."""
+        position = bisect_left(self._orders, self._order(row)) if self._order else len(self._rows)
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.insert(position, row)
+        if self._order:
+            self._orders.insert(position, self._order(row))
+        if self._key:
+            self._by_key[self._key(row)] = row
+        self._positions = None
+        if self._tally:
+            self.counts[self._tally(row)] += 1
+        self.endInsertRows()
+        return position
+
+    def remove(self, key: Hashable) -> None:
+        position = self.row_of(key)
+        if position is None:
             return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        span = self._spans.pop(row)
-        del self._keys[row]
-        del self._by_id[span_id]
-        self.counts[span.label] -= 1
+        self.beginRemoveRows(QModelIndex(), position, position)
+        row = self._rows.pop(position)
+        if self._order:
+            del self._orders[position]
+        del self._by_key[key]
+        self._positions = None
+        if self._tally:
+            self.counts[self._tally(row)] -= 1
         self.endRemoveRows()
 
-    def row_of(self, span_id: int | None) -> int | None:
-        """Row of a span in O(log n): rows are sorted by a key the span determines."""
-        span = self._by_id.get(span_id) if span_id is not None else None
-        return bisect_left(self._keys, _span_key(span)) if span is not None else None
-
-    def span_by_id(self, span_id: int | None) -> SpanRef | None:
-        return self._by_id.get(span_id) if span_id is not None else None
-
-    def span_at(self, row: int) -> SpanRef | None:
-        return self._spans[row] if 0 <= row < len(self._spans) else None
-
-    @property
-    def spans(self) -> list[SpanRef]:
-        return list(self._spans)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._spans)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        span = self._spans[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                span.label,
-                excerpt(self._text[span.start : span.end]),
-                span.start,
-                span.end,
-            )[column]
-        if role == Qt.ItemDataRole.BackgroundRole and column == 0:
-            colour = QColor(self._colours.get(span.label, QColor("#888888")))
-            colour.setAlpha(110)
-            return colour
-        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
-            return plain_tooltip(self._text[span.start : span.end])
-        if role == Qt.ItemDataRole.UserRole:
-            return span.id
-        return None
-
-
-class DocumentListModel(QAbstractTableModel):
-    """Every document with this annotator's span count and status."""
-
-    HEADERS = ("Document", "Spans", "Status")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._docs: list[DocumentSummary] = []
-
-    def set_documents(self, documents: list[DocumentSummary]) -> None:
-        self.beginResetModel()
-        self._docs = list(documents)
-        self.endResetModel()
-
-    def update(self, summary: DocumentSummary) -> None:
-        row = self.row_of(summary.id)
-        if row is None:
+    def replace(self, row: Any) -> None:
+        """Show a new version of a row already shown (same key, same place)."""
+        position = self.row_of(self._key(row))
+        if position is None:
             return
-        self._docs[row] = summary
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+        self._rows[position] = row
+        self._by_key[self._key(row)] = row
+        self.dataChanged.emit(self.index(position, 0), self.index(position, len(self.columns) - 1))
 
-    def row_of(self, document_id: int) -> int | None:
-        for row, doc in enumerate(self._docs):
-            if doc.id == document_id:
-                return row
-        return None
-
-    def document_at(self, row: int) -> DocumentSummary | None:
-        return self._docs[row] if 0 <= row < len(self._docs) else None
-
-    @property
-    def documents(self) -> list[DocumentSummary]:
-        return list(self._docs)
+    # -- Qt's side ----------------------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._docs)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return self.columns[section].title
         return None
 
     def data(self, index: _Index, role: int = 0) -> Any:
         if not index.isValid():
             return None
-        doc = self._docs[index.row()]
+        row, column = self._rows[index.row()], self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (doc.title, doc.span_count, STATUS_TEXT.get(doc.status, doc.status))[
-                index.column()
-            ]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(f"{doc.title}\n{doc.length:,} characters")
+            return column.value(row, self.context)
         if role == Qt.ItemDataRole.UserRole:
-            return doc.id
+            return self._key(row) if self._key else row
+        return self._styled(row, column, role)
+
+    def _styled(self, row: Any, column: Column, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
+            return column.tooltip(row, self.context)
+        if role == Qt.ItemDataRole.BackgroundRole and column.background:
+            return column.background(row, self.context)
+        if role == Qt.ItemDataRole.FontRole and column.bold and column.bold(row, self.context):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.alignment is not None:
+            return column.alignment
+        if role == SORT_ROLE:
+            sort_key = column.sort_key or column.value
+            return sort_key(row, self.context)
         return None
 
 
-class RelationTableModel(QAbstractTableModel):
-    """Links of the shown document (or of the selected span), as readable rows."""
+# -- the window's tables ------------------------------------------------------------------
 
-    HEADERS = ("Link", "From", "To", "Stance")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._relations: list[Relation] = []
-        self._spans: dict[int, SpanRef | None] = {}
-        self._text = ""
+@dataclass(slots=True)
+class ShownText:
+    """What the span and link tables show besides their rows: the article and the
+    label colours."""
 
-    def set_relations(
-        self, relations: list[Relation], spans: dict[int, SpanRef | None], text: str
-    ) -> None:
-        self.beginResetModel()
-        self._relations = list(relations)
-        self._spans = spans
-        self._text = text
-        self.endResetModel()
+    text: str = ""
+    colours: dict[str, QColor] = field(default_factory=dict)
 
-    @property
-    def relations(self) -> list[Relation]:
-        return list(self._relations)
+    @classmethod
+    def of(cls, text: str, colours: dict[str, str]) -> ShownText:
+        return cls(text, {label: QColor(colour) for label, colour in colours.items()})
 
-    def relation_at(self, row: int) -> Relation | None:
-        return self._relations[row] if 0 <= row < len(self._relations) else None
+    def excerpt(self, span: SpanRef | None, limit: int = 80) -> str:
+        return "?" if span is None else excerpt(self.text[span.start : span.end], limit)
 
-    def row_of(self, relation_id: int) -> int | None:
-        for row, relation in enumerate(self._relations):
-            if relation.id == relation_id:
-                return row
-        return None
 
-    def _span_text(self, span_id: int) -> str:
-        span = self._spans.get(span_id)
-        if span is None:
-            return "?"
-        return f"{span.label}: {excerpt(self._text[span.start : span.end], 40)}"
+def _label_colour(span: SpanRef, shown: ShownText) -> QColor:
+    colour = QColor(shown.colours.get(span.label, QColor("#888888")))
+    colour.setAlpha(110)
+    return colour
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._relations)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+def span_key(span: Span | SpanRef) -> tuple[int, int, str, int]:
+    """Text order: by start, longer first, then label and id (unique per span)."""
+    return (span.start, -span.end, span.label, span.id)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
-    def data(self, index: _Index, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        relation = self._relations[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                relation.label,
-                self._span_text(relation.head_id),
-                self._span_text(relation.child_id),
-                relation.attributes.get("stance", ""),
-            )[index.column()]
-        if role == Qt.ItemDataRole.UserRole:
-            return relation.id
-        return None
+def span_ref(span: Span | SpanRef) -> SpanRef:
+    """What the span table keeps of a span (no attributes or notes: 50,000 rows)."""
+    return SpanRef(span.id, span.start, span.end, span.label)
+
+
+def span_table() -> RowTableModel:
+    """Spans of the shown document in text order, counted by label (context: ShownText)."""
+    columns = [
+        Column("Label", lambda s, _: s.label, background=_label_colour),
+        Column(
+            "Text",
+            lambda s, shown: shown.excerpt(s),
+            tooltip=lambda s, shown: plain_tooltip(shown.text[s.start : s.end]),
+        ),
+        Column("Start", lambda s, _: s.start),
+        Column("End", lambda s, _: s.end),
+    ]
+    return RowTableModel(columns, key=lambda s: s.id, order=span_key, tally=lambda s: s.label)
+
+
+def document_table() -> RowTableModel:
+    """Every document with this annotator's span count and status."""
+    tooltip = lambda d, _: plain_tooltip(f"{d.title}\n{d.length:,} characters")  # noqa: E731
+    columns = [
+        Column("Document", lambda d, _: d.title, tooltip=tooltip),
+        Column("Spans", lambda d, _: d.span_count, tooltip=tooltip),
+        Column("Status", lambda d, _: STATUS_TEXT.get(d.status, d.status), tooltip=tooltip),
+    ]
+    return RowTableModel(columns, key=lambda d: d.id)
+
+
+def link_table() -> RowTableModel:
+    """Links of the shown document (or of the selected span), as readable rows
+    (context: :class:`LinkEnds`)."""
+
+    def end(span_id: int, ends: LinkEnds) -> str:
+        span = ends.spans.get(span_id)
+        return "?" if span is None else f"{span.label}: {ends.shown.excerpt(span, 40)}"
+
+    columns = [
+        Column("Link", lambda r, _: r.label),
+        Column("From", lambda r, ends: end(r.head_id, ends)),
+        Column("To", lambda r, ends: end(r.child_id, ends)),
+        Column("Stance", lambda r, _: r.attributes.get("stance", "")),
+    ]
+    return RowTableModel(columns, key=lambda r: r.id)
+
+
+@dataclass(slots=True)
+class LinkEnds:
+    """What the link table shows of each link's two spans."""
+
+    spans: dict[int, SpanRef | None]
+    shown: ShownText
 
 
 class DocumentFilter(QSortFilterProxyModel):
@@ -282,7 +309,7 @@ class DocumentFilter(QSortFilterProxyModel):
     def lessThan(self, left: _Index, right: _Index) -> bool:
         scores = self._uncertainty or {}
         model = self.sourceModel()
-        a, b = model.document_at(left.row()), model.document_at(right.row())
+        a, b = model.row_at(left.row()), model.row_at(right.row())
         key_a = (scores.get(a.id, -1.0), -a.id)
         key_b = (scores.get(b.id, -1.0), -b.id)
         return key_a < key_b
@@ -303,7 +330,7 @@ class DocumentFilter(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        doc = self.sourceModel().document_at(source_row)
+        doc = self.sourceModel().row_at(source_row)
         if doc is None:
             return False
         if self._status is not None and doc.status != self._status:

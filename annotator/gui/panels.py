@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.project import LinkOption
 from annotator.gui.messages import plain_label
-from annotator.gui.models import STATUS_TEXT, DocumentFilter, DocumentListModel, excerpt
+from annotator.gui.models import STATUS_TEXT, DocumentFilter, document_table, excerpt
 from annotator.model.records import STATUSES
 
 
@@ -60,7 +60,7 @@ class DocumentsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.model = DocumentListModel()
+        self.model = document_table()
         self.proxy = DocumentFilter()
         self.proxy.setSourceModel(self.model)
         self.table = make_table(

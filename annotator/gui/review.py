@@ -9,11 +9,12 @@ when done. Everything is an ordinary undoable change.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,7 +30,7 @@ from annotator.core.project import GOLD, Project
 from annotator.gui.article_view import ViewSpan
 from annotator.gui.jobs import Job
 from annotator.gui.messages import inform, literal, plain_label, warn
-from annotator.gui.models import excerpt
+from annotator.gui.models import Column, RowTableModel, excerpt
 from annotator.gui.panels import fit_columns
 from annotator.model.errors import AnnotatorError
 
@@ -40,74 +41,69 @@ if TYPE_CHECKING:
 else:
     _Base = object
 
-_Index = QModelIndex | QPersistentModelIndex
 AGREE = QColor(89, 161, 79, 60)
 DISAGREE = QColor(242, 142, 43, 70)
 
 
-class ReviewModel(QAbstractTableModel):
-    """Every annotator's proposals for one document, with whether gold has them."""
+@dataclass(frozen=True, slots=True)
+class Proposals:
+    """What the review table shows besides its rows: the article and who proposed."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: list[dict[str, Any]] = []
-        self.annotators: list[str] = []
-        self._text = ""
-
-    def set_items(
-        self, spans: list[dict], links: list[dict], text: str, annotators: list[str]
-    ) -> None:
-        self.beginResetModel()
-        self.items = [{**s, "kind": "span"} for s in spans] + [{**r, "kind": "link"} for r in links]
-        self.annotators = annotators
-        self._text = text
-        self.endResetModel()
-
-    def _describe(self, item: dict[str, Any]) -> str:
-        if item["kind"] == "span":
-            return excerpt(self._text[item["start"] : item["end"]], 60)
-        head, child = item["head"], item["child"]
-        return (
-            f"{head[2]} “{excerpt(self._text[head[0] : head[1]], 25)}” → "
-            f"{child[2]} “{excerpt(self._text[child[0] : child[1]], 25)}”"
-        )
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 2 + len(self.annotators) + 1
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return ["Label", "Text", *self.annotators, GOLD][section]
-        return None
+    text: str
+    annotators: tuple[str, ...]
 
     def agreed(self, item: dict[str, Any]) -> bool:
+        """Whether every annotator proposed ``item``."""
         return set(item["by"]) == set(self.annotators)
 
-    def data(self, index: _Index, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        item = self.items[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return item["label"] if item["kind"] == "span" else f"link: {item['label']}"
-            if column == 1:
-                return self._describe(item)
-            if column < 2 + len(self.annotators):
-                return "✓" if self.annotators[column - 2] in item["by"] else ""
-            return "✓" if item["in_layer"] is not None else ""
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return AGREE if self.agreed(item) else DISAGREE
-        if role == Qt.ItemDataRole.FontRole and item["in_layer"] is not None:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
-            return Qt.AlignmentFlag.AlignCenter
-        return None
+    def describe(self, item: dict[str, Any]) -> str:
+        if item["kind"] == "span":
+            return excerpt(self.text[item["start"] : item["end"]], 60)
+        head, child = item["head"], item["child"]
+        return (
+            f"{head[2]} “{excerpt(self.text[head[0] : head[1]], 25)}” → "
+            f"{child[2]} “{excerpt(self.text[child[0] : child[1]], 25)}”"
+        )
+
+
+def review_table() -> RowTableModel:
+    """Every annotator's proposals for one document, with whether gold has them (see
+    :func:`show_proposals`)."""
+    return RowTableModel([])
+
+
+def show_proposals(
+    model: RowTableModel, spans: list[dict], links: list[dict], text: str, annotators: list[str]
+) -> None:
+    """Fill the review table: a column per annotator, then gold; green rows were
+    proposed by all."""
+    shade = lambda item, c: AGREE if c.agreed(item) else DISAGREE  # noqa: E731
+    in_gold = lambda item, _: item["in_layer"] is not None  # noqa: E731
+    centre = Qt.AlignmentFlag.AlignCenter
+
+    def by(name: str) -> Column:
+        mark = lambda item, _: "✓" if name in item["by"] else ""  # noqa: E731
+        return Column(name, mark, background=shade, bold=in_gold, alignment=centre)
+
+    columns = [
+        Column(
+            "Label",
+            lambda item, _: item["label"] if item["kind"] == "span" else f"link: {item['label']}",
+            background=shade,
+            bold=in_gold,
+        ),
+        Column("Text", lambda item, c: c.describe(item), background=shade, bold=in_gold),
+        *(by(name) for name in annotators),
+        Column(
+            GOLD,
+            lambda item, _: "✓" if item["in_layer"] is not None else "",
+            background=shade,
+            bold=in_gold,
+            alignment=centre,
+        ),
+    ]
+    items = [{**s, "kind": "span"} for s in spans] + [{**r, "kind": "link"} for r in links]
+    model.set_columns(columns, items, context=Proposals(text, tuple(annotators)))
 
 
 class ReviewMixin(_Base):
@@ -146,7 +142,7 @@ class ReviewMixin(_Base):
         spans, links = self.project.review_items(self.document_id)
         annotators = sorted({who for item in spans + links for who in item["by"]})
         row = self.review_table.currentIndex().row()
-        self.review_model.set_items(spans, links, self._text, annotators)
+        show_proposals(self.review_model, spans, links, self._text, annotators)
         widths = {0: "source"} | {c: "✓ ana" for c in range(2, len(annotators) + 3)}
         fit_columns(self.review_table, widths)
         if 0 <= row < self.review_model.rowCount():
@@ -157,15 +153,16 @@ class ReviewMixin(_Base):
             if s["in_layer"] is None
         ]
         self.view.set_ghosts(ghosts)
-        agreed = sum(self.review_model.agreed(item) for item in self.review_model.items)
+        proposals = self.review_model.context
+        agreed = sum(proposals.agreed(item) for item in self.review_model.rows)
         self.review_header.setText(
             f"Proposals of {', '.join(annotators) or 'nobody'}: {agreed} of "
-            f"{len(self.review_model.items)} agreed by all. Green: all agree; orange: not."
+            f"{self.review_model.rowCount()} agreed by all. Green: all agree; orange: not."
         )
 
     def _review_item(self) -> dict[str, Any] | None:
         row = self.review_table.currentIndex().row()
-        return self.review_model.items[row] if 0 <= row < len(self.review_model.items) else None
+        return self.review_model.row_at(row)
 
     def adopt_selected(self) -> None:
         """Take the selected proposal into gold (the first annotator's version of it)."""

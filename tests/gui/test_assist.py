@@ -117,7 +117,7 @@ def test_patterns_dialog_adds_removes_and_reports_bad_files(qtbot, window, tmp_p
     qtbot.keyClicks(dialog.pattern, "considering")
     qtbot.keyClick(dialog.pattern, Qt.Key.Key_Return)
     assert "considering" in _ghost_texts(window)
-    row = next(n for n, p in enumerate(dialog.model.patterns) if p.pattern == "probably")
+    row = next(n for n, p in enumerate(dialog.model.rows) if p.pattern == "probably")
     dialog.table.selectRow(row)
     dialog.remove()
     assert "probably" not in _ghost_texts(window)

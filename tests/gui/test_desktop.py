@@ -20,7 +20,7 @@ def test_window_shows_spans_saved_by_another_window(make_window, db_path):
     with Project.open(db_path, annotator="alice") as other:  # a second window, same person
         other.add_span(window.document_id, start, start + 8, "hedge")
     assert window.check_external_changes()
-    assert [(s.start, s.label) for s in window.span_model.spans] == [(start, "hedge")]
+    assert [(s.start, s.label) for s in window.span_model.rows] == [(start, "hedge")]
     assert not window.check_external_changes()  # nothing new since
 
 

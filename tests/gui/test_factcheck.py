@@ -61,7 +61,7 @@ def test_claims_view_lists_both_stances_and_jumps_to_the_claim(qtbot, window):
     dialog.words.setText("missiles")
     assert dialog.proxy.rowCount() == 1
     dialog.jump(dialog.proxy.index(0, 0))
-    assert window.span_model.span_by_id(window.view.current_span).label == "claim"
+    assert window.span_model.row_by_key(window.view.current_span).label == "claim"
     current = window.project.span(window.view.current_span)
     assert TEXT[current.start : current.end] == MISSILES
 

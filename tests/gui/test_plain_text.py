@@ -59,7 +59,7 @@ def _user_text_labels(window) -> list[QLabel]:
 def test_label_names_titles_and_annotators_are_shown_literally(qtbot, make_window, db_path):
     _seed(db_path)
     window = make_window(annotator=WHO)
-    span = next(s for s in window.span_model.spans if s.label == IMG)
+    span = next(s for s in window.span_model.rows if s.label == IMG)
     window.select_span(span.id)
     shown = _user_text_labels(window)
     texts = " | ".join(label.text() for label in shown)

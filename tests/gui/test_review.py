@@ -39,7 +39,7 @@ def contested(db_path):
 
 
 def _row(window, label, kind="span"):
-    for n, item in enumerate(window.review_model.items):
+    for n, item in enumerate(window.review_model.rows):
         if item["label"] == label and item["kind"] == kind:
             return n
     raise AssertionError(label)
@@ -49,7 +49,7 @@ def test_review_adopts_by_keyboard_and_undo_takes_it_back(qtbot, make_window, co
     window = make_window(annotator="lead")
     qtbot.keyClick(window.view, Qt.Key.Key_R, CTRL)
     assert window.reviewing and window.review_panel.isVisible()
-    assert window.review_model.annotators == ["ana", "ben"]
+    assert window.review_model.context.annotators == ("ana", "ben")
     assert window.view.ghost_count == 3  # every proposal outlined, none in gold yet
     window.review_table.setFocus()
     qtbot.waitUntil(window.review_table.hasFocus)

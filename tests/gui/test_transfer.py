@@ -83,7 +83,7 @@ def test_cancelled_import_changes_nothing(make_window, tmp_path, monkeypatch):
     _cancel_when_shown()
     with pytest.raises(Cancelled):
         window.run_import([path])
-    assert [d.title for d in window.project.documents()] == [window.doc_model.document_at(0).title]
+    assert [d.title for d in window.project.documents()] == [window.doc_model.row_at(0).title]
     assert window.project.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
 
 
@@ -140,5 +140,5 @@ def test_fallback_tokenizer_is_shown_when_opening_the_document(make_window, tmp_
         window.project, [DocumentIn(text=path.read_text(), title="ja", where="x", lang="ja")]
     )
     window.reload_documents()
-    window.open_document(window.doc_model.document_at(1).id)
+    window.open_document(window.doc_model.row_at(1).id)
     assert "no spaCy tokenizer for language 'ja'" in window.statusBar().currentMessage()

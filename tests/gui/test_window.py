@@ -88,14 +88,14 @@ def test_nested_spans_both_stored_and_listed(qtbot, make_window):
     )
     label_phrase(qtbot, window, claim, "claim")
     label_phrase(qtbot, window, "probably", "hedge")
-    assert [s.label for s in window.span_model.spans] == ["claim", "hedge"]
+    assert [s.label for s in window.span_model.rows] == ["claim", "hedge"]
     assert "claim 1" in window.counts_label.text() and "hedge 1" in window.counts_label.text()
 
 
 def test_delete_then_undo_restores_span(qtbot, make_window):
     window = make_window()
     span = label_phrase(qtbot, window, "probably", "hedge")
-    window.select_span(window.span_model.span_at(0).id)
+    window.select_span(window.span_model.row_at(0).id)
     qtbot.keyClick(window.view, Qt.Key.Key_Delete)
     assert _stored(window) == []
     assert window.span_model.rowCount() == 0
@@ -129,7 +129,7 @@ def test_duplicate_is_refused_with_message(qtbot, make_window):
 def test_label_key_on_selected_span_relabels_it(qtbot, make_window):
     window = make_window()
     start, end = label_phrase(qtbot, window, "Russian forces", "source")
-    window.select_span(window.span_model.span_at(0).id)
+    window.select_span(window.span_model.row_at(0).id)
     qtbot.keyClick(window.view, Qt.Key.Key_A)
     assert _stored(window) == [(start, end, "actor")]
 
@@ -139,7 +139,7 @@ def test_span_table_row_selects_and_scrolls_to_span(qtbot, make_window):
     label_phrase(qtbot, window, "Moscow exercised its veto power", "claim")
     window.view.verticalScrollBar().setValue(0)
     window.span_table.selectRow(0)
-    assert window.view.current_span == window.span_model.span_at(0).id
+    assert window.view.current_span == window.span_model.row_at(0).id
     visible = window.view.cursorRect(window.view.textCursor())
     assert window.view.viewport().rect().contains(visible.center())
 
@@ -155,7 +155,7 @@ def test_click_on_span_selects_row(qtbot, make_window):
     point = view.cursorRect(cursor).center()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert window.span_table.currentIndex().row() == 0
-    assert view.current_span == window.span_model.span_at(0).id
+    assert view.current_span == window.span_model.row_at(0).id
 
 
 def test_spans_persist_after_reopen(qtbot, make_window, db_path):
@@ -186,7 +186,7 @@ def test_tab_cycles_through_spans(qtbot, make_window):
     qtbot.keyClick(window.view, Qt.Key.Key_Tab)
     first = window.view.current_span
     qtbot.keyClick(window.view, Qt.Key.Key_Tab)
-    assert [first, window.view.current_span] == [s.id for s in window.span_model.spans]
+    assert [first, window.view.current_span] == [s.id for s in window.span_model.rows]
 
 
 def test_article_is_plain_text_never_html(qtbot, make_window):

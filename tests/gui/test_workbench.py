@@ -25,7 +25,7 @@ def label(qtbot, window, phrase, key, occurrence=0):
     select_qt(window.view, TEXT, start, start + len(phrase))
     qtbot.keyClick(window.view, key)
     return next(
-        s for s in window.span_model.spans if (s.start, s.end) == (start, start + len(phrase))
+        s for s in window.span_model.rows if (s.start, s.end) == (start, start + len(phrase))
     )
 
 
@@ -118,7 +118,7 @@ def test_deleting_a_span_removes_its_links_and_undo_restores_both(qtbot, window)
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
     (relation,) = window.project.relations(window.document_id)
     assert (relation.head_id, relation.child_id) == (claim.id, source.id)
-    assert claim.id in {s.id for s in window.span_model.spans}
+    assert claim.id in {s.id for s in window.span_model.rows}
 
 
 def test_selected_span_shows_its_links(qtbot, window):
@@ -234,7 +234,7 @@ def test_mark_done_moves_on_and_filter_by_status(qtbot, make_window, db_path):
     panel.status.setCurrentIndex(panel.status.findData(None))
     panel.words.setText("SECOND")
     assert panel.proxy.rowCount() == 1
-    assert window.doc_model.document_at(window.doc_model.row_of(first)).status == "done"
+    assert window.doc_model.row_at(window.doc_model.row_of(first)).status == "done"
 
 
 def test_shortcut_list_matches_the_actions(window):

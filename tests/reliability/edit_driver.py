@@ -44,7 +44,7 @@ def main() -> None:
             for span in change.spans_added if change else []:
                 print(f"ADD {span.start} {span.end} {span.label}", flush=True)
         elif action < 0.9:
-            span = window.span_model.span_at(rng.randrange(window.span_model.rowCount()))
+            span = window.span_model.row_at(rng.randrange(window.span_model.rowCount()))
             print(f"TRY DEL {span.start} {span.end} {span.label}", flush=True)
             window.select_span(span.id)
             change = window.delete_selected_span()
