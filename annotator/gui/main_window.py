@@ -12,7 +12,7 @@ import gc
 from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
@@ -32,7 +32,7 @@ from annotator.gui.actions import MENUS, ActionSpec, action_specs
 from annotator.gui.annotate import AnnotateMixin
 from annotator.gui.article_view import ArticleView
 from annotator.gui.assist import AssistMixin
-from annotator.gui.commands import ChangeCommand
+from annotator.gui.commands import Editor
 from annotator.gui.desktop import DesktopMixin
 from annotator.gui.factcheck_views import FactCheckMixin
 from annotator.gui.inspector import Inspector
@@ -42,9 +42,9 @@ from annotator.gui.models import LinkEnds, ShownText, excerpt, link_table, span_
 from annotator.gui.panels import DocumentsPanel, FindBar, LinkPicker, fit_columns, make_table
 from annotator.gui.review import ReviewMixin, review_table
 from annotator.gui.settings import SPLITTER_STATE, WINDOW_GEOMETRY, WINDOW_STATE
+from annotator.gui.state import WindowState
 from annotator.gui.transfer import TransferMixin
 from annotator.model.changes import ChangeSummary, Kind
-from annotator.model.errors import AnnotatorError
 from annotator.model.records import Change, Relation, Span, SpanRef
 
 STATUS_TIMEOUT_MS = 6000
@@ -84,12 +84,11 @@ class MainWindow(
 ):
     def __init__(self, project: Project):
         super().__init__()
-        self.project = project
-        self.undo_stack = QUndoStack(self)
-        self.document_id: int | None = None
-        self.current_relation_id: int | None = None
-        self._text = ""
-        self._relations: list[Relation] = []
+        self.state = WindowState(project, self)
+        self.editor = Editor(self.state, self)
+        self.undo_stack = self.editor.undo_stack
+        self.editor.changed.connect(self.on_change)
+        self.editor.failed.connect(self.report_error)
         self._link_from: int | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self.specs: list[ActionSpec] = []
@@ -177,6 +176,48 @@ class MainWindow(
         self.view.setFocus()
         self.watch_other_windows()
         self.check_external_changes()  # the baseline
+
+    # -- what is shown (the window state) ---------------------------------------------
+
+    @property
+    def project(self) -> Project:
+        return self.state.project
+
+    @project.setter
+    def project(self, project: Project) -> None:
+        self.state.project = project
+
+    @property
+    def document_id(self) -> int | None:
+        return self.state.document_id
+
+    @document_id.setter
+    def document_id(self, document_id: int | None) -> None:
+        self.state.document_id = document_id
+
+    @property
+    def current_relation_id(self) -> int | None:
+        return self.state.current_relation_id
+
+    @current_relation_id.setter
+    def current_relation_id(self, relation_id: int | None) -> None:
+        self.state.current_relation_id = relation_id
+
+    @property
+    def _text(self) -> str:
+        return self.state.text
+
+    @_text.setter
+    def _text(self, text: str) -> None:
+        self.state.text = text
+
+    @property
+    def _relations(self) -> list[Relation]:
+        return self.state.relations
+
+    @_relations.setter
+    def _relations(self, relations: list[Relation]) -> None:
+        self.state.relations = relations
 
     # -- building -------------------------------------------------------------------
 
@@ -566,21 +607,9 @@ class MainWindow(
     def run(
         self, operation: Callable[[], Change], *, on_error: Callable[[str], object] | None = None
     ) -> Change | None:
-        """Run a core operation, put its change on the undo stack, refresh from it.
-
-        User errors (a duplicate span, a refused link) go to the status bar, or to
-        ``on_error`` (a dialog's message line).
-        """
-        try:
-            change = operation()
-        except AnnotatorError as exc:
-            (on_error or self.report_error)(str(exc))
-            return None
-        if change.is_empty:
-            return change
-        self.undo_stack.push(ChangeCommand(self, change))
-        self.on_change(change)
-        return change
+        """Run a core operation through the editor (undo stack, refresh); see
+        :meth:`Editor.run`."""
+        return self.editor.run(operation, on_error=on_error)
 
     def on_change(self, change: Change) -> None:
         """Refresh every widget from what ``change`` did (after an edit, undo or redo)."""
