@@ -100,7 +100,7 @@ def measure(path: Path, text: str, adds: int) -> dict[str, float]:
         bar.setValue(0)
         window.view.select(start + 1, start + 4)  # inside the word: snaps to "probably"
         t = time.perf_counter()
-        window.apply_label("hedge")
+        window.annotate.apply_label("hedge")
         window.view.viewport().repaint()
         timings.append(time.perf_counter() - t)
     window.close()

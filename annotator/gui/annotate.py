@@ -1,71 +1,321 @@
-"""What the annotator does in the article: label, select, link, set cues, edit attributes,
-move by token and sentence, find. Mixed into :class:`~annotator.gui.main_window.MainWindow`.
+"""The annotate controller: what the annotator does in the article — label, select,
+link, set cues, edit attributes and notes, move by token and sentence, find — and how
+the article, the span and link tables and the inspector show it.
 
-Each edit is one core operation through ``MainWindow.run``; nothing here writes data.
+Each edit is one core operation through the :class:`~annotator.gui.commands.Editor`;
+nothing here writes data. The controller shows the selected span when the window state
+says it changed, and refreshes its widgets from each change's summary.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
 from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QTableView
 
-from annotator.core.project import LinkOption
-from annotator.model.records import Change, Relation
+from annotator.core.project import LinkOption, Project
+from annotator.gui.article_view import ArticleView
+from annotator.gui.commands import Editor
+from annotator.gui.inspector import Inspector
+from annotator.gui.models import LinkEnds, RowTableModel, ShownText, excerpt, span_ref
+from annotator.gui.panels import FindBar, LinkPicker, fit_columns
+from annotator.gui.state import WindowState
+from annotator.model.changes import Kind
+from annotator.model.records import Change, Relation, Span, SpanRef
 
-if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
 
-    _Base = MainWindow
-else:
-    _Base = object
+class AnnotateController(QObject):
+    """Owns the article view, the span and link tables, the link picker, the find bar
+    and the inspector's span and link parts."""
 
+    message = Signal(str)
+    """Something to tell the annotator (the status bar)."""
 
-class AnnotateMixin(_Base):
+    def __init__(
+        self,
+        state: WindowState,
+        editor: Editor,
+        *,
+        view: ArticleView,
+        span_table: QTableView,
+        relation_table: QTableView,
+        inspector: Inspector,
+        link_picker: LinkPicker,
+        find_bar: FindBar,
+        relabel_suggestion: Callable[[str], bool] = lambda _label: False,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.state, self.editor = state, editor
+        self.view, self.inspector = view, inspector
+        self.span_table, self.relation_table = span_table, relation_table
+        self.span_model: RowTableModel = span_table.model()
+        self.relation_model: RowTableModel = relation_table.model()
+        self.link_picker, self.find_bar = link_picker, find_bar
+        self.relabel_suggestion = relabel_suggestion
+        """A label key on a selected suggestion relabels it (the assist controller's)."""
+        self._link_from: int | None = None
+        view.tokens_provider = self._token_bounds
+        view.sentences_provider = self._sentence_bounds
+        state.spanSelected.connect(self._on_span_selected)
+        span_table.selectionModel().currentRowChanged.connect(self._on_span_row)
+        relation_table.selectionModel().currentRowChanged.connect(self._on_relation_row)
+        view.spanClicked.connect(self._on_span_clicked)
+        link_picker.picked.connect(self._link_picked)
+        link_picker.cancelled.connect(self.cancel_link)
+        find_bar.search.connect(self.find_next)
+        find_bar.closed.connect(view.setFocus)
+        inspector.spanAttributeChanged.connect(self._span_attribute)
+        inspector.spanNoteChanged.connect(self._span_note)
+        inspector.relationAttributeChanged.connect(self._relation_attribute)
+        inspector.cueRequested.connect(lambda rid: self.set_cue(relation_id=rid))
+        inspector.cueCleared.connect(self._clear_cue)
+        inspector.documentNoteChanged.connect(self._document_note)
+
+    @property
+    def project(self) -> Project:
+        return self.state.project
+
+    def run(self, operation: Callable[[], Change]) -> Change | None:
+        return self.editor.run(operation)
+
+    # -- showing a document -------------------------------------------------------------
+
+    def show_spans(self, spans: list[SpanRef], colours: dict[str, str]) -> None:
+        """Show the spans of the document the state now holds."""
+        self.view.set_document(self.state.text, spans, colours)
+        self.span_model.set_rows(spans, context=ShownText.of(self.state.text, colours))
+
+    def on_schema_changed(self, colours: dict[str, str]) -> None:
+        """Labels changed: their colours, and the width of the label column."""
+        names = self.project.schema.label_names
+        fit_columns(self.span_table, {0: max(names, key=len, default="label")})
+        self.view.set_colours(colours)
+        shown = ShownText.of(self.state.text, colours)
+        self.span_model.set_rows(self.span_model.rows, context=shown)
+
+    def on_change(self, change: Change) -> None:
+        """Show what ``change`` did to the shown document (an edit, undo or redo)."""
+        summary = change.summary
+        document_id = self.state.document_id
+        if document_id not in summary.documents:
+            if summary.touches(Kind.CLAIMS):
+                self.show_span(self.state.current_span)  # its claim record changed
+            return
+        mine = self.project.layer
+        current = shown = self.state.current_span
+        # Rows move while several spans go: the table must not select (and read) a span
+        # that is already gone from the project; the selection is set below.
+        selection = self.span_table.selectionModel()
+        blocked = selection.blockSignals(True)
+        try:
+            for span in change.spans_removed:
+                self.view.remove_span(span.id)
+                self.span_model.remove(span.id)
+            for before, after in change.spans_updated:
+                self.view.remove_span(before.id)
+                self.span_model.remove(before.id)
+                if after.annotator == mine:
+                    self.view.add_span(after)
+                    self.span_model.insert(span_ref(after))
+            for span in change.spans_added:
+                if span.annotator == mine:
+                    self.view.add_span(span)
+                    self.span_model.insert(span_ref(span))
+        finally:
+            selection.blockSignals(blocked)
+        self.state.reload_relations()
+        if document_id in summary.details:
+            self.inspector.show_document(document_id, self.project.document(document_id).note)
+        if current is not None and self.span_model.row_of(current) is None:
+            current = None
+        if current is not None or shown is not None:
+            self.state.select_span(current)  # nothing was shown and nothing is: no refresh
+
+    # -- the selected span and link ------------------------------------------------------
+
+    def _on_span_selected(self, span_id: int | None) -> None:
+        """The state's selection changed: select it in the table and show it."""
+        row = self.span_model.row_of(span_id) if span_id is not None else None
+        selection = self.span_table.selectionModel()
+        blocked = selection.blockSignals(True)  # the span is shown once, below
+        try:
+            if row is None:
+                self.span_table.clearSelection()
+                self.span_table.setCurrentIndex(QModelIndex())
+                span_id = self.state.current_span = None
+            else:
+                selection.setCurrentIndex(
+                    self.span_model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.span_table.scrollTo(self.span_model.index(row, 0))
+        finally:
+            selection.blockSignals(blocked)
+        self.span_table.viewport().update()  # the selection changed without its signals
+        self.show_span(span_id)
+
+    def show_span(self, span_id: int | None) -> None:
+        """Show ``span_id`` as the selected span: outlined with its linked spans in the
+        article, its links in the link list, its attributes and claim record in the
+        inspector."""
+        linked = {
+            other
+            for r in self.state.relations
+            if span_id in (r.head_id, r.child_id)
+            for other in (r.head_id, r.child_id)
+            if other != span_id
+        }
+        self.view.set_current_span(span_id, emphasised=linked)
+        self._show_relations_of(span_id)
+        span = self._span(span_id)
+        schema = self.project.schema
+        known = span is not None and schema.has_label(span.label)
+        attributes = schema.label(span.label).attributes if known else ()
+        self.inspector.show_span(span, self.state.text, attributes)
+        claim = span is not None and span.label == "claim"
+        record = self.project.claim_record(span.id) if claim else None
+        if record is not None:
+            record["history"] = self.project.claim_history(span.id)
+        self.inspector.claim_box.show_record(record, self.project.claim_statuses())
+
+    def _span(self, span_id: int | None) -> Span | None:
+        """The whole span (attributes, note) for the inspector, read when selected."""
+        if self.span_model.row_by_key(span_id) is None:
+            return None
+        return self.project.span(span_id)
+
+    def _on_span_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        span = self.span_model.row_at(current.row())
+        if span is not None and span.id != self.state.current_span:
+            self.state.current_span = span.id  # the table has it selected already
+            self.show_span(span.id)
+
+    def _on_span_clicked(self, span_id: int) -> None:
+        if self.link_picker.active:
+            self._link_to_clicked(span_id)
+        else:
+            self.state.select_span(span_id)
+
+    def step_span(self, step: int) -> None:
+        count = self.span_model.rowCount()
+        if not count:
+            return
+        current = self.state.current_span
+        row = self.span_model.row_of(current) if current is not None else None
+        row = (row + step) % count if row is not None else (0 if step > 0 else count - 1)
+        self.state.select_span(self.span_model.row_at(row).id)
+
+    def _show_relations_of(self, span_id: int | None) -> None:
+        """The link list shows the current span's links, or all links of the document."""
+        shown = [
+            r for r in self.state.relations if span_id is None or span_id in (r.head_id, r.child_id)
+        ]
+        ends = {i for r in shown for i in (r.head_id, r.child_id)}
+        spans = {i: self.span_model.row_by_key(i) for i in ends}
+        self.relation_model.set_rows(shown, context=LinkEnds(spans, self.span_model.context))
+        if self.state.current_relation_id is not None:
+            row = self.relation_model.row_of(self.state.current_relation_id)
+            if row is None:
+                self.state.current_relation_id = None
+            else:
+                self.relation_table.selectRow(row)
+        self._show_current_relation()
+
+    def select_relation(self, relation_id: int | None) -> None:
+        self.state.current_relation_id = relation_id
+        row = self.relation_model.row_of(relation_id) if relation_id is not None else None
+        if row is not None:
+            self.relation_table.selectRow(row)
+        self._show_current_relation()
+
+    def _on_relation_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        relation = self.relation_model.row_at(current.row())
+        if relation is not None and relation.id != self.state.current_relation_id:
+            self.state.current_relation_id = relation.id
+            self._show_current_relation()
+
+    def _show_current_relation(self) -> None:
+        current = self.state.current_relation_id
+        relation = next((r for r in self.state.relations if r.id == current), None)
+        if relation is None:
+            self.inspector.show_relation(None, "", (), "")
+            return
+        text = self.state.text
+
+        def quoted(span: SpanRef | None) -> str:
+            if span is None:
+                return "?"
+            return f"{span.label} “{excerpt(text[span.start : span.end], 50)}”"
+
+        head = self.span_model.row_by_key(relation.head_id)
+        child = self.span_model.row_by_key(relation.child_id)
+        rel_type = next(
+            (r for r in self.project.schema.relations if r.name == relation.label), None
+        )
+        cue = " … ".join(text[s:e] for s, e in relation.attributes.get("cue", []))
+        suggested = ""
+        if not cue and relation.label == "attributed_to":
+            found = self.project.suggested_cue(relation.id)
+            suggested = text[found[0] : found[1]] if found else ""
+        self.inspector.show_relation(
+            relation,
+            f"{quoted(head)} → {quoted(child)}",
+            rel_type.attributes if rel_type else (),
+            cue,
+            suggested,
+        )
+
     # -- labels -----------------------------------------------------------------------
 
     def apply_label(self, label: str) -> Change | None:
         """Label the selection (snapped to tokens), or relabel the selected span.
 
         Returns the change made, or ``None`` if nothing was (the status bar says why)."""
-        if self.document_id is None:
+        document_id = self.state.document_id
+        if document_id is None:
             return None
         start, end = self.view.selection()
         if start == end:
             span_id = self.selected_span_id()
             if span_id is None:
-                self.show_message("Select some text first, then press a label key.")
+                self.message.emit("Select some text first, then press a label key.")
                 return None
             change = self.run(lambda: self.project.relabel_span(span_id, label))
             if change is not None and change.relations_removed:
-                self.show_message(f"{change.description} (Ctrl+Z restores them)")
+                self.message.emit(f"{change.description} (Ctrl+Z restores them)")
             return change
         if self.relabel_suggestion(label):
             return None
-        snapped = self.project.snap(self.document_id, start, end)
+        snapped = self.project.snap(document_id, start, end)
         if snapped is None:
-            self.show_message("The selection holds only spaces: nothing to label.")
+            self.message.emit("The selection holds only spaces: nothing to label.")
             return None
-        change = self.run(lambda: self.project.add_span(self.document_id, *snapped, label))
+        change = self.run(lambda: self.project.add_span(document_id, *snapped, label))
         if change is not None and change.spans_added:
             self.view.clear_selection()
-            self.select_span(change.spans_added[0].id)
+            self.state.select_span(change.spans_added[0].id)
         return change
 
     def delete_selected_span(self) -> Change | None:
         """Delete: the selected link when the link list has the focus, else the span."""
-        if self.relation_table.hasFocus() and self.current_relation_id is not None:
+        if self.relation_table.hasFocus() and self.state.current_relation_id is not None:
             self.delete_selected_link()
             return None
         span_id = self.selected_span_id()
         if span_id is None:
-            self.show_message("No span selected: click a span or pick one in the list.")
+            self.message.emit("No span selected: click a span or pick one in the list.")
             return None
         return self.run(lambda: self.project.delete_span(span_id))
 
     def selected_span_id(self) -> int | None:
-        if self.view.current_span is not None:
-            return self.view.current_span
+        """The selected span, else the innermost one under the caret."""
+        if self.state.current_span is not None:
+            return self.state.current_span
         under_caret = self.view.spans_at_caret()
         return under_caret[0] if under_caret else None
 
@@ -75,15 +325,16 @@ class AnnotateMixin(_Base):
         """Offer the spans the selected one can be linked to (press a digit or click one)."""
         span_id = self.selected_span_id()
         if span_id is None:
-            self.show_message("Select a span first (Tab, or click it), then press L.")
+            self.message.emit("Select a span first (Tab, or click it), then press L.")
             return
         span = self.project.span(span_id)
         options = self.project.link_options(span_id)
         if not options:
-            self.show_message(f"Nothing else in this document can be linked to this {span.label}.")
+            self.message.emit(f"Nothing else in this document can be linked to this {span.label}.")
             return
         self._link_from = span_id
-        self.link_picker.open(span.label, self._text[span.start : span.end], options, self._text)
+        text = self.state.text
+        self.link_picker.open(span.label, text[span.start : span.end], options, text)
 
     def _link_picked(self, option: LinkOption) -> None:
         self._finish_link(
@@ -97,7 +348,7 @@ class AnnotateMixin(_Base):
             return
         self._finish_link(lambda: self.project.add_relation(source, span_id))
 
-    def _finish_link(self, operation) -> None:
+    def _finish_link(self, operation: Callable[[], Change]) -> None:
         change = self.run(operation)
         if change is None:  # refused: keep the picker open so another target can be chosen
             return
@@ -111,19 +362,19 @@ class AnnotateMixin(_Base):
         self.view.setFocus()
 
     def delete_selected_link(self) -> None:
-        relation_id = self.current_relation_id
+        relation_id = self.state.current_relation_id
         if relation_id is None:
-            self.show_message("Select a link in the link list first.")
+            self.message.emit("Select a link in the link list first.")
             return
         self.run(lambda: self.project.delete_relation(relation_id))
 
     def _cue_target(self) -> Relation | None:
-        if self.current_relation_id is not None:
-            return self.project.relation(self.current_relation_id)
+        if self.state.current_relation_id is not None:
+            return self.project.relation(self.state.current_relation_id)
         span_id = self.selected_span_id()
         candidates = [
             r
-            for r in self._relations
+            for r in self.state.relations
             if r.label == "attributed_to" and span_id in (r.head_id, r.child_id)
         ]
         return candidates[0] if len(candidates) == 1 else None
@@ -132,14 +383,15 @@ class AnnotateMixin(_Base):
         """Make the selected words the cue of a link (``add``: one more cue part)."""
         relation = self.project.relation(relation_id) if relation_id else self._cue_target()
         if relation is None:
-            self.show_message("Select the attributed_to link (in the link list) to set its cue.")
+            self.message.emit("Select the attributed_to link (in the link list) to set its cue.")
             return
         start, end = self.view.selection()
-        snapped = self.project.snap(self.document_id, start, end) if start != end else None
+        document_id = self.state.document_id
+        snapped = self.project.snap(document_id, start, end) if start != end else None
         if snapped is None and start == end and not add:
             snapped = self.project.suggested_cue(relation.id)  # the cue patterns' guess
         if snapped is None:
-            self.show_message("Select the cue words (the reporting verb) first, then press U.")
+            self.message.emit("Select the cue words (the reporting verb) first, then press U.")
             return
         parts = list(relation.attributes.get("cue", [])) if add else []
         if list(snapped) not in parts:
@@ -172,11 +424,11 @@ class AnnotateMixin(_Base):
     # -- keyboard navigation ------------------------------------------------------------
 
     def _token_bounds(self):
-        offsets = self.project.token_offsets(self.document_id)
+        offsets = self.project.token_offsets(self.state.document_id)
         return offsets.starts, offsets.ends
 
     def _sentence_bounds(self):
-        bounds = self.project.sentence_bounds(self.document_id)
+        bounds = self.project.sentence_bounds(self.state.document_id)
         return bounds.starts, bounds.ends
 
     # -- find -------------------------------------------------------------------------

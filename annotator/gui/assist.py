@@ -273,6 +273,7 @@ class AssistMixin(_Base):
             behind = [n for n, start in enumerate(starts) if start < self.view.selection()[0]]
             index = behind[-1] if behind else len(starts) - 1
         chosen = self._suggestions[index]
+        self.state.current_span = None  # the suggestion is selected, not a span
         self.view.set_current_span(None)
         self.view.select(chosen.start, chosen.end)
         self.view.setFocus()
@@ -291,7 +292,7 @@ class AssistMixin(_Base):
     # -- patterns ---------------------------------------------------------------------
 
     def add_pattern_from_span(self) -> None:
-        span_id = self.selected_span_id()
+        span_id = self.annotate.selected_span_id()
         if span_id is None:
             self.show_message("Select a span first: its text becomes a pattern for its label.")
             return

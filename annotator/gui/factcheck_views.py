@@ -407,7 +407,7 @@ class SearchDialog(QDialog):
         self.window_.open_document(hit.document_id)
         marked = hit.snippet.split("[", 1)[1].split("]", 1)[0] if "[" in hit.snippet else ""
         if marked:
-            self.window_.find_next(marked)
+            self.window_.annotate.find_next(marked)
 
 
 class DetailsDialog(QDialog):

@@ -11,7 +11,7 @@ import contextlib
 import gc
 from collections.abc import Callable, Iterator
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -29,7 +29,7 @@ from annotator.core.config import save_config
 from annotator.core.project import Project
 from annotator.gui import dialogs
 from annotator.gui.actions import MENUS, ActionSpec, action_specs
-from annotator.gui.annotate import AnnotateMixin
+from annotator.gui.annotate import AnnotateController
 from annotator.gui.article_view import ArticleView
 from annotator.gui.assist import AssistMixin
 from annotator.gui.commands import Editor
@@ -38,14 +38,14 @@ from annotator.gui.factcheck_views import FactCheckMixin
 from annotator.gui.inspector import Inspector
 from annotator.gui.label_dialog import LabelDialog
 from annotator.gui.messages import literal, plain_label, plain_tooltip
-from annotator.gui.models import LinkEnds, ShownText, excerpt, link_table, span_ref, span_table
-from annotator.gui.panels import DocumentsPanel, FindBar, LinkPicker, fit_columns, make_table
+from annotator.gui.models import link_table, span_table
+from annotator.gui.panels import DocumentsPanel, FindBar, LinkPicker, make_table
 from annotator.gui.review import ReviewMixin, review_table
 from annotator.gui.settings import SPLITTER_STATE, WINDOW_GEOMETRY, WINDOW_STATE
 from annotator.gui.state import WindowState
 from annotator.gui.transfer import TransferMixin
 from annotator.model.changes import ChangeSummary, Kind
-from annotator.model.records import Change, Relation, Span, SpanRef
+from annotator.model.records import Change, Relation
 
 STATUS_TIMEOUT_MS = 6000
 
@@ -74,7 +74,6 @@ SHARED_KEY_ACTION = "accept_structure"
 
 
 class MainWindow(
-    AnnotateMixin,
     AssistMixin,
     TransferMixin,
     DesktopMixin,
@@ -89,7 +88,6 @@ class MainWindow(
         self.undo_stack = self.editor.undo_stack
         self.editor.changed.connect(self.on_change)
         self.editor.failed.connect(self.report_error)
-        self._link_from: int | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self.specs: list[ActionSpec] = []
         self.label_dialog: LabelDialog | None = None
@@ -112,8 +110,6 @@ class MainWindow(
             lambda _: self.set_triage(bool(self.documents.order.currentData()))
         )
         self.view = ArticleView()
-        self.view.tokens_provider = self._token_bounds
-        self.view.sentences_provider = self._sentence_bounds
         self.link_picker = LinkPicker()
         self.find_bar = FindBar()
         centre = QWidget()
@@ -163,8 +159,21 @@ class MainWindow(
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(self.counts_label)
 
+        self.annotate = AnnotateController(
+            self.state,
+            self.editor,
+            view=self.view,
+            span_table=self.span_table,
+            relation_table=self.relation_table,
+            inspector=self.inspector,
+            link_picker=self.link_picker,
+            find_bar=self.find_bar,
+            relabel_suggestion=lambda label: self.relabel_suggestion(label),
+            parent=self,
+        )
+        self.annotate.message.connect(self.show_message)
         self._build_actions()
-        self._fit_label_column()
+        self.annotate.on_schema_changed(self._colours())
         self._connect()
         self._update_title()
         self.resize(1360, 820)
@@ -223,25 +232,12 @@ class MainWindow(
 
     def _connect(self) -> None:
         self.documents.table.selectionModel().currentRowChanged.connect(self._on_document_row)
-        self.span_table.selectionModel().currentRowChanged.connect(self._on_span_row)
-        self.relation_table.selectionModel().currentRowChanged.connect(self._on_relation_row)
-        self.view.spanClicked.connect(self._on_span_clicked)
-        self.link_picker.picked.connect(self._link_picked)
-        self.link_picker.cancelled.connect(self.cancel_link)
-        self.find_bar.search.connect(self.find_next)
-        self.find_bar.closed.connect(self.view.setFocus)
-        self.inspector.spanAttributeChanged.connect(self._span_attribute)
-        self.inspector.spanNoteChanged.connect(self._span_note)
-        self.inspector.relationAttributeChanged.connect(self._relation_attribute)
-        self.inspector.cueRequested.connect(lambda rid: self.set_cue(relation_id=rid))
-        self.inspector.cueCleared.connect(self._clear_cue)
-        self.inspector.documentNoteChanged.connect(self._document_note)
         self.inspector.claim_box.fieldChanged.connect(self._claim_field)
         self.inspector.claim_box.evidenceAdd.connect(self._add_evidence)
         self.inspector.claim_box.evidenceRemove.connect(self._remove_evidence)
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
-        view = self.view
+        view, annotate = self.view, self.annotate
         return {
             "merge": self.merge_files,
             "review": self.toggle_review,
@@ -269,13 +265,13 @@ class MainWindow(
             "import": self.import_files,
             "export": self.export_files,
             "quit": self.close,
-            "delete_span": self.delete_selected_span,
-            "link": self.start_link,
-            "set_cue": self.set_cue,
-            "add_cue": lambda: self.set_cue(add=True),
-            "delete_link": self.delete_selected_link,
-            "find": self.find_in_article,
-            "find_next": self.find_next,
+            "delete_span": annotate.delete_selected_span,
+            "link": annotate.start_link,
+            "set_cue": annotate.set_cue,
+            "add_cue": lambda: annotate.set_cue(add=True),
+            "delete_link": annotate.delete_selected_link,
+            "find": annotate.find_in_article,
+            "find_next": annotate.find_next,
             "token_right": lambda: view.move_by_token(True),
             "token_left": lambda: view.move_by_token(False),
             "extend_right": lambda: view.move_by_token(True, extend=True),
@@ -285,9 +281,9 @@ class MainWindow(
             "extend_sentence": lambda: view.move_by_sentence(True, extend=True),
             "extend_sentence_back": lambda: view.move_by_sentence(False, extend=True),
             "select_sentence": view.select_sentence,
-            "next_span": lambda: self.step_span(1),
-            "previous_span": lambda: self.step_span(-1),
-            "inspector": self.focus_inspector,
+            "next_span": lambda: annotate.step_span(1),
+            "previous_span": lambda: annotate.step_span(-1),
+            "inspector": annotate.focus_inspector,
             "article": view.setFocus,
             "next_document": lambda: self.step_document(1),
             "previous_document": lambda: self.step_document(-1),
@@ -342,7 +338,9 @@ class MainWindow(
                 pass  # QUndoStack's own actions: they trigger it and follow its state
             elif spec.name.startswith("label:"):
                 label = spec.name.split(":", 1)[1]
-                action.triggered.connect(lambda _=False, name=label: self.apply_label(name))
+                action.triggered.connect(
+                    lambda _=False, name=label: self.annotate.apply_label(name)
+                )
                 action.setIcon(colour_icon(colours[label]))
                 action.setText(f"{literal(label)}  [{' / '.join(spec.shortcuts).lower()}]")
                 self.label_toolbar.addAction(action)
@@ -383,11 +381,6 @@ class MainWindow(
             return self.undo_stack.createRedoAction(self, "&Redo")
         return QAction(spec.text, self)
 
-    def _fit_label_column(self) -> None:
-        """Label names are short and known: size the column to the longest one."""
-        names = self.project.schema.label_names
-        fit_columns(self.span_table, {0: max(names, key=len, default="label")})
-
     def _update_title(self) -> None:
         name = self.project.path.name if self.project.path else "in memory"
         mode = " — reviewing (gold)" if self.reviewing else ""
@@ -412,20 +405,17 @@ class MainWindow(
     def open_document(self, document_id: int) -> None:
         """Show a document with this annotator's spans and links."""
         self.inspector.commit_notes()
-        self.cancel_link()
+        self.annotate.cancel_link()
         document = self.project.document(document_id)
-        colours = self._colours()
-        self.document_id = document_id
-        self._text = document.text
-        self.current_relation_id = None
+        self.state.document_id = document_id
+        self.state.text = document.text
+        self.state.current_relation_id = None
         with paused_gc():
-            spans = self.project.span_refs(document_id)
-            self.view.set_document(document.text, spans, colours)
-            self.span_model.set_rows(spans, context=ShownText.of(document.text, colours))
-        self._reload_relations()
+            self.annotate.show_spans(self.project.span_refs(document_id), self._colours())
+        self.state.reload_relations()
         self.documents.select_document(document_id)
         self.inspector.show_document(document_id, document.note)
-        self._show_current_span(None)
+        self.state.select_span(None)
         self._update_counts()
         self.refresh_review()
         if note := self.project.tokenizer_fallback(document_id):
@@ -433,12 +423,11 @@ class MainWindow(
 
     def clear_document(self) -> None:
         """Show nothing (a project without documents)."""
-        self.document_id = None
-        self._text = ""
-        self._relations = []
-        self.view.set_document("", [], self._colours())
-        self.span_model.set_rows([], context=ShownText.of("", self._colours()))
-        self._show_current_span(None)
+        self.state.document_id = None
+        self.state.text = ""
+        self.state.relations = []
+        self.annotate.show_spans([], self._colours())
+        self.state.select_span(None)
         self.inspector.show_document(None, "")
         self._update_counts()
 
@@ -471,136 +460,11 @@ class MainWindow(
     # -- spans and links ----------------------------------------------------------------
 
     def select_span(self, span_id: int | None) -> None:
-        """Make ``span_id`` the current span: in the table, the article and the inspector."""
-        row = self.span_model.row_of(span_id) if span_id is not None else None
-        selection = self.span_table.selectionModel()
-        blocked = selection.blockSignals(True)  # the span is shown once, below
-        try:
-            if row is None:
-                self.span_table.clearSelection()
-                self.span_table.setCurrentIndex(QModelIndex())
-                span_id = None
-            else:
-                selection.setCurrentIndex(
-                    self.span_model.index(row, 0),
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
-                )
-                self.span_table.scrollTo(self.span_model.index(row, 0))
-        finally:
-            selection.blockSignals(blocked)
-        self.span_table.viewport().update()  # the selection changed without its signals
-        self._show_current_span(span_id)
-
-    def _show_current_span(self, span_id: int | None) -> None:
-        linked = {
-            other
-            for r in self._relations
-            if span_id in (r.head_id, r.child_id)
-            for other in (r.head_id, r.child_id)
-            if other != span_id
-        }
-        self.view.set_current_span(span_id, emphasised=linked)
-        self._show_relations_of(span_id)
-        span = self._span(span_id)
-        schema = self.project.schema
-        known = span is not None and schema.has_label(span.label)
-        attributes = schema.label(span.label).attributes if known else ()
-        self.inspector.show_span(span, self._text, attributes)
-        claim = span is not None and span.label == "claim"
-        record = self.project.claim_record(span.id) if claim else None
-        if record is not None:
-            record["history"] = self.project.claim_history(span.id)
-        self.inspector.claim_box.show_record(record, self.project.claim_statuses())
-
-    def _span(self, span_id: int | None) -> Span | None:
-        """The whole span (attributes, note) for the inspector, read when selected."""
-        if self.span_model.row_by_key(span_id) is None:
-            return None
-        return self.project.span(span_id)
-
-    def _on_span_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        span = self.span_model.row_at(current.row())
-        if span is not None and span.id != self.view.current_span:
-            self._show_current_span(span.id)
-
-    def _on_span_clicked(self, span_id: int) -> None:
-        if self.link_picker.active:
-            self._link_to_clicked(span_id)
-        else:
-            self.select_span(span_id)
-
-    def step_span(self, step: int) -> None:
-        count = self.span_model.rowCount()
-        if not count:
-            return
-        current = self.view.current_span
-        row = self.span_model.row_of(current) if current is not None else None
-        row = (row + step) % count if row is not None else (0 if step > 0 else count - 1)
-        self.select_span(self.span_model.row_at(row).id)
-
-    def _reload_relations(self) -> None:
-        self._relations = (
-            self.project.relations(self.document_id) if self.document_id is not None else []
-        )
-
-    def _show_relations_of(self, span_id: int | None) -> None:
-        """The link list shows the current span's links, or all links of the document."""
-        shown = [
-            r for r in self._relations if span_id is None or span_id in (r.head_id, r.child_id)
-        ]
-        ends = {i for r in shown for i in (r.head_id, r.child_id)}
-        spans = {i: self.span_model.row_by_key(i) for i in ends}
-        self.relation_model.set_rows(shown, context=LinkEnds(spans, self.span_model.context))
-        if self.current_relation_id is not None:
-            row = self.relation_model.row_of(self.current_relation_id)
-            if row is None:
-                self.current_relation_id = None
-            else:
-                self.relation_table.selectRow(row)
-        self._show_current_relation()
+        """Select ``span_id`` (``None``: no span); see :meth:`WindowState.select_span`."""
+        self.state.select_span(span_id)
 
     def select_relation(self, relation_id: int | None) -> None:
-        self.current_relation_id = relation_id
-        row = self.relation_model.row_of(relation_id) if relation_id is not None else None
-        if row is not None:
-            self.relation_table.selectRow(row)
-        self._show_current_relation()
-
-    def _on_relation_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        relation = self.relation_model.row_at(current.row())
-        if relation is not None and relation.id != self.current_relation_id:
-            self.current_relation_id = relation.id
-            self._show_current_relation()
-
-    def _show_current_relation(self) -> None:
-        relation = next((r for r in self._relations if r.id == self.current_relation_id), None)
-        if relation is None:
-            self.inspector.show_relation(None, "", (), "")
-            return
-        head = self.span_model.row_by_key(relation.head_id)
-        child = self.span_model.row_by_key(relation.child_id)
-
-        def quoted(span: SpanRef | None) -> str:
-            if span is None:
-                return "?"
-            return f"{span.label} “{excerpt(self._text[span.start : span.end], 50)}”"
-
-        rel_type = next(
-            (r for r in self.project.schema.relations if r.name == relation.label), None
-        )
-        cue = " … ".join(self._text[s:e] for s, e in relation.attributes.get("cue", []))
-        suggested = ""
-        if not cue and relation.label == "attributed_to":
-            found = self.project.suggested_cue(relation.id)
-            suggested = self._text[found[0] : found[1]] if found else ""
-        self.inspector.show_relation(
-            relation,
-            f"{quoted(head)} → {quoted(child)}",
-            rel_type.attributes if rel_type else (),
-            cue,
-            suggested,
-        )
+        self.annotate.select_relation(relation_id)
 
     # -- the one edit path ------------------------------------------------------------
 
@@ -612,42 +476,13 @@ class MainWindow(
         return self.editor.run(operation, on_error=on_error)
 
     def on_change(self, change: Change) -> None:
-        """Refresh every widget from what ``change`` did (after an edit, undo or redo)."""
+        """Refresh every part of the window from what ``change`` did (after an edit, undo
+        or redo): each part reads the change's summary and decides what concerns it."""
         summary = change.summary
         if summary.touches(Kind.SCHEMA):
             self.on_schema_changed()
+        self.annotate.on_change(change)
         if self.document_id in summary.documents:
-            mine = self.project.layer
-            current = shown = self.view.current_span
-            # Rows move while several spans go: the table must not select (and read) a
-            # span that is already gone from the project; the selection is set below.
-            selection = self.span_table.selectionModel()
-            blocked = selection.blockSignals(True)
-            try:
-                for span in change.spans_removed:
-                    self.view.remove_span(span.id)
-                    self.span_model.remove(span.id)
-                for before, after in change.spans_updated:
-                    self.view.remove_span(before.id)
-                    self.span_model.remove(before.id)
-                    if after.annotator == mine:
-                        self.view.add_span(after)
-                        self.span_model.insert(span_ref(after))
-                for span in change.spans_added:
-                    if span.annotator == mine:
-                        self.view.add_span(span)
-                        self.span_model.insert(span_ref(span))
-            finally:
-                selection.blockSignals(blocked)
-            self._reload_relations()
-            if self.document_id in summary.details:
-                self.inspector.show_document(
-                    self.document_id, self.project.document(self.document_id).note
-                )
-            if current is not None and self.span_model.row_of(current) is None:
-                current = None
-            if current is not None or shown is not None:
-                self.select_span(current)  # nothing was shown and nothing is: no refresh
             self._update_counts()
         for document_id in summary.documents:
             self.doc_model.replace(self.project.document_summary(document_id))
@@ -658,8 +493,6 @@ class MainWindow(
             self.refresh_suggestions()
         if summary.touches(Kind.TRIAGE):
             self.documents.refresh_order(self.project.uncertainties())
-        if summary.touches(Kind.CLAIMS) and self.document_id not in summary.documents:
-            self._show_current_span(self.view.current_span)
 
     def on_bulk_change(self, summary: ChangeSummary | None) -> None:
         """Refresh after this window's import or merge (written by a worker on its own
@@ -673,21 +506,18 @@ class MainWindow(
         self.reload_documents()
         if self.document_id in summary.documents:
             scroll = self.view.verticalScrollBar().value()
-            current_span = self.view.current_span
+            current_span = self.state.current_span
             self.open_document(self.document_id)
             self.view.verticalScrollBar().setValue(scroll)
             if current_span is not None and self.span_model.row_of(current_span) is not None:
-                self.select_span(current_span)
+                self.state.select_span(current_span)
         elif summary.touches(Kind.PATTERNS):
             self.refresh_suggestions()
 
     def on_schema_changed(self) -> None:
         """Labels changed (dialog, undo, import): rebuild keys, bar, menus and colours."""
         self._build_actions()
-        self._fit_label_column()
-        colours = self._colours()
-        self.view.set_colours(colours)
-        self.span_model.set_rows(self.span_model.rows, context=ShownText.of(self._text, colours))
+        self.annotate.on_schema_changed(self._colours())
 
     def report_error(self, exc: Exception | str) -> None:
         self.show_message(str(exc))

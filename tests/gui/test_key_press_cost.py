@@ -20,8 +20,8 @@ def test_hedge_key_press_runs_few_statements_and_one_span_refresh(qtbot, make_wi
     for _ in range(5):
         QApplication.processEvents()
     refreshes = []
-    shown = window._show_current_span
-    monkeypatch.setattr(window, "_show_current_span", lambda i: (refreshes.append(i), shown(i)))
+    shown = window.annotate.show_span
+    monkeypatch.setattr(window.annotate, "show_span", lambda i: (refreshes.append(i), shown(i)))
     statements: list[str] = []
     window.project.db.conn.set_trace_callback(statements.append)
     try:

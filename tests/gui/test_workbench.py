@@ -82,7 +82,7 @@ def test_refused_pair_gives_a_message_and_no_link(qtbot, window):
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_L)
     assert [o.relation for o in window.link_picker.options] == ["hedges"]
-    window._on_span_clicked(actor.id)  # what a click on the actor in the article does
+    window.view.spanClicked.emit(actor.id)  # what a click on the actor in the article does
     assert "allows no link between a hedge and a actor" in window.statusBar().currentMessage()
     assert window.project.relations(window.document_id) == []
     assert window.link_picker.active  # still waiting for an allowed target

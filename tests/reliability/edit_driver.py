@@ -38,7 +38,7 @@ def main() -> None:
             window.view.select(offsets.starts[first], offsets.ends[last])
             start, end = window.project.snap(window.document_id, *window.view.selection())
             print(f"TRY ADD {start} {end} {label}", flush=True)
-            change = window.apply_label(label)
+            change = window.annotate.apply_label(label)
             if change is None or not change.spans_added:
                 print("NOP", flush=True)  # refused (a duplicate): nothing was written
             for span in change.spans_added if change else []:
@@ -47,7 +47,7 @@ def main() -> None:
             span = window.span_model.row_at(rng.randrange(window.span_model.rowCount()))
             print(f"TRY DEL {span.start} {span.end} {span.label}", flush=True)
             window.select_span(span.id)
-            change = window.delete_selected_span()
+            change = window.annotate.delete_selected_span()
             for gone in change.spans_removed if change else []:
                 print(f"DEL {gone.start} {gone.end} {gone.label}", flush=True)
         elif window.undo_stack.canUndo():
