@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -20,6 +19,7 @@ from annotator.gui.settings import APPLICATION, ORGANISATION
 from annotator.model.errors import AnnotatorError, StoreError
 from annotator.shipped import APP_ID, ICON_SIZES, icon_file
 from annotator.store.check import describe_damage
+from annotator.text.tokens import warm_up
 
 
 def make_application() -> QApplication:
@@ -75,15 +75,6 @@ def open_or_explain(db_path: str | Path, annotator: str) -> tuple[MainWindow | N
         return None, damage
 
 
-def warm_up_spacy(lang: str = "en") -> threading.Thread:
-    """Load spaCy in the background after the first paint, so labelling never waits."""
-    from annotator.text import get_nlp
-
-    thread = threading.Thread(target=get_nlp, args=(lang,), name="spacy-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
 def ask_annotator_name() -> str:
     """Ask once, on the first interactive start; the answer is stored for next time."""
     default = fallback_annotator()
@@ -113,7 +104,7 @@ def run(db_path: str | Path, *, annotator: str | None = None) -> int:
             window, "Annotator", "\n\n".join(window.project.notices), QMessageBox.Icon.Information
         )
         notice.open()
-    QTimer.singleShot(0, warm_up_spacy)
+    QTimer.singleShot(0, warm_up)
     try:
         return app.exec()
     finally:

@@ -1,6 +1,6 @@
-"""Model assistance in the window: suggestions as ghost spans, accepting and rejecting
-them by keyboard, patterns, a model's suggestions, training, triage. Mixed into
-:class:`~annotator.gui.main_window.MainWindow` (``AssistMixin``).
+"""The assist controller: model assistance in the window — suggestions as ghost spans,
+accepting and rejecting them by keyboard, structures found in the background, patterns,
+a model's suggestions, training, triage.
 
 Suggestions are drawn as dashed outlines with a faint tint (annotations have a solid
 bar). Return accepts the one under the caret, X rejects it, F8 / Shift+F8 move to the
@@ -11,21 +11,26 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.project import Suggestion
-from annotator.gui.article_view import ViewSpan
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from annotator.core.project import Project, Suggestion
+from annotator.gui.article_view import ArticleView, ViewSpan
+from annotator.gui.commands import Editor
 from annotator.gui.jobs import run_job
+from annotator.gui.panels import DocumentsPanel
+from annotator.gui.settings import FIND_STRUCTURES
+from annotator.gui.state import WindowState
+from annotator.model.changes import Kind
 from annotator.model.errors import AnnotatorError
+from annotator.model.records import Change
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
     from annotator.text.attribution import Layers
-
-    _Base = MainWindow
-else:
-    _Base = object
 
 
 class StructureSearch:
@@ -48,8 +53,68 @@ class StructureSearch:
             logging.getLogger(__name__).exception("attribution rules failed")
 
 
-class AssistMixin(_Base):
-    _suggestions: list[Suggestion]
+class AssistController(QObject):
+    """Owns the suggestions shown in the article, the background search for attribution
+    structures, the loaded models and the triage order of the document list."""
+
+    message = Signal(str)
+    """Something to tell the annotator (the status bar)."""
+
+    def __init__(
+        self,
+        state: WindowState,
+        editor: Editor,
+        *,
+        view: ArticleView,
+        documents: DocumentsPanel,
+        selected_span: Callable[[], int | None],
+        window: QWidget,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.state, self.editor = state, editor
+        self.view, self.documents, self.window = view, documents, window
+        self.selected_span = selected_span
+        """The selected span, else the one under the caret (the annotate controller's)."""
+        self.suggestions: list[Suggestion] = []  # shown as ghosts
+        self.linked_places: set = set()  # suggestions in a shown structure
+        self.shown = True  # Suggest → Show suggestions
+        self._suggesters: dict = {}  # loaded models, by folder
+        self._nlp_timer = QTimer(self)  # waits for spaCy before pattern suggestions
+        self._nlp_timer.timeout.connect(self._check_nlp)
+        self._nlp_started = False
+        self._nlp_lang = "en"
+        self._structures_asked: set[int] = set()  # documents the attribution rules ran on
+        self._structures_pending: dict[int, StructureSearch] = {}
+        self._structures_timer = QTimer(self)  # stores structures found in the background
+        self._structures_timer.timeout.connect(self._store_found_structures)
+        documents.order.currentIndexChanged.connect(
+            lambda _: self.set_triage(bool(documents.order.currentData()))
+        )
+
+    @property
+    def project(self) -> Project:
+        return self.state.project
+
+    @property
+    def document_id(self) -> int | None:
+        return self.state.document_id
+
+    def run(self, operation: Callable[[], Change]) -> Change | None:
+        return self.editor.run(operation)
+
+    def on_change(self, change: Change) -> None:
+        """Suggestions follow the patterns; the triage order follows the scores."""
+        summary = change.summary
+        if summary.touches(Kind.PATTERNS) and self.document_id not in summary.documents:
+            self.refresh_suggestions()
+        if summary.touches(Kind.TRIAGE):
+            self.documents.refresh_order(self.project.uncertainties())
+
+    def stop(self) -> None:
+        """The window closes: what is still being found is not stored."""
+        self._structures_timer.stop()
+        self._structures_pending.clear()
 
     # -- showing ----------------------------------------------------------------------
 
@@ -60,32 +125,32 @@ class AssistMixin(_Base):
         first paint) only stored suggestions are shown, and the rest follow when ready."""
         from annotator.text.tokens import nlp_ready
 
-        self._suggestions = []
+        self.suggestions = []
         if self.document_id is not None and self.suggestions_shown():
             _, lang = self.project.text_and_lang(self.document_id)
             ready = nlp_ready(lang)
             if not ready:
                 self._wait_for_nlp(lang)
             try:
-                self._suggestions = self.project.suggestions(self.document_id, live=ready)
+                self.suggestions = self.project.suggestions(self.document_id, live=ready)
             except AnnotatorError as exc:  # a broken pattern must not break the window
-                self.show_message(f"No suggestions: {exc}")
+                self.message.emit(f"No suggestions: {exc}")
         self.view.set_ghosts(
-            [ViewSpan(-n - 1, s.start, s.end, s.label) for n, s in enumerate(self._suggestions)]
+            [ViewSpan(-n - 1, s.start, s.end, s.label) for n, s in enumerate(self.suggestions)]
         )
         self._show_suggested_links()
         self._find_structures_later()
 
     def _show_suggested_links(self) -> None:
         """Dashed links between the ghosts of suggested structures."""
-        ghost = {s.place: -n - 1 for n, s in enumerate(self._suggestions)}
+        ghost = {s.place: -n - 1 for n, s in enumerate(self.suggestions)}
         links = []
-        self._linked_places = set()  # suggestions that are part of a shown structure
-        if self.document_id is not None and self._suggestions:
+        self.linked_places = set()  # suggestions that are part of a shown structure
+        if self.document_id is not None and self.suggestions:
             for link in self.project.suggested_links(self.document_id):
                 if link.head in ghost and link.child in ghost:
                     links.append((ghost[link.head], ghost[link.child], link.label))
-                    self._linked_places |= {link.head, link.child}
+                    self.linked_places |= {link.head, link.child}
         self.view.set_ghost_links(links)
 
     # -- attribution structures, found in the background -------------------------------
@@ -115,18 +180,11 @@ class AssistMixin(_Base):
             self._structures_timer.start(50)
 
     def finds_structures(self) -> bool:
-        from PySide6.QtCore import QSettings
-
-        from annotator.gui.settings import FIND_STRUCTURES
-
+        """Whether structures are looked for in the background (a QSettings choice)."""
         return QSettings().value(FIND_STRUCTURES, True, type=bool)
 
     def toggle_find_structures(self) -> None:
-        from PySide6.QtCore import QSettings
-
-        from annotator.gui.settings import FIND_STRUCTURES
-
-        on = self.actions_by_name["find_structures"].isChecked()
+        on = not self.finds_structures()  # the checkable action has toggled itself
         QSettings().setValue(FIND_STRUCTURES, on)
         if on:
             self._structures_asked.clear()
@@ -146,7 +204,7 @@ class AssistMixin(_Base):
                     {document_id: fit_to_schema(self.project, search.found)}
                 )
             except AnnotatorError as exc:
-                self.show_message(f"No suggested structures: {exc}")
+                self.message.emit(f"No suggested structures: {exc}")
                 continue
             if document_id == self.document_id:
                 self.refresh_suggestions()
@@ -160,35 +218,34 @@ class AssistMixin(_Base):
             self._nlp_timer.start(100)
 
     def _check_nlp(self) -> None:
-        from annotator.gui.app import warm_up_spacy
-        from annotator.text.tokens import nlp_ready
+        from annotator.text.tokens import nlp_ready, warm_up
 
         if not self._nlp_started:
             self._nlp_started = True
-            warm_up_spacy(self._nlp_lang)
+            warm_up(self._nlp_lang)
         if nlp_ready(self._nlp_lang):
             self._nlp_timer.stop()
             self.refresh_suggestions()
 
     def suggestions_shown(self) -> bool:
-        return self._show_suggestions
+        return self.shown
 
     def selected_suggestion(self) -> Suggestion | None:
         """The suggestion the selection covers exactly (``None`` without a selection)."""
         start, end = self.view.selection()
         if start == end:
             return None
-        return next((s for s in self._suggestions if (s.start, s.end) == (start, end)), None)
+        return next((s for s in self.suggestions if (s.start, s.end) == (start, end)), None)
 
     def suggestion_at_caret(self) -> Suggestion | None:
         """The suggestion the selection equals, else the innermost one under the caret."""
         start, end = self.view.selection()
-        exact = [s for s in self._suggestions if (s.start, s.end) == (start, end)]
+        exact = [s for s in self.suggestions if (s.start, s.end) == (start, end)]
         if exact:
             return exact[0]
         caret = self.view.caret()
-        under = [s for s in self._suggestions if s.start <= caret < s.end] or [
-            s for s in self._suggestions if s.start <= caret <= s.end
+        under = [s for s in self.suggestions if s.start <= caret < s.end] or [
+            s for s in self.suggestions if s.start <= caret <= s.end
         ]
         return min(under, key=lambda s: s.end - s.start, default=None)
 
@@ -197,19 +254,19 @@ class AssistMixin(_Base):
     def accept_suggestion(self) -> None:
         suggestion = self.suggestion_at_caret()
         if suggestion is None:
-            self.show_message("No suggestion here: F8 moves to the next one.")
+            self.message.emit("No suggestion here: F8 moves to the next one.")
             return
         document_id = self.document_id
         change = self.run(lambda: self.project.accept_suggestion(document_id, suggestion))
         if change is not None and change.spans_added:
             self.view.clear_selection()
-            self.select_span(change.spans_added[0].id)
+            self.state.select_span(change.spans_added[0].id)
 
     def accept_structure(self) -> None:
         """Accept the whole structure of the suggestion under the caret (one undo step)."""
         suggestion = self.suggestion_at_caret()
         if suggestion is None:
-            self.show_message("No suggestion here: F8 moves to the next one.")
+            self.message.emit("No suggestion here: F8 moves to the next one.")
             return
         document_id = self.document_id
         change = self.run(lambda: self.project.accept_structure(document_id, suggestion))
@@ -218,9 +275,9 @@ class AssistMixin(_Base):
         self.view.clear_selection()
         added = [s for s in change.spans_added if (s.label, s.start, s.end) == suggestion.place]
         if added or change.spans_added:
-            self.select_span((added or change.spans_added)[0].id)
+            self.state.select_span((added or change.spans_added)[0].id)
         links = len(change.relations_added)
-        self.show_message(
+        self.message.emit(
             f"Accepted {len(change.spans_added)} span(s) and {links} link(s) "
             "(Ctrl+Z undoes them all)."
         )
@@ -231,12 +288,12 @@ class AssistMixin(_Base):
         suggestion = self.selected_suggestion()
         if suggestion is None or suggestion.label == label or self.document_id is None:
             return False
-        if suggestion.place not in self._linked_places:
+        if suggestion.place not in self.linked_places:
             return False
         document_id = self.document_id
         if self.run(lambda: self.project.relabel_suggestion(document_id, suggestion, label)):
             self.view.select(suggestion.start, suggestion.end)
-            self.show_message(
+            self.message.emit(
                 f"Suggested as {label}: Ctrl+Return accepts the structure, Return this part."
             )
         return True
@@ -244,44 +301,43 @@ class AssistMixin(_Base):
     def reject_suggestion(self) -> None:
         suggestion = self.suggestion_at_caret()
         if suggestion is None:
-            self.show_message("No suggestion here: F8 moves to the next one.")
+            self.message.emit("No suggestion here: F8 moves to the next one.")
             return
         document_id = self.document_id
         if self.run(lambda: self.project.reject_suggestion(document_id, suggestion)):
             self.step_suggestion(1, after=suggestion.start)
 
     def accept_all_suggestions(self) -> None:
-        if not self._suggestions:
-            self.show_message("No suggestions in this document.")
+        if not self.suggestions:
+            self.message.emit("No suggestions in this document.")
             return
-        document_id, chosen = self.document_id, list(self._suggestions)
+        document_id, chosen = self.document_id, list(self.suggestions)
         change = self.run(lambda: self.project.accept_suggestions(document_id, chosen))
         if change is not None:
-            self.show_message(f"Accepted {len(chosen)} suggestion(s) (Ctrl+Z undoes them all).")
+            self.message.emit(f"Accepted {len(chosen)} suggestion(s) (Ctrl+Z undoes them all).")
 
     def step_suggestion(self, step: int, *, after: int | None = None) -> None:
         """Select the next (``step`` 1) or previous (-1) suggestion from the caret."""
-        if not self._suggestions:
-            self.show_message("No suggestions in this document.")
+        if not self.suggestions:
+            self.message.emit("No suggestions in this document.")
             return
         caret = self.view.caret() if after is None else after
-        starts = [s.start for s in self._suggestions]
+        starts = [s.start for s in self.suggestions]
         if step > 0:
             ahead = [n for n, start in enumerate(starts) if start > caret]
             index = ahead[0] if ahead else 0
         else:
             behind = [n for n, start in enumerate(starts) if start < self.view.selection()[0]]
             index = behind[-1] if behind else len(starts) - 1
-        chosen = self._suggestions[index]
-        self.state.current_span = None  # the suggestion is selected, not a span
-        self.view.set_current_span(None)
+        chosen = self.suggestions[index]
+        self.state.select_span(None)  # the suggestion is selected, not a span
         self.view.select(chosen.start, chosen.end)
         self.view.setFocus()
         score = f", score {chosen.score:.2f}" if chosen.score is not None else ""
         structure = (
-            "Ctrl+Return accepts its structure, " if chosen.place in self._linked_places else ""
+            "Ctrl+Return accepts its structure, " if chosen.place in self.linked_places else ""
         )
-        self.show_message(
+        self.message.emit(
             f"Suggested {chosen.label} (from {chosen.source}{score}): "
             f"Return accepts, {structure}X rejects, a label key labels it otherwise."
         )
@@ -292,20 +348,20 @@ class AssistMixin(_Base):
     # -- patterns ---------------------------------------------------------------------
 
     def add_pattern_from_span(self) -> None:
-        span_id = self.annotate.selected_span_id()
+        span_id = self.selected_span()
         if span_id is None:
-            self.show_message("Select a span first: its text becomes a pattern for its label.")
+            self.message.emit("Select a span first: its text becomes a pattern for its label.")
             return
         if self.run(lambda: self.project.add_pattern_from_span(span_id)) is not None:
             span = self.project.span(span_id)
-            self.show_message(
-                f"Pattern added: “{self._text[span.start : span.end]}” suggests {span.label}."
+            self.message.emit(
+                f"Pattern added: “{self.state.text[span.start : span.end]}” suggests {span.label}."
             )
 
     def open_patterns_dialog(self):
         from annotator.gui.assist_dialogs import PatternsDialog
 
-        self.patterns_dialog = PatternsDialog(self)
+        self.patterns_dialog = PatternsDialog(self.window)
         self.patterns_dialog.show()
         self.patterns_dialog.activateWindow()  # typing goes to the dialog, not the article
         self.patterns_dialog.pattern.setFocus()
@@ -321,7 +377,7 @@ class AssistMixin(_Base):
         model_path = self.project.project_value("model_path")
         ner_name = self.project.project_value("ner_model")
         if not model_path and not ner_name:
-            self.show_message("No model yet: Tools → Train model… makes one from your annotations.")
+            self.message.emit("No model yet: Tools → Train model… makes one from your annotations.")
             return
         document_id = self.document_id
         text, _ = self.project.text_and_lang(document_id)
@@ -345,16 +401,16 @@ class AssistMixin(_Base):
             return found
 
         try:
-            found = run_job(self, "Suggest", work)
+            found = run_job(self.window, "Suggest", work)
         except AnnotatorError as exc:
-            self.show_message(str(exc))
+            self.message.emit(str(exc))
             return
         sources = tuple({s.source for s in found}) or ()
         change = self.run(
             lambda: self.project.store_suggestions(document_id, found, replace_sources=sources)
         )
         if change is not None:
-            self.show_message(f"{len(found)} suggestion(s) from the model; F8 goes to the first.")
+            self.message.emit(f"{len(found)} suggestion(s) from the model; F8 goes to the first.")
 
     def _suggester(self, name: str, labels: list[str], *, ner: bool) -> Any:
         """A loaded model, kept while its folder is unchanged (loading takes a while)."""
@@ -374,7 +430,7 @@ class AssistMixin(_Base):
     def open_training_dialog(self):
         from annotator.gui.assist_dialogs import TrainingDialog
 
-        self.training_dialog = TrainingDialog(self)
+        self.training_dialog = TrainingDialog(self.window)
         self.training_dialog.show()
         return self.training_dialog
 
@@ -384,7 +440,7 @@ class AssistMixin(_Base):
         """Order the document list with the documents the model is least sure of first."""
         scores = self.project.uncertainties() if on else None
         if on and not scores:
-            self.show_message(
+            self.message.emit(
                 "No document has been scored yet: run `annotator suggest --model DIR` "
                 "(or Tools → Suggest with the model) first."
             )

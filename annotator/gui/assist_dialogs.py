@@ -228,7 +228,7 @@ class TrainingDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel)
         self.suggest_button = QPushButton("Suggest in this document")
         self.suggest_button.setEnabled(False)
-        self.suggest_button.clicked.connect(window.suggest_in_document)
+        self.suggest_button.clicked.connect(window.assist.suggest_in_document)
         buttons = QHBoxLayout()
         for button in (self.train_button, self.cancel_button, self.suggest_button):
             buttons.addWidget(button)

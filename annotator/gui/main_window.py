@@ -11,7 +11,7 @@ import contextlib
 import gc
 from collections.abc import Callable, Iterator
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -31,7 +31,7 @@ from annotator.gui import dialogs
 from annotator.gui.actions import MENUS, ActionSpec, action_specs
 from annotator.gui.annotate import AnnotateController
 from annotator.gui.article_view import ArticleView
-from annotator.gui.assist import AssistMixin
+from annotator.gui.assist import AssistController
 from annotator.gui.commands import Editor
 from annotator.gui.desktop import DesktopMixin
 from annotator.gui.factcheck_views import FactCheckMixin
@@ -74,7 +74,6 @@ SHARED_KEY_ACTION = "accept_structure"
 
 
 class MainWindow(
-    AssistMixin,
     TransferMixin,
     DesktopMixin,
     ReviewMixin,
@@ -91,24 +90,9 @@ class MainWindow(
         self.actions_by_name: dict[str, QAction] = {}
         self.specs: list[ActionSpec] = []
         self.label_dialog: LabelDialog | None = None
-        self._suggestions: list = []  # shown as ghosts (see AssistMixin)
-        self._suggesters: dict = {}  # loaded models, by folder
-        self._show_suggestions = True
-        self._nlp_timer = QTimer(self)  # waits for spaCy before pattern suggestions
-        self._nlp_timer.timeout.connect(self._check_nlp)
-        self._structures_asked: set[int] = set()  # documents the attribution rules ran on
-        self._linked_places: set = set()  # suggestions in a shown structure
-        self._structures_pending: dict = {}  # document id -> StructureSearch
-        self._structures_timer = QTimer(self)  # stores structures found in the background
-        self._structures_timer.timeout.connect(self._store_found_structures)
-        self._nlp_started = False
-        self._nlp_lang = "en"
 
         self.documents = DocumentsPanel()
         self.doc_model = self.documents.model
-        self.documents.order.currentIndexChanged.connect(
-            lambda _: self.set_triage(bool(self.documents.order.currentData()))
-        )
         self.view = ArticleView()
         self.link_picker = LinkPicker()
         self.find_bar = FindBar()
@@ -168,10 +152,20 @@ class MainWindow(
             inspector=self.inspector,
             link_picker=self.link_picker,
             find_bar=self.find_bar,
-            relabel_suggestion=lambda label: self.relabel_suggestion(label),
+            relabel_suggestion=lambda label: self.assist.relabel_suggestion(label),
             parent=self,
         )
         self.annotate.message.connect(self.show_message)
+        self.assist = AssistController(
+            self.state,
+            self.editor,
+            view=self.view,
+            documents=self.documents,
+            selected_span=self.annotate.selected_span_id,
+            window=self,
+            parent=self,
+        )
+        self.assist.message.connect(self.show_message)
         self._build_actions()
         self.annotate.on_schema_changed(self._colours())
         self._connect()
@@ -237,25 +231,25 @@ class MainWindow(
         self.inspector.claim_box.evidenceRemove.connect(self._remove_evidence)
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
-        view, annotate = self.view, self.annotate
+        view, annotate, assist = self.view, self.annotate, self.assist
         return {
             "merge": self.merge_files,
             "review": self.toggle_review,
             "adopt": self.adopt_selected,
             "reject": self.reject_selected,
             "agreement": self.show_agreement,
-            "accept_suggestion": self.accept_suggestion,
-            "reject_suggestion": self.reject_suggestion,
-            "accept_all_suggestions": self.accept_all_suggestions,
-            "accept_structure": self.accept_structure,
-            "find_structures": self.toggle_find_structures,
-            "next_suggestion": lambda: self.step_suggestion(1),
-            "previous_suggestion": lambda: self.step_suggestion(-1),
-            "show_suggestions": self.toggle_suggestions,
-            "suggest_model": self.suggest_in_document,
-            "add_pattern": self.add_pattern_from_span,
-            "edit_patterns": self.open_patterns_dialog,
-            "train": self.open_training_dialog,
+            "accept_suggestion": assist.accept_suggestion,
+            "reject_suggestion": assist.reject_suggestion,
+            "accept_all_suggestions": assist.accept_all_suggestions,
+            "accept_structure": assist.accept_structure,
+            "find_structures": assist.toggle_find_structures,
+            "next_suggestion": lambda: assist.step_suggestion(1),
+            "previous_suggestion": lambda: assist.step_suggestion(-1),
+            "show_suggestions": assist.toggle_suggestions,
+            "suggest_model": assist.suggest_in_document,
+            "add_pattern": assist.add_pattern_from_span,
+            "edit_patterns": assist.open_patterns_dialog,
+            "train": assist.open_training_dialog,
             "claims": self.show_claims,
             "search": self.show_search,
             "details": self.edit_details,
@@ -351,11 +345,11 @@ class MainWindow(
                 action.setChecked(self.reviewing)
             if spec.name == "show_suggestions":
                 action.setCheckable(True)
-                action.setChecked(self._show_suggestions)
-                action.toggled.connect(lambda on: setattr(self, "_show_suggestions", on))
+                action.setChecked(self.assist.shown)
+                action.toggled.connect(lambda on: setattr(self.assist, "shown", on))
             if spec.name == "find_structures":
                 action.setCheckable(True)
-                action.setChecked(self.finds_structures())
+                action.setChecked(self.assist.finds_structures())
             if spec.scope in widgets:
                 context = (
                     Qt.ShortcutContext.WidgetShortcut
@@ -448,8 +442,8 @@ class MainWindow(
     def accept_structure_or_done(self) -> None:
         """Ctrl+Return: with a suggestion selected in the article, accept its structure;
         otherwise mark the document done and open the next one."""
-        if self.view.hasFocus() and self.selected_suggestion() is not None:
-            self.accept_structure()
+        if self.view.hasFocus() and self.assist.selected_suggestion() is not None:
+            self.assist.accept_structure()
         else:
             self.mark_and_next("done")
 
@@ -487,12 +481,9 @@ class MainWindow(
         for document_id in summary.documents:
             self.doc_model.replace(self.project.document_summary(document_id))
         self._update_progress()
+        self.assist.on_change(change)
         if self.document_id in summary.documents:
             self.refresh_review()
-        elif summary.touches(Kind.PATTERNS):
-            self.refresh_suggestions()
-        if summary.touches(Kind.TRIAGE):
-            self.documents.refresh_order(self.project.uncertainties())
 
     def on_bulk_change(self, summary: ChangeSummary | None) -> None:
         """Refresh after this window's import or merge (written by a worker on its own
@@ -512,7 +503,7 @@ class MainWindow(
             if current_span is not None and self.span_model.row_of(current_span) is not None:
                 self.state.select_span(current_span)
         elif summary.touches(Kind.PATTERNS):
-            self.refresh_suggestions()
+            self.assist.refresh_suggestions()
 
     def on_schema_changed(self) -> None:
         """Labels changed (dialog, undo, import): rebuild keys, bar, menus and colours."""
@@ -577,8 +568,7 @@ class MainWindow(
             self.splitter.restoreState(splitter)
 
     def closeEvent(self, event) -> None:
-        self._structures_timer.stop()  # what is still being found is not stored
-        self._structures_pending.clear()
+        self.assist.stop()
         self.inspector.commit_notes()
         settings = QSettings()
         settings.setValue(WINDOW_GEOMETRY, self.saveGeometry())

@@ -137,7 +137,7 @@ class ReviewMixin(_Base):
     def refresh_review(self) -> None:
         """Re-read the proposals of the shown document (after any change)."""
         if not self.reviewing or self.document_id is None:
-            self.refresh_suggestions()  # outside review, the ghosts are suggestions
+            self.assist.refresh_suggestions()  # outside review, the ghosts are suggestions
             return
         spans, links = self.project.review_items(self.document_id)
         annotators = sorted({who for item in spans + links for who in item["by"]})

@@ -122,6 +122,14 @@ def get_nlp(lang: str = "en") -> Language:
         return _load(lang)
 
 
+def warm_up(lang: str = "en") -> threading.Thread:
+    """Load the pipeline for ``lang`` in a background thread (the window does this after
+    its first paint, so labelling never waits for spaCy)."""
+    thread = threading.Thread(target=get_nlp, args=(lang,), name="spacy-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def offsets_of(doc: Doc, shift: int = 0) -> TokenOffsets:
     """Token boundaries of ``doc`` (plus ``shift``), read with ``Doc.to_array``."""
     from spacy.attrs import IDX, LENGTH

@@ -20,7 +20,7 @@ CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | SHIFT
 
 
 def _ghost_texts(window) -> list[str]:
-    return [TEXT[s.start : s.end] for s in window._suggestions]
+    return [TEXT[s.start : s.end] for s in window.assist.suggestions]
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_suggestions_can_be_hidden(window):
 
 
 def test_patterns_dialog_adds_removes_and_reports_bad_files(qtbot, window, tmp_path):
-    dialog = window.open_patterns_dialog()
+    dialog = window.assist.open_patterns_dialog()
     qtbot.addWidget(dialog)
     dialog.label.setCurrentText("hedge")
     qtbot.waitUntil(dialog.pattern.hasFocus)
@@ -169,7 +169,7 @@ def test_model_suggestions_appear_as_ghosts_and_are_accepted_by_keyboard(
         project.set_project_value("model_path", str(model_dir))
     window = make_window(annotator="bob")  # bob has annotated nothing yet
     qtbot.keyClick(window.view, Qt.Key.Key_G, CTRL_SHIFT)
-    from_model = [s for s in window._suggestions if s.source == "model:model"]
+    from_model = [s for s in window.assist.suggestions if s.source == "model:model"]
     planted = {
         (s.start, s.end, s.label)
         for s in window.project.spans(window.document_id, annotator="alice")
@@ -209,7 +209,7 @@ def test_training_dialog_trains_in_a_child_process_and_reports(
     with Project.open(db_path, annotator="alice") as project:
         planted_project(project, 120, seed=8)
     window = make_window()
-    dialog = window.open_training_dialog()
+    dialog = window.assist.open_training_dialog()
     qtbot.addWidget(dialog)
     dialog.output.setText(str(tmp_path / "trained"))
     dialog.steps.setValue(60)
@@ -226,7 +226,7 @@ def test_training_dialog_cancel_leaves_no_model(qtbot, make_window, db_path, tmp
     with Project.open(db_path, annotator="alice") as project:
         planted_project(project, 120, seed=8)
     window = make_window()
-    dialog = window.open_training_dialog()
+    dialog = window.assist.open_training_dialog()
     qtbot.addWidget(dialog)
     dialog.output.setText(str(tmp_path / "trained"))
     dialog.start()

@@ -26,13 +26,15 @@ def window(make_window, db_path, qtbot, find_structures):
 
 def _select_ghost(window, phrase: str, label: str) -> None:
     start = TEXT.find(phrase)
-    ghost = next(s for s in window._suggestions if s.label == label and s.start <= start < s.end)
+    ghost = next(
+        s for s in window.assist.suggestions if s.label == label and s.start <= start < s.end
+    )
     window.view.select(ghost.start, ghost.end)
     window.view.setFocus()
 
 
 def test_window_shows_structures_of_a_fresh_article_with_their_links(window):
-    labels = {s.label for s in window._suggestions if s.source == ATTRIBUTION_SOURCE}
+    labels = {s.label for s in window.assist.suggestions if s.source == ATTRIBUTION_SOURCE}
     assert {"claim", "source"} <= labels
     assert window.view.ghost_link_count >= 5
     assert window.project.structures_stored(window.document_id)
@@ -64,20 +66,20 @@ def test_ctrl_return_without_a_selected_suggestion_still_marks_done(qtbot, windo
 
 def test_rejected_part_stays_hidden_after_reopening(qtbot, window, make_window):
     _select_ghost(window, "North Korean soldiers are probably", "claim")
-    claim = window.selected_suggestion()
+    claim = window.assist.selected_suggestion()
     qtbot.keyClick(window.view, Qt.Key.Key_X)
-    assert claim.place not in {s.place for s in window._suggestions}
+    assert claim.place not in {s.place for s in window.assist.suggestions}
     window.close()
     window.project.close()
     again = make_window()
-    assert claim.place not in {s.place for s in again._suggestions}
+    assert claim.place not in {s.place for s in again.assist.suggestions}
     assert again.view.ghost_link_count > 0
 
 
 def test_label_key_relabels_a_suggested_part_and_drops_the_links_it_breaks(qtbot, window):
     _select_ghost(window, "South Korea’s defense minister", "source")
     qtbot.keyClick(window.view, Qt.Key.Key_A)
-    actor = window.selected_suggestion()
+    actor = window.assist.selected_suggestion()
     assert actor is not None and actor.label == "actor"
     assert window.project.spans(window.document_id) == []  # still a suggestion
     _, links = window.project.structure_at(window.document_id, actor.place)
@@ -87,15 +89,15 @@ def test_label_key_relabels_a_suggested_part_and_drops_the_links_it_breaks(qtbot
 def test_f8_names_ctrl_return_only_on_a_part_of_a_structure(qtbot, window):
     window.view.select(0, 0)
     qtbot.keyClick(window.view, Qt.Key.Key_F8)
-    chosen = window.selected_suggestion()
-    assert chosen.place in window._linked_places
+    chosen = window.assist.selected_suggestion()
+    assert chosen.place in window.assist.linked_places
     assert "Ctrl+Return accepts its structure" in window.statusBar().currentMessage()
     start = TEXT.find("Vladimir Putin")
     found = [Suggestion(start, start + len("Vladimir Putin"), "actor", "model:test")]
     window.run(lambda: window.project.store_suggestions(window.document_id, found))
-    lone = next(s for s in window._suggestions if s.source == "model:test")
-    assert lone.place not in window._linked_places
+    lone = next(s for s in window.assist.suggestions if s.source == "model:test")
+    assert lone.place not in window.assist.linked_places
     window.view.select(lone.start - 1, lone.start - 1)
     qtbot.keyClick(window.view, Qt.Key.Key_F8)
-    assert window.selected_suggestion() == lone
+    assert window.assist.selected_suggestion() == lone
     assert "Ctrl+Return" not in window.statusBar().currentMessage()
