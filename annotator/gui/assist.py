@@ -59,6 +59,9 @@ class AssistController(QObject):
 
     message = Signal(str)
     """Something to tell the annotator (the status bar)."""
+    wroteOwnChanges = Signal()
+    """This window changed the project through another connection (the training
+    process): the next poll must not take it for another window's change."""
 
     def __init__(
         self,
@@ -125,6 +128,8 @@ class AssistController(QObject):
         first paint) only stored suggestions are shown, and the rest follow when ready."""
         from annotator.text.tokens import nlp_ready
 
+        if self.state.reviewing:
+            return  # the review controller's proposals are the ghosts then
         self.suggestions = []
         if self.document_id is not None and self.suggestions_shown():
             _, lang = self.project.text_and_lang(self.document_id)
@@ -361,7 +366,7 @@ class AssistController(QObject):
     def open_patterns_dialog(self):
         from annotator.gui.assist_dialogs import PatternsDialog
 
-        self.patterns_dialog = PatternsDialog(self.window)
+        self.patterns_dialog = PatternsDialog(self.window, self.state, self.editor)
         self.patterns_dialog.show()
         self.patterns_dialog.activateWindow()  # typing goes to the dialog, not the article
         self.patterns_dialog.pattern.setFocus()
@@ -430,9 +435,21 @@ class AssistController(QObject):
     def open_training_dialog(self):
         from annotator.gui.assist_dialogs import TrainingDialog
 
-        self.training_dialog = TrainingDialog(self.window)
-        self.training_dialog.show()
-        return self.training_dialog
+        dialog = TrainingDialog(self.window, self.project)
+        dialog.suggestRequested.connect(self.suggest_in_document)
+        dialog.processEnded.connect(self._training_ended)
+        dialog.trained.connect(
+            lambda: self.message.emit("Model trained: Tools → Suggest with the model uses it.")
+        )
+        self.training_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _training_ended(self) -> None:
+        """The training process stored the model's place in the project's settings,
+        through its own connection: read them again, and it is not another window."""
+        self.project.forget_cached_schema()
+        self.wroteOwnChanges.emit()
 
     # -- triage -----------------------------------------------------------------------
 

@@ -11,9 +11,9 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QProcess, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QProcess, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,13 +32,14 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
+from annotator.core.project import Project
+from annotator.gui.commands import Editor
 from annotator.gui.models import Column, RowTableModel
+from annotator.gui.state import WindowState
 from annotator.text.patterns import CUE
-
-if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
 
 _Index = QModelIndex | QPersistentModelIndex
 PATTERN_FILTER = "Pattern files (*.jsonl *.json);;All files (*)"
@@ -59,11 +60,11 @@ class PatternsDialog(QDialog):
     or token patterns as JSON), remove one (a shipped one is switched off), import a
     Prodigy pattern file, export the list. Every change is undoable in the window."""
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
+    def __init__(self, parent: QWidget, state: WindowState, editor: Editor):
+        super().__init__(parent)
         self.setObjectName("patterns_dialog")
         self.setWindowTitle("Patterns")
-        self.window_ = window
+        self.state, self.editor = state, editor
         self.model = pattern_table()
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -113,7 +114,7 @@ class PatternsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        project = self.window_.project
+        project = self.state.project
         self.model.set_rows(project.patterns())
         self.table.resizeColumnToContents(0)
         self.table.setColumnWidth(1, 480)
@@ -125,7 +126,7 @@ class PatternsDialog(QDialog):
 
     def _run(self, operation) -> bool:
         self.message.clear()
-        change = self.window_.run(operation, on_error=self.message.setText)
+        change = self.editor.run(operation, on_error=self.message.setText)
         self.refresh()
         return change is not None
 
@@ -142,7 +143,7 @@ class PatternsDialog(QDialog):
                 self.message.setText(f"Token patterns are JSON: {exc}")
                 return
         label = self.label.currentText()
-        if self._run(lambda: self.window_.project.add_pattern(label, pattern)):
+        if self._run(lambda: self.state.project.add_pattern(label, pattern)):
             self.pattern.clear()
 
     def remove(self) -> None:
@@ -151,7 +152,7 @@ class PatternsDialog(QDialog):
             self.message.setText("Pick a pattern in the list first.")
             return
         chosen = self.model.row_at(row)
-        self._run(lambda: self.window_.project.remove_pattern(chosen.label, chosen.as_spacy()))
+        self._run(lambda: self.state.project.remove_pattern(chosen.label, chosen.as_spacy()))
 
     def import_file(self, path: str | None = None) -> None:
         if path is None:
@@ -161,7 +162,7 @@ class PatternsDialog(QDialog):
         skipped: list[int] = []
 
         def operation():
-            change, already = self.window_.project.import_patterns(path)
+            change, already = self.state.project.import_patterns(path)
             skipped.append(already)
             return change
 
@@ -190,14 +191,20 @@ class TrainingDialog(QDialog):
     """Tools → Train model: a span categorizer from the project's annotations, trained in
     a child process with progress and Cancel; then precision, recall and F1 per label."""
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
+    suggestRequested = Signal()
+    """Suggest in this document (with the model just trained)."""
+    processEnded = Signal()
+    """The training process ended: it may have stored the model's place in the project."""
+    trained = Signal()
+    """A model was trained and stored."""
+
+    def __init__(self, parent: QWidget, project: Project):
+        super().__init__(parent)
         self.setObjectName("training_dialog")
         self.setWindowTitle("Train a model")
-        self.window_ = window
+        self.project = project
         self.process: QProcess | None = None
         self.report: dict[str, Any] | None = None
-        project = window.project
         default = project.project_value("model_path") or (
             str(project.path.with_name(project.path.stem + "-model")) if project.path else ""
         )
@@ -228,7 +235,7 @@ class TrainingDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel)
         self.suggest_button = QPushButton("Suggest in this document")
         self.suggest_button.setEnabled(False)
-        self.suggest_button.clicked.connect(window.assist.suggest_in_document)
+        self.suggest_button.clicked.connect(self.suggestRequested)
         buttons = QHBoxLayout()
         for button in (self.train_button, self.cancel_button, self.suggest_button):
             buttons.addWidget(button)
@@ -250,7 +257,7 @@ class TrainingDialog(QDialog):
             self.output.setText(folder)
 
     def start(self) -> None:
-        project = self.window_.project
+        project = self.project
         output = self.output.text().strip()
         if project.path is None or not output:
             self.status.setText("Choose a model folder first.")
@@ -307,9 +314,7 @@ class TrainingDialog(QDialog):
 
     def _finished(self, code: int, _status: Any) -> None:
         self._read()
-        # The training process stored the model's place in the project's settings.
-        self.window_.project.forget_cached_schema()
-        self.window_.note_own_writes()
+        self.processEnded.emit()
         self.train_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         error = bytes(self.process.readAllStandardError().data()).decode("utf-8", "replace")
@@ -323,7 +328,7 @@ class TrainingDialog(QDialog):
         self.progress.setValue(self.progress.maximum())
         self._show_report(self.report)
         self.suggest_button.setEnabled(True)
-        self.window_.show_message("Model trained: Tools → Suggest with the model uses it.")
+        self.trained.emit()
 
     def _show_report(self, report: dict[str, Any]) -> None:
         rows = [*report["labels"].items(), ("all", report | {"support": report["dev_spans"]})]

@@ -40,7 +40,7 @@ from annotator.gui.label_dialog import LabelDialog
 from annotator.gui.messages import literal, plain_label, plain_tooltip
 from annotator.gui.models import link_table, span_table
 from annotator.gui.panels import DocumentsPanel, FindBar, LinkPicker, make_table
-from annotator.gui.review import ReviewMixin, review_table
+from annotator.gui.review import ReviewController, review_table
 from annotator.gui.settings import SPLITTER_STATE, WINDOW_GEOMETRY, WINDOW_STATE
 from annotator.gui.state import WindowState
 from annotator.gui.transfer import TransferMixin
@@ -76,7 +76,6 @@ SHARED_KEY_ACTION = "accept_structure"
 class MainWindow(
     TransferMixin,
     DesktopMixin,
-    ReviewMixin,
     FactCheckMixin,
     QMainWindow,
 ):
@@ -166,6 +165,20 @@ class MainWindow(
             parent=self,
         )
         self.assist.message.connect(self.show_message)
+        self.assist.wroteOwnChanges.connect(self.note_own_writes)
+        self.review = ReviewController(
+            self.state,
+            self.editor,
+            panel=self.review_panel,
+            header=self.review_header,
+            table=self.review_table,
+            view=self.view,
+            inspector=self.inspector,
+            window=self,
+            parent=self,
+        )
+        self.review.message.connect(self.show_message)
+        self.state.layerChanged.connect(self._on_layer_changed)
         self._build_actions()
         self.annotate.on_schema_changed(self._colours())
         self._connect()
@@ -234,10 +247,10 @@ class MainWindow(
         view, annotate, assist = self.view, self.annotate, self.assist
         return {
             "merge": self.merge_files,
-            "review": self.toggle_review,
-            "adopt": self.adopt_selected,
-            "reject": self.reject_selected,
-            "agreement": self.show_agreement,
+            "review": self.review.toggle_review,
+            "adopt": self.review.adopt_selected,
+            "reject": self.review.reject_selected,
+            "agreement": self.review.show_agreement,
             "accept_suggestion": assist.accept_suggestion,
             "reject_suggestion": assist.reject_suggestion,
             "accept_all_suggestions": assist.accept_all_suggestions,
@@ -411,7 +424,7 @@ class MainWindow(
         self.inspector.show_document(document_id, document.note)
         self.state.select_span(None)
         self._update_counts()
-        self.refresh_review()
+        self.refresh_ghosts()
         if note := self.project.tokenizer_fallback(document_id):
             self.show_message(note)
 
@@ -483,7 +496,13 @@ class MainWindow(
         self._update_progress()
         self.assist.on_change(change)
         if self.document_id in summary.documents:
-            self.refresh_review()
+            self.refresh_ghosts()
+
+    def refresh_ghosts(self) -> None:
+        """The article's dashed outlines: the proposals while reviewing, else the
+        suggestions (each controller decides whether it is its turn)."""
+        self.review.refresh()
+        self.assist.refresh_suggestions()
 
     def on_bulk_change(self, summary: ChangeSummary | None) -> None:
         """Refresh after this window's import or merge (written by a worker on its own
@@ -543,6 +562,22 @@ class MainWindow(
         )
         if ok and name.strip():
             self.set_annotator(name.strip())
+
+    @property
+    def reviewing(self) -> bool:
+        return self.state.reviewing
+
+    def _on_layer_changed(self, _layer: str) -> None:
+        """Another layer is edited (review on or off): its own undo history, title and
+        documents."""
+        self.undo_stack.clear()
+        if self.reviewing:
+            self.right.setSizes([420, 200, 80, 200])
+        self.actions_by_name["review"].setChecked(self.reviewing)
+        self._update_title()
+        self.reload_documents()
+        if self.document_id is not None:
+            self.open_document(self.document_id)
 
     def set_annotator(self, name: str) -> None:
         """Work as ``name`` from now on (stored for the next start)."""

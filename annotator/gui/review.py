@@ -1,5 +1,4 @@
-"""Review mode (adjudication), the agreement report, and File → Merge.
-Mixed into :class:`~annotator.gui.main_window.MainWindow`.
+"""The review controller: review mode (adjudication) and the agreement report.
 
 In review mode the window edits the ``gold`` layer: the article shows the gold spans,
 every annotator's proposals are listed (and outlined in the article); one key adopts a
@@ -9,16 +8,17 @@ when done. Everything is an ordinary undoable change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
+    QLabel,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -27,19 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.project import GOLD, Project
-from annotator.gui.article_view import ViewSpan
-from annotator.gui.jobs import Job
-from annotator.gui.messages import inform, literal, plain_label, warn
+from annotator.gui.article_view import ArticleView, ViewSpan
+from annotator.gui.commands import Editor
+from annotator.gui.inspector import Inspector
+from annotator.gui.messages import literal, plain_label
 from annotator.gui.models import Column, RowTableModel, excerpt
 from annotator.gui.panels import fit_columns
-from annotator.model.errors import AnnotatorError
-
-if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
-
-    _Base = MainWindow
-else:
-    _Base = object
+from annotator.gui.state import WindowState
+from annotator.model.records import Change
 
 AGREE = QColor(89, 161, 79, 60)
 DISAGREE = QColor(242, 142, 43, 70)
@@ -106,69 +101,90 @@ def show_proposals(
     model.set_columns(columns, items, context=Proposals(text, tuple(annotators)))
 
 
-class ReviewMixin(_Base):
+class ReviewController(QObject):
+    """Review mode: owns the review panel (its header and table of proposals) and the
+    agreement report; switching the layer goes through the window state, which every
+    part of the window follows."""
+
+    message = Signal(str)
+    """Something to tell the annotator (the status bar)."""
+
+    def __init__(
+        self,
+        state: WindowState,
+        editor: Editor,
+        *,
+        panel: QWidget,
+        header: QLabel,
+        table: QTableView,
+        view: ArticleView,
+        inspector: Inspector,
+        window: QWidget,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.state, self.editor = state, editor
+        self.panel, self.header, self.table = panel, header, table
+        self.model: RowTableModel = table.model()
+        self.view, self.inspector, self.window = view, inspector, window
+        state.layerChanged.connect(lambda _: panel.setVisible(state.reviewing))
+
     @property
-    def reviewing(self) -> bool:
-        return self.project.layer == GOLD
+    def project(self) -> Project:
+        return self.state.project
+
+    def run(self, operation: Callable[[], Change]) -> Change | None:
+        return self.editor.run(operation)
 
     def toggle_review(self) -> None:
-        self.set_review(not self.reviewing)
+        self.set_review(not self.state.reviewing)
 
     def set_review(self, on: bool) -> None:
         """Edit the gold layer (adjudicate) or go back to one's own annotations."""
         self.inspector.commit_notes()
-        self.project.layer = GOLD if on else self.project.annotator
-        self.undo_stack.clear()
-        self.review_panel.setVisible(on)
+        self.state.set_layer(GOLD if on else self.project.annotator)
         if on:
-            self.right.setSizes([420, 200, 80, 200])
-        self.actions_by_name["review"].setChecked(on)
-        self._update_title()
-        self.reload_documents()
-        if self.document_id is not None:
-            self.open_document(self.document_id)
-        if on:
-            self.review_table.setFocus()
-            self.show_message(
+            self.table.setFocus()
+            self.message.emit(
                 "Review: Enter adopts a version into gold, Delete removes it, "
                 "Ctrl+Return marks the document adjudicated."
             )
 
-    def refresh_review(self) -> None:
-        """Re-read the proposals of the shown document (after any change)."""
-        if not self.reviewing or self.document_id is None:
-            self.assist.refresh_suggestions()  # outside review, the ghosts are suggestions
+    def refresh(self) -> None:
+        """Re-read the proposals of the shown document (while reviewing; outside review
+        the article's ghosts are suggestions)."""
+        document_id = self.state.document_id
+        if not self.state.reviewing or document_id is None:
             return
-        spans, links = self.project.review_items(self.document_id)
+        spans, links = self.project.review_items(document_id)
         annotators = sorted({who for item in spans + links for who in item["by"]})
-        row = self.review_table.currentIndex().row()
-        show_proposals(self.review_model, spans, links, self._text, annotators)
+        row = self.table.currentIndex().row()
+        show_proposals(self.model, spans, links, self.state.text, annotators)
         widths = {0: "source"} | {c: "✓ ana" for c in range(2, len(annotators) + 3)}
-        fit_columns(self.review_table, widths)
-        if 0 <= row < self.review_model.rowCount():
-            self.review_table.selectRow(row)
+        fit_columns(self.table, widths)
+        if 0 <= row < self.model.rowCount():
+            self.table.selectRow(row)
         ghosts = [
             ViewSpan(-n - 1, s["start"], s["end"], s["label"])
             for n, s in enumerate(spans)
             if s["in_layer"] is None
         ]
         self.view.set_ghosts(ghosts)
-        proposals = self.review_model.context
-        agreed = sum(proposals.agreed(item) for item in self.review_model.rows)
-        self.review_header.setText(
+        proposals = self.model.context
+        agreed = sum(proposals.agreed(item) for item in self.model.rows)
+        self.header.setText(
             f"Proposals of {', '.join(annotators) or 'nobody'}: {agreed} of "
-            f"{self.review_model.rowCount()} agreed by all. Green: all agree; orange: not."
+            f"{self.model.rowCount()} agreed by all. Green: all agree; orange: not."
         )
 
     def _review_item(self) -> dict[str, Any] | None:
-        row = self.review_table.currentIndex().row()
-        return self.review_model.row_at(row)
+        return self.model.row_at(self.table.currentIndex().row())
 
     def adopt_selected(self) -> None:
         """Take the selected proposal into gold (the first annotator's version of it)."""
         item = self._review_item()
         if item is None or not item["by"]:
-            self.show_message("Pick a proposal in the review list first.")
+            self.message.emit("Pick a proposal in the review list first.")
             return
         source = item["by"][sorted(item["by"])[0]]
         if item["kind"] == "span":
@@ -180,63 +196,23 @@ class ReviewMixin(_Base):
         """Remove the selected proposal's gold version."""
         item = self._review_item()
         if item is None or item["in_layer"] is None:
-            self.show_message("This proposal is not in gold.")
+            self.message.emit("This proposal is not in gold.")
             return
         if item["kind"] == "span":
             self.run(lambda: self.project.delete_span(item["in_layer"]))
         else:
             self.run(lambda: self.project.delete_relation(item["in_layer"]))
 
-    def mark_adjudicated(self) -> None:
-        if self.reviewing:
-            self.mark_and_next("done")
-
     # -- agreement ----------------------------------------------------------------------
 
     def show_agreement(self) -> AgreementDialog:
         from annotator.services.agreement import agreement
 
-        dialog = AgreementDialog(self, agreement(self.project))
+        colours = {label.name: label.colour for label in self.project.schema.labels}
+        dialog = AgreementDialog(self.window, agreement(self.project), colours)
         dialog.show()
         self.agreement_dialog = dialog
         return dialog
-
-    # -- merge ----------------------------------------------------------------------------
-
-    def merge_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self,
-            "Merge projects into this one",
-            "",
-            "Annotator projects and native exports (*.db *.sqlite *.jsonl);;All files (*)",
-        )
-        if not paths:
-            return
-        try:
-            report = self.run_merge([Path(p) for p in paths])
-        except AnnotatorError as exc:
-            warn(self, "Merge failed", str(exc))
-            return
-        lines = [
-            f"Merged {len(paths)} file(s): {report.documents_added} new document(s), "
-            f"{report.documents_matched} matched; {report.spans_added} span(s) added, "
-            f"{report.spans_already_there} already here, {report.spans_updated} updated; "
-            f"{report.relations_added} link(s); {report.events_added} history event(s).",
-            *report.schema_differences,
-            *report.notes[:20],
-        ]
-        inform(self, "Merge", "\n".join(lines))
-
-    def run_merge(self, paths: list[Path]):
-        from annotator.services.merge import merge_into
-
-        def work(job: Job, project: Project):
-            job.stage("Merging…", len(paths))
-            return merge_into(project, paths, progress=job.step, cancelled=job.cancelled)
-
-        report = self._in_worker("Merge", work)
-        self.on_bulk_change(report.summary)
-        return report
 
 
 class AgreementChart(QWidget):
@@ -282,13 +258,12 @@ class AgreementChart(QWidget):
 class AgreementDialog(QDialog):
     """Tools → Agreement: the figures per pair, all together, per document, and a chart."""
 
-    def __init__(self, window: MainWindow, report: dict[str, Any]):
-        super().__init__(window)
+    def __init__(self, parent: QWidget, report: dict[str, Any], colours: dict[str, str]):
+        super().__init__(parent)
         self.setObjectName("agreement_dialog")
         self.setWindowTitle("Agreement")
         self.report = report
         tabs = QTabWidget()
-        colours = {label.name: label.colour for label in window.project.schema.labels}
         for pair in report["pairs"]:
             page = QWidget()
             layout = QVBoxLayout(page)

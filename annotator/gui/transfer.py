@@ -1,4 +1,4 @@
-"""File → Import and File → Export: every format, in a worker thread with progress and
+"""File → Import, Merge and Export: every format, in a worker thread with progress and
 Cancel. Mixed into :class:`~annotator.gui.main_window.MainWindow`."""
 
 from __future__ import annotations
@@ -132,6 +132,43 @@ class TransferMixin(_Base):
                 warn(self, "Import failed", str(again))
                 return
         inform(self, "Import", describe_import(report))
+
+    # -- merge ------------------------------------------------------------------------
+
+    def merge_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Merge projects into this one",
+            "",
+            "Annotator projects and native exports (*.db *.sqlite *.jsonl);;All files (*)",
+        )
+        if not paths:
+            return
+        try:
+            report = self.run_merge([Path(p) for p in paths])
+        except AnnotatorError as exc:
+            warn(self, "Merge failed", str(exc))
+            return
+        lines = [
+            f"Merged {len(paths)} file(s): {report.documents_added} new document(s), "
+            f"{report.documents_matched} matched; {report.spans_added} span(s) added, "
+            f"{report.spans_already_there} already here, {report.spans_updated} updated; "
+            f"{report.relations_added} link(s); {report.events_added} history event(s).",
+            *report.schema_differences,
+            *report.notes[:20],
+        ]
+        inform(self, "Merge", "\n".join(lines))
+
+    def run_merge(self, paths: list[Path]):
+        from annotator.services.merge import merge_into
+
+        def work(job: Job, project: Project):
+            job.stage("Merging…", len(paths))
+            return merge_into(project, paths, progress=job.step, cancelled=job.cancelled)
+
+        report = self._in_worker("Merge", work)
+        self.on_bulk_change(report.summary)
+        return report
 
     # -- export -----------------------------------------------------------------------
 

@@ -69,7 +69,7 @@ def test_review_adopts_by_keyboard_and_undo_takes_it_back(qtbot, make_window, co
 
 def test_review_removes_from_gold_and_edits_gold_spans(qtbot, make_window, contested):
     window = make_window(annotator="lead")
-    window.set_review(True)
+    window.review.set_review(True)
     window.review_table.setFocus()
     qtbot.waitUntil(window.review_table.hasFocus)
     window.review_table.selectRow(_row(window, "hedge"))
@@ -88,9 +88,9 @@ def test_review_removes_from_gold_and_edits_gold_spans(qtbot, make_window, conte
 
 def test_adjudicated_document_and_gold_export(qtbot, make_window, contested, tmp_path):
     window = make_window(annotator="lead")
-    window.set_review(True)
+    window.review.set_review(True)
     window.review_table.selectRow(_row(window, "claim"))
-    window.adopt_selected()
+    window.review.adopt_selected()
     qtbot.keyClick(window.review_table, Qt.Key.Key_Return, CTRL)  # mark adjudicated
     rows = dict(
         window.project.db.execute(
@@ -104,13 +104,13 @@ def test_adjudicated_document_and_gold_export(qtbot, make_window, contested, tmp
     assert report.records == 1
     (record,) = iter_records(tmp_path / "gold.jsonl")
     assert [s["label"] for s in record["spans"]] == ["claim"]
-    window.set_review(False)
+    window.review.set_review(False)
     assert window.project.layer == "lead" and not window.review_panel.isVisible()
 
 
 def test_agreement_dialog_shows_figures_and_chart(qtbot, make_window, contested):
     window = make_window(annotator="lead")
-    dialog = window.show_agreement()
+    dialog = window.review.show_agreement()
     qtbot.addWidget(dialog)
     assert dialog.tabs.tabText(0) == "ana – ben"
     assert dialog.report["pairs"][0]["exact"]["overall"]["tp"] == 1
