@@ -6,7 +6,7 @@ the end) and ``sample.json`` (the bundled sample article's worked example). For 
 prints claim and source F1 (exact and overlap matching), cue exact F1, ``attributed_to``
 link F1 (claim and source both overlapping), stance and quote-kind accuracy on matched
 links, hedge F1 and ``same_as`` F1, with no installed pipeline; the dev figures are
-shown next to the issue's targets.
+shown next to the targets the rules were developed towards.
 
 Run: ``python benchmarks/attribution.py [--set dev|heldout|sample|all] [--details]``
 (``--details`` lists each article's misses and false alarms, for working on the rules).

@@ -26,7 +26,8 @@ TARGETS = {
     "link F1": 0.80,
     "hedge F1": 0.90,
 }
-"""The issue's targets on the project's test set, with no installed pipeline."""
+"""The targets the rules were developed towards on the project's test set, with no
+installed pipeline."""
 
 
 @dataclass

@@ -23,7 +23,7 @@ def cue(phrase):
 
 @pytest.fixture
 def annotated(project, sample_doc):
-    """The sample annotated as in DESIGN.md section 2 (the worked example's sentences)."""
+    """The sample annotated as in the guideline's worked example (its sentences)."""
     claim = add(
         project,
         "North Korean soldiers are probably engaged in combat in Ukraine alongside Russian forces",

@@ -1,4 +1,4 @@
-"""Every real file in ../shared/fixtures/interop imports with exactly its spans and
+"""Every real file in tests/fixtures/interop imports with exactly its spans and
 relations. Expected values are read from the files here, independently of the readers."""
 
 import json
@@ -12,7 +12,7 @@ from annotator.core.ingest import import_documents
 from annotator.formats.reader import detect_format, read_paths
 from annotator.model.imports import SchemaIn
 
-# Copied byte for byte from ../shared/fixtures/interop (see its README for origins).
+# Real files written by other tools (their README gives each file's origin and licence).
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
 
 

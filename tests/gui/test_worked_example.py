@@ -1,4 +1,4 @@
-"""DESIGN.md section 2, first sentence of the sample, annotated through the window by
+"""The guideline's worked example (the first sentence of the sample), annotated through the window by
 keyboard only: the spans, the links, the cue and the stance."""
 
 from PySide6.QtCore import Qt
