@@ -43,7 +43,7 @@ from annotator.gui.panels import DocumentsPanel, FindBar, LinkPicker, make_table
 from annotator.gui.review import ReviewController, review_table
 from annotator.gui.settings import SPLITTER_STATE, WINDOW_GEOMETRY, WINDOW_STATE
 from annotator.gui.state import WindowState
-from annotator.gui.transfer import TransferMixin
+from annotator.gui.transfer import TransferController
 from annotator.model.changes import ChangeSummary, Kind
 from annotator.model.records import Change, Relation
 
@@ -74,7 +74,6 @@ SHARED_KEY_ACTION = "accept_structure"
 
 
 class MainWindow(
-    TransferMixin,
     DesktopMixin,
     FactCheckMixin,
     QMainWindow,
@@ -178,6 +177,10 @@ class MainWindow(
             parent=self,
         )
         self.review.message.connect(self.show_message)
+        self.transfer = TransferController(self.state, window=self, parent=self)
+        self.transfer.message.connect(self.show_message)
+        self.transfer.imported.connect(self.on_bulk_change)
+        self.transfer.wroteOwnChanges.connect(self.note_own_writes)
         self.state.layerChanged.connect(self._on_layer_changed)
         self._build_actions()
         self.annotate.on_schema_changed(self._colours())
@@ -246,7 +249,7 @@ class MainWindow(
     def _handlers(self) -> dict[str, Callable[[], object]]:
         view, annotate, assist = self.view, self.annotate, self.assist
         return {
-            "merge": self.merge_files,
+            "merge": self.transfer.merge_files,
             "review": self.review.toggle_review,
             "adopt": self.review.adopt_selected,
             "reject": self.review.reject_selected,
@@ -269,8 +272,8 @@ class MainWindow(
             "verify": self.verify_text,
             "new_project": self.new_project,
             "open_project": self.open_project,
-            "import": self.import_files,
-            "export": self.export_files,
+            "import": self.transfer.import_files,
+            "export": self.transfer.export_files,
             "quit": self.close,
             "delete_span": annotate.delete_selected_span,
             "link": annotate.start_link,
@@ -523,6 +526,8 @@ class MainWindow(
                 self.state.select_span(current_span)
         elif summary.touches(Kind.PATTERNS):
             self.assist.refresh_suggestions()
+        if self.document_id is None and self.doc_model.rowCount():
+            self.open_document(self.documents.neighbour(None, 1))  # the first documents
 
     def on_schema_changed(self) -> None:
         """Labels changed (dialog, undo, import): rebuild keys, bar, menus and colours."""

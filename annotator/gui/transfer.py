@@ -1,11 +1,13 @@
-"""File → Import, Merge and Export: every format, in a worker thread with progress and
-Cancel. Mixed into :class:`~annotator.gui.main_window.MainWindow`."""
+"""The transfer controller: File → Import, Merge and Export, every format, through the
+same services as the command line, in a worker thread with progress and Cancel."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,24 +20,25 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
-from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.export import ExportFilter, ExportReport
-from annotator.formats.reader import read_paths
-from annotator.formats.writers import EXPORTERS, export
+from annotator.formats.writers import EXPORTERS
 from annotator.gui.jobs import Job, run_job
 from annotator.gui.messages import ask, inform, literal, warn
+from annotator.gui.state import WindowState
 from annotator.model.errors import AnnotatorError
-from annotator.model.imports import Cancelled, ImportReport, SchemaIn
-
-if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
-
-    _Base = MainWindow
-else:
-    _Base = object
+from annotator.model.imports import Cancelled, ImportReport
+from annotator.services.merge import MergeReport, merge_into
+from annotator.services.transfer import (
+    export_lines,
+    export_project,
+    import_lines,
+    import_paths,
+    schema_line,
+)
 
 IMPORT_FILTER = (
     "Articles and annotations (*.txt *.html *.htm *.jsonl *.json *.spacy *.conll *.bio *.csv "
@@ -53,91 +56,102 @@ SUFFIX = {
 }
 
 
-class TransferMixin(_Base):
-    def _in_worker(self, title: str, work) -> Any:
+class TransferController(QObject):
+    """File → Import, Merge and Export, run by the same services as the command line,
+    each in a worker on its own connection with progress and Cancel."""
+
+    message = Signal(str)
+    """Something to tell the annotator (the status bar)."""
+    imported = Signal(object)
+    """An import or merge changed the project (its ``ChangeSummary``)."""
+    wroteOwnChanges = Signal()
+    """This window changed the project through another connection (the worker's): the
+    next poll must not take it for another window's change."""
+
+    def __init__(self, state: WindowState, *, window: QWidget, parent: QObject | None = None):
+        super().__init__(parent)
+        self.state, self.window = state, window
+
+    @property
+    def project(self) -> Project:
+        return self.state.project
+
+    def _in_worker(self, title: str, work: Callable[[Job, Project], Any]) -> Any:
         """Run ``work(job, project)`` off the GUI thread on its own connection."""
         path = self.project.path
         annotator = self.project.annotator
+        shown = self.project
 
         def job_work(job: Job) -> Any:
             if path is None:  # an in-memory project has no second connection
-                return work(job, self.project)
+                return work(job, shown)
             with Project.open(path, annotator=annotator, create=False) as project:
                 return work(job, project)
 
         if path is None:
             return job_work(Job(lambda _: None))
         try:
-            return run_job(self, title, job_work)
+            return run_job(self.window, title, job_work)
         finally:
-            self.note_own_writes()  # this window's import or merge is not "another window"
+            self.wroteOwnChanges.emit()  # this window's import is not "another window"
 
     # -- import -----------------------------------------------------------------------
 
     def run_import(
         self, paths: list[Path], *, fmt: str = "auto", skip_invalid: bool = False
     ) -> ImportReport:
-        """Import ``paths`` (all or nothing unless ``skip_invalid``) and refresh.
+        """Import ``paths`` (all or nothing unless ``skip_invalid``) as ``annotator
+        import`` does, and refresh.
 
         :raises AnnotatorError: a file or record is bad (nothing imported), or Cancelled.
         """
 
         def work(job: Job, project: Project) -> ImportReport:
             job.stage("Reading files…")
-            messages: list[str] = []
-            skipped: list[str] | None = [] if skip_invalid else None
-            schema = SchemaIn()
-            records = []
-            for record in read_paths(paths, fmt, messages, skipped=skipped, schema=schema):
-                if job.cancelled():
-                    raise Cancelled()
-                records.append(record)
-            job.stage(f"Importing {len(records)} document(s)…", len(records))
-            report = import_documents(
+            return import_paths(
                 project,
-                records,
+                paths,
+                fmt=fmt,
                 skip_invalid=skip_invalid,
-                schema=schema,
                 progress=job.step,
                 cancelled=job.cancelled,
+                on_read=lambda n: job.stage(f"Importing {n} document(s)…", n),
             )
-            report.skipped[:0] = skipped or []
-            report.notes[:0] = messages
-            return report
 
         report = self._in_worker("Import", work)
-        self.on_bulk_change(report.summary)
-        if self.document_id is None and self.doc_model.rowCount():
-            self.open_document(self.documents.neighbour(None, 1))
-        self.show_message(describe_import(report).splitlines()[0])
+        self.imported.emit(report.summary)
+        self.message.emit(describe_import(report, paths, self._where()).splitlines()[0])
         return report
 
+    def _where(self) -> str:
+        return self.project.path.name if self.project.path else "this project"
+
     def import_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import", "", IMPORT_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import", "", IMPORT_FILTER)
         if not paths:
             return
         paths = [Path(p) for p in paths]
         try:
             report = self.run_import(paths)
         except Cancelled:
-            self.show_message("Import cancelled: nothing was imported.")
+            self.message.emit("Import cancelled: nothing was imported.")
             return
         except AnnotatorError as exc:
             question = f"{exc}\n\nNothing was imported. Import the rest and skip what is bad?"
-            if not ask(self, "Import failed", question):
+            if not ask(self.window, "Import failed", question):
                 return
             try:
                 report = self.run_import(paths, skip_invalid=True)
             except AnnotatorError as again:
-                warn(self, "Import failed", str(again))
+                warn(self.window, "Import failed", str(again))
                 return
-        inform(self, "Import", describe_import(report))
+        inform(self.window, "Import", describe_import(report, paths, self._where()))
 
     # -- merge ------------------------------------------------------------------------
 
     def merge_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self,
+            self.window,
             "Merge projects into this one",
             "",
             "Annotator projects and native exports (*.db *.sqlite *.jsonl);;All files (*)",
@@ -147,7 +161,7 @@ class TransferMixin(_Base):
         try:
             report = self.run_merge([Path(p) for p in paths])
         except AnnotatorError as exc:
-            warn(self, "Merge failed", str(exc))
+            warn(self.window, "Merge failed", str(exc))
             return
         lines = [
             f"Merged {len(paths)} file(s): {report.documents_added} new document(s), "
@@ -157,17 +171,18 @@ class TransferMixin(_Base):
             *report.schema_differences,
             *report.notes[:20],
         ]
-        inform(self, "Merge", "\n".join(lines))
+        inform(self.window, "Merge", "\n".join(lines))
 
-    def run_merge(self, paths: list[Path]):
-        from annotator.services.merge import merge_into
+    def run_merge(self, paths: list[Path]) -> MergeReport:
+        """Merge project files or native exports into this project, as ``annotator
+        merge`` does, and refresh."""
 
-        def work(job: Job, project: Project):
+        def work(job: Job, project: Project) -> MergeReport:
             job.stage("Merging…", len(paths))
             return merge_into(project, paths, progress=job.step, cancelled=job.cancelled)
 
         report = self._in_worker("Merge", work)
-        self.on_bulk_change(report.summary)
+        self.imported.emit(report.summary)
         return report
 
     # -- export -----------------------------------------------------------------------
@@ -175,58 +190,46 @@ class TransferMixin(_Base):
     def run_export(
         self, fmt: str, out: Path, *, chosen: ExportFilter | None = None, **options: Any
     ) -> ExportReport:
+        """Export as ``annotator export`` does (the same checks of the filters)."""
+        documents = self.project.progress()["total"]
+
         def work(job: Job, project: Project) -> ExportReport:
-            job.stage(f"Exporting to {out.name}…", self.doc_model.rowCount())
-            return export(project, fmt, out, chosen=chosen, progress=job.step, **options)
+            job.stage(f"Exporting to {out.name}…", documents)
+            return export_project(project, fmt, out, chosen=chosen, progress=job.step, **options)
 
         return self._in_worker("Export", work)
 
     def export_files(self) -> None:
-        dialog = ExportDialog(self)
+        dialog = ExportDialog(self.window, self.project.annotator)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         fmt, out, chosen, options = dialog.settings()
         try:
             report = self.run_export(fmt, out, chosen=chosen, **options)
         except Cancelled:
-            self.show_message("Export cancelled: nothing was written.")
+            self.message.emit("Export cancelled: nothing was written.")
             return
         except AnnotatorError as exc:
-            warn(self, "Export failed", str(exc))
+            warn(self.window, "Export failed", str(exc))
             return
-        text = (
-            f"Wrote {report.records} record(s), {report.spans} span(s) and "
-            f"{report.relations} link(s) to {out}."
-        )
-        problems = report.summary()
+        written, *problems = export_lines(report, out)
+        text = _sentence(written)
         if problems:
             shown = "\n".join(problems[:25])
             more = len(problems) - 25
-            text += f"\n\nNot exported exactly:\n{shown}" + (
-                f"\n… and {more} more" if more > 0 else ""
-            )
-        inform(self, "Export", text)
+            text += f"\n\n{shown}" + (f"\n… and {more} more" if more > 0 else "")
+        inform(self.window, "Export", text)
 
 
-def describe_import(report: ImportReport) -> str:
-    lines = [
-        f"Imported {report.documents_added} new document(s) "
-        f"({report.documents_existing} already present), {report.spans_added} span(s), "
-        f"{report.relations_added} link(s)."
-    ]
-    if report.spans_duplicate or report.relations_duplicate:
-        lines.append(
-            f"Duplicates stored once: {report.spans_duplicate} span(s), "
-            f"{report.relations_duplicate} link(s)."
-        )
-    if report.labels_added or report.relation_types_added:
-        lines.append(
-            f"Added to the schema: {', '.join(report.labels_added + report.relation_types_added)}."
-        )
-    if not (report.documents_added or report.documents_existing):
-        lines[0] = "Nothing was imported: no document in these files."
-    if report.categories_added:
-        lines.append(f"Document categories: {report.categories_added}.")
+def _sentence(line: str) -> str:
+    return line[:1].upper() + line[1:] + ("" if line.endswith(".") else ".")
+
+
+def describe_import(report: ImportReport, paths: list[Path], where: object) -> str:
+    """What an import did, in the command line's words, one sentence a line."""
+    lines = [_sentence(line) for line in import_lines(report, paths, where)]
+    if added := schema_line(report):
+        lines.append(_sentence(added))
     lines += [f"Skipped: {s}" for s in report.skipped[:20]]
     lines += report.notes[:20]
     return "\n".join(lines)
@@ -235,11 +238,11 @@ def describe_import(report: ImportReport) -> str:
 class ExportDialog(QDialog):
     """Format, destination and filters of an export."""
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
+    def __init__(self, parent: QWidget, annotator: str):
+        super().__init__(parent)
         self.setObjectName("export_dialog")
         self.setWindowTitle("Export")
-        self.annotator = window.project.annotator
+        self.annotator = annotator
         self.format = QComboBox()
         self.format.addItems(list(EXPORTERS))
         self.format.setCurrentText("prodigy")

@@ -98,7 +98,7 @@ def test_adjudicated_document_and_gold_export(qtbot, make_window, contested, tmp
         ).fetchall()
     )
     assert rows[GOLD] == "done"
-    report = window.run_export(
+    report = window.transfer.run_export(
         "prodigy", tmp_path / "gold.jsonl", chosen=ExportFilter(annotators=(GOLD,))
     )
     assert report.records == 1
@@ -127,7 +127,7 @@ def test_merge_from_the_window(qtbot, make_window, tmp_path, contested, db_path)
         ensure_sample(carl)
         carl.add_span(1, 0, 5, "source")
     window = make_window(annotator="lead")
-    report = window.run_merge([other])
+    report = window.transfer.run_merge([other])
     assert (report.documents_matched, report.spans_added) == (1, 1)
     assert "carl" in {s.annotator for s in window.project.spans(1, annotator=None)}
 
@@ -144,7 +144,7 @@ def test_merge_shows_what_it_brought_into_the_open_article(make_window, tmp_path
         ensure_sample(copy)
         copy.add_span(1, 0, 5, "source")
     window.check_external_changes()
-    report = window.run_merge([laptop])
+    report = window.transfer.run_merge([laptop])
     assert report.summary.documents == {1}
     assert window.span_model.rowCount() == 1
     assert window.check_external_changes() is False

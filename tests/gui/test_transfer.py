@@ -10,8 +10,10 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
+from annotator.core.project import Project
 from annotator.formats.export import ExportFilter
 from annotator.formats.prodigy import iter_records
+from annotator.formats.writers import export
 from annotator.gui.jobs import run_job
 from annotator.model.errors import InputFileError
 from annotator.model.imports import Cancelled
@@ -35,7 +37,7 @@ def _cancel_when_shown(delay_ms: int = 150) -> None:
 
 def test_import_in_worker_adds_documents_and_labels(make_window):
     window = make_window()
-    report = window.run_import([FIXTURES / "prodigy" / "rel_component_annotations.jsonl"])
+    report = window.transfer.run_import([FIXTURES / "prodigy" / "rel_component_annotations.jsonl"])
     assert report.documents_added == 149
     assert window.doc_model.rowCount() == 150  # the sample and the 149 abstracts
     assert "GGP" in window.project.schema.label_names
@@ -45,7 +47,7 @@ def test_import_in_worker_adds_documents_and_labels(make_window):
 def test_own_import_is_reported_as_such_not_as_another_window(make_window):
     window = make_window()
     window.check_external_changes()  # the poll has seen the project as it was
-    window.run_import([FIXTURES / "prodigy" / "rel_component_annotations.jsonl"])
+    window.transfer.run_import([FIXTURES / "prodigy" / "rel_component_annotations.jsonl"])
     assert window.statusBar().currentMessage().startswith("Imported 149 new document(s)")
     assert window.check_external_changes() is False
     assert "another window" not in window.statusBar().currentMessage()
@@ -58,9 +60,9 @@ def test_failed_import_changes_nothing(make_window, tmp_path):
         '{"text": "ok"}\n{"text": "x", "spans": [{"start": 0, "end": 5, "label": "c"}]}\n'
     )
     with pytest.raises(InputFileError, match=r"bad.jsonl:2"):
-        window.run_import([bad])
+        window.transfer.run_import([bad])
     assert window.doc_model.rowCount() == 1
-    report = window.run_import([bad], skip_invalid=True)
+    report = window.transfer.run_import([bad], skip_invalid=True)
     assert report.documents_added == 1 and len(report.skipped) == 1
 
 
@@ -82,7 +84,7 @@ def test_cancelled_import_changes_nothing(make_window, tmp_path, monkeypatch):
     monkeypatch.setattr(nlp, "tokenize_many", slow)
     _cancel_when_shown()
     with pytest.raises(Cancelled):
-        window.run_import([path])
+        window.transfer.run_import([path])
     assert [d.title for d in window.project.documents()] == [window.doc_model.row_at(0).title]
     assert window.project.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
 
@@ -93,7 +95,7 @@ def test_export_in_worker_writes_the_file(make_window, tmp_path):
     start = text.find("probably")
     window.run(lambda: window.project.add_span(window.document_id, start, start + 8, "hedge"))
     out = tmp_path / "out.jsonl"
-    report = window.run_export("prodigy", out, chosen=ExportFilter())
+    report = window.transfer.run_export("prodigy", out, chosen=ExportFilter())
     assert report.spans == 1
     (record,) = iter_records(out)
     assert record["spans"][0]["text"] == "probably"
@@ -142,3 +144,40 @@ def test_fallback_tokenizer_is_shown_when_opening_the_document(make_window, tmp_
     window.reload_documents()
     window.open_document(window.doc_model.row_at(1).id)
     assert "no spaCy tokenizer for language 'ja'" in window.statusBar().currentMessage()
+
+
+def test_window_import_of_the_interop_fixtures_matches_the_command_line(make_window, tmp_path):
+    """The window imports through the same service as ``annotator import``: the same
+    report, and the same project (exported the same way)."""
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    window = make_window()  # the sample is there in both projects
+    report = window.transfer.run_import([FIXTURES])
+    other = tmp_path / "cli.db"
+    with Project.open(other, annotator="alice") as project:
+        from annotator.core.samples import ensure_sample
+
+        ensure_sample(project)
+    result = CliRunner().invoke(
+        cli, ["import", str(FIXTURES), "--db", str(other), "--annotator", "alice", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(json.dumps(report.to_dict())) == json.loads(result.output)
+    assert report.documents_added > 200 and report.spans_added > 500
+
+    def timeless(value):  # times (and a project's own history) differ by nature
+        if isinstance(value, dict):
+            drop = {"created", "updated", "events", "at"}
+            return {k: timeless(v) for k, v in value.items() if k not in drop}
+        return [timeless(v) for v in value] if isinstance(value, list) else value
+
+    def exported(path: Path, out: Path) -> list:
+        with Project.open(path, annotator="alice", create=False) as project:
+            export(project, "native", out)
+        return [timeless(json.loads(line)) for line in out.read_text("utf-8").splitlines()]
+
+    mine = exported(window.project.path, tmp_path / "window.jsonl")
+    theirs = exported(other, tmp_path / "cli.jsonl")
+    assert mine[1:] == theirs[1:] and len(mine) == len(theirs)
