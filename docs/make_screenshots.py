@@ -241,7 +241,7 @@ def shoot_factcheck() -> list[Path]:
         app.processEvents()
         targets.append(HERE / "screenshot-claim-record.png")
         window.grab().save(str(targets[-1]))
-        dialog = window.show_claims()
+        dialog = window.checks.show_claims()
         dialog.resize(1300, 420)
         app.processEvents()
         targets.append(HERE / "screenshot-claims.png")

@@ -1,16 +1,19 @@
-"""The fact-checker's views: claims, sources, duplicates, search, article details.
-Mixed into :class:`~annotator.gui.main_window.MainWindow` (``FactCheckMixin``)."""
+"""The fact-check controller and its views: claims, sources, duplicates, search,
+article details, the claim record in the inspector."""
 
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,9 +38,15 @@ from PySide6.QtWidgets import (
 
 from annotator.core.claim_matching import suggest_claim_matches, suggested_matches
 from annotator.core.claim_ops import EVIDENCE_STANCES, META_FIELDS
+from annotator.core.project import Project
+from annotator.gui.article_view import ArticleView
+from annotator.gui.commands import Editor
+from annotator.gui.inspector import Inspector
 from annotator.gui.messages import inform, plain_label, plain_tooltip, warn
 from annotator.gui.models import Column, RowTableModel, excerpt
+from annotator.gui.state import WindowState
 from annotator.model.errors import AnnotatorError
+from annotator.model.records import Change, Document
 from annotator.services.claims import (
     ClaimRow,
     claim_rows,
@@ -47,13 +56,6 @@ from annotator.services.claims import (
 )
 from annotator.services.duplicates import near_duplicates, repeated_passages
 from annotator.services.search import search
-
-if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
-
-    _Base = MainWindow
-else:
-    _Base = object
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -113,11 +115,11 @@ class ClaimFilter(QSortFilterProxyModel):
 class FactCheckDialog(QDialog):
     """Tools → Claims: the claims table, the sources, and duplicates."""
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
+    def __init__(self, checks: FactCheckController):
+        super().__init__(checks.window)
         self.setObjectName("factcheck_dialog")
         self.setWindowTitle("Claims")
-        self.window_ = window
+        self.checks = checks
         self.model = claims_table()
         self.proxy = ClaimFilter()
         self.proxy.setSourceModel(self.model)
@@ -205,7 +207,7 @@ class FactCheckDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        project = self.window_.project
+        project = self.checks.project
         rows = claim_rows(project)
         self.model.set_rows(rows)
         for combo, first, values in (
@@ -251,21 +253,21 @@ class FactCheckDialog(QDialog):
         self._fill_duplicates()
 
     def _fill_duplicates(self) -> None:
-        window = self.window_
+        checks = self.checks
         self.passages.clear()
-        if window.document_id is not None:
-            for passage in repeated_passages(window.project, window.document_id):
+        if checks.state.document_id is not None:
+            for passage in repeated_passages(checks.project, checks.state.document_id):
                 item = QListWidgetItem(f"{len(passage.occurrences)}×  {excerpt(passage.text, 120)}")
                 item.setData(Qt.ItemDataRole.UserRole, passage.occurrences)
                 self.passages.addItem(item)
         self.near.clear()
-        for pair in near_duplicates(window.project):
+        for pair in near_duplicates(checks.project):
             self.near.addItem(
                 f"{pair['similarity']:.0%}  {pair['title']}  ≈  {pair['other_title']}"
             )
         self.suggestions.clear()
         texts = {r.span_id: r for r in self.model.rows}
-        for match in suggested_matches(window.project):
+        for match in suggested_matches(checks.project):
             main, other = texts.get(match["main_span_id"]), texts.get(match["other_span_id"])
             if main and other:
                 item = QListWidgetItem(
@@ -288,16 +290,16 @@ class FactCheckDialog(QDialog):
         row: ClaimRow = index.data(Qt.ItemDataRole.UserRole) or self.model.row_at(
             self.proxy.mapToSource(index).row()
         )
-        self.window_.go_to_span(row.document_id, row.span_id, row.annotator)
+        self.checks.go_to_span(row.document_id, row.span_id, row.annotator)
 
     def _select_passage(self, item: QListWidgetItem) -> None:
         start, end = item.data(Qt.ItemDataRole.UserRole)[0]
-        self.window_.view.select(start, end)
+        self.checks.view.select(start, end)
 
     def find_similar(self) -> None:
-        change = self.window_.run(lambda: suggest_claim_matches(self.window_.project))
+        change = self.checks.run(lambda: suggest_claim_matches(self.checks.project))
         if change is not None and change.is_empty:
-            self.window_.show_message("No new similar claims.")
+            self.checks.message.emit("No new similar claims.")
         self.refresh()
 
     def decide(self, state: str) -> None:
@@ -305,7 +307,7 @@ class FactCheckDialog(QDialog):
         if item is None:
             return
         main, other = item.data(Qt.ItemDataRole.UserRole)
-        self.window_.run(lambda: self.window_.project.set_match(main, other, state))
+        self.checks.run(lambda: self.checks.project.set_match(main, other, state))
         self.refresh()
 
 
@@ -343,11 +345,11 @@ def _fill(table: QTableWidget, headers: list[str], rows: list[list[Any]]) -> Non
 class SearchDialog(QDialog):
     """Ctrl+Shift+F: search the whole project; Enter on a result opens it."""
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
+    def __init__(self, checks: FactCheckController):
+        super().__init__(checks.window)
         self.setObjectName("search_dialog")
         self.setWindowTitle("Search the project")
-        self.window_ = window
+        self.checks = checks
         self.query = QLineEdit()
         self.query.setPlaceholderText('words, "a phrase", prefix*, OR, NOT — then Enter')
         self.kind = QComboBox()
@@ -360,7 +362,7 @@ class SearchDialog(QDialog):
             self.kind.addItem(label, value)
         self.status = QComboBox()
         self.status.addItem("Any status", None)
-        for status in window.project.claim_statuses():
+        for status in checks.project.claim_statuses():
             self.status.addItem(status, status)
         self.results = QListWidget()
         self.results.setWordWrap(True)
@@ -381,7 +383,7 @@ class SearchDialog(QDialog):
         self.results.clear()
         try:
             hits = search(
-                self.window_.project,
+                self.checks.project,
                 self.query.text(),
                 kinds=self.kind.currentData(),
                 status=self.status.currentData(),
@@ -402,22 +404,21 @@ class SearchDialog(QDialog):
     def open_hit(self, item: QListWidgetItem) -> None:
         hit = item.data(Qt.ItemDataRole.UserRole)
         if hit.span_id is not None:
-            self.window_.go_to_span(hit.document_id, hit.span_id)
+            self.checks.go_to_span(hit.document_id, hit.span_id)
             return
-        self.window_.open_document(hit.document_id)
+        self.checks.open_document(hit.document_id)
         marked = hit.snippet.split("[", 1)[1].split("]", 1)[0] if "[" in hit.snippet else ""
         if marked:
-            self.window_.annotate.find_next(marked)
+            self.checks.find_text(marked)
 
 
 class DetailsDialog(QDialog):
     """Document → Article details: title and metadata (the text never changes)."""
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
+    def __init__(self, parent: QWidget, document: Document):
+        super().__init__(parent)
         self.setObjectName("details_dialog")
         self.setWindowTitle("Article details")
-        document = window.project.document(window.document_id)
         self.fields: dict[str, QLineEdit] = {"title": QLineEdit(document.title)}
         for name in META_FIELDS:
             self.fields[name] = QLineEdit(str(document.meta.get(name, "")))
@@ -474,7 +475,42 @@ class EvidenceDialog(QDialog):
         layout.addWidget(buttons)
 
 
-class FactCheckMixin(_Base):
+class FactCheckController(QObject):
+    """The fact-checker's tools: the claims and search dialogs, article details, text
+    verification, and the inspector's claim record (its fields and evidence)."""
+
+    message = Signal(str)
+    """Something to tell the annotator (the status bar)."""
+
+    def __init__(
+        self,
+        state: WindowState,
+        editor: Editor,
+        *,
+        view: ArticleView,
+        inspector: Inspector,
+        open_document: Callable[[int], None],
+        find_text: Callable[[str], bool],
+        window: QWidget,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.state, self.editor, self.view, self.window = state, editor, view, window
+        self.open_document = open_document
+        """Show a document in the window (the window's documents)."""
+        self.find_text = find_text
+        """Find a phrase in the shown article (the annotate controller's find)."""
+        inspector.claim_box.fieldChanged.connect(self._claim_field)
+        inspector.claim_box.evidenceAdd.connect(self._add_evidence)
+        inspector.claim_box.evidenceRemove.connect(self._remove_evidence)
+
+    @property
+    def project(self) -> Project:
+        return self.state.project
+
+    def run(self, operation: Callable[[], Change]) -> Change | None:
+        return self.editor.run(operation)
+
     def show_claims(self) -> FactCheckDialog:
         self.claims_dialog = FactCheckDialog(self)
         self.claims_dialog.show()
@@ -488,33 +524,31 @@ class FactCheckMixin(_Base):
         return self.search_dialog
 
     def go_to_span(self, document_id: int, span_id: int, layer: str | None = None) -> None:
-        """Open a document at a span (switching to that span's layer if it is another's)."""
-        if layer and layer != self.project.layer and not self.reviewing:
-            self.show_message(f"This claim is {layer}'s: shown for reading in its place.")
+        """Open a document at a span (a span of another layer is shown for reading)."""
+        if layer and layer != self.project.layer and not self.state.reviewing:
+            self.message.emit(f"This claim is {layer}'s: shown for reading in its place.")
         self.open_document(document_id)
-        if self.span_model.row_of(span_id) is not None:
-            self.select_span(span_id)
-        else:
+        self.state.select_span(span_id)
+        if self.state.current_span is None:  # not in the layer shown: select its text
             span = self.project.span(span_id)
             self.view.select(span.start, span.end)
         self.view.setFocus()
 
     def edit_details(self) -> None:
-        if self.document_id is None:
+        document_id = self.state.document_id
+        if document_id is None:
             return
-        dialog = DetailsDialog(self)
+        dialog = DetailsDialog(self.window, self.project.document(document_id))
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            document_id = self.document_id
             self.run(lambda: self.project.set_document_meta(document_id, **dialog.values()))
-            self.reload_documents()
 
     def verify_text(self) -> bool:
-        if self.document_id is None:
+        if self.state.document_id is None:
             return False
-        document = self.project.document(self.document_id)
+        document = self.project.document(self.state.document_id)
         ok = hashlib.sha256(document.text.encode("utf-8")).hexdigest() == document.text_sha256
         (inform if ok else warn)(
-            self,
+            self.window,
             "Verify text",
             "The text is exactly as imported (SHA-256 matches)."
             if ok
@@ -528,7 +562,7 @@ class FactCheckMixin(_Base):
         self.run(lambda: self.project.set_claim_record(span_id, **{name: value}))
 
     def _add_evidence(self, span_id: int) -> None:
-        dialog = EvidenceDialog(self)
+        dialog = EvidenceDialog(self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.run(

@@ -34,7 +34,7 @@ from annotator.gui.article_view import ArticleView
 from annotator.gui.assist import AssistController
 from annotator.gui.commands import Editor
 from annotator.gui.desktop import DesktopMixin
-from annotator.gui.factcheck_views import FactCheckMixin
+from annotator.gui.factcheck_views import FactCheckController
 from annotator.gui.inspector import Inspector
 from annotator.gui.label_dialog import LabelDialog
 from annotator.gui.messages import literal, plain_label, plain_tooltip
@@ -75,7 +75,6 @@ SHARED_KEY_ACTION = "accept_structure"
 
 class MainWindow(
     DesktopMixin,
-    FactCheckMixin,
     QMainWindow,
 ):
     def __init__(self, project: Project):
@@ -181,6 +180,17 @@ class MainWindow(
         self.transfer.message.connect(self.show_message)
         self.transfer.imported.connect(self.on_bulk_change)
         self.transfer.wroteOwnChanges.connect(self.note_own_writes)
+        self.checks = FactCheckController(
+            self.state,
+            self.editor,
+            view=self.view,
+            inspector=self.inspector,
+            open_document=self.open_document,
+            find_text=self.annotate.find_next,
+            window=self,
+            parent=self,
+        )
+        self.checks.message.connect(self.show_message)
         self.state.layerChanged.connect(self._on_layer_changed)
         self._build_actions()
         self.annotate.on_schema_changed(self._colours())
@@ -242,9 +252,6 @@ class MainWindow(
 
     def _connect(self) -> None:
         self.documents.table.selectionModel().currentRowChanged.connect(self._on_document_row)
-        self.inspector.claim_box.fieldChanged.connect(self._claim_field)
-        self.inspector.claim_box.evidenceAdd.connect(self._add_evidence)
-        self.inspector.claim_box.evidenceRemove.connect(self._remove_evidence)
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         view, annotate, assist = self.view, self.annotate, self.assist
@@ -266,10 +273,10 @@ class MainWindow(
             "add_pattern": assist.add_pattern_from_span,
             "edit_patterns": assist.open_patterns_dialog,
             "train": assist.open_training_dialog,
-            "claims": self.show_claims,
-            "search": self.show_search,
-            "details": self.edit_details,
-            "verify": self.verify_text,
+            "claims": self.checks.show_claims,
+            "search": self.checks.show_search,
+            "details": self.checks.edit_details,
+            "verify": self.checks.verify_text,
             "new_project": self.new_project,
             "open_project": self.open_project,
             "import": self.transfer.import_files,

@@ -44,7 +44,7 @@ def window(make_window, db_path):
 
 def test_claims_view_lists_both_stances_and_jumps_to_the_claim(qtbot, window):
     qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL_SHIFT)
-    dialog = window.claims_dialog
+    dialog = window.checks.claims_dialog
     qtbot.addWidget(dialog)
     texts = [dialog.model.data(dialog.model.index(r, 0)) for r in range(dialog.model.rowCount())]
     row = texts.index(MISSILES)
@@ -108,7 +108,7 @@ def test_evidence_added_and_removed_through_the_window(qtbot, window, monkeypatc
 
 
 def test_duplicate_suggestions_confirm_shares_the_record(qtbot, window):
-    dialog = window.show_claims()
+    dialog = window.checks.show_claims()
     qtbot.addWidget(dialog)
     assert dialog.passages.count() == 2  # the sample's two repeated sentences
     dialog.find_similar()
@@ -129,7 +129,7 @@ def test_duplicate_suggestions_confirm_shares_the_record(qtbot, window):
 
 def test_search_dialog_finds_and_opens(qtbot, window):
     qtbot.keyClick(window.view, Qt.Key.Key_F, CTRL_SHIFT)
-    dialog = window.search_dialog
+    dialog = window.checks.search_dialog
     qtbot.addWidget(dialog)
     qtbot.waitUntil(dialog.query.hasFocus)  # typing goes to the dialog, not the article
     qtbot.keyClicks(dialog.query, "dismissed")
@@ -148,9 +148,9 @@ def test_article_details_are_editable_and_undoable(qtbot, window, monkeypatch):
         "exec",
         lambda self: (self.fields["author"].setText("Agence France-Presse"), 1)[1],
     )
-    window.edit_details()
+    window.checks.edit_details()
     assert window.project.document(window.document_id).meta["author"] == "Agence France-Presse"
     window.undo_stack.undo()
     assert "author" not in window.project.document(window.document_id).meta
     monkeypatch.setattr(factcheck_views, "inform", lambda *a: None)
-    assert window.verify_text()
+    assert window.checks.verify_text()
