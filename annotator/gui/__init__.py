@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from PySide6.QtWidgets import QMainWindow
 
 
-def open_window(db_path: str | Path, annotator: str | None = None) -> MainWindow:
+def open_window(db_path: str | Path, annotator: str | None = None) -> QMainWindow:
     """Build the main window in-process on ``db_path``, show it and return it.
 
     It shows the first document (a project that never had one gets the sample article).

@@ -5,8 +5,6 @@ Every save is one core operation on the undo stack, like any other edit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -18,22 +16,22 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
+from annotator.gui.commands import Editor
 from annotator.gui.messages import plain_label
-
-if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+from annotator.gui.state import WindowState
 
 NEW = "＋ New label"
 
 
 class LabelDialog(QDialog):
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
+    def __init__(self, parent: QWidget, state: WindowState, editor: Editor):
+        super().__init__(parent)
         self.setObjectName("label_dialog")
         self.setWindowTitle("Labels")
-        self.window_ = window
+        self.state, self.editor = state, editor
         self.labels = QListWidget()
         self.name = QLineEdit()
         self.colour = QLineEdit()
@@ -74,7 +72,7 @@ class LabelDialog(QDialog):
 
     def _reload(self, select: str | None = None) -> None:
         self.labels.clear()
-        self.labels.addItems([*self.window_.project.schema.label_names, NEW])
+        self.labels.addItems([*self.state.project.schema.label_names, NEW])
         names = [self.labels.item(i).text() for i in range(self.labels.count())]
         self.labels.setCurrentRow(names.index(select) if select in names else 0)
 
@@ -86,7 +84,7 @@ class LabelDialog(QDialog):
             for field in (self.name, self.colour, self.keys, self.description):
                 field.clear()
             return
-        label = self.window_.project.schema.label(name)
+        label = self.state.project.schema.label(name)
         self.name.setText(label.name)
         self.colour.setText(label.colour)
         self.keys.setText(" ".join(label.keys))
@@ -100,7 +98,7 @@ class LabelDialog(QDialog):
     def save(self) -> bool:
         """Add or update the label shown; an error is shown in the dialog."""
         self.error.clear()
-        project = self.window_.project
+        project = self.state.project
         name = self.name.text().strip()
         fields = {
             "colour": self.colour.text().strip(),
@@ -108,11 +106,11 @@ class LabelDialog(QDialog):
             "description": self.description.text().strip(),
         }
         if self.labels.currentItem() is not None and self.labels.currentItem().text() == NEW:
-            change = self.window_.run(
+            change = self.editor.run(
                 lambda: project.add_label(name, **fields), on_error=self.error.setText
             )
         else:
-            change = self.window_.run(
+            change = self.editor.run(
                 lambda: project.update_label(name, **fields), on_error=self.error.setText
             )
         if change is None:

@@ -33,7 +33,7 @@ from annotator.gui.annotate import AnnotateController
 from annotator.gui.article_view import ArticleView
 from annotator.gui.assist import AssistController
 from annotator.gui.commands import Editor
-from annotator.gui.desktop import DesktopMixin
+from annotator.gui.desktop import DesktopController
 from annotator.gui.factcheck_views import FactCheckController
 from annotator.gui.inspector import Inspector
 from annotator.gui.label_dialog import LabelDialog
@@ -73,10 +73,7 @@ SHARED_KEY_ACTION = "accept_structure"
 """The action whose key another action holds (see ``accept_structure_or_done``)."""
 
 
-class MainWindow(
-    DesktopMixin,
-    QMainWindow,
-):
+class MainWindow(QMainWindow):
     def __init__(self, project: Project):
         super().__init__()
         self.state = WindowState(project, self)
@@ -163,7 +160,6 @@ class MainWindow(
             parent=self,
         )
         self.assist.message.connect(self.show_message)
-        self.assist.wroteOwnChanges.connect(self.note_own_writes)
         self.review = ReviewController(
             self.state,
             self.editor,
@@ -179,7 +175,6 @@ class MainWindow(
         self.transfer = TransferController(self.state, window=self, parent=self)
         self.transfer.message.connect(self.show_message)
         self.transfer.imported.connect(self.on_bulk_change)
-        self.transfer.wroteOwnChanges.connect(self.note_own_writes)
         self.checks = FactCheckController(
             self.state,
             self.editor,
@@ -191,6 +186,14 @@ class MainWindow(
             parent=self,
         )
         self.checks.message.connect(self.show_message)
+        self.desktop = DesktopController(
+            self.state, self.editor, inspector=self.inspector, window=self, parent=self
+        )
+        self.desktop.message.connect(self.show_message)
+        self.desktop.projectSwitched.connect(self._on_project_switched)
+        self.desktop.changedElsewhere.connect(self._on_changed_elsewhere)
+        self.assist.wroteOwnChanges.connect(self.desktop.note_own_writes)
+        self.transfer.wroteOwnChanges.connect(self.desktop.note_own_writes)
         self.state.layerChanged.connect(self._on_layer_changed)
         self._build_actions()
         self.annotate.on_schema_changed(self._colours())
@@ -203,8 +206,7 @@ class MainWindow(
         if first is not None:
             self.open_document(first)
         self.view.setFocus()
-        self.watch_other_windows()
-        self.check_external_changes()  # the baseline
+        self.desktop.watch_other_windows()
 
     # -- what is shown (the window state) ---------------------------------------------
 
@@ -277,8 +279,8 @@ class MainWindow(
             "search": self.checks.show_search,
             "details": self.checks.edit_details,
             "verify": self.checks.verify_text,
-            "new_project": self.new_project,
-            "open_project": self.open_project,
+            "new_project": self.desktop.new_project,
+            "open_project": self.desktop.open_project,
             "import": self.transfer.import_files,
             "export": self.transfer.export_files,
             "quit": self.close,
@@ -389,7 +391,7 @@ class MainWindow(
         self.recent_menu = QMenu("Open &Recent", self)
         menus["&File"].insertMenu(self.actions_by_name["import"], self.recent_menu)
         menus["&File"].insertSeparator(self.actions_by_name["import"])
-        self._fill_recent_menu()
+        self.desktop.fill_recent_menu(self.recent_menu)
 
     def _new_action(self, spec: ActionSpec) -> QAction:
         if spec.name == "undo":
@@ -564,7 +566,7 @@ class MainWindow(
     # -- settings -------------------------------------------------------------------
 
     def open_label_dialog(self) -> LabelDialog:
-        self.label_dialog = LabelDialog(self)
+        self.label_dialog = LabelDialog(self, self.state, self.editor)
         self.label_dialog.show()
         return self.label_dialog
 
@@ -574,6 +576,29 @@ class MainWindow(
         )
         if ok and name.strip():
             self.set_annotator(name.strip())
+
+    def _on_project_switched(self) -> None:
+        """Another project file is open: read everything again."""
+        self.on_schema_changed()
+        self._update_title()
+        self.reload_documents()
+        first = self.documents.neighbour(None, 1)
+        if first is not None:
+            self.open_document(first)
+        else:
+            self.clear_document()
+
+    def _on_changed_elsewhere(self) -> None:
+        """Another window saved to this project: read it again, keeping the place."""
+        self.on_schema_changed()
+        current_span = self.state.current_span
+        scroll = self.view.verticalScrollBar().value()
+        self.reload_documents()
+        if self.document_id is not None and self.doc_model.row_of(self.document_id) is not None:
+            self.open_document(self.document_id)
+            self.view.verticalScrollBar().setValue(scroll)
+            if current_span is not None and self.span_model.row_of(current_span) is not None:
+                self.state.select_span(current_span)
 
     @property
     def reviewing(self) -> bool:
@@ -616,6 +641,7 @@ class MainWindow(
 
     def closeEvent(self, event) -> None:
         self.assist.stop()
+        self.desktop.stop()
         self.inspector.commit_notes()
         settings = QSettings()
         settings.setValue(WINDOW_GEOMETRY, self.saveGeometry())

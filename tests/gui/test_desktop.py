@@ -19,28 +19,28 @@ def test_window_shows_spans_saved_by_another_window(make_window, db_path):
     start = text.find("probably")
     with Project.open(db_path, annotator="alice") as other:  # a second window, same person
         other.add_span(window.document_id, start, start + 8, "hedge")
-    assert window.check_external_changes()
+    assert window.desktop.check_external_changes()
     assert [(s.start, s.label) for s in window.span_model.rows] == [(start, "hedge")]
-    assert not window.check_external_changes()  # nothing new since
+    assert not window.desktop.check_external_changes()  # nothing new since
 
 
 def test_own_edits_do_not_count_as_external(make_window):
     window = make_window()
-    window.check_external_changes()
+    window.desktop.check_external_changes()
     window.run(lambda: window.project.add_span(window.document_id, 0, 5, "claim"))
-    assert not window.check_external_changes()
+    assert not window.desktop.check_external_changes()
 
 
 def test_new_open_and_recent_projects(make_window, tmp_path):
     window = make_window()
     first = window.project.path
     second = tmp_path / "second.db"
-    assert window.switch_project(second)
+    assert window.desktop.switch_project(second)
     assert window.project.path == second and window.doc_model.rowCount() == 0
     assert window.document_id is None
     with Project.open(first, annotator="x") as project:
         add_document(project, "Another article in the first project.", "another")
-    assert window.switch_project(first)
+    assert window.desktop.switch_project(first)
     assert window.doc_model.rowCount() == 2
     recent = QSettings().value(RECENT_PROJECTS)
     assert recent[:2] == [str(first), str(second)]
@@ -55,7 +55,7 @@ def test_opening_a_bad_file_keeps_the_current_project(make_window, tmp_path, mon
     monkeypatch.setattr(
         "annotator.gui.desktop.warn", lambda parent, title, text: shown.append(text)
     )
-    assert not window.switch_project(bad)
+    assert not window.desktop.switch_project(bad)
     assert "not an SQLite database" in shown[0]
     assert window.project.path != bad and window.doc_model.rowCount() == 1
 

@@ -143,8 +143,8 @@ def test_merge_shows_what_it_brought_into_the_open_article(make_window, tmp_path
     with Project.open(laptop, annotator="lead") as copy:
         ensure_sample(copy)
         copy.add_span(1, 0, 5, "source")
-    window.check_external_changes()
+    window.desktop.check_external_changes()
     report = window.transfer.run_merge([laptop])
     assert report.summary.documents == {1}
     assert window.span_model.rowCount() == 1
-    assert window.check_external_changes() is False
+    assert window.desktop.check_external_changes() is False

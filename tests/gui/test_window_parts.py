@@ -58,3 +58,25 @@ def test_main_window_inherits_no_controller_mixin():
 def test_controller_never_reaches_the_main_window(controller):
     reached = _reachable(controller)
     assert "main_window" not in reached and "app" not in reached, sorted(reached)
+
+
+def test_main_window_is_a_qmainwindow_and_nothing_else_of_ours():
+    from annotator.gui.main_window import MainWindow
+
+    ours = [c.__qualname__ for c in MainWindow.__mro__ if c.__module__.startswith("annotator")]
+    assert ours == ["MainWindow"]
+
+
+def test_only_the_app_module_imports_the_main_window():
+    importers = sorted(
+        path.stem
+        for path in GUI.glob("*.py")
+        if path.stem not in ("main_window", "app") and "main_window" in _gui_imports(path.stem)
+    )
+    assert importers == []
+
+
+def test_gui_modules_import_each_other_without_a_cycle():
+    graph = {path.stem: _gui_imports(path.stem) for path in GUI.glob("*.py")}
+    cycles = sorted(name for name in graph if name in _reachable(name))
+    assert cycles == []
