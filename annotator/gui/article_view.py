@@ -35,6 +35,14 @@ Bounds = tuple[Sequence[int], Sequence[int]]
 
 TINT_ALPHA = 60
 CURRENT_ALPHA = 120
+BAR_STYLES = (
+    Qt.PenStyle.SolidLine,
+    Qt.PenStyle.DashLine,
+    Qt.PenStyle.DotLine,
+    Qt.PenStyle.DashDotLine,
+)
+"""The underline of each label, by its place in the schema: a cue besides colour (the
+fifth label's is the first's again)."""
 BAR_HEIGHT = 2
 LANE_STEP = 3
 ARC_HEIGHT = 9
@@ -144,6 +152,7 @@ class ArticleView(QPlainTextEdit):
         self._offsets = OffsetMap("")
         self._layer = SpanLayer([0])
         self._colours: dict[str, QColor] = {}
+        self._bar_styles: dict[str, Qt.PenStyle] = {}
         self._current: int | None = None
         self._emphasised: set[int] = set()
         self._anchors: dict[int, QRectF] = {}
@@ -205,8 +214,14 @@ class ArticleView(QPlainTextEdit):
         return len(self._ghost_links)
 
     def set_colours(self, colours: dict[str, str]) -> None:
+        """The label colours, in schema order (which also gives each its underline)."""
         self._colours = {name: QColor(value) for name, value in colours.items()}
+        self._bar_styles = {name: BAR_STYLES[n % len(BAR_STYLES)] for n, name in enumerate(colours)}
         self.viewport().update()
+
+    def bar_style(self, label: str) -> Qt.PenStyle:
+        """How spans of ``label`` are underlined (solid, dashed, dotted, dash-dot)."""
+        return self._bar_styles.get(label, Qt.PenStyle.SolidLine)
 
     def _view_span(self, span: Span | SpanRef) -> ViewSpan:
         to_qt = self._offsets.to_qt
@@ -482,8 +497,11 @@ class ArticleView(QPlainTextEdit):
                 painter.fillRect(rect, tint)
                 if (current or span.id == self._current) and span.id not in self._anchors:
                     self._anchors[span.id] = rect
-                bar_y = rect.bottom() - BAR_HEIGHT - lane * LANE_STEP
-                painter.fillRect(QRectF(rect.left(), bar_y, rect.width(), BAR_HEIGHT), colour)
+                bar_y = rect.bottom() - BAR_HEIGHT / 2 - lane * LANE_STEP
+                pen = QPen(colour, BAR_HEIGHT, self.bar_style(span.label))
+                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+                painter.setPen(pen)
+                painter.drawLine(QPointF(rect.left(), bar_y), QPointF(rect.right(), bar_y))
                 if span.id == self._current:
                     painter.setPen(colour.darker(130))
                     painter.drawRect(rect.adjusted(0, 0, -1, -1))

@@ -1,7 +1,9 @@
 import pytest
 
 from annotator.model.errors import ValidationError
-from annotator.model.schema import AttributeDef
+from annotator.model.schema import AttributeDef, default_schema
+
+HEDGE_DEFAULT = default_schema().label("hedge").colour  # the shipped colour
 
 
 def test_set_status_and_revert(project, sample_doc):
@@ -83,7 +85,7 @@ def test_update_label_colour_and_revert(project):
     assert project.schema.label("hedge").colour == "#AA0000"
     assert project.schema.label("hedge").keys == ("4", "h", "w")
     project.revert(change)
-    assert project.schema.label("hedge").colour == "#E15759"
+    assert project.schema.label("hedge").colour == HEDGE_DEFAULT
 
 
 def test_set_category_sets_changes_removes_and_undoes(project, sample_doc):

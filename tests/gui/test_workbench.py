@@ -9,7 +9,10 @@ from PySide6.QtWidgets import QComboBox
 from annotator.core.samples import sample_text
 from annotator.gui.dialogs import shortcut_rows
 from annotator.gui.main_window import SHARED_KEY_ACTION
+from annotator.model.schema import default_schema
 from tests.gui.conftest import select_qt
+
+HEDGE_DEFAULT = default_schema().label("hedge").colour  # the shipped colour
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -309,8 +312,8 @@ def test_label_colour_change_is_undoable(qtbot, window):
     assert dialog.save()
     assert window.view._colours["hedge"].name().upper() == "#AA0000"
     window.undo_stack.undo()
-    assert window.project.schema.label("hedge").colour == "#E15759"
-    assert window.view._colours["hedge"].name().upper() == "#E15759"
+    assert window.project.schema.label("hedge").colour == HEDGE_DEFAULT
+    assert window.view._colours["hedge"].name().upper() == HEDGE_DEFAULT
 
 
 def test_find_bar_finds_and_wraps(qtbot, window):

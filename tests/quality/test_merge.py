@@ -13,8 +13,11 @@ from annotator.core.project import Project
 from annotator.core.samples import sample_text
 from annotator.formats.writers import export
 from annotator.model.imports import DocumentIn, SpanIn
+from annotator.model.schema import default_schema
 from annotator.services.merge import merge_into
 from tests.conftest import add_document
+
+HEDGE_DEFAULT = default_schema().label("hedge").colour  # the shipped colour
 
 TEXT = sample_text()
 
@@ -120,7 +123,7 @@ def test_schema_differences_are_reported_and_everything_kept(tmp_path, alice_db,
             "label 'hedge': colour differs in bob.db (#AA0000)" in d
             for d in report.schema_differences
         )
-        assert team.schema.label("hedge").colour == "#E15759"  # the target's kept
+        assert team.schema.label("hedge").colour == HEDGE_DEFAULT  # the target's kept
         assert "quote" in team.schema.label_names  # Bob's extra label added
 
 
