@@ -171,6 +171,13 @@ class AnnotateController(QObject):
             if other != span_id
         }
         self.view.set_current_span(span_id, emphasised=linked)
+        self.view.set_links(
+            [
+                (r.head_id, r.child_id, r.label)
+                for r in self.state.relations
+                if span_id is not None and span_id in (r.head_id, r.child_id)
+            ]
+        )
         self._show_relations_of(span_id)
         span = self._span(span_id)
         schema = self.project.schema
@@ -244,8 +251,13 @@ class AnnotateController(QObject):
         relation = next((r for r in self.state.relations if r.id == current), None)
         if relation is None:
             self.inspector.show_relation(None, "", (), "")
+            self.view.set_selected_link(None)
             return
         text = self.state.text
+        cue_parts = [tuple(part) for part in relation.attributes.get("cue", [])]
+        self.view.set_selected_link(
+            (relation.head_id, relation.child_id, relation.label, cue_parts)
+        )
 
         def quoted(span: SpanRef | None) -> str:
             if span is None:

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
+    QPolygonF,
     QTextCursor,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
@@ -46,7 +47,8 @@ fifth label's is the first's again)."""
 BAR_HEIGHT = 2
 LANE_STEP = 3
 ARC_HEIGHT = 9
-DOCUMENT_MARGIN = 12  # room above the first line for link arcs
+DOCUMENT_MARGIN = 12  # room above the first line and left of every line for link arcs
+LINK_GAP = 3  # how far above a line an arc runs
 
 
 @dataclass(slots=True)
@@ -57,6 +59,27 @@ class ViewSpan:
     start: int
     end: int
     label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ViewLink:
+    """A link as the view draws it: from ``head`` to ``child`` (span ids), its label and
+    its cue parts (Qt positions)."""
+
+    head: int
+    child: int
+    label: str
+    cue: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPath:
+    """What the last paint drew for a link: the arc (viewport coordinates) and the
+    arrowhead at the child span (what tests and hit-testing read)."""
+
+    link: ViewLink
+    path: QPainterPath
+    arrow: QPolygonF
 
 
 class SpanLayer:
@@ -156,6 +179,13 @@ class ArticleView(QPlainTextEdit):
         self._current: int | None = None
         self._emphasised: set[int] = set()
         self._anchors: dict[int, QRectF] = {}
+        self._links: list[ViewLink] = []  # the selected span's links
+        self._anchored: set[int] = set()  # spans whose first fragment the paint records
+        self._selected_link: ViewLink | None = None
+        self.link_paths: list[LinkPath] = []
+        """The arcs the last paint drew (for tests and clicks)."""
+        self.cue_rects: list[QRectF] = []
+        """Where the last paint marked the selected link's cue."""
         self._ghosts = SpanLayer([0])
         self._ghost_links: list[tuple[int, int, str]] = []
         self._ghost_anchors: dict[int, QRectF] = {}
@@ -182,6 +212,7 @@ class ArticleView(QPlainTextEdit):
         self.set_colours(colours)
         self._current = None
         self._emphasised = set()
+        self._links, self._selected_link = [], None
         if self._offsets.is_identity:  # no character above U+FFFF: positions are offsets
             view_spans = (ViewSpan(s.id, s.start, s.end, s.label) for s in spans)
         else:
@@ -252,6 +283,32 @@ class ArticleView(QPlainTextEdit):
     @property
     def current_span(self) -> int | None:
         return self._current
+
+    def set_links(self, links: list[tuple[int, int, str]]) -> None:
+        """The links to draw as arcs: ``(head span id, child span id, label)`` (those of
+        the selected span)."""
+        self._links = [ViewLink(head, child, label) for head, child, label in links]
+        self.viewport().update()
+
+    def set_selected_link(self, link: tuple[int, int, str, list[tuple[int, int]]] | None) -> None:
+        """The link selected in the link list: ``(head, child, label, cue parts in code
+        points)``; its spans are outlined, its cue marked, its arc drawn."""
+        if link is None:
+            self._selected_link = None
+        else:
+            head, child, label, cue = link
+            to_qt = self._offsets.to_qt
+            parts = tuple((to_qt(a), to_qt(b)) for a, b in cue)
+            self._selected_link = ViewLink(head, child, label, parts)
+        self.viewport().update()
+
+    @property
+    def outlined(self) -> set[int]:
+        """Spans drawn outlined: the selected one, its linked ones, the selected link's."""
+        ends = (
+            {self._selected_link.head, self._selected_link.child} if self._selected_link else set()
+        )
+        return ({self._current} - {None}) | self._emphasised | ends
 
     # -- positions ------------------------------------------------------------------
 
@@ -345,6 +402,10 @@ class ArticleView(QPlainTextEdit):
     def paintEvent(self, event: QPaintEvent) -> None:
         self._anchors = {}
         self._ghost_anchors = {}
+        self.link_paths = []
+        self.cue_rects = []
+        links = self._shown_links()
+        self._anchored = self.outlined | {end for link in links for end in (link.head, link.child)}
         painter = QPainter(self.viewport())
         try:
             self._paint_spans(painter, event.rect().bottom())
@@ -357,12 +418,36 @@ class ArticleView(QPlainTextEdit):
                 self._paint_ghost_links(painter)
             finally:
                 painter.end()
-        if self._current in self._anchors and self._emphasised & set(self._anchors):
+        if self._anchors and (links or self._emphasised or self._selected_link):
             painter = QPainter(self.viewport())
             try:
-                self._paint_links(painter)
+                self._paint_links(painter, links)
             finally:
                 painter.end()
+
+    def _shown_links(self) -> list[ViewLink]:
+        """The selected span's links, and the selected link (once)."""
+        links = list(self._links)
+        chosen = self._selected_link
+        if chosen is not None and not any(
+            (link.head, link.child, link.label) == (chosen.head, chosen.child, chosen.label)
+            for link in links
+        ):
+            links.append(chosen)
+        return links
+
+    def _visible_blocks(self):
+        """``(block, geometry)`` of the blocks on screen."""
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        bottom = self.viewport().rect().bottom()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > bottom:
+                break
+            if block.isVisible():
+                yield block, geometry
+            block = block.next()
 
     def _fragments(self, block, geometry: QRectF, start: int, end: int):
         """Rectangles covering Qt positions ``[start, end)`` on the lines of ``block``."""
@@ -422,34 +507,94 @@ class ArticleView(QPlainTextEdit):
             painter.setBrush(colour)
             painter.drawPath(arrow)
 
-    def _paint_links(self, painter: QPainter) -> None:
-        """Linked spans get a dashed outline; one on the same line as the selected span,
-        and apart from it, also gets an arc from it over the line."""
+    def _colour_of(self, span_id: int) -> QColor:
+        span = self._layer.spans.get(span_id)
+        return QColor(self._colours.get(span.label if span else "", QColor("#888888")))
+
+    def _paint_links(self, painter: QPainter, links: list[ViewLink]) -> None:
+        """Linked spans get a dashed outline, the selected link's two spans a solid one
+        and its cue a box; every shown link an arc with an arrowhead at its child span:
+        over the line when both are on one line, else through the left margin."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        current = self._layer.spans[self._current]
-        origin = self._anchors[self._current]
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         for span_id in self._emphasised:
-            target = self._anchors.get(span_id)
-            span = self._layer.spans.get(span_id)
-            if target is None or span is None:
-                continue
-            colour = QColor(self._colours.get(span.label, QColor("#888")))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(colour, 1.2, Qt.PenStyle.DashLine))
-            painter.drawRect(target.adjusted(-1, -1, 0, 0))
-            overlapping = span.start < current.end and current.start < span.end
-            if overlapping or abs(origin.top() - target.top()) > 1:
-                continue  # nested, or on another line: an arc would cross the text
-            start = QPointF(origin.center().x(), origin.top())
-            end = QPointF(target.center().x(), target.top())
-            turn = origin.top() - ARC_HEIGHT
-            path = QPainterPath(start)
-            path.cubicTo(QPointF(start.x(), turn), QPointF(end.x(), turn), end)
-            colour.setAlpha(200)
+            if (target := self._anchors.get(span_id)) is not None:
+                painter.setPen(QPen(self._colour_of(span_id), 1.2, Qt.PenStyle.DashLine))
+                painter.drawRect(target.adjusted(-1, -1, 0, 0))
+        chosen = self._selected_link
+        if chosen is not None:
+            colour = self._colour_of(chosen.head)
+            for end in (chosen.head, chosen.child):
+                if (target := self._anchors.get(end)) is not None:
+                    painter.setPen(QPen(self._colour_of(end), 2.0))
+                    painter.drawRect(target.adjusted(-1.5, -1.5, 0.5, 0.5))
             painter.setPen(QPen(colour, 1.6))
+            for block, geometry in self._visible_blocks():
+                for a, b in chosen.cue:
+                    for rect in self._fragments(block, geometry, a, b):
+                        painter.drawRect(rect.adjusted(-1, 0, 1, 0))
+                        self.cue_rects.append(rect)
+        small = QFont(self.font())
+        small.setPointSizeF(max(self.font().pointSizeF() * 0.62, 7.0))
+        painter.setFont(small)
+        for link in links:
+            head, child = self._anchors.get(link.head), self._anchors.get(link.child)
+            if head is None or child is None or link.head == link.child:
+                continue
+            path, arrow, label_at = self._route(head, child)
+            colour = self._colour_of(link.head)
+            colour.setAlpha(230 if link == chosen or self._same(link, chosen) else 190)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(colour, 2.2 if self._same(link, chosen) else 1.5))
             painter.drawPath(path)
+            painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colour)
-            painter.drawEllipse(end, 2.5, 2.5)
+            painter.drawPolygon(arrow)
+            painter.setPen(colour)
+            painter.drawText(label_at, link.label)  # plain text, never rich text
+            self.link_paths.append(LinkPath(link, path, arrow))
+
+    @staticmethod
+    def _same(link: ViewLink, other: ViewLink | None) -> bool:
+        return other is not None and (link.head, link.child, link.label) == (
+            other.head,
+            other.child,
+            other.label,
+        )
+
+    def _route(self, head: QRectF, child: QRectF) -> tuple[QPainterPath, QPolygonF, QPointF]:
+        """The arc from ``head`` to ``child`` (first fragments, viewport coordinates), its
+        arrowhead at the child and where its label goes; kept inside the viewport."""
+        top = self.viewport().rect().top() + 1
+        start = QPointF(head.center().x(), head.top())
+        end = QPointF(child.center().x(), child.top())
+        path = QPainterPath(start)
+        if abs(head.top() - child.top()) < 1:  # one line: an arch over it
+            lift = max(head.top() - ARC_HEIGHT * 1.6, top)
+            path.cubicTo(QPointF(start.x(), lift), QPointF(end.x(), lift), end)
+            label_at = QPointF((start.x() + end.x()) / 2 - 10, max(lift + 2, top + 8))
+        else:  # other lines: up into the gap, through the left margin, over the child
+            margin = max(self.document().documentMargin() / 2 + self.contentOffset().x(), 2)
+            above_head = max(head.top() - LINK_GAP, top)
+            above_child = max(child.top() - LINK_GAP, top)
+            for point in (
+                QPointF(start.x(), above_head),
+                QPointF(margin, above_head),
+                QPointF(margin, above_child),
+                QPointF(end.x(), above_child),
+                end,
+            ):
+                path.lineTo(point)
+            label_at = QPointF(margin + 3, above_head - 1 if above_head > top + 8 else top + 8)
+        size = 4.5
+        arrow = QPolygonF(
+            [
+                end,
+                QPointF(end.x() - size, end.y() - size * 1.5),
+                QPointF(end.x() + size, end.y() - size * 1.5),
+            ]
+        )
+        return path, arrow, label_at
 
     def _paint_spans(self, painter: QPainter, bottom: float) -> None:
         block = self.firstVisibleBlock()
@@ -495,7 +640,7 @@ class ArticleView(QPlainTextEdit):
                     line.height(),
                 )
                 painter.fillRect(rect, tint)
-                if (current or span.id == self._current) and span.id not in self._anchors:
+                if span.id in self._anchored and span.id not in self._anchors:
                     self._anchors[span.id] = rect
                 bar_y = rect.bottom() - BAR_HEIGHT / 2 - lane * LANE_STEP
                 pen = QPen(colour, BAR_HEIGHT, self.bar_style(span.label))
