@@ -64,6 +64,7 @@ class AnnotateController(QObject):
         span_table.selectionModel().currentRowChanged.connect(self._on_span_row)
         relation_table.selectionModel().currentRowChanged.connect(self._on_relation_row)
         view.spanClicked.connect(self._on_span_clicked)
+        view.textClicked.connect(self._on_text_clicked)
         link_picker.picked.connect(self._link_picked)
         link_picker.cancelled.connect(self.cancel_link)
         find_bar.search.connect(self.find_next)
@@ -132,6 +133,9 @@ class AnnotateController(QObject):
             self.inspector.show_document(document_id, self.project.document(document_id).note)
         if current is not None and self.span_model.row_of(current) is None:
             current = None
+        restored = [s.id for s in change.spans_added if s.annotator == mine]
+        if summary.origin == "undo" and restored:
+            current = restored[0]  # an undone delete: the span is back, and selected
         if current is not None or shown is not None:
             self.state.select_span(current)  # nothing was shown and nothing is: no refresh
 
@@ -207,6 +211,11 @@ class AnnotateController(QObject):
             self._link_to_clicked(span_id)
         else:
             self.state.select_span(span_id)
+
+    def _on_text_clicked(self) -> None:
+        """A click beside every span deselects (a stray label key then labels nothing)."""
+        if not self.link_picker.active and self.state.current_span is not None:
+            self.state.select_span(None)
 
     def step_span(self, step: int) -> None:
         count = self.span_model.rowCount()

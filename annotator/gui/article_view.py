@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPaintEvent,
+    QPalette,
     QPen,
     QPolygonF,
     QTextCursor,
@@ -157,6 +158,8 @@ class ArticleView(QPlainTextEdit):
     """Shows one document; converts offsets between stored code points and Qt positions."""
 
     spanClicked = Signal(int)
+    textClicked = Signal()
+    """A click on text outside every span (no selection made): nothing is selected."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -191,6 +194,8 @@ class ArticleView(QPlainTextEdit):
         self._ghost_anchors: dict[int, QRectF] = {}
         self.tokens_provider: Callable[[], Bounds] | None = None
         self.sentences_provider: Callable[[], Bounds] | None = None
+        self._focused_suggestion: tuple[int, int, str] | None = None
+        self.selectionChanged.connect(self._selection_moved)
 
     # -- content --------------------------------------------------------------------
 
@@ -330,6 +335,36 @@ class ArticleView(QPlainTextEdit):
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
+    def select_suggestion(self, start: int, end: int, label: str) -> None:
+        """Select a suggestion (code points) drawn in its label's colour with a focus
+        outline instead of the plain selection colour, which would hide what it is."""
+        self.select(start, end)
+        to_qt = self._offsets.to_qt
+        self._focused_suggestion = (to_qt(start), to_qt(end), label)
+        palette = self.palette()
+        tint = QColor(self._colours.get(label, QColor("#888888")))
+        tint.setAlpha(CURRENT_ALPHA)
+        palette.setColor(QPalette.ColorRole.Highlight, tint)
+        palette.setColor(QPalette.ColorRole.HighlightedText, palette.color(QPalette.ColorRole.Text))
+        self.setPalette(palette)
+        self.viewport().update()
+
+    def _selection_moved(self) -> None:
+        """The selection left the suggestion: the usual selection colours again."""
+        if self._focused_suggestion is None:
+            return
+        cursor = self.textCursor()
+        start, end, _ = self._focused_suggestion
+        if (cursor.selectionStart(), cursor.selectionEnd()) != (start, end):
+            self._focused_suggestion = None
+            self.setPalette(QPalette())  # the application's
+            self.viewport().update()
+
+    @property
+    def focused_suggestion(self) -> tuple[int, int, str] | None:
+        """The suggestion selected by F8 (Qt positions and label), if still selected."""
+        return self._focused_suggestion
+
     def clear_selection(self) -> None:
         cursor = self.textCursor()
         cursor.clearSelection()
@@ -398,6 +433,8 @@ class ArticleView(QPlainTextEdit):
         hits = self._layer.at(position) or self._layer.at(max(position - 1, 0))
         if hits:
             self.spanClicked.emit(hits[0].id)
+        else:
+            self.textClicked.emit()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._anchors = {}
@@ -469,9 +506,15 @@ class ArticleView(QPlainTextEdit):
                 )
 
     def _paint_ghosts(self, painter: QPainter, block, geometry: QRectF) -> None:
+        focused = self._focused_suggestion
         for span, _ in self._ghosts.in_block(block.blockNumber()):
             colour = QColor(self._colours.get(span.label, QColor("#888888")))
+            is_focused = focused is not None and focused == (span.start, span.end, span.label)
             for rect in self._fragments(block, geometry, span.start, span.end):
+                if is_focused:  # drawn over by the selection: an outline that shows
+                    painter.setPen(QPen(colour.darker(140), 2.0))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    painter.drawRect(rect.adjusted(-1.5, -1.5, 1.5, 1.5))
                 tint = QColor(colour)
                 tint.setAlpha(25)
                 painter.fillRect(rect, tint)

@@ -336,7 +336,7 @@ class AssistController(QObject):
             index = behind[-1] if behind else len(starts) - 1
         chosen = self.suggestions[index]
         self.state.select_span(None)  # the suggestion is selected, not a span
-        self.view.select(chosen.start, chosen.end)
+        self.view.select_suggestion(chosen.start, chosen.end, chosen.label)
         self.view.setFocus()
         score = f", score {chosen.score:.2f}" if chosen.score is not None else ""
         structure = (
