@@ -58,6 +58,7 @@ class AnnotateController(QObject):
         self.relabel_suggestion = relabel_suggestion
         """A label key on a selected suggestion relabels it (the assist controller's)."""
         self._link_from: int | None = None
+        view.tooltip_provider = self.describe_span
         view.tokens_provider = self._token_bounds
         view.sentences_provider = self._sentence_bounds
         state.spanSelected.connect(self._on_span_selected)
@@ -193,6 +194,27 @@ class AnnotateController(QObject):
         if record is not None:
             record["history"] = self.project.claim_history(span.id)
         self.inspector.claim_box.show_record(record, self.project.claim_statuses())
+
+    def describe_span(self, span_id: int) -> str:
+        """A span in words, for its tooltip: label, who made it and how, its attributes,
+        its note and its links (plain text)."""
+        span = self._span(span_id)
+        if span is None:
+            return ""
+        lines = [f"{span.label}, by {span.annotator} ({span.origin})"]
+        lines += [f"{name}: {value}" for name, value in sorted(span.attributes.items())]
+        if span.note:
+            lines.append(f"note: {span.note}")
+        text = self.state.text
+        for r in self.state.relations:
+            if span_id in (r.head_id, r.child_id):
+                other = self.span_model.row_by_key(
+                    r.child_id if r.head_id == span_id else r.head_id
+                )
+                shown = excerpt(text[other.start : other.end], 40) if other else "?"
+                arrow = "→" if r.head_id == span_id else "←"
+                lines.append(f"{arrow} {r.label} {shown}")
+        return "\n".join(lines)
 
     def _span(self, span_id: int | None) -> Span | None:
         """The whole span (attributes, note) for the inspector, read when selected."""

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -27,8 +27,9 @@ from PySide6.QtGui import (
     QPolygonF,
     QTextCursor,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
+from annotator.gui.messages import plain_tooltip
 from annotator.gui.offsets import OffsetMap, display_text
 from annotator.model.records import Span, SpanRef
 
@@ -195,6 +196,8 @@ class ArticleView(QPlainTextEdit):
         self.tokens_provider: Callable[[], Bounds] | None = None
         self.sentences_provider: Callable[[], Bounds] | None = None
         self._focused_suggestion: tuple[int, int, str] | None = None
+        self.tooltip_provider: Callable[[int], str] | None = None
+        """What a span is, in words, for its hover tooltip (plain text)."""
         self.selectionChanged.connect(self._selection_moved)
 
     # -- content --------------------------------------------------------------------
@@ -424,6 +427,21 @@ class ArticleView(QPlainTextEdit):
             self._place(starts[i], ends[i])
 
     # -- events ---------------------------------------------------------------------
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """Hovering a span shows what it is (label, who, attributes, links) as plain
+        text, from ``tooltip_provider``."""
+        if event.type() == QEvent.Type.ToolTip and self.tooltip_provider is not None:
+            position = self.cursorForPosition(event.pos()).position()
+            hits = self._layer.at(position)
+            text = self.tooltip_provider(hits[0].id) if hits else ""
+            if text:
+                QToolTip.showText(event.globalPos(), plain_tooltip(text), self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)

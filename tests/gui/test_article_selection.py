@@ -74,3 +74,25 @@ def test_suggestion_reached_with_f8_shows_its_label_colour(qtbot, make_window):
     qtbot.keyClick(window.view, Qt.Key.Key_Right)  # the selection moves on
     assert window.view.focused_suggestion is None
     assert window.view.palette().color(QPalette.ColorRole.Highlight) == plain
+
+
+def test_hovering_a_span_tells_what_it_is_as_plain_text(qtbot, make_window):
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    window = make_window()
+    hedge = _span(window, "probably", "hedge")
+    claim = _span(window, "North Korean soldiers are probably engaged in combat", "claim")
+    window.run(lambda: window.project.set_span_note(hedge.id, "<b>not bold</b>"))
+    window.run(lambda: window.project.add_relation(hedge.id, claim.id, "hedges"))
+    cursor = QTextCursor(window.view.document())
+    cursor.setPosition(TEXT.find("probably") + 3)
+    point = window.view.cursorRect(cursor).center()
+    viewport = window.view.viewport()
+    event = QHelpEvent(QHelpEvent.Type.ToolTip, point, viewport.mapToGlobal(point))
+    QApplication.sendEvent(viewport, event)
+    shown = QToolTip.text()
+    assert "hedge, by alice (manual)" in shown
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in shown  # user text is never rich text
+    assert "→ hedges North Korean soldiers" in shown
+    QToolTip.hideText()
