@@ -127,6 +127,23 @@ def shoot(name: str, *, dark: bool = False) -> Path:
         return save(app, window, name)
 
 
+def shoot_link_across_lines() -> Path:
+    """A link between spans two paragraphs apart, selected in the link list: both spans
+    outlined, the cue boxed, the arc through the margin."""
+    with fresh_window("link.db") as (app, window):
+        ids = annotate(window)
+        seoul = ids["Seoul’s defense minister, Kim Yong-hyun"]
+        link(window, ids[CLAIM], seoul)
+        window.select_span(ids[CLAIM])
+        chosen = next(r for r in window.relation_model.rows if r.child_id == seoul)
+        window.view.select(*find(window, "informed"))
+        window.select_relation(chosen.id)
+        QTest.keyClick(window.view, Qt.Key.Key_U)  # the cue, from the selection
+        window.select_span(ids[CLAIM])
+        window.select_relation(chosen.id)
+        return save(app, window, "screenshot-link.png")
+
+
 def shoot_review() -> list[Path]:
     """Two annotators' work in review mode, and the agreement report."""
     from annotator.core.project import Project
@@ -308,6 +325,7 @@ if __name__ == "__main__":
     find_structures(False)
     shoot("screenshot.png")
     shoot("screenshot-dark.png", dark=True)
+    shoot_link_across_lines()
     shoot_review()
     shoot_factcheck()
     shoot_suggestions()
