@@ -66,6 +66,7 @@ class AnnotateController(QObject):
         relation_table.selectionModel().currentRowChanged.connect(self._on_relation_row)
         view.spanClicked.connect(self._on_span_clicked)
         view.textClicked.connect(self._on_text_clicked)
+        view.linkClicked.connect(self._on_link_clicked)
         link_picker.picked.connect(self._link_picked)
         link_picker.cancelled.connect(self.cancel_link)
         find_bar.search.connect(self.find_next)
@@ -233,6 +234,13 @@ class AnnotateController(QObject):
             self._link_to_clicked(span_id)
         else:
             self.state.select_span(span_id)
+
+    def _on_link_clicked(self, head: int, child: int, label: str) -> None:
+        """A click on an arc selects its link (in the list, the inspector, the article)."""
+        for relation in self.state.relations:
+            if (relation.head_id, relation.child_id, relation.label) == (head, child, label):
+                self.select_relation(relation.id)
+                return
 
     def _on_text_clicked(self) -> None:
         """A click beside every span deselects (a stray label key then labels nothing)."""

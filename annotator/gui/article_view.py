@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPainterPath,
+    QPainterPathStroker,
     QPaintEvent,
     QPalette,
     QPen,
@@ -161,6 +162,8 @@ class ArticleView(QPlainTextEdit):
     spanClicked = Signal(int)
     textClicked = Signal()
     """A click on text outside every span (no selection made): nothing is selected."""
+    linkClicked = Signal(int, int, str)
+    """A click on a drawn link's arc: its head and child span ids and its label."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -428,6 +431,18 @@ class ArticleView(QPlainTextEdit):
 
     # -- events ---------------------------------------------------------------------
 
+    def link_at(self, point: QPointF) -> ViewLink | None:
+        """The drawn link whose arc or arrowhead passes within a few pixels of ``point``
+        (viewport coordinates), if any."""
+        stroker = QPainterPathStroker()
+        stroker.setWidth(6)
+        for drawn in reversed(self.link_paths):
+            if stroker.createStroke(drawn.path).contains(point) or drawn.arrow.containsPoint(
+                point, Qt.FillRule.OddEvenFill
+            ):
+                return drawn.link
+        return None
+
     def viewportEvent(self, event: QEvent) -> bool:
         """Hovering a span shows what it is (label, who, attributes, links) as plain
         text, from ``tooltip_provider``."""
@@ -446,6 +461,9 @@ class ArticleView(QPlainTextEdit):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        if (link := self.link_at(event.position())) is not None:
+            self.linkClicked.emit(link.head, link.child, link.label)
             return
         position = self.cursorForPosition(event.position().toPoint()).position()
         hits = self._layer.at(position) or self._layer.at(max(position - 1, 0))

@@ -79,3 +79,20 @@ def test_no_arc_without_a_selection(make_window):
     window.state.select_span(None)
     _painted(window)
     assert window.view.link_paths == []
+
+
+def test_clicking_an_arc_selects_its_link(qtbot, make_window):
+    from PySide6.QtCore import Qt
+
+    window = make_window()
+    claim, _, link = _linked(window)
+    window.state.select_span(claim.id)
+    _painted(window)
+    (drawn,) = window.view.link_paths
+    assert window.state.current_relation_id is None
+    on_arc = drawn.path.pointAtPercent(0.5).toPoint()  # the margin part of the route
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=on_arc)
+    assert window.state.current_relation_id == link.id
+    assert window.relation_table.currentIndex().row() == window.relation_model.row_of(link.id)
+    _painted(window)
+    assert len(window.view.cue_rects) == 1  # the clicked link's cue is marked
