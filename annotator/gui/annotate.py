@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QTableView
 
-from annotator.core.project import LinkOption, Project
+from annotator.core.project import LinkOption
 from annotator.gui.article_view import ArticleView
 from annotator.gui.commands import Editor
+from annotator.gui.controller import Controller
 from annotator.gui.inspector import Inspector
 from annotator.gui.models import LinkEnds, RowTableModel, ShownText, excerpt, span_ref
 from annotator.gui.panels import FindBar, LinkPicker, fit_columns
@@ -27,12 +28,9 @@ from annotator.model.changes import Kind
 from annotator.model.records import Change, Relation, Span, SpanRef
 
 
-class AnnotateController(QObject):
+class AnnotateController(Controller):
     """Owns the article view, the span and link tables, the link picker, the find bar
     and the inspector's span and link parts."""
-
-    message = Signal(str)
-    """Something to tell the annotator (the status bar)."""
 
     def __init__(
         self,
@@ -48,8 +46,7 @@ class AnnotateController(QObject):
         relabel_suggestion: Callable[[str], bool] = lambda _label: False,
         parent: QObject | None = None,
     ):
-        super().__init__(parent)
-        self.state, self.editor = state, editor
+        super().__init__(state, editor, parent)
         self.view, self.inspector = view, inspector
         self.span_table, self.relation_table = span_table, relation_table
         self.span_model: RowTableModel = span_table.model()
@@ -77,13 +74,6 @@ class AnnotateController(QObject):
         inspector.cueRequested.connect(lambda rid: self.set_cue(relation_id=rid))
         inspector.cueCleared.connect(self._clear_cue)
         inspector.documentNoteChanged.connect(self._document_note)
-
-    @property
-    def project(self) -> Project:
-        return self.state.project
-
-    def run(self, operation: Callable[[], Change]) -> Change | None:
-        return self.editor.run(operation)
 
     # -- showing a document -------------------------------------------------------------
 

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from annotator.core.project import Project, Suggestion
+from annotator.core.project import Suggestion
 from annotator.gui.article_view import ArticleView, ViewSpan
 from annotator.gui.commands import Editor
+from annotator.gui.controller import Controller
 from annotator.gui.jobs import run_job
 from annotator.gui.panels import DocumentsPanel
 from annotator.gui.settings import FIND_STRUCTURES
@@ -53,12 +54,10 @@ class StructureSearch:
             logging.getLogger(__name__).exception("attribution rules failed")
 
 
-class AssistController(QObject):
+class AssistController(Controller):
     """Owns the suggestions shown in the article, the background search for attribution
     structures, the loaded models and the triage order of the document list."""
 
-    message = Signal(str)
-    """Something to tell the annotator (the status bar)."""
     wroteOwnChanges = Signal()
     """This window changed the project through another connection (the training
     process): the next poll must not take it for another window's change."""
@@ -74,8 +73,7 @@ class AssistController(QObject):
         window: QWidget,
         parent: QObject | None = None,
     ):
-        super().__init__(parent)
-        self.state, self.editor = state, editor
+        super().__init__(state, editor, parent)
         self.view, self.documents, self.window = view, documents, window
         self.selected_span = selected_span
         """The selected span, else the one under the caret (the annotate controller's)."""
@@ -96,15 +94,8 @@ class AssistController(QObject):
         )
 
     @property
-    def project(self) -> Project:
-        return self.state.project
-
-    @property
     def document_id(self) -> int | None:
         return self.state.document_id
-
-    def run(self, operation: Callable[[], Change]) -> Change | None:
-        return self.editor.run(operation)
 
     def on_change(self, change: Change) -> None:
         """Suggestions follow the patterns; the triage order follows the scores."""

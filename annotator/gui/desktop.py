@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from annotator.core.project import Project
 from annotator.gui.commands import Editor
+from annotator.gui.controller import Controller
 from annotator.gui.inspector import Inspector
 from annotator.gui.messages import literal, warn
 from annotator.gui.settings import RECENT_PROJECTS
@@ -21,12 +22,10 @@ POLL_MS = 1500
 PROJECT_FILTER = "Annotator projects (*.db *.sqlite *.annotator);;All files (*)"
 
 
-class DesktopController(QObject):
+class DesktopController(Controller):
     """Opens and switches project files, keeps the recent list (QSettings) and polls
     SQLite's ``data_version`` for commits by other connections."""
 
-    message = Signal(str)
-    """Something to tell the annotator (the status bar)."""
     projectSwitched = Signal()
     """Another project file is open: everything shown must be read again."""
     changedElsewhere = Signal()
@@ -41,8 +40,8 @@ class DesktopController(QObject):
         window: QWidget,
         parent: QObject | None = None,
     ):
-        super().__init__(parent)
-        self.state, self.editor, self.inspector, self.window = state, editor, inspector, window
+        super().__init__(state, editor, parent)
+        self.inspector, self.window = inspector, window
         self.recent_menu: QMenu | None = None
         self._data_version: int | None = None
         self._poll = QTimer(self)

@@ -13,7 +13,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
-    Signal,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,15 +37,15 @@ from PySide6.QtWidgets import (
 
 from annotator.core.claim_matching import suggest_claim_matches, suggested_matches
 from annotator.core.claim_ops import EVIDENCE_STANCES, META_FIELDS
-from annotator.core.project import Project
 from annotator.gui.article_view import ArticleView
 from annotator.gui.commands import Editor
+from annotator.gui.controller import Controller
 from annotator.gui.inspector import Inspector
 from annotator.gui.messages import inform, plain_label, plain_tooltip, warn
 from annotator.gui.models import Column, RowTableModel, excerpt
 from annotator.gui.state import WindowState
 from annotator.model.errors import AnnotatorError
-from annotator.model.records import Change, Document
+from annotator.model.records import Document
 from annotator.services.claims import (
     ClaimRow,
     claim_rows,
@@ -475,12 +474,9 @@ class EvidenceDialog(QDialog):
         layout.addWidget(buttons)
 
 
-class FactCheckController(QObject):
+class FactCheckController(Controller):
     """The fact-checker's tools: the claims and search dialogs, article details, text
     verification, and the inspector's claim record (its fields and evidence)."""
-
-    message = Signal(str)
-    """Something to tell the annotator (the status bar)."""
 
     def __init__(
         self,
@@ -494,8 +490,8 @@ class FactCheckController(QObject):
         window: QWidget,
         parent: QObject | None = None,
     ):
-        super().__init__(parent)
-        self.state, self.editor, self.view, self.window = state, editor, view, window
+        super().__init__(state, editor, parent)
+        self.view, self.window = view, window
         self.open_document = open_document
         """Show a document in the window (the window's documents)."""
         self.find_text = find_text
@@ -503,13 +499,6 @@ class FactCheckController(QObject):
         inspector.claim_box.fieldChanged.connect(self._claim_field)
         inspector.claim_box.evidenceAdd.connect(self._add_evidence)
         inspector.claim_box.evidenceRemove.connect(self._remove_evidence)
-
-    @property
-    def project(self) -> Project:
-        return self.state.project
-
-    def run(self, operation: Callable[[], Change]) -> Change | None:
-        return self.editor.run(operation)
 
     def show_claims(self) -> FactCheckDialog:
         self.claims_dialog = FactCheckDialog(self)

@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.review.message.connect(self.show_message)
-        self.transfer = TransferController(self.state, window=self, parent=self)
+        self.transfer = TransferController(self.state, self.editor, window=self, parent=self)
         self.transfer.message.connect(self.show_message)
         self.transfer.imported.connect(self.on_bulk_change)
         self.checks = FactCheckController(

@@ -8,11 +8,10 @@ when done. Everything is an ordinary undoable change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,15 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.project import GOLD, Project
+from annotator.core.project import GOLD
 from annotator.gui.article_view import ArticleView, ViewSpan
 from annotator.gui.commands import Editor
+from annotator.gui.controller import Controller
 from annotator.gui.inspector import Inspector
 from annotator.gui.messages import literal, plain_label
 from annotator.gui.models import Column, RowTableModel, excerpt
 from annotator.gui.panels import fit_columns
 from annotator.gui.state import WindowState
-from annotator.model.records import Change
 
 AGREE = QColor(89, 161, 79, 60)
 DISAGREE = QColor(242, 142, 43, 70)
@@ -101,13 +100,10 @@ def show_proposals(
     model.set_columns(columns, items, context=Proposals(text, tuple(annotators)))
 
 
-class ReviewController(QObject):
+class ReviewController(Controller):
     """Review mode: owns the review panel (its header and table of proposals) and the
     agreement report; switching the layer goes through the window state, which every
     part of the window follows."""
-
-    message = Signal(str)
-    """Something to tell the annotator (the status bar)."""
 
     def __init__(
         self,
@@ -122,19 +118,11 @@ class ReviewController(QObject):
         window: QWidget,
         parent: QObject | None = None,
     ):
-        super().__init__(parent)
-        self.state, self.editor = state, editor
+        super().__init__(state, editor, parent)
         self.panel, self.header, self.table = panel, header, table
         self.model: RowTableModel = table.model()
         self.view, self.inspector, self.window = view, inspector, window
         state.layerChanged.connect(lambda _: panel.setVisible(state.reviewing))
-
-    @property
-    def project(self) -> Project:
-        return self.state.project
-
-    def run(self, operation: Callable[[], Change]) -> Change | None:
-        return self.editor.run(operation)
 
     def toggle_review(self) -> None:
         self.set_review(not self.state.reviewing)

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from annotator.core.project import Project
 from annotator.formats.export import ExportFilter, ExportReport
 from annotator.formats.writers import EXPORTERS
+from annotator.gui.commands import Editor
+from annotator.gui.controller import Controller
 from annotator.gui.jobs import Job, run_job
 from annotator.gui.messages import ask, inform, literal, warn
 from annotator.gui.state import WindowState
@@ -56,25 +58,26 @@ SUFFIX = {
 }
 
 
-class TransferController(QObject):
+class TransferController(Controller):
     """File → Import, Merge and Export, run by the same services as the command line,
     each in a worker on its own connection with progress and Cancel."""
 
-    message = Signal(str)
-    """Something to tell the annotator (the status bar)."""
     imported = Signal(object)
     """An import or merge changed the project (its ``ChangeSummary``)."""
     wroteOwnChanges = Signal()
     """This window changed the project through another connection (the worker's): the
     next poll must not take it for another window's change."""
 
-    def __init__(self, state: WindowState, *, window: QWidget, parent: QObject | None = None):
-        super().__init__(parent)
-        self.state, self.window = state, window
-
-    @property
-    def project(self) -> Project:
-        return self.state.project
+    def __init__(
+        self,
+        state: WindowState,
+        editor: Editor,
+        *,
+        window: QWidget,
+        parent: QObject | None = None,
+    ):
+        super().__init__(state, editor, parent)
+        self.window = window
 
     def _in_worker(self, title: str, work: Callable[[Job, Project], Any]) -> Any:
         """Run ``work(job, project)`` off the GUI thread on its own connection."""
