@@ -159,7 +159,7 @@ def shoot_review() -> list[Path]:
         QTest.qWaitForWindowActive(window)
         window.view.setFocus()
         annotate(window)
-        text = window._text
+        text = window.state.text
         window.close()
         window.project.close()
         with Project.open(db, annotator="bob") as bob:

@@ -206,17 +206,17 @@ class ProjectBase:
         with self._writing():
             yield transaction
             if op and transaction.wrote:
-                summary = transaction.change.summary
+                summary = transaction.change.summary  # computed once per change
                 for listener in listeners.IN_TRANSACTION:
                     listener(self, summary)
-                self._record_event(transaction)
+                self._record_event(transaction, summary)
         if op and transaction.wrote:
-            for listener in listeners.AFTER_COMMIT:
-                listener(self, summary)
+            self.notice(summary)
 
     def notice(self, summary: ChangeSummary) -> None:
-        """Drop what this object keeps in memory that a change written through another
-        connection of this process made stale (an import or merge run in a worker)."""
+        """Drop what this object keeps in memory that a change made stale: after each of
+        its own commits, and for a change written through another connection of this
+        process (an import or merge run in a worker)."""
         from annotator.core import listeners
 
         for listener in listeners.AFTER_COMMIT:
@@ -230,13 +230,13 @@ class ProjectBase:
                 "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, stamp]
             )
 
-    def _record_event(self, transaction: Transaction) -> None:
+    def _record_event(self, transaction: Transaction, summary: ChangeSummary) -> None:
         change = transaction.change
         if transaction.report is not None:
             documents: set[int] = set()
             rows: Any = transaction.report
         else:
-            documents = change.document_ids or self._documents_of_span_rows(change)
+            documents = set(summary.documents) or self._documents_of_span_rows(change)
             rows = [
                 {"table": r.table, "key": list(r.key), "before": r.before, "after": r.after}
                 for r in change.rows
@@ -327,9 +327,9 @@ class ProjectBase:
             self.forget_cached_suggestion_inputs()
 
     def forget_cached_suggestion_inputs(self) -> None:
-        """Read the actor names and the patterns in use again on next use (after writes
-        that bypass :meth:`_apply`, such as imports, or by another window). Cached
-        pattern matches need no forgetting: they are keyed by language and patterns."""
+        """Read the actor names and the patterns in use again on next use (after a change
+        to actors or patterns, an import, or another window's write). Cached pattern
+        matches need no forgetting: they are keyed by language and patterns."""
         self._actor_names = None
         self._patterns_in_use = None
 

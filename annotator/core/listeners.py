@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from annotator.model.changes import ChangeSummary
+from annotator.model.changes import ChangeSummary, Kind
 from annotator.store.search_index import reindex_summary
 
 if TYPE_CHECKING:
@@ -28,11 +28,9 @@ def update_search_index(project: ProjectBase, summary: ChangeSummary) -> None:
 def forget_stale_caches(project: ProjectBase, summary: ChangeSummary) -> None:
     for document_id in summary.details:
         project.forget_cached_document(document_id)  # its language may have changed
-    if "actor" in summary.labels or summary.is_bulk:
-        project._actor_names = None  # the actors to suggest elsewhere changed
-    if summary.touches("patterns"):
-        project._patterns_in_use = None
-    if summary.touches("schema", "settings"):
+    if "actor" in summary.labels or summary.is_bulk or summary.touches(Kind.PATTERNS):
+        project.forget_cached_suggestion_inputs()  # the actors or patterns to suggest
+    if summary.touches(Kind.SCHEMA, Kind.SETTINGS):
         project.forget_cached_schema()
 
 

@@ -199,6 +199,7 @@ class ArticleView(QPlainTextEdit):
         self.tokens_provider: Callable[[], Bounds] | None = None
         self.sentences_provider: Callable[[], Bounds] | None = None
         self._focused_suggestion: tuple[int, int, str] | None = None
+        self._plain_palette = self.palette()
         self.tooltip_provider: Callable[[int], str] | None = None
         """What a span is, in words, for its hover tooltip (plain text)."""
         self.selectionChanged.connect(self._selection_moved)
@@ -346,8 +347,10 @@ class ArticleView(QPlainTextEdit):
         outline instead of the plain selection colour, which would hide what it is."""
         self.select(start, end)
         to_qt = self._offsets.to_qt
+        if self._focused_suggestion is None:
+            self._plain_palette = self.palette()  # restored when the selection moves
         self._focused_suggestion = (to_qt(start), to_qt(end), label)
-        palette = self.palette()
+        palette = QPalette(self._plain_palette)
         tint = QColor(self._colours.get(label, QColor("#888888")))
         tint.setAlpha(CURRENT_ALPHA)
         palette.setColor(QPalette.ColorRole.Highlight, tint)
@@ -363,7 +366,7 @@ class ArticleView(QPlainTextEdit):
         start, end, _ = self._focused_suggestion
         if (cursor.selectionStart(), cursor.selectionEnd()) != (start, end):
             self._focused_suggestion = None
-            self.setPalette(QPalette())  # the application's
+            self.setPalette(self._plain_palette)
             self.viewport().update()
 
     @property
@@ -509,11 +512,12 @@ class ArticleView(QPlainTextEdit):
             links.append(chosen)
         return links
 
-    def _visible_blocks(self):
-        """``(block, geometry)`` of the blocks on screen."""
+    def _visible_blocks(self, bottom: float | None = None):
+        """``(block, geometry)`` of the blocks on screen (down to ``bottom``, by default
+        the viewport's)."""
         block = self.firstVisibleBlock()
         offset = self.contentOffset()
-        bottom = self.viewport().rect().bottom()
+        bottom = self.viewport().rect().bottom() if bottom is None else bottom
         while block.isValid():
             geometry = self.blockBoundingGeometry(block).translated(offset)
             if geometry.top() > bottom:
@@ -622,9 +626,10 @@ class ArticleView(QPlainTextEdit):
                 continue
             path, arrow, label_at = self._route(head, child)
             colour = self._colour_of(link.head)
-            colour.setAlpha(230 if link == chosen or self._same(link, chosen) else 190)
+            selected = self._same(link, chosen)
+            colour.setAlpha(230 if selected else 190)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(colour, 2.2 if self._same(link, chosen) else 1.5))
+            painter.setPen(QPen(colour, 2.2 if selected else 1.5))
             painter.drawPath(path)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colour)
@@ -676,15 +681,8 @@ class ArticleView(QPlainTextEdit):
         return path, arrow, label_at
 
     def _paint_spans(self, painter: QPainter, bottom: float) -> None:
-        block = self.firstVisibleBlock()
-        offset = self.contentOffset()
-        while block.isValid():
-            geometry = self.blockBoundingGeometry(block).translated(offset)
-            if geometry.top() > bottom:
-                break
-            if block.isVisible():
-                self._paint_block(painter, block, geometry)
-            block = block.next()
+        for block, geometry in self._visible_blocks(bottom):
+            self._paint_block(painter, block, geometry)
 
     def _paint_block(self, painter: QPainter, block, geometry: QRectF) -> None:
         self._paint_ghosts(painter, block, geometry)

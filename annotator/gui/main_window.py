@@ -45,7 +45,7 @@ from annotator.gui.settings import SPLITTER_STATE, WINDOW_GEOMETRY, WINDOW_STATE
 from annotator.gui.state import WindowState
 from annotator.gui.transfer import TransferController
 from annotator.model.changes import ChangeSummary, Kind
-from annotator.model.records import Change, Relation
+from annotator.model.records import Change
 
 STATUS_TIMEOUT_MS = 6000
 
@@ -214,41 +214,9 @@ class MainWindow(QMainWindow):
     def project(self) -> Project:
         return self.state.project
 
-    @project.setter
-    def project(self, project: Project) -> None:
-        self.state.project = project
-
     @property
     def document_id(self) -> int | None:
         return self.state.document_id
-
-    @document_id.setter
-    def document_id(self, document_id: int | None) -> None:
-        self.state.document_id = document_id
-
-    @property
-    def current_relation_id(self) -> int | None:
-        return self.state.current_relation_id
-
-    @current_relation_id.setter
-    def current_relation_id(self, relation_id: int | None) -> None:
-        self.state.current_relation_id = relation_id
-
-    @property
-    def _text(self) -> str:
-        return self.state.text
-
-    @_text.setter
-    def _text(self, text: str) -> None:
-        self.state.text = text
-
-    @property
-    def _relations(self) -> list[Relation]:
-        return self.state.relations
-
-    @_relations.setter
-    def _relations(self, relations: list[Relation]) -> None:
-        self.state.relations = relations
 
     # -- building -------------------------------------------------------------------
 
@@ -553,7 +521,7 @@ class MainWindow(QMainWindow):
         counts = self.span_model.counts
         parts = [f"{name} {counts.get(name, 0)}" for name in self.project.schema.label_names]
         total = sum(counts.values())
-        links = len(self._relations)
+        links = len(self.state.relations)
         self.counts_label.setText(f"{' · '.join(parts)}  —  {total} span(s), {links} link(s)")
 
     def _update_progress(self) -> None:

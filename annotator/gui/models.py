@@ -97,10 +97,9 @@ class RowTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_columns(self, columns: Sequence[Column], rows: Iterable[Any], *, context: Any) -> None:
-        """Change the columns too (their number may depend on the rows)."""
-        self.beginResetModel()
+        """Change the columns too (their number may depend on the rows); the one reset
+        of :meth:`set_rows` tells the views about both."""
         self.columns = list(columns)
-        self.endResetModel()
         self.set_rows(rows, context=context)
 
     @property

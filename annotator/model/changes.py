@@ -58,8 +58,8 @@ MERGEABLE_OPS = frozenset({"set_span_attributes", "set_relation_attributes", "se
 """Operations whose consecutive edits of the same thing are one undo step (choosing a
 value in a list with the arrow keys saves at every step)."""
 
-BULK_OPS = {"import": "import", "merge": "merge"}
-"""Operations that write in bulk, and the origin their summary reports."""
+BULK_OPS = frozenset({"import", "merge"})
+"""Operations that write in bulk (their summary's origin is the operation's name)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ class ChangeSummary:
     def is_bulk(self) -> bool:
         """An import or merge: it keeps no rows, so ``spans`` and ``labels`` are empty
         although spans may have changed in every one of ``documents``."""
-        return self.origin in BULK_OPS.values()
+        return self.origin in BULK_OPS
 
     def union(self, other: ChangeSummary) -> ChangeSummary:
         """What this change and ``other`` did together (several merged files)."""
@@ -119,7 +119,7 @@ def origin_of(op: str) -> str:
     """Where a change of operation ``op`` came from (see :class:`ChangeSummary`)."""
     if op.startswith("undo:"):
         return "undo"
-    return BULK_OPS.get(op, "edit")
+    return op if op in BULK_OPS else "edit"
 
 
 def bulk_summary(

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from annotator.files.output import atomic_output
@@ -66,24 +67,27 @@ def _quoted(argument: str) -> str:
     return f'"{escaped}"'
 
 
-def planned_files(folder: Path) -> dict[Path, bytes]:
-    """Every file an install writes under ``folder``, with its content."""
+def installed_files(folder: Path) -> dict[Path, Traversable]:
+    """Where an install under ``folder`` puts each shipped file (what uninstall removes)."""
+    files = {
+        folder / "applications" / f"{APP_ID}.desktop": desktop_entry(),
+        folder / "metainfo" / f"{APP_ID}.metainfo.xml": metainfo_file(),
+        folder / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg": icon_file(),
+    }
+    for size in ICON_SIZES:
+        where = folder / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
+        files[where] = icon_file(size)
+    return files
+
+
+def _entry_for_this_installation() -> bytes:
+    """The desktop entry with the command line that starts this installation."""
     program, _ = launcher()
     entry = desktop_entry().read_text(encoding="utf-8")
     entry = re.sub(r"(?m)^Exec=annotator\b", lambda _: f"Exec={command_line()}", entry)
     # The menu hides the entry once the program is gone (a removed virtual environment).
     entry = re.sub(r"(?m)^TryExec=.*$", lambda _: f"TryExec={program}", entry)
-    files = {
-        folder / "applications" / f"{APP_ID}.desktop": entry.encode("utf-8"),
-        folder / "metainfo" / f"{APP_ID}.metainfo.xml": metainfo_file().read_bytes(),
-        folder / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg": (
-            icon_file().read_bytes()
-        ),
-    }
-    for size in ICON_SIZES:
-        where = folder / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
-        files[where] = icon_file(size).read_bytes()
-    return files
+    return entry.encode("utf-8")
 
 
 def install_desktop(*, user: bool) -> list[Path]:
@@ -96,7 +100,9 @@ def install_desktop(*, user: bool) -> list[Path]:
     """
     folder = data_folder(user=user)
     written = []
-    for path, content in planned_files(folder).items():
+    for path, shipped in installed_files(folder).items():
+        is_entry = path.suffix == ".desktop"
+        content = _entry_for_this_installation() if is_entry else shipped.read_bytes()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -116,7 +122,7 @@ def uninstall_desktop(*, user: bool) -> list[Path]:
     """
     folder = data_folder(user=user)
     removed = []
-    for path in planned_files(folder):
+    for path in installed_files(folder):
         if not path.is_file():
             continue
         try:

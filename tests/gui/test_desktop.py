@@ -15,7 +15,7 @@ from tests.conftest import add_document
 
 def test_window_shows_spans_saved_by_another_window(make_window, db_path):
     window = make_window()
-    text = window._text
+    text = window.state.text
     start = text.find("probably")
     with Project.open(db_path, annotator="alice") as other:  # a second window, same person
         other.add_span(window.document_id, start, start + 8, "hedge")

@@ -67,7 +67,7 @@ def test_link_claim_to_source_with_cue_and_stance(qtbot, window):
         claim.id,
         source.id,
     )
-    assert window.current_relation_id == relation.id
+    assert window.state.current_relation_id == relation.id
     cue = TEXT.find("stated")
     select_qt(window.view, TEXT, cue + 1, cue + 3)  # part of the word: snaps to "stated"
     window.view.setFocus()
