@@ -12,6 +12,22 @@ from __future__ import annotations
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+__all__ = [
+    "APP_ID",
+    "ICON_SIZES",
+    "PACKAGE",
+    "Traversable",
+    "attribution_folder",
+    "desktop_entry",
+    "guideline_file",
+    "icon_file",
+    "metainfo_file",
+    "patterns_folder",
+    "sample_file",
+    "schema_file",
+    "shipped",
+]
+
 PACKAGE = "annotator.resources"
 APP_ID = "org.annotator.Annotator"
 """The reverse-DNS name of the desktop entry, icon and AppStream metainfo."""

@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from annotator.files.output import atomic_output
@@ -24,6 +23,7 @@ from annotator.model.errors import AnnotatorError
 from annotator.shipped import (
     APP_ID,
     ICON_SIZES,
+    Traversable,
     desktop_entry,
     icon_file,
     metainfo_file,
