@@ -2,9 +2,11 @@
 
 Highlights are painted, not written into the document: each visible line gets a light
 tint per span and a thin bar per span in its label colour, stacked in lanes so that
-nested and overlapping spans all stay visible. Only the blocks on screen are painted and
-a span change repaints the viewport, so the cost does not grow with the span count.
-The text is set with ``setPlainText``: never interpreted as HTML or rich text.
+nested and overlapping spans all stay visible, and each span a tag with its label's name
+above the line where it starts (in the room :class:`SpacedLayout` leaves there). Only
+the blocks on screen are painted and a span change repaints the viewport, so the cost
+does not grow with the span count. The text is set with ``setPlainText``: never
+interpreted as HTML or rich text; tags and link labels are drawn as plain text.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -26,10 +29,13 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPolygonF,
+    QTextBlock,
     QTextCursor,
+    QTextDocument,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
+from annotator.gui.article_layout import SpacedLayout, TagSlot, place_tags
 from annotator.gui.messages import plain_tooltip
 from annotator.gui.offsets import OffsetMap, display_text
 from annotator.model.records import Span, SpanRef
@@ -52,6 +58,9 @@ LANE_STEP = 3
 ARC_HEIGHT = 9
 DOCUMENT_MARGIN = 12  # room above the first line and left of every line for link arcs
 LINK_GAP = 3  # how far above a line an arc runs
+LINE_ROOM = 5  # free pixels above every line (where arcs run), more where tags stand
+TAG_PADDING = 3  # pixels left and right of a tag's text
+TAG_MAX_WIDTH = 110  # longer label names are elided in their tag
 
 
 @dataclass(slots=True)
@@ -73,6 +82,16 @@ class ViewLink:
     child: int
     label: str
     cue: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LabelTag:
+    """A tag the last paint drew: where (viewport coordinates), its text and the spans
+    it stands for (one, or those behind a "+N" marker)."""
+
+    rect: QRectF
+    text: str
+    spans: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,14 +197,24 @@ class ArticleView(QPlainTextEdit):
         self.setFont(font)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setCursorWidth(2)
-        self.document().setDocumentMargin(DOCUMENT_MARGIN)
+        self._tags_shown = True
+        self._tag_slots: dict[int, list[TagSlot]] = {}
+        self.label_tags: list[LabelTag] = []
+        """The tags the last paint drew (for tests, clicks and tooltips)."""
+        self._set_fonts()
         self._offsets = OffsetMap("")
         self._layer = SpanLayer([0])
+        document = QTextDocument(self)
+        self._line_layout = SpacedLayout(document, self._room_above)
+        document.setDocumentLayout(self._line_layout)
+        self.setDocument(document)
+        self.document().setDocumentMargin(DOCUMENT_MARGIN)
         self._colours: dict[str, QColor] = {}
         self._bar_styles: dict[str, Qt.PenStyle] = {}
         self._current: int | None = None
         self._emphasised: set[int] = set()
         self._anchors: dict[int, QRectF] = {}
+        self._tag_anchors: dict[int, QRectF] = {}
         self._links: list[ViewLink] = []  # the selected span's links
         self._anchored: set[int] = set()  # spans whose first fragment the paint records
         self._selected_link: ViewLink | None = None
@@ -204,6 +233,14 @@ class ArticleView(QPlainTextEdit):
         """What a span is, in words, for its hover tooltip (plain text)."""
         self.selectionChanged.connect(self._selection_moved)
 
+    def _set_fonts(self) -> None:
+        small = QFont(self.font())
+        small.setPointSizeF(max(self.font().pointSizeF() * 0.62, 7.0))
+        self._small_font = small
+        self._small_metrics = QFontMetricsF(small)
+        self._tag_height = int(self._small_metrics.height()) + 2
+        self._paragraph_gap = round(QFontMetricsF(self.font()).lineSpacing() * 0.5)
+
     # -- content --------------------------------------------------------------------
 
     def set_document(
@@ -220,6 +257,7 @@ class ArticleView(QPlainTextEdit):
             block = block.next()
         self._layer = SpanLayer(starts or [0])
         self._ghosts = SpanLayer(starts or [0])
+        self._forget_tags()
         self._ghost_links = []
         self.set_colours(colours)
         self._current = None
@@ -262,6 +300,71 @@ class ArticleView(QPlainTextEdit):
         self._bar_styles = {name: BAR_STYLES[n % len(BAR_STYLES)] for n, name in enumerate(colours)}
         self.viewport().update()
 
+    def set_tags_shown(self, shown: bool) -> None:
+        """Show or hide the label tags above the lines (the lines close up without)."""
+        self._tags_shown = shown
+        self._forget_tags()
+        self.viewport().update()
+
+    @property
+    def tags_shown(self) -> bool:
+        return self._tags_shown
+
+    def _forget_tags(self, blocks: range | None = None) -> None:
+        """Place the tags of ``blocks`` (all when ``None``) again when next shown."""
+        self._line_layout.forget(blocks)
+        if blocks is None:
+            self._tag_slots.clear()
+        else:
+            for number in blocks:
+                self._tag_slots.pop(number, None)
+
+    def _room_above(self, block: QTextBlock) -> list[int]:
+        """Pixels to leave above each line of ``block``: a little for arcs, a paragraph
+        gap before every block but the first, and the lanes its tags need (placed here,
+        since the line breaks are known only now)."""
+        number = block.blockNumber()
+        slots = self._plan_tags(block) if self._tags_shown else []
+        self._tag_slots[number] = slots
+        lanes = [0] * block.layout().lineCount()
+        for slot in slots:
+            lanes[slot.line] = max(lanes[slot.line], slot.lane + 1)
+        rooms = [LINE_ROOM + used * self._tag_height for used in lanes]
+        if rooms:  # the first paragraph too: room for arcs over the first line
+            rooms[0] += self._paragraph_gap
+        return rooms
+
+    def _tag_width(self, text: str) -> float:
+        return self._small_metrics.horizontalAdvance(text) + 2 * TAG_PADDING
+
+    def _plan_tags(self, block: QTextBlock) -> list[TagSlot]:
+        """Where the tags of the spans that start in ``block`` go (see ``place_tags``)."""
+        spans = self._layer.in_block(block.blockNumber())
+        if not spans:
+            return []
+        layout = block.layout()
+        position = block.position()
+        text_end = position + max(block.length() - 1, 1)
+        wanted = []
+        for span, _ in spans:
+            if not position <= span.start < text_end:
+                continue  # it started in an earlier paragraph, where its tag is
+            line = layout.lineForTextPosition(span.start - position)
+            if not line.isValid():
+                continue
+            text = self._small_metrics.elidedText(
+                span.label, Qt.TextElideMode.ElideRight, TAG_MAX_WIDTH
+            )
+            width = self._tag_width(text)
+            right = line.x() + line.width()
+            left = max(min(line.cursorToX(span.start - position)[0], right - width), 0.0)
+            wanted.append((line.lineNumber(), left, width, text, span.id))
+        return place_tags(wanted, width_of=self._tag_width)
+
+    def tag_at(self, point: QPointF) -> LabelTag | None:
+        """The tag drawn at ``point`` (viewport coordinates), if any."""
+        return next((tag for tag in self.label_tags if tag.rect.contains(point)), None)
+
     def bar_style(self, label: str) -> Qt.PenStyle:
         """How spans of ``label`` are underlined (solid, dashed, dotted, dash-dot)."""
         return self._bar_styles.get(label, Qt.PenStyle.SolidLine)
@@ -271,11 +374,11 @@ class ArticleView(QPlainTextEdit):
         return ViewSpan(span.id, to_qt(span.start), to_qt(span.end), span.label)
 
     def add_span(self, span: Span) -> None:
-        self._layer.add(self._view_span(span))
+        self._forget_tags(self._layer.add(self._view_span(span)))
         self.viewport().update()
 
     def remove_span(self, span_id: int) -> None:
-        self._layer.remove(span_id)
+        self._forget_tags(self._layer.remove(span_id))
         if self._current == span_id:
             self._current = None
         self.viewport().update()
@@ -450,9 +553,13 @@ class ArticleView(QPlainTextEdit):
         """Hovering a span shows what it is (label, who, attributes, links) as plain
         text, from ``tooltip_provider``."""
         if event.type() == QEvent.Type.ToolTip and self.tooltip_provider is not None:
-            position = self.cursorForPosition(event.pos()).position()
-            hits = self._layer.at(position)
-            text = self.tooltip_provider(hits[0].id) if hits else ""
+            tag = self.tag_at(QPointF(event.pos()))
+            if tag is not None:  # a "+N" marker lists every span behind it
+                text = "\n\n".join(filter(None, map(self.tooltip_provider, tag.spans)))
+            else:
+                position = self.cursorForPosition(event.pos()).position()
+                hits = self._layer.at(position)
+                text = self.tooltip_provider(hits[0].id) if hits else ""
             if text:
                 QToolTip.showText(event.globalPos(), plain_tooltip(text), self.viewport())
             else:
@@ -468,6 +575,9 @@ class ArticleView(QPlainTextEdit):
         if (link := self.link_at(event.position())) is not None:
             self.linkClicked.emit(link.head, link.child, link.label)
             return
+        if (tag := self.tag_at(event.position())) is not None:
+            self.spanClicked.emit(tag.spans[0])
+            return
         position = self.cursorForPosition(event.position().toPoint()).position()
         hits = self._layer.at(position) or self._layer.at(max(position - 1, 0))
         if hits:
@@ -477,9 +587,11 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._anchors = {}
+        self._tag_anchors = {}
         self._ghost_anchors = {}
         self.link_paths = []
         self.cue_rects = []
+        self.label_tags = []
         links = self._shown_links()
         self._anchored = self.outlined | {end for link in links for end in (link.head, link.child)}
         painter = QPainter(self.viewport())
@@ -498,6 +610,12 @@ class ArticleView(QPlainTextEdit):
             painter = QPainter(self.viewport())
             try:
                 self._paint_links(painter, links)
+            finally:
+                painter.end()
+        if self.label_tags:
+            painter = QPainter(self.viewport())
+            try:
+                self._paint_tags(painter)
             finally:
                 painter.end()
 
@@ -617,11 +735,9 @@ class ArticleView(QPlainTextEdit):
                     for rect in self._fragments(block, geometry, a, b):
                         painter.drawRect(rect.adjusted(-1, 0, 1, 0))
                         self.cue_rects.append(rect)
-        small = QFont(self.font())
-        small.setPointSizeF(max(self.font().pointSizeF() * 0.62, 7.0))
-        painter.setFont(small)
+        painter.setFont(self._small_font)
         for link in links:
-            head, child = self._anchors.get(link.head), self._anchors.get(link.child)
+            head, child = self._arc_end(link.head), self._arc_end(link.child)
             if head is None or child is None or link.head == link.child:
                 continue
             path, arrow, label_at = self._route(head, child)
@@ -634,9 +750,22 @@ class ArticleView(QPlainTextEdit):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colour)
             painter.drawPolygon(arrow)
+            box = self._small_metrics.boundingRect(link.label).translated(label_at)
+            painter.fillRect(box.adjusted(-2, 0, 2, 0), self._label_backdrop())
             painter.setPen(colour)
             painter.drawText(label_at, link.label)  # plain text, never rich text
             self.link_paths.append(LinkPath(link, path, arrow))
+
+    def _arc_end(self, span_id: int) -> QRectF | None:
+        """Where an arc meets a span: its tag when shown (arcs join tags, as in brat and
+        INCEpTION, and so never cross them), else its first fragment on screen."""
+        tag = self._tag_anchors.get(span_id)
+        return tag if tag is not None else self._anchors.get(span_id)
+
+    def _label_backdrop(self) -> QColor:
+        backdrop = QColor(self.palette().color(QPalette.ColorRole.Base))
+        backdrop.setAlpha(215)
+        return backdrop
 
     @staticmethod
     def _same(link: ViewLink, other: ViewLink | None) -> bool:
@@ -727,3 +856,54 @@ class ArticleView(QPlainTextEdit):
                 if span.id == self._current:
                     painter.setPen(colour.darker(130))
                     painter.drawRect(rect.adjusted(0, 0, -1, -1))
+        self._place_tags(block, geometry)
+
+    def _place_tags(self, block, geometry: QRectF) -> None:
+        """Where the block's tags are on screen, in the room above its lines."""
+        slots = self._tag_slots.get(block.blockNumber())
+        if not slots:
+            return
+        layout = block.layout()
+        height = self._tag_height
+        for slot in slots:
+            top = geometry.top() + layout.lineAt(slot.line).y() - (slot.lane + 1) * height
+            rect = QRectF(geometry.left() + slot.left, top, slot.width, height - 1)
+            self.label_tags.append(LabelTag(rect, slot.text, slot.spans))
+            if not slot.is_marker:
+                self._tag_anchors.setdefault(slot.spans[0], rect)
+
+    def _paint_tags(self, painter: QPainter) -> None:
+        """The tags, last (arcs pass under them): the label's colour with black or white
+        text, whichever reads better on it; a "+N" marker in the window's grey."""
+        painter.setFont(self._small_font)
+        marker = self.palette().color(QPalette.ColorRole.Mid)
+        for tag in self.label_tags:
+            if len(tag.spans) > 1:
+                fill = marker
+            else:
+                span = self._layer.spans.get(tag.spans[0])
+                fill = self._colours.get(span.label if span else "", QColor("#888888"))
+            painter.fillRect(tag.rect, fill)
+            painter.setPen(readable_on(fill))
+            painter.drawText(tag.rect, Qt.AlignmentFlag.AlignCenter, tag.text)  # plain text
+
+
+def relative_luminance(colour: QColor) -> float:
+    """WCAG 2 relative luminance of an opaque colour (0 black … 1 white)."""
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * linear(colour.redF())
+        + 0.7152 * linear(colour.greenF())
+        + 0.0722 * linear(colour.blueF())
+    )
+
+
+def readable_on(fill: QColor) -> QColor:
+    """Black or white, whichever has the higher WCAG contrast ratio on ``fill``."""
+    luminance = relative_luminance(fill)
+    on_white = 1.05 / (luminance + 0.05)
+    on_black = (luminance + 0.05) / 0.05
+    return QColor("#000000") if on_black >= on_white else QColor("#ffffff")

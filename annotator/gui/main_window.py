@@ -41,7 +41,7 @@ from annotator.gui.messages import literal, plain_label, plain_tooltip
 from annotator.gui.models import link_table, span_table
 from annotator.gui.panels import DocumentsPanel, FindBar, LinkPicker, make_table
 from annotator.gui.review import ReviewController, review_table
-from annotator.gui.settings import SPLITTER_STATE, WINDOW_GEOMETRY, WINDOW_STATE
+from annotator.gui.settings import LABEL_TAGS, SPLITTER_STATE, WINDOW_GEOMETRY, WINDOW_STATE
 from annotator.gui.state import WindowState
 from annotator.gui.transfer import TransferController
 from annotator.model.changes import ChangeSummary, Kind
@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.documents = DocumentsPanel()
         self.doc_model = self.documents.model
         self.view = ArticleView()
+        self.view.set_tags_shown(QSettings().value(LABEL_TAGS, True, type=bool))
         self.link_picker = LinkPicker()
         self.find_bar = FindBar()
         centre = QWidget()
@@ -239,6 +240,7 @@ class MainWindow(QMainWindow):
             "next_suggestion": lambda: assist.step_suggestion(1),
             "previous_suggestion": lambda: assist.step_suggestion(-1),
             "show_suggestions": assist.toggle_suggestions,
+            "label_tags": self._toggle_label_tags,
             "suggest_model": assist.suggest_in_document,
             "add_pattern": assist.add_pattern_from_span,
             "edit_patterns": assist.open_patterns_dialog,
@@ -340,6 +342,9 @@ class MainWindow(QMainWindow):
                 action.setCheckable(True)
                 action.setChecked(self.assist.shown)
                 action.toggled.connect(lambda on: setattr(self.assist, "shown", on))
+            if spec.name == "label_tags":
+                action.setCheckable(True)
+                action.setChecked(self.view.tags_shown)
             if spec.name == "find_structures":
                 action.setCheckable(True)
                 action.setChecked(self.assist.finds_structures())
@@ -532,6 +537,11 @@ class MainWindow(QMainWindow):
         )
 
     # -- settings -------------------------------------------------------------------
+
+    def _toggle_label_tags(self) -> None:
+        shown = not self.view.tags_shown  # the checkable action has toggled itself
+        self.view.set_tags_shown(shown)
+        QSettings().setValue(LABEL_TAGS, shown)
 
     def open_label_dialog(self) -> LabelDialog:
         self.label_dialog = LabelDialog(self, self.state, self.editor)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 MENUS = (
     "&File",
     "&Edit",
+    "&View",
     "&Label",
     "&Suggest",
     "&Select",
@@ -369,6 +370,14 @@ COMMANDS = [
         ["Shift+F8"],
         "annotate",
         "Select the previous suggestion",
+    ),
+    (
+        "label_tags",
+        "Label &tags",
+        "&View",
+        [],
+        "window",
+        "Show each span's label name above the line where it starts",
     ),
     (
         "show_suggestions",

@@ -69,8 +69,11 @@ def test_span_links_across_lines_are_arcs_with_arrowheads_in_view(make_window):
     at_source = QTextCursor(window.view.document())
     at_source.setPosition(_place(SOURCE)[0])  # no astral characters: Qt position = offset
     source_line = window.view.cursorRect(at_source)
-    assert abs(drawn.arrow[0].y() - source_line.top()) <= 3  # the tip touches the source
-    assert bounds.bottom() <= source_line.bottom()
+    (tag,) = [tag.rect for tag in window.view.label_tags if tag.spans == (source.id,)]
+    assert tag.bottom() <= source_line.top()  # the source's tag, above its line
+    assert abs(drawn.arrow[0].y() - tag.top()) <= 1  # the tip touches the source's tag
+    assert tag.left() <= drawn.arrow[0].x() <= tag.right()
+    assert bounds.bottom() <= source_line.top()
 
 
 def test_no_arc_without_a_selection(make_window):
