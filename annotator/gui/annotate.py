@@ -78,9 +78,11 @@ class AnnotateController(Controller):
     # -- showing a document -------------------------------------------------------------
 
     def show_spans(self, spans: list[SpanRef], colours: dict[str, str]) -> None:
-        """Show the spans of the document the state now holds."""
+        """Show the spans of the document the state now holds, in text order (as
+        ``Project.span_refs`` gives them: the list does not sort them again)."""
         self.view.set_document(self.state.text, spans, colours)
-        self.span_model.set_rows(spans, context=ShownText.of(self.state.text, colours))
+        shown = ShownText.of(self.state.text, colours)
+        self.span_model.set_rows(spans, context=shown, in_order=True)
 
     def on_schema_changed(self, colours: dict[str, str]) -> None:
         """Labels changed: their colours, and the width of the label column."""
@@ -88,7 +90,7 @@ class AnnotateController(Controller):
         fit_columns(self.span_table, {0: max(names, key=len, default="label")})
         self.view.set_colours(colours)
         shown = ShownText.of(self.state.text, colours)
-        self.span_model.set_rows(self.span_model.rows, context=shown)
+        self.span_model.set_rows(self.span_model.rows, context=shown, in_order=True)
 
     def on_change(self, change: Change) -> None:
         """Show what ``change`` did to the shown document (an edit, undo or redo)."""

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from math import inf
+from operator import itemgetter
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -63,9 +66,9 @@ TAG_PADDING = 3  # pixels left and right of a tag's text
 TAG_MAX_WIDTH = 110  # longer label names are elided in their tag
 
 
-@dataclass(slots=True)
-class ViewSpan:
-    """A span in Qt positions, as the view needs it."""
+class ViewSpan(NamedTuple):
+    """A span in Qt positions, as the view needs it (the fields of the store's
+    ``SpanRef``, in its order: the view takes those as they are)."""
 
     id: int
     start: int
@@ -126,15 +129,28 @@ class SpanLayer:
             self._lanes.pop(block, None)
         return blocks
 
-    def add_many(self, spans) -> None:
-        """Add many spans at once (opening a document); same result as ``add`` each."""
+    def add_many(self, spans: Iterable[ViewSpan | SpanRef]) -> None:
+        """Add many spans at once (opening a document); same result as ``add`` each.
+
+        Spans in start order (as the store gives them) cost a comparison or two each:
+        the block walks forward with them, and a bisection is needed only for a span
+        that ends in a later block or comes out of order."""
+        spans = list(spans)
+        self.spans.update(zip(map(itemgetter(0), spans), spans, strict=True))
         starts = self._block_starts
-        for span in spans:
-            self.spans[span.id] = span
-            first = bisect_right(starts, span.start) - 1
-            last = bisect_right(starts, max(span.start, span.end - 1)) - 1
-            for block in range(max(first, 0), max(last, 0) + 1):
-                self._buckets[block].add(span.id)
+        last_block = len(starts) - 1
+        buckets = self._buckets
+        block = 0
+        next_start = starts[1] if last_block else inf
+        for span_id, start, end, _ in spans:
+            if start < starts[block] or start >= next_start:
+                block = max(bisect_right(starts, start) - 1, 0)
+                next_start = starts[block + 1] if block < last_block else inf
+            if end > next_start:
+                for later in range(block, bisect_right(starts, end - 1)):
+                    buckets[later].add(span_id)
+            else:
+                buckets[block].add(span_id)
         self._lanes.clear()
 
     def remove(self, span_id: int) -> range:
@@ -263,11 +279,10 @@ class ArticleView(QPlainTextEdit):
         self._current = None
         self._emphasised = set()
         self._links, self._selected_link = [], None
-        if self._offsets.is_identity:  # no character above U+FFFF: positions are offsets
-            view_spans = (ViewSpan(s.id, s.start, s.end, s.label) for s in spans)
-        else:
-            view_spans = (self._view_span(s) for s in spans)
-        self._layer.add_many(view_spans)
+        # No character above U+FFFF: positions are offsets, and what the layer reads of
+        # a ViewSpan (id, start, end, label), the store's SpanRef has too.
+        identity = self._offsets.is_identity
+        self._layer.add_many(spans if identity else map(self._view_span, spans))
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.viewport().update()
 

@@ -10,6 +10,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -79,20 +80,27 @@ class RowTableModel(QAbstractTableModel):
         self.counts: Counter[Hashable] = Counter()
         self._key, self._order, self._tally = key, order, tally
         self._rows: list[Any] = []
-        self._orders: list[Any] = []  # order(row) of each row, when ordered
         self._by_key: dict[Hashable, Any] = {}
         self._positions: dict[Hashable, int] | None = None  # rebuilt when rows move
 
     # -- rows --------------------------------------------------------------------------
 
-    def set_rows(self, rows: Iterable[Any], *, context: Any = None) -> None:
-        """Show ``rows`` (in ``order`` when the model has one) with ``context``."""
+    def set_rows(self, rows: Iterable[Any], *, context: Any = None, in_order: bool = False) -> None:
+        """Show ``rows`` (in ``order`` when the model has one) with ``context``.
+
+        ``in_order`` says the rows already are in ``order`` (the store sorted them, or
+        they come from this model): they are not sorted again, which matters for the
+        50,000 spans of a long article. Not checked: rows out of order would be found
+        and inserted in wrong places."""
         self.beginResetModel()
-        self._rows = sorted(rows, key=self._order) if self._order else list(rows)
-        self._orders = [self._order(r) for r in self._rows] if self._order else []
-        self._by_key = {self._key(r): r for r in self._rows} if self._key else {}
+        if self._order and not in_order:
+            self._rows = sorted(rows, key=self._order)
+        else:
+            self._rows = list(rows)
+        keys = map(self._key, self._rows) if self._key else ()
+        self._by_key = dict(zip(keys, self._rows, strict=False))
         self._positions = None
-        self.counts = Counter(self._tally(r) for r in self._rows) if self._tally else Counter()
+        self.counts = Counter(map(self._tally, self._rows)) if self._tally else Counter()
         self.context = context
         self.endResetModel()
 
@@ -118,18 +126,19 @@ class RowTableModel(QAbstractTableModel):
         if row is None:
             return None
         if self._order:
-            return bisect_left(self._orders, self._order(row))
+            return bisect_left(self._rows, self._order(row), key=self._order)
         if self._positions is None:
             self._positions = {self._key(r): n for n, r in enumerate(self._rows)}
         return self._positions.get(key)
 
     def insert(self, row: Any) -> int:
         """Add a row (in order, else at the end); returns its position."""
-        position = bisect_left(self._orders, self._order(row)) if self._order else len(self._rows)
+        if self._order:
+            position = bisect_left(self._rows, self._order(row), key=self._order)
+        else:
+            position = len(self._rows)
         self.beginInsertRows(QModelIndex(), position, position)
         self._rows.insert(position, row)
-        if self._order:
-            self._orders.insert(position, self._order(row))
         if self._key:
             self._by_key[self._key(row)] = row
         self._positions = None
@@ -144,8 +153,6 @@ class RowTableModel(QAbstractTableModel):
             return
         self.beginRemoveRows(QModelIndex(), position, position)
         row = self._rows.pop(position)
-        if self._order:
-            del self._orders[position]
         del self._by_key[key]
         self._positions = None
         if self._tally:
@@ -248,7 +255,7 @@ def span_table() -> RowTableModel:
         Column("Start", lambda s, _: s.start),
         Column("End", lambda s, _: s.end),
     ]
-    return RowTableModel(columns, key=lambda s: s.id, order=span_key, tally=lambda s: s.label)
+    return RowTableModel(columns, key=attrgetter("id"), order=span_key, tally=attrgetter("label"))
 
 
 def document_table() -> RowTableModel:

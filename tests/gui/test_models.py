@@ -94,3 +94,22 @@ def test_window_has_one_table_model_class():
         )
     ]
     assert subclasses == ["models.py:RowTableModel"]
+
+
+def test_span_refs_come_in_the_span_lists_order(project, sample_doc):
+    """The span list takes the store's spans without sorting them again (a long
+    article's 50,000): the store's order must be the list's own."""
+    from annotator.gui.models import span_key
+
+    for start, end, label in [
+        (10, 20, "claim"),
+        (10, 30, "claim"),
+        (10, 20, "actor"),
+        (5, 40, "hedge"),
+        (10, 30, "source"),
+        (0, 3, "claim"),
+    ]:
+        project.add_span(sample_doc, start, end, label)
+    refs = project.span_refs(sample_doc)
+    assert len(refs) == 6
+    assert refs == sorted(refs, key=span_key)
