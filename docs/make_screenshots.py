@@ -16,7 +16,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -142,6 +142,34 @@ def shoot_link_across_lines() -> Path:
         window.select_span(ids[CLAIM])
         window.select_relation(chosen.id)
         return save(app, window, "screenshot-link.png")
+
+
+NESTED = [
+    ("North Korean soldiers are probably engaged in combat in Ukraine", Qt.Key.Key_1),
+    ("North Korean soldiers", Qt.Key.Key_3),
+    ("North Korean", Qt.Key.Key_2),
+    ("probably", Qt.Key.Key_4),
+    ("probably engaged", Qt.Key.Key_4),
+    ("combat in Ukraine", Qt.Key.Key_3),
+    ("Ukraine", Qt.Key.Key_3),
+]
+
+
+def shoot_nested() -> Path:
+    """A close-up of nested and overlapping spans: tags in lanes over their line."""
+    with fresh_window("nested.db") as (app, window):
+        for phrase, key in NESTED:
+            label(window, phrase, key)
+        window.view.select(0, 0)
+        window.state.select_span(None)
+        window.view.verticalScrollBar().setValue(0)
+        app.processEvents()
+        view = window.view
+        corner = view.viewport().mapTo(window, view.viewport().rect().topLeft())
+        target = HERE / "screenshot-nested.png"
+        window.grab(QRect(corner, QSize(760, 150))).save(str(target))
+        print(target)
+        return target
 
 
 def shoot_review() -> list[Path]:
@@ -326,6 +354,7 @@ if __name__ == "__main__":
     shoot("screenshot.png")
     shoot("screenshot-dark.png", dark=True)
     shoot_link_across_lines()
+    shoot_nested()
     shoot_review()
     shoot_factcheck()
     shoot_suggestions()

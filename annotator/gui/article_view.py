@@ -58,6 +58,7 @@ BAR_STYLES = (
 fifth label's is the first's again)."""
 BAR_HEIGHT = 2
 LANE_STEP = 3
+BAR_LANES = 2  # bars stack this high, inside the descent; deeper spans share the top one
 ARC_HEIGHT = 9
 DOCUMENT_MARGIN = 12  # room above the first line and left of every line for link arcs
 LINK_GAP = 3  # how far above a line an arc runs
@@ -863,7 +864,7 @@ class ArticleView(QPlainTextEdit):
                 painter.fillRect(rect, tint)
                 if span.id in self._anchored and span.id not in self._anchors:
                     self._anchors[span.id] = rect
-                bar_y = rect.bottom() - BAR_HEIGHT / 2 - lane * LANE_STEP
+                bar_y = rect.bottom() - BAR_HEIGHT / 2 - min(lane, BAR_LANES - 1) * LANE_STEP
                 pen = QPen(colour, BAR_HEIGHT, self.bar_style(span.label))
                 pen.setCapStyle(Qt.PenCapStyle.FlatCap)
                 painter.setPen(pen)
