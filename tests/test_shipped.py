@@ -47,7 +47,12 @@ def test_pyproject_lists_every_package_and_maps_the_resources():
         ".".join(p.parent.relative_to(ROOT).parts)
         for p in (ROOT / "annotator").rglob("__init__.py")
     }
-    assert listed == folders | {"annotator.resources"}
+    data = {
+        ".".join(("annotator", *p.relative_to(ROOT).parts))
+        for p in (ROOT / "resources").iterdir()
+        if p.is_dir() and p.name.isidentifier()
+    }
+    assert listed == folders | {"annotator.resources"} | data
     assert config["tool"]["setuptools"]["package-dir"] == {"annotator.resources": "resources"}
 
 
@@ -79,3 +84,11 @@ def test_only_shipped_reads_the_package_data():
         )
     ]
     assert readers == []
+
+
+def test_pyproject_licence_is_an_spdx_string_setuptools_reads_without_warning():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert config["project"]["license"] == "MIT"  # SPDX, not the deprecated table
+    assert all((ROOT / name).is_file() for name in config["project"]["license-files"])
+    # the string form needs setuptools 77 (older ones reject it)
+    assert "setuptools>=77" in config["build-system"]["requires"]

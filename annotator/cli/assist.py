@@ -18,6 +18,7 @@ from annotator.cli.options import (
     open_project,
     status_option,
 )
+from annotator.model.words import counted
 
 
 @cli.command()
@@ -59,11 +60,13 @@ def patterns(
             echo(f"removed the {remove[0]} pattern {remove[1]!r}", err=True)
         if import_path:
             change, skipped = project.import_patterns(import_path)
-            echo(f"added {len(change.rows)} pattern(s); {skipped} already in use", err=True)
+            echo(
+                f"added {counted(len(change.rows), 'pattern')}; {skipped} already in use", err=True
+            )
         used = project.patterns()
     if export_path:
         write_patterns(export_path, used)
-        echo(f"wrote {len(used)} pattern(s) to {export_path}", err=True)
+        echo(f"wrote {counted(len(used), 'pattern')} to {export_path}", err=True)
         return
     if echo_report([p.to_json() | {"set": p.pattern_set} for p in used], as_json):
         return
@@ -160,9 +163,14 @@ def suggest(
     found = ", ".join(f"{n} from {source}" for source, n in report.suggestions.most_common())
     links = ", ".join(f"{n} {label}" for label, n in report.links.most_common())
     echo(
-        f"{report.documents} document(s) in {report.seconds:.1f} s: "
-        f"{sum(report.suggestions.values())} new suggestion(s){': ' + found if found else ''}"
-        + (f"; {sum(report.links.values())} new suggested link(s): {links}" if links else "")
+        f"{counted(report.documents, 'document')} in {report.seconds:.1f} s: "
+        f"{counted(sum(report.suggestions.values()), 'new suggestion')}"
+        f"{': ' + found if found else ''}"
+        + (
+            f"; {counted(sum(report.links.values()), 'new suggested link')}: {links}"
+            if links
+            else ""
+        )
     )
 
 

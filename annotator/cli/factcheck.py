@@ -13,6 +13,7 @@ from annotator.cli.options import (
     echo_report,
     open_project,
 )
+from annotator.model.words import counted
 
 
 @cli.command()
@@ -47,7 +48,7 @@ def claims(
             f"    {describe_sources(row) or 'no source'}{hedged}; "
             f"{row.title} {row.published}".rstrip()
         )
-    echo(f"{len(rows)} claim(s)")
+    echo(f"{counted(len(rows), 'claim')}")
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -113,4 +114,4 @@ def search(
     for hit in hits:
         echo(f"{hit.kind:<8} {hit.title} (document {hit.document_id})")
         echo(f"         {' '.join(hit.snippet.split())}")
-    echo(f"{len(hits)} hit(s)")
+    echo(f"{counted(len(hits), 'hit')}")

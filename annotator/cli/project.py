@@ -17,6 +17,7 @@ from annotator.cli.options import (
     open_project,
     remember_project,
 )
+from annotator.model.words import counted
 
 
 @cli.command()
@@ -111,7 +112,8 @@ def check(db_path: Path, annotator: str | None, as_json: bool, repair: bool) -> 
         echo(f"kept beside it (as found before a recovery, restore or repair): {copy}", err=True)
     verdict = "problems found" if problems else "ok"
     echo(
-        f"{verdict}: {counts['documents']} document(s), {counts['spans']} span(s), "
-        f"{counts['relations']} link(s) checked in {db_path}"
+        f"{verdict}: {counted(counts['documents'], 'document')}, "
+        f"{counted(counts['spans'], 'span')}, "
+        f"{counted(counts['relations'], 'link')} checked in {db_path}"
     )
     sys.exit(1 if problems else 0)

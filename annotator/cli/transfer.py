@@ -20,6 +20,7 @@ from annotator.cli.options import (
 )
 from annotator.formats.reader import FORMATS
 from annotator.formats.writers import EXPORTERS as EXPORT_FORMATS
+from annotator.model.words import counted
 
 
 @cli.command(name="import")
@@ -259,12 +260,16 @@ def merge(
     for line in report.schema_differences + report.notes:
         echo(line, err=True)
     echo(
-        f"merged {len(sources)} source(s) into {out}: {report.documents_added} new "
-        f"document(s), {report.documents_matched} matched, {report.spans_added} span(s) "
-        f"added ({report.spans_already_there} already there, {report.spans_updated} updated), "
-        f"{report.relations_added} link(s), {report.claim_records_added} claim record(s) "
-        f"({report.claim_records_updated} updated), {report.evidence_added} evidence item(s), "
-        f"{report.claim_matches_added} claim match(es), {report.events_added} history event(s)"
+        f"merged {counted(len(sources), 'source')} into {out}: "
+        f"{counted(report.documents_added, 'new document')}, "
+        f"{report.documents_matched} matched, {counted(report.spans_added, 'span')} added "
+        f"({report.spans_already_there} already there, {report.spans_updated} updated), "
+        f"{counted(report.relations_added, 'link')}, "
+        f"{counted(report.claim_records_added, 'claim record')} "
+        f"({report.claim_records_updated} updated), "
+        f"{counted(report.evidence_added, 'evidence item')}, "
+        f"{counted(report.claim_matches_added, 'claim match', 'claim matches')}, "
+        f"{counted(report.events_added, 'history event')}"
     )
     if report.deleted:
         removed = ", ".join(f"{n} {table}" for table, n in sorted(report.deleted.items()))

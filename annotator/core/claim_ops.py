@@ -9,6 +9,7 @@ from typing import Any
 from annotator.core.base import ProjectBase, now
 from annotator.model.errors import NotFoundError, ValidationError
 from annotator.model.records import Change, RowChange, dumps_json, loads_json
+from annotator.model.words import counted
 from annotator.store import fetch_row, queries
 
 CLAIM_STATUSES = ("unstarted", "in_progress", "inconclusive", "verified", "false", "misleading")
@@ -273,7 +274,7 @@ class ClaimOps(ProjectBase):
             ]
             if not rows:
                 return Change("suggest_matches", "Suggest same claims", ())
-            transaction.apply(rows, f"Suggest {len(rows)} same claim(s)")
+            transaction.apply(rows, f"Suggest {counted(len(rows), 'same claim')}")
         return transaction.change
 
 

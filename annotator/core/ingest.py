@@ -44,6 +44,7 @@ from annotator.model.imports import (
 )
 from annotator.model.names import name_problem, unpaired_surrogate
 from annotator.model.records import STATUSES, dumps_json, text_sha256
+from annotator.model.words import counted
 from annotator.store import queries
 from annotator.store.bands import flag_near_duplicates
 from annotator.store.portable import Portable
@@ -231,7 +232,7 @@ def import_documents(
                 progress(done)
 
     op = "merge" if newer_wins else "import"
-    description = f"{op.capitalize()} {len(accepted)} document(s)"
+    description = f"{op.capitalize()} {counted(len(accepted), 'document')}"
     with project.transact(op, description) as transaction:
         db = project.db
         changes_before = db.conn.total_changes

@@ -389,14 +389,16 @@ def apply_schema_growth(project: Project, plan: _SchemaPlan, report: ImportRepor
     for (table, owner), attributes in plan.attributes.items():
         current(table, owner).extend(a.to_dict() for a in attributes)
         report.notes.append(
-            f"{kinds[table]} {owner!r}: attribute(s) {', '.join(a.name for a in attributes)} added"
+            f"{kinds[table]} {owner!r}: {'attribute' if len(attributes) == 1 else 'attributes'} "
+            f"{', '.join(a.name for a in attributes)} added"
         )
     for (table, owner, name), extra in sorted(plan.choices.items()):
         for attribute in current(table, owner):
             if attribute.get("name") == name:
                 attribute["choices"] = [*attribute.get("choices", []), *sorted(extra)]
         report.notes.append(
-            f"{kinds[table]} {owner!r}: choice(s) {', '.join(map(repr, sorted(extra)))} added "
+            f"{kinds[table]} {owner!r}: {'choice' if len(extra) == 1 else 'choices'} "
+            f"{', '.join(map(repr, sorted(extra)))} added "
             f"to {name!r}"
         )
     for (table, owner), attributes in changed.items():

@@ -7,6 +7,7 @@ from typing import Any
 from annotator.core.base import ProjectBase, now
 from annotator.model.errors import DuplicateSpanError, NotFoundError, ValidationError
 from annotator.model.records import Change, RowChange, Span, dumps_json
+from annotator.model.words import counted
 from annotator.store import queries
 
 _LINK_EXTRAS = ("head_label", "child_label", "head_text", "child_text")
@@ -129,9 +130,8 @@ class SpanOps(ProjectBase):
             if broken:
                 links = "; ".join(text for _, text in broken)
                 article = "an" if label[:1].lower() in "aeiou" else "a"
-                description += (
-                    f", removing {len(broken)} link(s) {article} {label} cannot have: {links}"
-                )
+                removed = counted(len(broken), "link")
+                description += f", removing {removed} {article} {label} cannot have: {links}"
             transaction.apply(rows, description)
         return transaction.change
 

@@ -25,6 +25,7 @@ import orjson
 from annotator.core.base import ProjectBase, now
 from annotator.model.errors import NotFoundError, ValidationError
 from annotator.model.records import Change, RowChange, Suggestion, dumps_json
+from annotator.model.words import counted
 from annotator.store import fetch_row, queries
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class SuggestionOps(ProjectBase):
                 fresh.setdefault((p.label, _pattern_key(p)), p)
         with self.transact("import_patterns") as transaction:
             rows = self._pattern_rows(list(fresh.values()))
-            transaction.apply(rows, f"Import {len(rows)} pattern(s)")
+            transaction.apply(rows, f"Import {counted(len(rows), 'pattern')}")
         return transaction.change, len(read) - len(fresh)
 
     def remove_pattern(self, label: str, pattern: str | list[dict[str, Any]]) -> Change:

@@ -8,6 +8,7 @@ from typing import Any
 
 from annotator.core.project import Project
 from annotator.model.records import Category, Document, Relation, Span
+from annotator.model.words import counted
 from annotator.store import queries
 
 SpanKey = tuple[str, str, int, int]
@@ -166,7 +167,7 @@ class ExportReport:
                 continue
             title, unit = KINDS.get(what, (what, "items"))
             documents = len({lost.document_id for lost in found})
-            where = "" if unit == "documents" else f" in {documents} document(s)"
+            where = "" if unit == "documents" else f" in {counted(documents, 'document')}"
             lines.append(f"{title}: {len(found)} {unit}{where} ({reason})")
         return lines
 

@@ -28,6 +28,7 @@ from annotator.formats import (
 from annotator.formats.common import TOO_DEEP, json_reason
 from annotator.model.errors import InputFileError
 from annotator.model.imports import DocumentIn, SchemaIn
+from annotator.model.words import counted
 
 Reader = Callable[[Path, list[str]], Iterator[DocumentIn]]
 
@@ -335,7 +336,7 @@ def _accounted(
         raise InputFileError(path, f"no documents in it (read as {name})")
     if documents and not spans and not categories and name in SPAN_FORMATS:
         messages.append(
-            f"{path}: no spans in its {documents} document(s) (read as {name}): "
+            f"{path}: no spans in its {counted(documents, 'document')} (read as {name}): "
             "imported as plain articles"
         )
 

@@ -10,6 +10,7 @@ from annotator.core.project import Project
 from annotator.files.safety import refuse_project_file
 from annotator.formats.export import ExportFilter, ExportReport
 from annotator.formats.registry import Registry
+from annotator.model.words import counted
 from annotator.store import queries
 
 EXPORTERS = Registry(
@@ -55,7 +56,7 @@ def export(
     report = exporter(project, out, chosen=chosen, progress=progress, **options)
     for table, count in queries.dangling_rows(project.db).items():
         report.notes.append(
-            f"{count} row(s) of {table} left out: they refer to a row that is gone "
+            f"{counted(count, 'row')} of {table} left out: they refer to a row that is gone "
             "(`annotator check` lists them)"
         )
     return report

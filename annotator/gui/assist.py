@@ -29,6 +29,7 @@ from annotator.gui.state import WindowState
 from annotator.model.changes import Kind
 from annotator.model.errors import AnnotatorError
 from annotator.model.records import Change
+from annotator.model.words import counted
 
 if TYPE_CHECKING:
     from annotator.text.attribution import Layers
@@ -274,7 +275,7 @@ class AssistController(Controller):
             self.state.select_span((added or change.spans_added)[0].id)
         links = len(change.relations_added)
         self.message.emit(
-            f"Accepted {len(change.spans_added)} span(s) and {links} link(s) "
+            f"Accepted {counted(len(change.spans_added), 'span')} and {counted(links, 'link')} "
             "(Ctrl+Z undoes them all)."
         )
 
@@ -310,7 +311,9 @@ class AssistController(Controller):
         document_id, chosen = self.document_id, list(self.suggestions)
         change = self.run(lambda: self.project.accept_suggestions(document_id, chosen))
         if change is not None:
-            self.message.emit(f"Accepted {len(chosen)} suggestion(s) (Ctrl+Z undoes them all).")
+            self.message.emit(
+                f"Accepted {counted(len(chosen), 'suggestion')} (Ctrl+Z undoes them all)."
+            )
 
     def step_suggestion(self, step: int, *, after: int | None = None) -> None:
         """Select the next (``step`` 1) or previous (-1) suggestion from the caret."""
@@ -406,7 +409,9 @@ class AssistController(Controller):
             lambda: self.project.store_suggestions(document_id, found, replace_sources=sources)
         )
         if change is not None:
-            self.message.emit(f"{len(found)} suggestion(s) from the model; F8 goes to the first.")
+            self.message.emit(
+                f"{counted(len(found), 'suggestion')} from the model; F8 goes to the first."
+            )
 
     def _suggester(self, name: str, labels: list[str], *, ner: bool) -> Any:
         """A loaded model, kept while its folder is unchanged (loading takes a while)."""

@@ -39,6 +39,7 @@ from annotator.core.project import Project
 from annotator.gui.commands import Editor
 from annotator.gui.models import Column, RowTableModel
 from annotator.gui.state import WindowState
+from annotator.model.words import counted
 from annotator.text.patterns import CUE
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -167,7 +168,7 @@ class PatternsDialog(QDialog):
             return change
 
         if self._run(operation):
-            self.message.setText(f"Imported; {skipped[0]} pattern(s) were already in use.")
+            self.message.setText(f"Imported; {counted(skipped[0], 'pattern')} were already in use.")
 
     def export_file(self, path: str | None = None) -> None:
         from annotator.model.errors import AnnotatorError
@@ -184,7 +185,7 @@ class PatternsDialog(QDialog):
         except AnnotatorError as exc:
             self.message.setText(str(exc))
             return
-        self.message.setText(f"Wrote {self.model.rowCount()} pattern(s) to {path}.")
+        self.message.setText(f"Wrote {counted(self.model.rowCount(), 'pattern')} to {path}.")
 
 
 class TrainingDialog(QDialog):

@@ -46,6 +46,7 @@ from annotator.gui.models import Column, RowTableModel, excerpt
 from annotator.gui.state import WindowState
 from annotator.model.errors import AnnotatorError
 from annotator.model.records import Document
+from annotator.model.words import counted
 from annotator.services.claims import (
     ClaimRow,
     claim_rows,
@@ -395,7 +396,7 @@ class SearchDialog(QDialog):
             item = QListWidgetItem(f"{hit.kind} · {hit.title}\n{' '.join(hit.snippet.split())}")
             item.setData(Qt.ItemDataRole.UserRole, hit)
             self.results.addItem(item)
-        self.count.setText(f"{len(hits)} result(s)")
+        self.count.setText(f"{counted(len(hits), 'result')}")
         if hits:
             self.results.setCurrentRow(0)
             self.results.setFocus()

@@ -46,6 +46,7 @@ from annotator.gui.state import WindowState
 from annotator.gui.transfer import TransferController
 from annotator.model.changes import ChangeSummary, Kind
 from annotator.model.records import Change
+from annotator.model.words import counted
 
 STATUS_TIMEOUT_MS = 6000
 
@@ -527,7 +528,9 @@ class MainWindow(QMainWindow):
         parts = [f"{name} {counts.get(name, 0)}" for name in self.project.schema.label_names]
         total = sum(counts.values())
         links = len(self.state.relations)
-        self.counts_label.setText(f"{' · '.join(parts)}  —  {total} span(s), {links} link(s)")
+        self.counts_label.setText(
+            f"{' · '.join(parts)}  —  {counted(total, 'span')}, {counted(links, 'link')}"
+        )
 
     def _update_progress(self) -> None:
         progress = self.project.progress()

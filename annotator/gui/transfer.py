@@ -33,6 +33,7 @@ from annotator.gui.messages import ask, inform, literal, warn
 from annotator.gui.state import WindowState
 from annotator.model.errors import AnnotatorError
 from annotator.model.imports import Cancelled, ImportReport
+from annotator.model.words import counted
 from annotator.services.merge import MergeReport, merge_into
 from annotator.services.transfer import (
     export_lines,
@@ -118,7 +119,7 @@ class TransferController(Controller):
                 skip_invalid=skip_invalid,
                 progress=job.step,
                 cancelled=job.cancelled,
-                on_read=lambda n: job.stage(f"Importing {n} document(s)…", n),
+                on_read=lambda n: job.stage(f"Importing {counted(n, 'document')}…", n),
             )
 
         report = self._in_worker("Import", work)
@@ -167,10 +168,12 @@ class TransferController(Controller):
             warn(self.window, "Merge failed", str(exc))
             return
         lines = [
-            f"Merged {len(paths)} file(s): {report.documents_added} new document(s), "
-            f"{report.documents_matched} matched; {report.spans_added} span(s) added, "
+            f"Merged {counted(len(paths), 'file')}: "
+            f"{counted(report.documents_added, 'new document')}, "
+            f"{report.documents_matched} matched; {counted(report.spans_added, 'span')} added, "
             f"{report.spans_already_there} already here, {report.spans_updated} updated; "
-            f"{report.relations_added} link(s); {report.events_added} history event(s).",
+            f"{counted(report.relations_added, 'link')}; "
+            f"{counted(report.events_added, 'history event')}.",
             *report.schema_differences,
             *report.notes[:20],
         ]

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.review_ops import GOLD
 from annotator.files.safety import shown
 from annotator.model.errors import AnnotatorError
+from annotator.model.words import counted
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -95,7 +96,11 @@ def collect_examples(
             doc = layer_to_doc(project, layer, report, spans_key=SPANS_KEY, ents=False)
             doc.user_data = {}  # links and metadata are not training data here
             (dev if _is_dev(layer, 0.2) else train).append(doc)
-    notes = [f"{len(report.lost)} span(s) not on token boundaries left out"] if report.lost else []
+    notes = (
+        [f"{counted(len(report.lost), 'span')} not on token boundaries left out"]
+        if report.lost
+        else []
+    )
     return train, dev, notes
 
 
@@ -217,7 +222,8 @@ def train_spancat(
     longer = sum(len(s) > max_ngram for d in train_docs for s in d.spans[SPANS_KEY])
     if longer:
         notes.append(
-            f"{longer} span(s) longer than {max_ngram} tokens cannot be suggested by this model"
+            f"{counted(longer, 'span')} longer than {max_ngram} tokens cannot be suggested "
+            "by this model"
         )
     try:
         output.parent.mkdir(parents=True, exist_ok=True)

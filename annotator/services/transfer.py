@@ -17,6 +17,7 @@ from annotator.formats.export import ExportFilter, ExportReport
 from annotator.formats.reader import read_paths
 from annotator.formats.writers import export
 from annotator.model.imports import Cancelled, ImportReport, SchemaIn
+from annotator.model.words import counted
 
 
 def import_paths(
@@ -79,16 +80,16 @@ def import_lines(report: ImportReport, paths: list[Path], where: object) -> list
     if imported_nothing(report):
         return [f"nothing imported: no document in {', '.join(map(str, paths))}"]
     lines = [
-        f"imported {report.documents_added} new document(s), "
-        f"{report.documents_existing} already present, {report.spans_added} span(s), "
-        f"{report.relations_added} link(s) into {where}"
+        f"imported {counted(report.documents_added, 'new document')}, "
+        f"{report.documents_existing} already present, {counted(report.spans_added, 'span')}, "
+        f"{counted(report.relations_added, 'link')} into {where}"
     ]
     if report.categories_added:
         lines.append(f"document categories: {report.categories_added}")
     if report.spans_duplicate or report.relations_duplicate:
         lines.append(
-            f"duplicates stored once: {report.spans_duplicate} span(s), "
-            f"{report.relations_duplicate} link(s)"
+            f"duplicates stored once: {counted(report.spans_duplicate, 'span')}, "
+            f"{counted(report.relations_duplicate, 'link')}"
         )
     return lines
 
@@ -135,7 +136,7 @@ def export_project(
 def export_lines(report: ExportReport, out: object) -> list[str]:
     """What an export wrote, then what it could not hold (summarised)."""
     return [
-        f"wrote {report.records} record(s), {report.spans} span(s), "
-        f"{report.relations} link(s) to {out}",
+        f"wrote {counted(report.records, 'record')}, {counted(report.spans, 'span')}, "
+        f"{counted(report.relations, 'link')} to {out}",
         *(f"not exported exactly: {problem}" for problem in report.summary()),
     ]

@@ -24,7 +24,7 @@ def articles(tmp_path):
 def test_import_then_stats(runner, db_path, articles):
     result = runner.invoke(cli, ["import", str(articles), "--db", str(db_path)])
     assert result.exit_code == 0, result.output
-    assert "imported 2 new document(s)" in result.output
+    assert "imported 2 new documents" in result.output
     result = runner.invoke(cli, ["stats", "--db", str(db_path), "--json"])
     assert json.loads(result.output)["documents"] == 2
 
@@ -53,7 +53,7 @@ def test_export_prodigy(runner, db_path, articles, tmp_path):
         cli, ["export", "--format", "prodigy", "-o", str(out), "--db", str(db_path)]
     )
     assert result.exit_code == 0, result.output
-    assert "wrote 1 record(s), 1 span(s)" in result.output
+    assert "wrote 1 record, 1 span" in result.output
     (record,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert record["spans"][0]["text"] == "probably"
 

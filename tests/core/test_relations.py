@@ -2,6 +2,7 @@ import pytest
 
 from annotator.core.project import Project
 from annotator.model.errors import ValidationError
+from annotator.model.words import counted
 
 CLAIM = "North Korean soldiers are probably engaged in combat in Ukraine alongside Russian forces"
 
@@ -148,7 +149,10 @@ def test_relabel_removes_the_links_the_new_label_cannot_have(project, spans, spa
     change = project.relabel_span(spans[span].id, label)
     assert {r.label for r in change.relations_removed} == removed
     article = "an" if label == "actor" else "a"
-    assert f"removing {len(removed)} link(s) {article} {label} cannot have" in change.description
+    assert (
+        f"removing {counted(len(removed), 'link')} {article} {label} cannot have"
+        in change.description
+    )
     after = {r.label for r in project.relations(spans["claim"].document_id)}
     assert after == before - removed
     project.revert(change)

@@ -109,7 +109,7 @@ def test_import_returns_what_it_changed_through_the_runner(project):
     assert summary.documents == ids and summary.details == ids
     assert {Kind.SPANS, Kind.DETAILS, Kind.SCHEMA} <= summary.kinds
     assert Kind.LINKS not in summary.kinds and Kind.CLAIMS not in summary.kinds
-    assert _events(project)[-1] == ("import", "Import 2 document(s)")
+    assert _events(project)[-1] == ("import", "Import 2 documents")
     assert import_documents(project, records).summary is None  # nothing new: no event
     assert [op for op, _ in _events(project)].count("import") == 1
 
@@ -126,7 +126,7 @@ def test_merge_returns_what_it_changed_and_stays_a_local_event(project, tmp_path
     assert report.summary.origin == "merge"
     assert report.summary.documents == {d.id for d in project.documents()}
     assert Kind.SPANS in report.summary.kinds
-    assert _events(project)[-1] == ("merge", "Merge 1 document(s)")
+    assert _events(project)[-1] == ("merge", "Merge 1 document")
     with Project.open(tmp_path / "copy.db", annotator="carol") as copy:
         merge_into(copy, [project.path])
         ops = [op for op, _ in _events(copy)]

@@ -192,7 +192,7 @@ def test_documents_without_spans_get_a_note(project, tmp_path):
     report, messages = _import(project, path)
     assert report.documents_added == 1
     assert messages == [
-        f"{path}: no spans in its 1 document(s) (read as conll): imported as plain articles"
+        f"{path}: no spans in its 1 document (read as conll): imported as plain articles"
     ]
 
 
@@ -208,7 +208,7 @@ def test_cli_exit_status_when_nothing_or_no_spans_come_in(db_path, tmp_path):
     bare.write_text('{"text": "Kyiv said the strike hit depots."}\n', "utf-8")
     result = runner.invoke(cli, ["import", str(bare), "--db", str(db_path)])
     assert result.exit_code == 0
-    assert "no spans in its 1 document(s) (read as prodigy)" in result.stderr
+    assert "no spans in its 1 document (read as prodigy)" in result.stderr
     result = runner.invoke(cli, ["import", str(bare), "--db", str(db_path), "--json"])
     assert any("no spans" in note for note in json.loads(result.stdout)["notes"])
 

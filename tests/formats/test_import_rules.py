@@ -240,4 +240,4 @@ def test_cli_skip_invalid_prints_what_was_skipped(db_path, inbox):
     result = CliRunner().invoke(cli, ["import", str(inbox), "--skip-invalid", "--db", str(db_path)])
     assert result.exit_code == 0
     assert f"skipped {inbox / 'a.jsonl'}:2: span [0, 9)" in result.output
-    assert "imported 1 new document(s)" in result.output
+    assert "imported 1 new document" in result.output

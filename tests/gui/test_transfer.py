@@ -48,7 +48,7 @@ def test_own_import_is_reported_as_such_not_as_another_window(make_window):
     window = make_window()
     window.desktop.check_external_changes()  # the poll has seen the project as it was
     window.transfer.run_import([FIXTURES / "prodigy" / "rel_component_annotations.jsonl"])
-    assert window.statusBar().currentMessage().startswith("Imported 149 new document(s)")
+    assert window.statusBar().currentMessage().startswith("Imported 149 new documents")
     assert window.desktop.check_external_changes() is False
     assert "another window" not in window.statusBar().currentMessage()
 

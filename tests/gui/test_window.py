@@ -174,7 +174,7 @@ def test_status_bar_counts_follow_edits(qtbot, make_window):
     window = make_window()
     label_phrase(qtbot, window, "probably", "hedge")
     label_phrase(qtbot, window, "Russian forces", "actor")
-    assert "2 span(s), 0 link(s)" in window.counts_label.text()
+    assert "2 spans, 0 links" in window.counts_label.text()
     assert "actor 1" in window.counts_label.text()
 
 
@@ -209,7 +209,7 @@ def test_label_key_on_a_linked_span_removes_the_links_it_breaks_in_one_undo_step
     assert (claim_start, claim_end, "actor") in _stored(window)
     assert project.relations(window.document_id) == []
     message = window.statusBar().currentMessage()
-    assert 'removing 1 link(s) an actor cannot have: attributed_to to "Kim Yong-hyun"' in message
+    assert 'removing 1 link an actor cannot have: attributed_to to "Kim Yong-hyun"' in message
     window.undo_stack.undo()
     assert (claim_start, claim_end, "claim") in _stored(window)
     assert [r.label for r in project.relations(window.document_id)] == ["attributed_to"]

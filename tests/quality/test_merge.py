@@ -174,7 +174,7 @@ def test_cli_merge(tmp_path, alice_db, bob_db):
     report = json.loads(result.output)
     assert report["documents_added"] == 2 and report["spans_added"] == 4
     again = runner.invoke(cli, ["merge", str(alice_db), "-o", str(tmp_path / "t.db")])
-    assert "0 span(s) added (2 already there" in again.output
+    assert "0 spans added (2 already there" in again.output
 
 
 def test_merge_carries_a_deletion_made_after_the_last_merge(tmp_path, alice_db):

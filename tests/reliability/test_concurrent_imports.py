@@ -66,7 +66,7 @@ def test_four_imports_at_once_all_succeed(tmp_path, existing):
     results = _finish([_import(folder, db) for folder in folders])
     for code, out, err in results:
         assert code == 0, err
-        assert "imported 40 new document(s)" in out
+        assert "imported 40 new documents" in out
     assert _documents(db) == 160
 
 

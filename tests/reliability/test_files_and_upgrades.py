@@ -166,7 +166,7 @@ def test_check_passes_on_a_sound_project(project, db_path, sample_doc):
     project.add_span(sample_doc, 0, 5, "claim")
     result = CliRunner().invoke(cli, ["check", "--db", str(db_path)])
     assert result.exit_code == 0
-    assert result.output.startswith("ok: 1 document(s), 1 span(s)")
+    assert result.output.startswith("ok: 1 document, 1 span,")
 
 
 def test_backup_while_another_connection_writes(project, db_path, sample_doc, tmp_path):

@@ -261,7 +261,7 @@ def test_dangling_span_reported_by_check_and_export(runner, saved, tmp_path):
         cli, ["--db", str(saved), "export", "--format", "prodigy", "-o", str(out)]
     )
     assert exported.exit_code == 0, exported.output
-    assert "1 row(s) of spans left out" in exported.output
+    assert "1 row of spans left out" in exported.output
 
 
 # -- logs found beside a project: kept as found before SQLite applies them -----------------------
@@ -512,7 +512,7 @@ def test_export_to_dev_stdout_writes_the_stream_and_keeps_the_link(saved, tmp_pa
             check=False,
         )
     assert done.returncode == 0, done.stderr
-    assert "wrote 1 record(s)" in done.stderr
+    assert "wrote 1 record" in done.stderr
     assert b"probably" in out.read_bytes()
     assert os.path.islink("/dev/stdout")
 
