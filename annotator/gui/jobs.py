@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotator.model.errors import AnnotatorError
@@ -53,6 +53,44 @@ class Job(QObject):
             self.done.emit(result)
 
 
+class JobDialog(QProgressDialog):
+    """The progress dialog of one job, on the GUI thread. The job's signals arrive at its
+    slots: a slot of an object on the GUI thread is called there (queued), whereas a
+    plain function connected to the job would run on the worker thread and touch the
+    dialog's timers from it."""
+
+    def __init__(self, title: str, parent: QWidget):
+        super().__init__(title, "Cancel", 0, 0, parent)
+        self.setObjectName("job_progress")
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumDuration(300)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.outcome: dict[str, Any] = {}
+        self.loop = QEventLoop(self)
+
+    @Slot(str, int)
+    def stage(self, text: str, total: int) -> None:
+        self.setLabelText(text)
+        self.setRange(0, total)
+        self.setValue(0)
+
+    @Slot(int)
+    def step(self, done: int) -> None:
+        self.setValue(done)
+
+    @Slot(object)
+    def succeed(self, value: Any) -> None:
+        self.outcome["result"] = value
+        self.loop.quit()
+
+    @Slot(object)
+    def fail(self, exc: BaseException) -> None:
+        self.outcome["error"] = exc
+        self.loop.quit()
+
+
 def run_job(parent: QWidget, title: str, work: Callable[[Job], Any]) -> Any:
     """Run ``work`` in a thread behind a modal progress dialog; returns its result.
 
@@ -62,40 +100,23 @@ def run_job(parent: QWidget, title: str, work: Callable[[Job], Any]) -> Any:
     job = Job(work)
     thread = QThread(parent)
     job.moveToThread(thread)
-    dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
-    dialog.setObjectName("job_progress")
-    dialog.setWindowTitle(title)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    outcome: dict[str, Any] = {}
-    loop = QEventLoop()
-
-    def staged(text: str, total: int) -> None:
-        dialog.setLabelText(text)
-        dialog.setRange(0, total)
-        dialog.setValue(0)
-
-    def finish(key: str, value: Any) -> None:
-        outcome[key] = value
-        loop.quit()
-
-    job.staged.connect(staged)
-    job.stepped.connect(dialog.setValue)
-    job.done.connect(lambda value: finish("result", value))
-    job.failed.connect(lambda exc: finish("error", exc))
+    dialog = JobDialog(title, parent)
+    job.staged.connect(dialog.stage)
+    job.stepped.connect(dialog.step)
+    job.done.connect(dialog.succeed)
+    job.failed.connect(dialog.fail)
     # A lambda runs in the GUI thread at once; a slot of ``job`` would be queued to the
     # worker thread, which is busy running the job and would never see it.
     dialog.canceled.connect(lambda: job.cancel())
     thread.started.connect(job.run)
     thread.start()
-    loop.exec()
+    dialog.loop.exec()
     thread.quit()
     thread.wait()
     dialog.close()
     dialog.deleteLater()
     job.deleteLater()
+    outcome = dialog.outcome
     if "error" in outcome:
         raise outcome["error"]
     if job.cancelled() and outcome.get("result") is None:

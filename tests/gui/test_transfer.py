@@ -181,3 +181,48 @@ def test_window_import_of_the_interop_fixtures_matches_the_command_line(make_win
     mine = exported(window.project.path, tmp_path / "window.jsonl")
     theirs = exported(other, tmp_path / "cli.jsonl")
     assert mine[1:] == theirs[1:] and len(mine) == len(theirs)
+
+
+@pytest.fixture
+def qt_warnings():
+    """Every warning Qt prints while the test runs (a handler replaces the console's)."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    heard: list[str] = []
+
+    def handler(kind, _context, message):
+        if kind != QtMsgType.QtDebugMsg and "propagateSizeHints" not in message:
+            heard.append(message)  # the offscreen platform's own note is not ours
+
+    previous = qInstallMessageHandler(handler)
+    yield heard
+    qInstallMessageHandler(previous)
+
+
+def test_import_and_export_from_the_window_leave_qt_silent(make_window, tmp_path, qt_warnings):
+    window = make_window()
+    window.transfer.run_import([FIXTURES / "prodigy" / "rel_component_annotations.jsonl"])
+    window.transfer.run_export("prodigy", tmp_path / "out.jsonl")
+    QApplication.processEvents()
+    assert (tmp_path / "out.jsonl").stat().st_size > 0
+    assert qt_warnings == []
+
+
+def test_a_job_reporting_progress_leaves_qt_silent(qtbot, qt_warnings):
+    """Suggest, import and export all run through ``run_job``: its dialog is driven from
+    the GUI thread whatever the worker reports."""
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    def work(job):
+        job.stage("Counting…", 50)
+        for n in range(50):
+            job.step(n)
+            time.sleep(0.01)  # long enough for the dialog to show (after 300 ms)
+        return "done"
+
+    assert run_job(parent, "Count", work) == "done"
+    QApplication.processEvents()
+    assert qt_warnings == []
