@@ -294,6 +294,7 @@ class Inspector(QWidget):
         self._span_id = span.id if span else None
         self.span_box.setEnabled(span is not None)
         if span is None:
+            self.span_box.setTitle("Span")
             self.span_form.addRow(QLabel("Select a span to see its attributes."))
             return
         self.span_box.setTitle(literal(f"Span: {span.label}  [{span.start}, {span.end})"))

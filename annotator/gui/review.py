@@ -34,6 +34,7 @@ from annotator.gui.messages import literal, plain_label
 from annotator.gui.models import Column, RowTableModel, excerpt
 from annotator.gui.panels import fit_columns
 from annotator.gui.state import WindowState
+from annotator.model.words import counted
 
 AGREE = QColor(89, 161, 79, 60)
 DISAGREE = QColor(242, 142, 43, 70)
@@ -265,14 +266,9 @@ class AgreementDialog(QDialog):
             layout.addWidget(AgreementChart(pair, report["labels"], colours))
             tabs.addTab(page, literal(f"{pair['a']} – {pair['b']}"))
         tabs.addTab(_documents_table(report), "Documents")
-        everyone = report["all"]
-        summary = plain_label(
-            f"{len(report['annotators'])} annotators, {report['documents']} documents. "
-            f"Fleiss' kappa {_show(everyone['fleiss_kappa']['overall'])} "
-            f"({everyone['fleiss_kappa']['documents']} documents annotated by all); "
-            f"Krippendorff's alpha {_show(everyone['alpha']['overall'])}."
-        )
+        summary = plain_label(agreement_summary(report))
         summary.setWordWrap(True)
+        tabs.setVisible(bool(report["pairs"]))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -281,6 +277,35 @@ class AgreementDialog(QDialog):
         layout.addWidget(buttons)
         self.tabs = tabs
         self.resize(760, 620)
+
+
+def agreement_summary(report: dict[str, Any]) -> str:
+    """The dialog's first lines: the figures over everyone, or, when no document has two
+    annotators yet, whose work there is and what agreement needs."""
+    if report["pairs"]:
+        everyone = report["all"]
+        return (
+            f"{counted(len(report['annotators']), 'annotator')} compared on "
+            f"{counted(report['documents'], 'document')} annotated by at least two of them. "
+            f"Fleiss' kappa {_show(everyone['fleiss_kappa']['overall'])} "
+            f"({counted(everyone['fleiss_kappa']['documents'], 'document')} annotated by all); "
+            f"Krippendorff's alpha {_show(everyone['alpha']['overall'])}."
+        )
+    annotated = report["annotated"]
+    work = "; ".join(
+        f"{who}: {counted(n['spans'], 'span')} in {counted(n['documents'], 'document')}"
+        for who, n in annotated.items()
+    )
+    needs = (
+        "Agreement compares two or more annotators on the same documents."
+        " A second annotator can work in this project file under their own name"
+        " (Settings → Your name), or in a copy merged back with File → Merge projects."
+    )
+    if not annotated:
+        return f"Nothing is annotated yet. {needs}"
+    if len(annotated) == 1:
+        return f"Only one annotator so far ({work}). {needs}"
+    return f"No document is annotated by two of them yet ({work}). {needs}"
 
 
 def _show(value: float | None) -> str:

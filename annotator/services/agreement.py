@@ -203,7 +203,16 @@ def agreement(
         {lab for d in documents for layer in d.layers.values() for _, _, lab in layer.spans}
     )
     pairs = [_pair(documents, a, b, label_names) for a, b in combinations(names, 2)]
+    # Everyone's work, compared or not: what the report says when nothing can be compared
+    # yet (one annotator, or no document two of them share).
+    wanted = set(annotators) if annotators is not None else None
+    annotated = {
+        who: {"documents": documents_of, "spans": spans_of}
+        for who, (documents_of, spans_of) in queries.annotation_counts(project.db).items()
+        if (who in wanted if wanted is not None else who != GOLD)
+    }
     return {
+        "annotated": annotated,
         "annotators": names,
         "labels": label_names,
         "documents": len(documents),

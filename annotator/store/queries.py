@@ -392,6 +392,14 @@ def document_ids(db: Database) -> list[int]:
     return [row[0] for row in db.execute("SELECT id FROM documents ORDER BY id").fetchall()]
 
 
+def annotation_counts(db: Database) -> dict[str, tuple[int, int]]:
+    """``{annotator: (documents, spans)}``: how many documents each annotator has spans
+    in, and how many spans, over the whole project."""
+    sql = """SELECT annotator, count(DISTINCT document_id), count(*) FROM spans
+             GROUP BY annotator ORDER BY annotator"""
+    return {who: (documents, spans) for who, documents, spans in db.execute(sql)}
+
+
 def statuses_of(db: Database, document_id: int) -> dict[str, str]:
     """``{annotator: status}`` for every annotator with a stored status on the document."""
     sql = "SELECT annotator, status FROM document_status WHERE document_id = ?"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from annotator.core.project import GOLD, Project
 from annotator.formats.export import ExportFilter
@@ -117,6 +118,39 @@ def test_agreement_dialog_shows_figures_and_chart(qtbot, make_window, contested)
     dialog.tabs.setCurrentIndex(0)
     image = dialog.grab()
     assert not image.isNull()
+    summary = dialog.findChild(QLabel).text()
+    assert summary.startswith("2 annotators compared on 1 document annotated by at least two")
+
+
+def _sample_with(db_path, work: dict[str, list[tuple[str, str]]]) -> None:
+    from annotator.core.samples import ensure_sample, sample_text
+
+    text = sample_text()
+    for who, spans in work.items():
+        with Project.open(db_path, annotator=who) as project:
+            ensure_sample(project)
+            for phrase, label in spans:
+                start = text.find(phrase)
+                project.add_span(1, start, start + len(phrase), label)
+
+
+def test_agreement_with_one_annotator_says_what_it_needs(qtbot, make_window, db_path):
+    _sample_with(db_path, {"alice": [("probably", "hedge"), ("Kim Yong-hyun", "source")]})
+    window = make_window()
+    dialog = window.review.show_agreement()
+    qtbot.addWidget(dialog)
+    summary = dialog.findChild(QLabel).text()
+    assert summary.startswith("Only one annotator so far (alice: 2 spans in 1 document).")
+    assert "two or more annotators on the same documents" in summary
+    assert "File → Merge projects" in summary
+    assert dialog.tabs.isHidden()
+
+
+def test_agreement_with_nothing_annotated_says_so(qtbot, make_window):
+    window = make_window()
+    dialog = window.review.show_agreement()
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(QLabel).text().startswith("Nothing is annotated yet.")
 
 
 def test_merge_from_the_window(qtbot, make_window, tmp_path, contested, db_path):

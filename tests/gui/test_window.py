@@ -96,9 +96,11 @@ def test_delete_then_undo_restores_span(qtbot, make_window):
     window = make_window()
     span = label_phrase(qtbot, window, "probably", "hedge")
     window.select_span(window.span_model.row_at(0).id)
+    assert window.inspector.span_box.title().startswith("Span: hedge")
     qtbot.keyClick(window.view, Qt.Key.Key_Delete)
     assert _stored(window) == []
     assert window.span_model.rowCount() == 0
+    assert window.inspector.span_box.title() == "Span"  # not the deleted span's
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _stored(window) == [(*span, "hedge")]
     assert window.span_model.rowCount() == 1
