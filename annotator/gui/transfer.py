@@ -7,29 +7,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from annotator.core.project import Project
 from annotator.formats.export import ExportFilter, ExportReport
-from annotator.formats.writers import EXPORTERS
 from annotator.gui.commands import Editor
 from annotator.gui.controller import Controller
+from annotator.gui.export_dialog import ExportDialog, start_folder
 from annotator.gui.jobs import Job, run_job
-from annotator.gui.messages import ask, inform, literal, warn
+from annotator.gui.messages import ask, inform, warn
+from annotator.gui.settings import IMPORT_FOLDER
 from annotator.gui.state import WindowState
 from annotator.model.errors import AnnotatorError
 from annotator.model.imports import Cancelled, ImportReport
@@ -47,16 +35,6 @@ IMPORT_FILTER = (
     "Articles and annotations (*.txt *.html *.htm *.jsonl *.json *.spacy *.conll *.bio *.csv "
     "*.ann);;All files (*)"
 )
-FOLDER_FORMATS = {"brat"}
-SUFFIX = {
-    "native": ".jsonl",
-    "prodigy": ".jsonl",
-    "doccano": ".jsonl",
-    "labelstudio": ".json",
-    "spacy": ".spacy",
-    "conll": ".conll",
-    "csv": ".csv",
-}
 
 
 class TransferController(Controller):
@@ -130,11 +108,18 @@ class TransferController(Controller):
     def _where(self) -> str:
         return self.project.path.name if self.project.path else "this project"
 
+    def _open_files(self, title: str, filters: str) -> list[Path]:
+        """Files chosen in a dialog that starts where the last import or merge was."""
+        start = str(start_folder(IMPORT_FOLDER))
+        chosen, _ = QFileDialog.getOpenFileNames(self.window, title, start, filters)
+        if chosen:
+            QSettings().setValue(IMPORT_FOLDER, str(Path(chosen[0]).parent))
+        return [Path(p) for p in chosen]
+
     def import_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import", "", IMPORT_FILTER)
+        paths = self._open_files("Import", IMPORT_FILTER)
         if not paths:
             return
-        paths = [Path(p) for p in paths]
         try:
             report = self.run_import(paths)
         except Cancelled:
@@ -154,16 +139,14 @@ class TransferController(Controller):
     # -- merge ------------------------------------------------------------------------
 
     def merge_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self.window,
+        paths = self._open_files(
             "Merge projects into this one",
-            "",
             "Annotator projects and native exports (*.db *.sqlite *.jsonl);;All files (*)",
         )
         if not paths:
             return
         try:
-            report = self.run_merge([Path(p) for p in paths])
+            report = self.run_merge(paths)
         except AnnotatorError as exc:
             warn(self.window, "Merge failed", str(exc))
             return
@@ -206,18 +189,24 @@ class TransferController(Controller):
         return self._in_worker("Export", work)
 
     def export_files(self) -> None:
-        dialog = ExportDialog(self.window, self.project.annotator)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        """File → Export: a failed export shows why in the dialog, which stays open with
+        every choice as it was."""
+        name = self.project.path.stem if self.project.path else "annotations"
+        self.export_dialog = dialog = ExportDialog(self.window, self.project.annotator, name)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            fmt, out, chosen, options = dialog.settings()
+            try:
+                report = self.run_export(fmt, out, chosen=chosen, **options)
+            except Cancelled:
+                self.message.emit("Export cancelled: nothing was written.")
+                return
+            except AnnotatorError as exc:
+                dialog.show_problem(f"Export failed: {exc}")
+                continue
+            self._exported(report, out)
             return
-        fmt, out, chosen, options = dialog.settings()
-        try:
-            report = self.run_export(fmt, out, chosen=chosen, **options)
-        except Cancelled:
-            self.message.emit("Export cancelled: nothing was written.")
-            return
-        except AnnotatorError as exc:
-            warn(self.window, "Export failed", str(exc))
-            return
+
+    def _exported(self, report: ExportReport, out: Path) -> None:
         written, *problems = export_lines(report, out)
         text = _sentence(written)
         if problems:
@@ -239,79 +228,3 @@ def describe_import(report: ImportReport, paths: list[Path], where: object) -> s
     lines += [f"Skipped: {s}" for s in report.skipped[:20]]
     lines += report.notes[:20]
     return "\n".join(lines)
-
-
-class ExportDialog(QDialog):
-    """Format, destination and filters of an export."""
-
-    def __init__(self, parent: QWidget, annotator: str):
-        super().__init__(parent)
-        self.setObjectName("export_dialog")
-        self.setWindowTitle("Export")
-        self.annotator = annotator
-        self.format = QComboBox()
-        self.format.addItems(list(EXPORTERS))
-        self.format.setCurrentText("prodigy")
-        self.path = QLineEdit()
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        self.only_mine = QCheckBox(literal(f"Only {self.annotator}'s annotations"))
-        self.only_done = QCheckBox("Only documents marked done")
-        self.include_rejected = QCheckBox("Include layers answered reject / ignore")
-        self.dev_fraction = QDoubleSpinBox()
-        self.dev_fraction.setRange(0, 0.9)
-        self.dev_fraction.setSingleStep(0.05)
-        self.spans_key = QLineEdit("sc")
-        self.ents = QCheckBox("Also fill doc.ents (non-overlapping spans)")
-        self.conll_layout = QComboBox()
-        self.conll_layout.addItems(["columns", "files"])
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
-        form = QFormLayout()
-        form.addRow("Format", self.format)
-        form.addRow("Save to", row)
-        form.addRow("", self.only_mine)
-        form.addRow("", self.only_done)
-        form.addRow("", self.include_rejected)
-        form.addRow("spaCy dev share", self.dev_fraction)
-        form.addRow("spaCy spans key", self.spans_key)
-        form.addRow("", self.ents)
-        form.addRow("CoNLL layout", self.conll_layout)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-
-    def _browse(self) -> None:
-        fmt = self.format.currentText()
-        folder = fmt in FOLDER_FORMATS or (fmt == "spacy" and self.dev_fraction.value() > 0)
-        if folder:
-            chosen = QFileDialog.getExistingDirectory(self, "Export to folder")
-        else:
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, "Export", f"annotations{SUFFIX.get(fmt, '')}"
-            )
-        if chosen:
-            self.path.setText(chosen)
-
-    def settings(self) -> tuple[str, Path, ExportFilter, dict[str, Any]]:
-        fmt = self.format.currentText()
-        chosen = ExportFilter(
-            annotators=(self.annotator,) if self.only_mine.isChecked() else None,
-            statuses=("done",) if self.only_done.isChecked() else None,
-            include_rejected=self.include_rejected.isChecked() or fmt == "native",
-        )
-        options = {
-            "spacy": {
-                "dev_fraction": self.dev_fraction.value(),
-                "spans_key": self.spans_key.text() or "sc",
-                "ents": self.ents.isChecked(),
-            },
-            "conll": {"layout": self.conll_layout.currentText()},
-        }.get(fmt, {})
-        return fmt, Path(self.path.text()), chosen, options
