@@ -60,6 +60,7 @@ class AnnotateController(Controller):
         view.sentences_provider = self._sentence_bounds
         state.spanSelected.connect(self._on_span_selected)
         span_table.selectionModel().currentRowChanged.connect(self._on_span_row)
+        span_table.clicked.connect(self._on_span_row_clicked)
         relation_table.selectionModel().currentRowChanged.connect(self._on_relation_row)
         view.spanClicked.connect(self._on_span_clicked)
         view.textClicked.connect(self._on_text_clicked)
@@ -220,6 +221,13 @@ class AnnotateController(Controller):
         if span is not None and span.id != self.state.current_span:
             self.state.current_span = span.id  # the table has it selected already
             self.show_span(span.id)
+
+    def _on_span_row_clicked(self, index: QModelIndex) -> None:
+        """A click on the selected span's row brings it back into view too (the current
+        row does not change, so ``_on_span_row`` is not told)."""
+        span = self.span_model.row_at(index.row())
+        if span is not None and span.id == self.state.current_span:
+            self.view.reveal_span(span.id)
 
     def _on_span_clicked(self, span_id: int) -> None:
         if self.link_picker.active:

@@ -403,13 +403,17 @@ class ArticleView(QPlainTextEdit):
         """Outline ``span_id`` (and emphasise linked spans) and scroll it into view."""
         self._current = span_id
         self._emphasised = emphasised or set()
+        self.reveal_span(span_id)
+        self.viewport().update()
+
+    def reveal_span(self, span_id: int | None) -> None:
+        """Put the caret at the start of ``span_id`` and scroll it into view."""
         span = self._layer.spans.get(span_id) if span_id is not None else None
         if span is not None:
             cursor = self.textCursor()
             cursor.setPosition(span.start)
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
-        self.viewport().update()
 
     @property
     def current_span(self) -> int | None:

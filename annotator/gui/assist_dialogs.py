@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from annotator.core.project import Project
 from annotator.gui.commands import Editor
 from annotator.gui.models import Column, RowTableModel
+from annotator.gui.screen import fit_on_screen
 from annotator.gui.state import WindowState
 from annotator.model.words import counted
 from annotator.text.patterns import CUE
@@ -111,7 +112,7 @@ class PatternsDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addWidget(close)
-        self.resize(760, 520)
+        fit_on_screen(self, 760, 520)
         self.refresh()
 
     def refresh(self) -> None:
@@ -250,7 +251,7 @@ class TrainingDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.results, 1)
         layout.addWidget(close)
-        self.resize(620, 460)
+        fit_on_screen(self, 620, 460)
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Model folder", self.output.text())

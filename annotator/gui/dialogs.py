@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from annotator import __version__
 from annotator.gui.actions import SCOPES, ActionSpec
+from annotator.gui.screen import fit_on_screen
 from annotator.shipped import guideline_file
 
 
@@ -56,7 +57,7 @@ def show_shortcuts(parent: QWidget, specs: list[ActionSpec]) -> QDialog:
     layout = QVBoxLayout(dialog)
     layout.addWidget(table)
     layout.addWidget(buttons)
-    dialog.resize(560, 480)
+    fit_on_screen(dialog, 560, 480)
     dialog.show()
     return dialog
 
@@ -101,6 +102,6 @@ def show_guideline(parent: QWidget) -> QDialog:
     layout = QVBoxLayout(dialog)
     layout.addWidget(browser)
     layout.addWidget(buttons)
-    dialog.resize(760, 640)
+    fit_on_screen(dialog, 760, 640)
     dialog.show()
     return dialog

@@ -43,6 +43,7 @@ from annotator.gui.controller import Controller
 from annotator.gui.inspector import Inspector
 from annotator.gui.messages import inform, plain_label, plain_tooltip, warn
 from annotator.gui.models import Column, RowTableModel, excerpt
+from annotator.gui.screen import fit_on_screen
 from annotator.gui.state import WindowState
 from annotator.model.errors import AnnotatorError
 from annotator.model.records import Document
@@ -203,7 +204,7 @@ class FactCheckDialog(QDialog):
         main = QVBoxLayout(self)
         main.addWidget(self.tabs)
         main.addWidget(close)
-        self.resize(1100, 640)
+        fit_on_screen(self, 1100, 640)
         self.refresh()
 
     def refresh(self) -> None:
@@ -377,7 +378,7 @@ class SearchDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.results)
         layout.addWidget(self.count)
-        self.resize(760, 520)
+        fit_on_screen(self, 760, 520)
 
     def run(self) -> None:
         self.results.clear()

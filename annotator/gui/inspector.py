@@ -83,11 +83,34 @@ class NoteEdit(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
+def narrow_combo() -> QComboBox:
+    """A combo box that can be narrower than its longest choice (it elides), so that the
+    inspector reflows in a narrow column instead of scrolling sideways."""
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(6)
+    return combo
+
+
+def wrapped_label(text: str) -> QLabel:
+    """Plain text that wraps to the inspector's width."""
+    label = plain_label(text)
+    label.setWordWrap(True)
+    return label
+
+
+def wrapping_form(parent: QWidget | None = None) -> QFormLayout:
+    """A form whose fields go under their labels when the column is narrow."""
+    form = QFormLayout(parent)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    return form
+
+
 def _editor(definition: AttributeDef, value: Any) -> QWidget:
     if definition.type == "text":
         edit = QLineEdit(value or "")
         return edit
-    combo = QComboBox()
+    combo = narrow_combo()
     options = ["yes", "no"] if definition.type == "bool" else list(definition.choices)
     combo.addItems([UNSET, *options])
     if definition.type == "bool" and value is not None:
@@ -119,7 +142,7 @@ class ClaimBox(QGroupBox):
     def __init__(self) -> None:
         super().__init__("Claim record")
         self.span_id: int | None = None
-        self.status = QComboBox()
+        self.status = narrow_combo()
         self.normalized = QLineEdit()
         self.normalized.setPlaceholderText("the claim in under 75 characters")
         self.counter = plain_label()
@@ -135,7 +158,10 @@ class ClaimBox(QGroupBox):
         self.history.setObjectName("claim_history")
         self.history.setWordWrap(True)
         self.history.setTextFormat(Qt.TextFormat.PlainText)
-        add, remove = QPushButton("Add evidence…"), QPushButton("Remove")
+        # Short words: the buttons sit side by side even in a narrow inspector.
+        add, remove = QPushButton("Add…"), QPushButton("Remove")
+        add.setToolTip("Add evidence: an address, its stance and a quote")
+        remove.setToolTip("Remove the selected evidence")
         add.clicked.connect(lambda: self.span_id and self.evidenceAdd.emit(self.span_id))
         remove.clicked.connect(self._remove)
         for name, widget in (
@@ -152,7 +178,7 @@ class ClaimBox(QGroupBox):
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(remove)
-        form = QFormLayout(self)
+        form = wrapping_form(self)
         form.addRow(self.shared)
         form.addRow("Status", self.status)
         form.addRow("Normalised", self.normalized)
@@ -161,7 +187,7 @@ class ClaimBox(QGroupBox):
         form.addRow("Rating", self.rating)
         form.addRow("Assignee", self.assignee)
         form.addRow("Evidence", self.evidence)
-        form.addRow("", buttons)
+        form.addRow(buttons)
         form.addRow("History", self.history)
         self.hide()
 
@@ -247,10 +273,10 @@ class Inspector(QWidget):
         # Never squeeze the rows: inside its scroll area the inspector scrolls instead.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.span_box = QGroupBox("Span")
-        self.span_form = QFormLayout(self.span_box)
+        self.span_form = wrapping_form(self.span_box)
         self.claim_box = ClaimBox()
         self.relation_box = QGroupBox("Link")
-        self.relation_form = QFormLayout(self.relation_box)
+        self.relation_form = wrapping_form(self.relation_box)
         self.document_box = QGroupBox("Document note")
         self.document_note = NoteEdit("A note about this article…")
         QVBoxLayout(self.document_box).addWidget(self.document_note)
@@ -295,7 +321,7 @@ class Inspector(QWidget):
         self.span_box.setEnabled(span is not None)
         if span is None:
             self.span_box.setTitle("Span")
-            self.span_form.addRow(QLabel("Select a span to see its attributes."))
+            self.span_form.addRow(wrapped_label("Select a span to see its attributes."))
             return
         self.span_box.setTitle(literal(f"Span: {span.label}  [{span.start}, {span.end})"))
         quoted = QLabel(f"“{excerpt(text[span.start : span.end], 120)}”")
@@ -348,7 +374,7 @@ class Inspector(QWidget):
         self.relation_box.setEnabled(relation is not None)
         if relation is None:
             self.relation_box.setTitle("Link")
-            self.relation_form.addRow(QLabel("Select a link to edit its cue and stance."))
+            self.relation_form.addRow(wrapped_label("Select a link to edit its cue and stance."))
             return
         self.relation_box.setTitle(literal(f"Link: {relation.label}"))
         label = QLabel(summary)

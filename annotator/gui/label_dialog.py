@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from annotator.gui.commands import Editor
 from annotator.gui.messages import plain_label
+from annotator.gui.screen import fit_on_screen
 from annotator.gui.state import WindowState
 
 NEW = "＋ New label"
@@ -68,7 +69,7 @@ class LabelDialog(QDialog):
         layout.addWidget(buttons)
         self.labels.currentTextChanged.connect(self._show)
         self._reload()
-        self.resize(620, 320)
+        fit_on_screen(self, 620, 320)
 
     def _reload(self, select: str | None = None) -> None:
         self.labels.clear()

@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMainWindow,
     QMenu,
-    QScrollArea,
-    QSplitter,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -40,8 +38,10 @@ from annotator.gui.label_dialog import LabelDialog
 from annotator.gui.messages import literal, plain_label, plain_tooltip
 from annotator.gui.models import link_table, span_table
 from annotator.gui.panels import DocumentsPanel, FindBar, LinkPicker, make_table
+from annotator.gui.panes import PANEL_NAMES, Panes
 from annotator.gui.review import ReviewController, review_table
-from annotator.gui.settings import LABEL_TAGS, SPLITTER_STATE, WINDOW_GEOMETRY, WINDOW_STATE
+from annotator.gui.screen import fit_on_screen
+from annotator.gui.settings import LABEL_TAGS, WINDOW_GEOMETRY, WINDOW_STATE
 from annotator.gui.state import WindowState
 from annotator.gui.transfer import TransferController
 from annotator.model.changes import ChangeSummary, Kind
@@ -101,11 +101,17 @@ class MainWindow(QMainWindow):
 
         self.span_model = span_table()
         self.span_table = make_table(
-            self.span_model, stretch_column=1, samples={2: "0000000", 3: "0000000"}
+            self.span_model,
+            stretch_column=1,
+            samples={2: "0000000", 3: "0000000"},
+            optional=(2, 3),
         )
         self.relation_model = link_table()
         self.relation_table = make_table(
-            self.relation_model, stretch_column=1, samples={0: "attributed_to", 3: "questions"}
+            self.relation_model,
+            stretch_column=1,
+            samples={0: "attributed_to", 3: "questions"},
+            optional=(3,),
         )
         self.relation_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch
@@ -121,18 +127,15 @@ class MainWindow(QMainWindow):
         review_layout.addWidget(self.review_table)
         self.review_panel.hide()
         self.inspector = Inspector()
-        inspector_scroll = QScrollArea()
-        inspector_scroll.setWidget(self.inspector)
-        inspector_scroll.setWidgetResizable(True)
-        self.right = QSplitter(Qt.Orientation.Vertical)
-        for widget in (self.review_panel, self.span_table, self.relation_table, inspector_scroll):
-            self.right.addWidget(widget)
-        self.right.setSizes([260, 260, 140, 300])
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        for widget in (self.documents, centre, self.right):
-            self.splitter.addWidget(widget)
-        self.splitter.setSizes([240, 720, 380])
+        self.panes = Panes(
+            documents=self.documents,
+            centre=centre,
+            review=self.review_panel,
+            spans=self.span_table,
+            links=self.relation_table,
+            inspector=self.inspector,
+        )
+        self.right, self.splitter = self.panes.right, self.panes.splitter
         self.setCentralWidget(self.splitter)
         self.progress_label = plain_label()
         self.counts_label = plain_label()
@@ -201,7 +204,7 @@ class MainWindow(QMainWindow):
         self.annotate.on_schema_changed(self._colours())
         self._connect()
         self._update_title()
-        self.resize(1360, 820)
+        fit_on_screen(self, 1360, 820)
         self._restore_state()
         self.reload_documents()
         first = self.documents.neighbour(None, 1)
@@ -242,6 +245,12 @@ class MainWindow(QMainWindow):
             "previous_suggestion": lambda: assist.step_suggestion(-1),
             "show_suggestions": assist.toggle_suggestions,
             "label_tags": self._toggle_label_tags,
+            **{
+                f"show_{name}": lambda name=name: self.panes.show_panel(
+                    name, not self.panes.shown(name)
+                )
+                for name in PANEL_NAMES
+            },
             "suggest_model": assist.suggest_in_document,
             "add_pattern": assist.add_pattern_from_span,
             "edit_patterns": assist.open_patterns_dialog,
@@ -346,6 +355,9 @@ class MainWindow(QMainWindow):
             if spec.name == "label_tags":
                 action.setCheckable(True)
                 action.setChecked(self.view.tags_shown)
+            if spec.name.startswith("show_") and spec.name[5:] in PANEL_NAMES:
+                action.setCheckable(True)
+                action.setChecked(self.panes.shown(spec.name[5:]))
             if spec.name == "find_structures":
                 action.setCheckable(True)
                 action.setChecked(self.assist.finds_structures())
@@ -617,8 +629,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state := settings.value(WINDOW_STATE):
             self.restoreState(state)
-        if splitter := settings.value(SPLITTER_STATE):
-            self.splitter.restoreState(splitter)
+        self.panes.restore()
+        for name in PANEL_NAMES:
+            self.actions_by_name[f"show_{name}"].setChecked(self.panes.shown(name))
 
     def closeEvent(self, event) -> None:
         self.assist.stop()
@@ -627,5 +640,5 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue(WINDOW_GEOMETRY, self.saveGeometry())
         settings.setValue(WINDOW_STATE, self.saveState())
-        settings.setValue(SPLITTER_STATE, self.splitter.saveState())
+        self.panes.save()
         super().closeEvent(event)

@@ -17,13 +17,16 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPointF,
+    QRectF,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
 
 from annotator.gui.messages import plain_tooltip
 from annotator.model.records import Span, SpanRef
+from annotator.model.words import counted
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
@@ -51,6 +54,9 @@ class Column:
     alignment: Qt.AlignmentFlag | None = None
     sort_key: Callable[[Any, Any], Any] | None = None
     """What the column sorts by (``SORT_ROLE``), when not its value."""
+    decoration: Callable[[Any, Any], QIcon | None] | None = None
+    help: str | None = None
+    """The header's tooltip (what a short title means)."""
 
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -177,8 +183,12 @@ class RowTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section].title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.columns[section].help
         return None
 
     def data(self, index: _Index, role: int = 0) -> Any:
@@ -194,6 +204,8 @@ class RowTableModel(QAbstractTableModel):
     def _styled(self, row: Any, column: Column, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
             return column.tooltip(row, self.context)
+        if role == Qt.ItemDataRole.DecorationRole and column.decoration:
+            return column.decoration(row, self.context)
         if role == Qt.ItemDataRole.BackgroundRole and column.background:
             return column.background(row, self.context)
         if role == Qt.ItemDataRole.FontRole and column.bold and column.bold(row, self.context):
@@ -259,14 +271,61 @@ def span_table() -> RowTableModel:
 
 
 def document_table() -> RowTableModel:
-    """Every document with this annotator's span count and status."""
-    tooltip = lambda d, _: plain_tooltip(f"{d.title}\n{d.length:,} characters")  # noqa: E731
+    """Every document with this annotator's status (an icon before the title, in words in
+    the tooltip) and span count: narrow enough for a laptop's side pane."""
+
+    def tooltip(d, _) -> str:
+        status = STATUS_TEXT.get(d.status, d.status)
+        spans = counted(d.span_count, "span")
+        return plain_tooltip(f"{d.title}\n{status} · {spans} · {d.length:,} characters")
+
     columns = [
-        Column("Document", lambda d, _: d.title, tooltip=tooltip),
-        Column("Spans", lambda d, _: d.span_count, tooltip=tooltip),
-        Column("Status", lambda d, _: STATUS_TEXT.get(d.status, d.status), tooltip=tooltip),
+        Column(
+            "Document",
+            lambda d, _: d.title,
+            tooltip=tooltip,
+            decoration=lambda d, _: status_icon(d.status),
+        ),
+        Column(
+            "#",
+            lambda d, _: d.span_count,
+            tooltip=tooltip,
+            alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            help="Your spans in the document",
+        ),
     ]
     return RowTableModel(columns, key=lambda d: d.id)
+
+
+_STATUS_ICONS: dict[str, QIcon] = {}
+
+
+def status_icon(status: str) -> QIcon:
+    """A document's status at a glance: an empty ring (new), a half-filled one (in
+    progress), a filled green disc (done), a struck-through grey one (skipped)."""
+    if status not in _STATUS_ICONS:
+        size = 16
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        ring = QRectF(2.5, 2.5, size - 5, size - 5)
+        colour = {
+            "in_progress": QColor("#2F6FD0"),
+            "done": QColor("#2E9E4F"),
+        }.get(status, QColor("#8A8A8A"))
+        painter.setPen(QPen(colour, 1.6))
+        if status == "done":
+            painter.setBrush(colour)
+        painter.drawEllipse(ring)
+        if status == "in_progress":
+            painter.setBrush(colour)
+            painter.drawPie(ring, 90 * 16, 180 * 16)
+        if status == "skipped":
+            painter.drawLine(QPointF(4, size - 4), QPointF(size - 4, 4))
+        painter.end()
+        _STATUS_ICONS[status] = QIcon(pixmap)
+    return _STATUS_ICONS[status]
 
 
 def link_table() -> RowTableModel:

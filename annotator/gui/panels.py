@@ -3,7 +3,7 @@ and the find bar."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,9 +26,17 @@ from annotator.gui.models import STATUS_TEXT, DocumentFilter, document_table, ex
 from annotator.model.records import STATUSES
 
 
-def make_table(model, *, stretch_column: int, samples: dict[int, str] | None = None) -> QTableView:
+def make_table(
+    model,
+    *,
+    stretch_column: int,
+    samples: dict[int, str] | None = None,
+    optional: tuple[int, ...] = (),
+) -> QTableView:
     """A read-only, row-selecting table. Columns are sized from ``samples`` (the widest
-    text each will show), never from the content: measuring 50,000 rows would stall."""
+    text each will show), never from the content: measuring 50,000 rows would stall.
+    ``optional`` columns give way, last first, when the table is too narrow for them and
+    a readable ``stretch_column`` (a laptop's side pane); they come back when it widens."""
     table = QTableView()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -36,11 +45,13 @@ def make_table(model, *, stretch_column: int, samples: dict[int, str] | None = N
     table.verticalHeader().hide()
     table.setTabKeyNavigation(False)
     table.setWordWrap(False)
-    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # both ends of a title show
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     fit_columns(table, samples or {})
+    if optional:
+        table.viewport().installEventFilter(ColumnsThatYield(table, stretch_column, optional))
     return table
 
 
@@ -52,7 +63,43 @@ def fit_columns(table: QTableView, samples: dict[int, str]) -> None:
         width = max(
             metrics.horizontalAdvance(sample), header.fontMetrics().horizontalAdvance(title)
         )
-        header.resizeSection(column, width + 24)
+        header.resizeSection(column, width + 16)
+
+
+class ColumnsThatYield(QObject):
+    """Hides a table's optional columns while the stretching column would get fewer than
+    ``ROOM`` pixels, and shows them again when the table is wide enough."""
+
+    ROOM = 110
+
+    def __init__(self, table: QTableView, stretch: int, optional: tuple[int, ...]):
+        super().__init__(table)
+        self.table, self.stretch, self.optional = table, stretch, optional
+        header = table.horizontalHeader()
+        self.widths = {c: header.sectionSize(c) for c in range(table.model().columnCount())}
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit(self.table.viewport().width())
+        return False
+
+    def fit(self, available: int) -> None:
+        columns = range(self.table.model().columnCount())
+        fixed = [c for c in columns if c != self.stretch and c not in self.optional]
+        stretching = self.table.horizontalHeader().stretchSectionCount()
+        used = sum(self.widths[c] for c in fixed) + stretching * self.ROOM
+        for column in self.optional:  # the first listed stays longest
+            fits = used + self.widths[column] <= available
+            self.table.setColumnHidden(column, not fits)
+            if fits:
+                used += self.widths[column]
+
+
+def keep_width_out_of_layout(widget: QWidget) -> None:
+    """A bar under the article takes the article's width and never asks for more:
+    opening it must not move the splitters or re-wrap the article."""
+    widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
+    widget.setMinimumWidth(0)
 
 
 class DocumentsPanel(QWidget):
@@ -63,9 +110,7 @@ class DocumentsPanel(QWidget):
         self.model = document_table()
         self.proxy = DocumentFilter()
         self.proxy.setSourceModel(self.model)
-        self.table = make_table(
-            self.proxy, stretch_column=0, samples={1: "00000", 2: "in progress"}
-        )
+        self.table = make_table(self.proxy, stretch_column=0, samples={1: "000"})
         self.words = QLineEdit()
         self.words.setPlaceholderText("Filter documents…")
         self.words.setClearButtonEnabled(True)
@@ -147,6 +192,7 @@ class LinkPicker(QWidget):
         super().__init__(parent)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("link_candidates")
         self.list.setMaximumHeight(160)
@@ -156,6 +202,7 @@ class LinkPicker(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.list)
+        keep_width_out_of_layout(self)
         self.options: list[LinkOption] = []
         self.hide()
 
@@ -224,6 +271,7 @@ class FindBar(QWidget):
         layout.setContentsMargins(0, 2, 0, 0)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.status)
+        keep_width_out_of_layout(self)
         self.hide()
 
     def open(self) -> None:

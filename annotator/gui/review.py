@@ -33,6 +33,7 @@ from annotator.gui.inspector import Inspector
 from annotator.gui.messages import literal, plain_label
 from annotator.gui.models import Column, RowTableModel, excerpt
 from annotator.gui.panels import fit_columns
+from annotator.gui.screen import fit_on_screen
 from annotator.gui.state import WindowState
 from annotator.model.words import counted
 
@@ -276,7 +277,7 @@ class AgreementDialog(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(buttons)
         self.tabs = tabs
-        self.resize(760, 620)
+        fit_on_screen(self, 760, 620)
 
 
 def agreement_summary(report: dict[str, Any]) -> str:

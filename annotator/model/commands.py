@@ -379,6 +379,10 @@ COMMANDS = [
         "window",
         "Show each span's label name above the line where it starts",
     ),
+    ("show_document_list", "&Documents", "&View", [], "window", "Show or hide the document list"),
+    ("show_span_list", "&Spans", "&View", [], "window", "Show or hide the list of spans"),
+    ("show_link_list", "&Links", "&View", [], "window", "Show or hide the list of links"),
+    ("show_inspector", "&Inspector", "&View", [], "window", "Show or hide the inspector"),
     (
         "show_suggestions",
         "&Show suggestions",

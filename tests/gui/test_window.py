@@ -138,10 +138,29 @@ def test_label_key_on_selected_span_relabels_it(qtbot, make_window):
 
 def test_span_table_row_selects_and_scrolls_to_span(qtbot, make_window):
     window = make_window()
-    label_phrase(qtbot, window, "Moscow exercised its veto power", "claim")
+    window.resize(1024, 700)
+    label_phrase(qtbot, window, "Moscow exercised its veto power", "claim")  # far down
+    label_phrase(qtbot, window, "probably", "hedge")  # on the first line
     window.view.verticalScrollBar().setValue(0)
-    window.span_table.selectRow(0)
-    assert window.view.current_span == window.span_model.row_at(0).id
+    late = window.span_model.row_of(window.span_model.rows[-1].id)
+    window.span_table.selectRow(late)
+    assert window.view.current_span == window.span_model.rows[-1].id
+    assert window.view.verticalScrollBar().value() > 0
+    visible = window.view.cursorRect(window.view.textCursor())
+    assert window.view.viewport().rect().contains(visible.center())
+
+
+def test_clicking_the_selected_spans_row_brings_it_back_into_view(qtbot, make_window):
+    window = make_window()
+    window.resize(1024, 700)
+    label_phrase(qtbot, window, "Moscow exercised its veto power", "claim")
+    window.view.verticalScrollBar().setValue(0)  # the user scrolled away
+    index = window.span_model.index(0, 1)
+    qtbot.mouseClick(
+        window.span_table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=window.span_table.visualRect(index).center(),
+    )
     visible = window.view.cursorRect(window.view.textCursor())
     assert window.view.viewport().rect().contains(visible.center())
 
