@@ -16,12 +16,18 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from annotator.gui import open_window
+
+# The windows' settings (sizes, panels, choices) live in a folder of the run's own, so that
+# a screenshot never depends on what an earlier window remembered.
+SETTINGS = tempfile.mkdtemp(prefix="annotator-screenshots-")
+for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+    QSettings.setPath(settings_format, QSettings.Scope.UserScope, SETTINGS)
 
 HERE = Path(__file__).resolve().parent
 CLAIM = "North Korean soldiers are probably engaged in combat in Ukraine alongside Russian forces"
@@ -90,7 +96,9 @@ def dark_palette() -> QPalette:
 
 
 @contextlib.contextmanager
-def fresh_window(db_name: str, *, dark: bool = False) -> Iterator[tuple[QApplication, object]]:
+def fresh_window(
+    db_name: str, *, dark: bool = False, size: tuple[int, int] = (1480, 860)
+) -> Iterator[tuple[QApplication, object]]:
     """The real window on a new project in a temporary folder (the sample article shown),
     at the README's size, focused on the article; closed afterwards."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -98,7 +106,7 @@ def fresh_window(db_name: str, *, dark: bool = False) -> Iterator[tuple[QApplica
     app.setPalette(dark_palette() if dark else app.style().standardPalette())
     with tempfile.TemporaryDirectory() as tmp:
         window = open_window(Path(tmp) / db_name, "alice")
-        window.resize(1480, 860)
+        window.resize(*size)
         window.activateWindow()
         QTest.qWaitForWindowActive(window)
         window.view.setFocus()
@@ -119,8 +127,8 @@ def save(app: QApplication, window, name: str) -> Path:
     return target
 
 
-def shoot(name: str, *, dark: bool = False) -> Path:
-    with fresh_window("screenshot.db", dark=dark) as (app, window):
+def shoot(name: str, *, dark: bool = False, size: tuple[int, int] = (1480, 860)) -> Path:
+    with fresh_window("screenshot.db", dark=dark, size=size) as (app, window):
         ids = annotate(window)
         window.select_span(ids[CLAIM])
         window.select_relation(window.relation_model.row_at(0).id)
@@ -353,6 +361,7 @@ if __name__ == "__main__":
     find_structures(False)
     shoot("screenshot.png")
     shoot("screenshot-dark.png", dark=True)
+    shoot("screenshot-laptop.png", size=(1024, 700))
     shoot_link_across_lines()
     shoot_nested()
     shoot_review()

@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
             self.relation_model,
             stretch_column=1,
             samples={0: "attributed_to", 3: "questions"},
-            optional=(3,),
+            optional=(0, 3),  # in a narrow list its two ends matter most (tooltips say all)
         )
         self.relation_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch
@@ -632,6 +632,10 @@ class MainWindow(QMainWindow):
         self.panes.restore()
         for name in PANEL_NAMES:
             self.actions_by_name[f"show_{name}"].setChecked(self.panes.shown(name))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.panes.fit(self.centralWidget().width())
 
     def closeEvent(self, event) -> None:
         self.assist.stop()

@@ -51,7 +51,7 @@ def make_table(
     header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     fit_columns(table, samples or {})
     if optional:
-        table.viewport().installEventFilter(ColumnsThatYield(table, stretch_column, optional))
+        table.viewport().installEventFilter(ColumnsThatYield(table, optional))
     return table
 
 
@@ -67,14 +67,14 @@ def fit_columns(table: QTableView, samples: dict[int, str]) -> None:
 
 
 class ColumnsThatYield(QObject):
-    """Hides a table's optional columns while the stretching column would get fewer than
-    ``ROOM`` pixels, and shows them again when the table is wide enough."""
+    """Hides a table's optional columns while each stretching column would get fewer
+    than ``ROOM`` pixels, and shows them again when the table is wide enough."""
 
     ROOM = 110
 
-    def __init__(self, table: QTableView, stretch: int, optional: tuple[int, ...]):
+    def __init__(self, table: QTableView, optional: tuple[int, ...]):
         super().__init__(table)
-        self.table, self.stretch, self.optional = table, stretch, optional
+        self.table, self.optional = table, optional
         header = table.horizontalHeader()
         self.widths = {c: header.sectionSize(c) for c in range(table.model().columnCount())}
 
@@ -84,10 +84,12 @@ class ColumnsThatYield(QObject):
         return False
 
     def fit(self, available: int) -> None:
+        header = self.table.horizontalHeader()
+        stretch = QHeaderView.ResizeMode.Stretch
         columns = range(self.table.model().columnCount())
-        fixed = [c for c in columns if c != self.stretch and c not in self.optional]
-        stretching = self.table.horizontalHeader().stretchSectionCount()
-        used = sum(self.widths[c] for c in fixed) + stretching * self.ROOM
+        stretching = [c for c in columns if header.sectionResizeMode(c) == stretch]
+        fixed = [c for c in columns if c not in stretching and c not in self.optional]
+        used = sum(self.widths[c] for c in fixed) + len(stretching) * self.ROOM
         for column in self.optional:  # the first listed stays longest
             fits = used + self.widths[column] <= available
             self.table.setColumnHidden(column, not fits)

@@ -2,8 +2,10 @@
 and inspector; sizes that fit a laptop; which panels show (View menu); all remembered.
 
 At 1024×700 the columns get 300 px (a 36-character title shows whole), at least 480 px
-for the article and 225 px for the stack; when the window grows or shrinks only the
-article changes width. Panels hidden from the View menu stay hidden at the next start.
+for the article and 225 px for the stack; a wider window gives the stack up to a quarter
+of its width, until the user drags a splitter (from then on, and once sizes were
+remembered, only the article changes width with the window). Panels hidden from the View
+menu stay hidden at the next start.
 """
 
 from __future__ import annotations
@@ -58,12 +60,27 @@ class Panes:
         for column, stretch in enumerate((0, 1, 0)):
             self.splitter.setStretchFactor(column, stretch)
         self.splitter.setSizes([DOCUMENTS_WIDTH, 720, STACK_WIDTH])
+        self.splitter.splitterMoved.connect(self._sized_by_user)
+        self.right.splitterMoved.connect(self._sized_by_user)
+        self.sized_by_user = False
         self.panels: dict[str, QWidget] = {
             "document_list": documents,
             "span_list": spans,
             "link_list": links,
             "inspector": self.inspector_scroll,
         }
+
+    def _sized_by_user(self, *_args: object) -> None:
+        self.sized_by_user = True
+
+    def fit(self, width: int) -> None:
+        """The default column widths for a window ``width`` pixels wide (until the user
+        sizes the columns, or sizes were remembered)."""
+        if self.sized_by_user:
+            return
+        stack = STACK_WIDTH if width < 1200 else min(420, width // 4)
+        centre = max(width - DOCUMENTS_WIDTH - stack - 2 * self.splitter.handleWidth(), 0)
+        self.splitter.setSizes([DOCUMENTS_WIDTH, centre, stack])
 
     def shown(self, name: str) -> bool:
         """Whether the panel ``name`` is shown (hidden from the View menu or not)."""
@@ -86,6 +103,7 @@ class Panes:
         settings = QSettings()
         if state := settings.value(SPLITTER_STATE):
             self.splitter.restoreState(state)
+            self.sized_by_user = True
         if state := settings.value(RIGHT_SPLITTER_STATE):
             self.right.restoreState(state)
         hidden = settings.value(HIDDEN_PANELS, [], type=list) or []

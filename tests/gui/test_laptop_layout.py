@@ -109,3 +109,25 @@ def test_dialogs_are_never_larger_than_the_screen(qtbot, laptop):
     for dialog in (laptop.checks.show_claims(), laptop.review.show_agreement()):
         qtbot.addWidget(dialog)
         assert dialog.width() <= room.width() and dialog.height() <= room.height()
+
+
+def test_a_wide_window_gives_the_lists_more_room_until_the_user_sizes_them(laptop):
+    laptop.resize(1600, 900)
+    QApplication.processEvents()
+    wide = laptop.right.width()
+    assert wide >= 380
+    assert not laptop.span_table.isColumnHidden(2)  # room for the offsets again
+    laptop.splitter.splitterMoved.emit(700, 2)  # the user dragged a handle
+    laptop.resize(1300, 900)
+    QApplication.processEvents()
+    assert laptop.right.width() == wide  # only the article gave way
+
+
+def test_the_link_list_shows_its_type_and_stance_when_there_is_room(laptop):
+    laptop.resize(1600, 900)
+    QApplication.processEvents()
+    assert not laptop.relation_table.isColumnHidden(0)
+    assert not laptop.relation_table.isColumnHidden(3)
+    laptop.resize(1024, 700)
+    QApplication.processEvents()
+    assert laptop.relation_table.isColumnHidden(0)  # the two ends matter most when narrow
