@@ -92,7 +92,18 @@ def narrow_combo() -> QComboBox:
     return combo
 
 
-def wrapped_label(text: str) -> QLabel:
+def text_over_form(box: QGroupBox, text: QLabel) -> QFormLayout:
+    """A box with a wrapped text over its form. The text is not a row of the form: a form
+    row that wraps is given the height of one line less than it needs, and its second
+    line is drawn over the next row."""
+    layout = QVBoxLayout(box)
+    layout.addWidget(text)
+    form = wrapping_form()
+    layout.addLayout(form)
+    return form
+
+
+def wrapped_label(text: str = "") -> QLabel:
     """Plain text that wraps to the inspector's width."""
     label = plain_label(text)
     label.setWordWrap(True)
@@ -273,10 +284,14 @@ class Inspector(QWidget):
         # Never squeeze the rows: inside its scroll area the inspector scrolls instead.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.span_box = QGroupBox("Span")
-        self.span_form = wrapping_form(self.span_box)
+        self.span_text = wrapped_label()
+        self.span_text.setObjectName("span_text")
+        self.span_form = text_over_form(self.span_box, self.span_text)
         self.claim_box = ClaimBox()
         self.relation_box = QGroupBox("Link")
-        self.relation_form = wrapping_form(self.relation_box)
+        self.relation_text = wrapped_label()
+        self.relation_text.setObjectName("relation_text")
+        self.relation_form = text_over_form(self.relation_box, self.relation_text)
         self.document_box = QGroupBox("Document note")
         self.document_note = NoteEdit("A note about this article…")
         QVBoxLayout(self.document_box).addWidget(self.document_note)
@@ -321,13 +336,10 @@ class Inspector(QWidget):
         self.span_box.setEnabled(span is not None)
         if span is None:
             self.span_box.setTitle("Span")
-            self.span_form.addRow(wrapped_label("Select a span to see its attributes."))
+            self.span_text.setText("Select a span to see its attributes.")
             return
         self.span_box.setTitle(literal(f"Span: {span.label}  [{span.start}, {span.end})"))
-        quoted = QLabel(f"“{excerpt(text[span.start : span.end], 120)}”")
-        quoted.setWordWrap(True)
-        quoted.setTextFormat(Qt.TextFormat.PlainText)
-        self.span_form.addRow(quoted)
+        self.span_text.setText(f"“{excerpt(text[span.start : span.end], 120)}”")
         for definition in definitions:
             editor = _editor(definition, span.attributes.get(definition.name))
             editor.setObjectName(f"attr_{definition.name}")
@@ -374,13 +386,10 @@ class Inspector(QWidget):
         self.relation_box.setEnabled(relation is not None)
         if relation is None:
             self.relation_box.setTitle("Link")
-            self.relation_form.addRow(wrapped_label("Select a link to edit its cue and stance."))
+            self.relation_text.setText("Select a link to edit its cue and stance.")
             return
         self.relation_box.setTitle(literal(f"Link: {relation.label}"))
-        label = QLabel(summary)
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        self.relation_form.addRow(label)
+        self.relation_text.setText(summary)
         for definition in definitions:
             if definition.type == "offsets":
                 if cue_text:

@@ -43,8 +43,11 @@ class Panes:
         self.inspector_scroll = QScrollArea()
         self.inspector_scroll.setWidget(inspector)
         self.inspector_scroll.setWidgetResizable(True)
-        # The inspector reflows to the width it gets: never a sideways scrollbar.
+        # The inspector reflows to the width it gets: never a sideways scrollbar. The
+        # vertical one is always there, so that its coming and going never changes the
+        # width wrapped text was measured for (a wrapped line would overlap the next row).
         self.inspector_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.inspector_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.setChildrenCollapsible(False)
         for widget in (review, spans, links, self.inspector_scroll):

@@ -131,3 +131,23 @@ def test_the_link_list_shows_its_type_and_stance_when_there_is_room(laptop):
     laptop.resize(1024, 700)
     QApplication.processEvents()
     assert laptop.relation_table.isColumnHidden(0)  # the two ends matter most when narrow
+
+
+@pytest.mark.parametrize(
+    "phrase,key", [("South Korea’s defense minister", Qt.Key.Key_S), (CLAIM, Qt.Key.Key_C)]
+)
+def test_laptop_inspector_gives_wrapped_text_its_height(qtbot, laptop, phrase, key):
+    from PySide6.QtWidgets import QLabel
+
+    start = sample_text().find(phrase)
+    laptop.view.select(start, start + len(phrase))
+    qtbot.keyClick(laptop.view, key)
+    qtbot.wait(100)  # the layouts settle over several passes of the event loop
+    wrapped = [
+        label
+        for label in laptop.inspector.findChildren(QLabel)
+        if label.wordWrap() and label.isVisible() and label.text()
+    ]
+    assert wrapped
+    for label in wrapped:  # no line of a wrapped text drawn over the next row
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
