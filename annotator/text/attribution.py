@@ -33,43 +33,19 @@ if TYPE_CHECKING:
 
     from annotator.text.attribution_rules import Resources
 
-Offsets = tuple[int, int]
-"""``(start, end)`` in code points, half-open."""
+from annotator.text.attribution_records import QUOTES, STANCES, Attribution, Offsets
 
-STANCES = ("asserts", "denies", "questions")
-QUOTES = ("direct", "indirect", "mixed")
-
-
-@dataclass(frozen=True, slots=True)
-class Attribution:
-    """One attribution structure. All offsets are code points into the text.
-
-    ``cue`` lists the cue's parts in text order (two parts for "have … stated" or
-    "told … that"). ``same_as`` holds earlier source mentions this structure's source
-    refers to (the nearest one; empty for a first mention). ``rule`` names the shape
-    in ``rules.json`` that found the structure."""
-
-    claim: Offsets
-    source: Offsets | None
-    cue: tuple[Offsets, ...]
-    stance: str = "asserts"
-    quote: str = "indirect"
-    hedges: tuple[Offsets, ...] = ()
-    same_as: tuple[Offsets, ...] = ()
-    rule: str = ""
-
-    def texts(self, text: str) -> dict[str, Any]:
-        """The structure with its spans as text (for reading and debugging)."""
-        return {
-            "claim": text[slice(*self.claim)],
-            "source": None if self.source is None else text[slice(*self.source)],
-            "cue": " … ".join(text[s:e] for s, e in self.cue),
-            "stance": self.stance,
-            "quote": self.quote,
-            "hedges": [text[s:e] for s, e in self.hedges],
-            "same_as": [text[s:e] for s, e in self.same_as],
-            "rule": self.rule,
-        }
+__all__ = [
+    "QUOTES",
+    "STANCES",
+    "Attribution",
+    "Layers",
+    "Offsets",
+    "extract_attributions",
+    "load_resources",
+    "run_rules",
+    "to_layers",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +75,32 @@ def extract_attributions(
     run on the app's own tokens, so offsets do not depend on ``nlp``.
     ``resources``: other rule data than the shipped files (:func:`load_resources`).
     """
-    from annotator.text.attribution_rules import run_rules, shipped_resources
+    from annotator.text.attribution_rules import shipped_resources
 
     return run_rules(text, lang, resources or shipped_resources(), nlp)
+
+
+def run_rules(
+    text: str, lang: str, resources: Resources, nlp: Language | None = None
+) -> list[Attribution]:
+    """Tokenise, match, run the shapes, split, resolve hedges and ``same_as``: the whole
+    pipeline, here on top so that the modules it runs never import each other in a loop."""
+    from annotator.text.attribution_links import link_sources
+    from annotator.text.attribution_parse import parse_heads, refine
+    from annotator.text.attribution_rules import Context
+    from annotator.text.attribution_shapes import find_structures
+    from annotator.text.tokens import doc_from_offsets, tokenize
+
+    if not text.strip():
+        return []
+    doc = doc_from_offsets(text, tokenize(text, lang), lang)
+    context = Context(text, doc, resources, lang)
+    found = find_structures(context)
+    if nlp is not None:
+        heads = parse_heads(nlp, doc)
+        if heads is not None:
+            found = refine(context, found, heads)
+    return link_sources(context, found)
 
 
 def load_resources(folder: str | None = None) -> Resources:

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from annotator.text.attribution import Attribution, Offsets
 from annotator.text.attribution_gold import GoldArticle
+from annotator.text.attribution_records import Attribution, Offsets
 
 TARGETS = {
     "claim overlap F1": 0.85,

@@ -30,7 +30,7 @@ import orjson
 
 from annotator.model.errors import InputFileError
 from annotator.shipped import shipped
-from annotator.text.attribution import QUOTES, STANCES, Attribution, Offsets
+from annotator.text.attribution_records import QUOTES, STANCES, Attribution, Offsets
 
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from annotator.text.attribution import Attribution, Offsets
+from annotator.text.attribution_records import Attribution, Offsets
 from annotator.text.attribution_rules import Context
 from annotator.text.attribution_shapes import Found
 

@@ -4,7 +4,7 @@
 README there); :class:`Context` is one text prepared for the shapes: tokens, units
 (sentences, joined while a quotation is open), quotation pairs, pattern matches by
 label and the anchors (cue verb groups, "according to", passive frames) in text order.
-:func:`run_rules` is the whole pipeline behind ``extract_attributions``.
+The pipeline that runs the shapes over a :class:`Context` is ``attribution.run_rules``.
 """
 
 from __future__ import annotations
@@ -19,14 +19,12 @@ import orjson
 
 from annotator.model.errors import InputFileError
 from annotator.shipped import attribution_folder
-from annotator.text.attribution import STANCES
+from annotator.text.attribution_records import STANCES
 from annotator.text.patterns import Pattern, PatternMatcher, default_patterns, parse_pattern_lines
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc
 
-    from annotator.text.attribution import Attribution
 
 OPEN_QUOTES = frozenset("“„«")
 CLOSE_QUOTES = frozenset("”»")
@@ -359,24 +357,3 @@ class Context:
         if before in self.words("negators") or just_before in self.words("negators"):
             return False
         return just_before not in self.words("noun_markers")
-
-
-def run_rules(
-    text: str, lang: str, resources: Resources, nlp: Language | None = None
-) -> list[Attribution]:
-    """Tokenise, match, run the shapes, split, resolve hedges and ``same_as``."""
-    from annotator.text.attribution_links import link_sources
-    from annotator.text.attribution_parse import parse_heads, refine
-    from annotator.text.attribution_shapes import find_structures
-    from annotator.text.tokens import doc_from_offsets, tokenize
-
-    if not text.strip():
-        return []
-    doc = doc_from_offsets(text, tokenize(text, lang), lang)
-    context = Context(text, doc, resources, lang)
-    found = find_structures(context)
-    if nlp is not None:
-        heads = parse_heads(nlp, doc)
-        if heads is not None:
-            found = refine(context, found, heads)
-    return link_sources(context, found)
