@@ -46,6 +46,14 @@ class Counts:
         total = 2 * self.tp + self.fp + self.fn
         return 1.0 if total == 0 else 2 * self.tp / total
 
+    @property
+    def precision(self) -> float:
+        return 1.0 if self.tp + self.fp == 0 else self.tp / (self.tp + self.fp)
+
+    @property
+    def recall(self) -> float:
+        return 1.0 if self.tp + self.fn == 0 else self.tp / (self.tp + self.fn)
+
 
 @dataclass
 class Scores:
@@ -95,6 +103,9 @@ def _score_article(scores: Scores, gold: list[Attribution], predicted: list[Attr
     g_cues = {s.cue for s in gold}
     p_cues = {s.cue for s in predicted}
     scores.count("cue").add(len(g_cues & p_cues), len(p_cues), len(g_cues))
+    g_extents, p_extents = _cue_extents(gold), _cue_extents(predicted)
+    overlapping = match_overlapping(g_extents, p_extents)
+    scores.count("cue overlap").add(len(overlapping), len(p_extents), len(g_extents))
     g_hedges = {h for s in gold for h in s.hedges}
     p_hedges = {h for s in predicted for h in s.hedges}
     scores.count("hedge").add(len(g_hedges & p_hedges), len(p_hedges), len(g_hedges))
@@ -102,12 +113,41 @@ def _score_article(scores: Scores, gold: list[Attribution], predicted: list[Attr
     p_links = _links(predicted)
     matched = _match_links(list(g_links), list(p_links))
     scores.count("link").add(len(matched), len(p_links), len(g_links))
+    scores.count("link exact").add(len(set(g_links) & set(p_links)), len(p_links), len(g_links))
     for g, p in matched:
         scores.matched_links += 1
         scores.stance_right += g_links[g].stance == p_links[p].stance
         scores.quote_right += g_links[g].quote == p_links[p].quote
     g_pairs, p_pairs = _chain_pairs(gold), _chain_pairs(predicted)
     scores.count("same_as").add(len(g_pairs & p_pairs), len(p_pairs), len(g_pairs))
+
+
+PARTS = (
+    ("source", "source overlap", "source exact"),
+    ("cue", "cue overlap", "cue"),
+    ("content (claim)", "claim overlap", "claim exact"),
+    ("attribution", "link", "link exact"),
+)
+"""The rows of :func:`prf_table`: a name and the counts matched by overlap and exactly
+(an attribution is a claim and its source, both overlapping or both exact)."""
+
+
+def prf_table(scores: Scores) -> list[str]:
+    """Precision, recall and F1 of sources, cues, contents and attributions, matched by
+    overlap and exactly, as printed lines (the PolNeAR benchmark's table)."""
+    lines = [f"{'':<18}{'overlap P':>10}{'R':>7}{'F1':>7}{'exact P':>10}{'R':>7}{'F1':>7}"]
+    for name, overlap, exact in PARTS:
+        row = f"{name:<18}"
+        for key, width in ((overlap, 10), (exact, 10)):
+            counts = scores.count(key)
+            row += f"{counts.precision:>{width}.2f}{counts.recall:>7.2f}{counts.f1:>7.2f}"
+        lines.append(row)
+    return lines
+
+
+def _cue_extents(structures: list[Attribution]) -> set[Offsets]:
+    """Each cue from its first part's start to its last part's end."""
+    return {(s.cue[0][0], s.cue[-1][1]) for s in structures if s.cue}
 
 
 def _claims(structures: list[Attribution]) -> set[Offsets]:

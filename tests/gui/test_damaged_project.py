@@ -75,6 +75,7 @@ def test_damage_met_later_gives_the_same_message(qtbot, db_path, tampering):
         text = handler.last_dialog.text()
         assert f"({problem})" in text and "annotator check" in text
     finally:
+        window.close()  # its background work stops before the project closes
         window.project.close()
 
 

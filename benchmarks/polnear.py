@@ -1,0 +1,86 @@
+"""PolNeAR (Political News Attribution Relations, 2016 US election coverage) as gold
+attribution structures, for ``attribution.py --polnear``.
+
+The corpus is not in this repository (it states no licence): pass the folder of its
+GitHub checkout (``networkdynamics/PolNeAR``; the folder holding ``data/``). Its brat
+files are read by Annotator's own brat reader: an ``Attribution`` event becomes links
+from its trigger to its ``Source``, ``Cue`` and ``Content``; each event is one structure
+(the content is our claim). Articles annotated by several people are read from the
+first annotator's file (in name order), as the corpus's authors score them.
+
+Only ``train`` (to develop on) and ``dev`` (to score, without reading its articles) are
+offered: the corpus asks that ``test`` be used once, for a final figure.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from annotator.formats.brat import read_brat
+from annotator.model.imports import DocumentIn
+from annotator.text.attribution_gold import GoldArticle
+from annotator.text.attribution_records import Attribution
+
+SPLITS = ("train", "dev")
+
+
+def corpus_folder(path: str | Path, split: str) -> Path:
+    """The ``data/<split>`` folder of the corpus at ``path`` (its checkout or ``data/``)."""
+    if split not in SPLITS:
+        raise SystemExit(f"PolNeAR split must be one of {', '.join(SPLITS)} (test is not scored)")
+    root = Path(path)
+    for folder in (root / "data" / split, root / split):
+        if (folder / "text").is_dir() and (folder / "attributions").is_dir():
+            return folder
+    raise SystemExit(f"{root}: no PolNeAR data/{split}/text and data/{split}/attributions here")
+
+
+def load_polnear(path: str | Path, split: str, limit: int | None = None) -> list[GoldArticle]:
+    """The articles of one split with their first annotator's structures."""
+    folder = corpus_folder(path, split)
+    articles = []
+    with tempfile.TemporaryDirectory() as staging:
+        for text_file in sorted((folder / "text").glob("*.txt"))[:limit]:
+            annotations = sorted((folder / "attributions").glob(f"{text_file.stem}_*.ann"))
+            if not annotations:
+                continue
+            # the brat reader pairs name.txt with name.ann: stage the pair side by side
+            pair = Path(staging) / text_file.stem
+            pair.with_suffix(".txt").write_bytes(text_file.read_bytes())
+            pair.with_suffix(".ann").write_bytes(annotations[0].read_bytes())
+            messages: list[str] = []
+            record = next(read_brat(pair.with_suffix(".ann"), messages))
+            articles.append(_article(text_file.stem, record))
+    return articles
+
+
+def _article(name: str, record: DocumentIn) -> GoldArticle:
+    roles: dict[int, dict[str, list[tuple[int, int]]]] = {}
+    for relation in record.relations:
+        trigger = record.spans[relation.head]
+        if trigger.label != "Attribution":
+            continue
+        argument = record.spans[relation.child]
+        roles.setdefault(relation.head, {}).setdefault(relation.label, []).append(
+            (argument.start, argument.end)
+        )
+    structures = []
+    for found in roles.values():
+        if not found.get("Content") or not found.get("Cue"):
+            continue
+        content = found["Content"]
+        claim = (min(s for s, _ in content), max(e for _, e in content))
+        sources = found.get("Source")
+        source = (min(s for s, _ in sources), max(e for _, e in sources)) if sources else None
+        cue = tuple(sorted(found["Cue"]))
+        structures.append(Attribution(claim=claim, source=source, cue=cue))
+    structures.sort(key=lambda s: s.cue)
+    return GoldArticle(
+        id=name,
+        style="polnear",
+        title=name,
+        lang="en",
+        text=record.text,
+        attributions=tuple(structures),
+    )
