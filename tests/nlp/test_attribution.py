@@ -539,3 +539,56 @@ def test_attribution_a_denied_frame_keeps_its_own_structure():
         (claim, None, "is said", "asserts"),
         (claim, "its owners", "dispute", "denies"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source", "cue"),
+    [
+        (
+            "The senator tweeted that the count had been rigged.",
+            "the count had been rigged",
+            "The senator",
+            "tweeted",
+        ),
+        (
+            "The coach recalled that the team had not lost at home since 1998.",
+            "the team had not lost at home since 1998",
+            "The coach",
+            "recalled",
+        ),
+        (
+            "The governor vowed that the plant would stay open.",
+            "the plant would stay open",
+            "The governor",
+            "vowed",
+        ),
+        (
+            "Parents worried that the new timetable would leave children waiting in the dark.",
+            "the new timetable would leave children waiting in the dark",
+            "Parents",
+            "worried",
+        ),
+        (
+            "The ferry will not sail before noon, the harbour master replied.",
+            "The ferry will not sail before noon",
+            "the harbour master",
+            "replied",
+        ),
+    ],
+)
+def test_attribution_reporting_verbs_from_news(text, claim, source, cue):
+    """Reporting verbs frequent in news and in the lexicon since it was checked against
+    real articles (tweeted, recalled, vowed, worried, replied)."""
+    check(text, claim, source, cue, stance="asserts")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The fire was reported to the Daily Post by a neighbour.",  # a newspaper, no cue
+        "She recalled the car to the garage.",  # recalled without a claim
+        "Prices continued to rise in March.",  # continued: no attribution
+    ],
+)
+def test_attribution_news_verbs_without_a_claim_find_nothing(text):
+    assert [s for s in found(text) if s["cue"] in {"Post", "recalled", "continued"}] == []

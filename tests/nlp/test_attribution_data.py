@@ -167,13 +167,15 @@ def test_attribution_rule_data_can_be_extended(tmp_path):
 @pytest.mark.parametrize(
     ("name", "line", "message"),
     [
-        ("cues.jsonl", '{"lemma": "x"}', "cues.jsonl:62: not a cue entry"),
+        ("cues.jsonl", '{"lemma": "x"}', "cues.jsonl:{next}: not a cue entry"),
         ("cues.jsonl", '{"lemma": "x", "forms": ["x"], "stance": "maybe"}', "unknown stance"),
         ("patterns.jsonl", '{"label": "CUE", "pattern": [{"LOWR": "x"}]}', "patterns.jsonl:17"),
     ],
 )
 def test_attribution_bad_rule_data_is_one_clear_error(tmp_path, name, line, message):
     folder = _copy_resources(tmp_path)
+    shipped_lines = len((folder / name).read_text(encoding="utf-8").splitlines())
+    message = message.format(next=shipped_lines + 1)  # the line appended below
     with (folder / name).open("a", encoding="utf-8") as handle:
         handle.write(line + "\n")
     with pytest.raises(InputFileError, match=message):
