@@ -163,6 +163,11 @@ def test_attribution_claim_cue_source_inversion(text, claim, source):
             "Unemployment rose to 5.2% in March",
             "official figures",
         ),
+        (  # no comma before "according to"
+            "The depot will close in June according to the regional council.",
+            "The depot will close in June",
+            "the regional council",
+        ),
     ],
 )
 def test_attribution_according_to(text, claim, source):
