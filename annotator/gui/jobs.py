@@ -113,6 +113,10 @@ def run_job(parent: QWidget, title: str, work: Callable[[Job], Any]) -> Any:
     dialog.loop.exec()
     thread.quit()
     thread.wait()
+    # The dialog shows itself a moment after the first progress it is given: a job done
+    # before that moment must not leave the timer running (it would open the dialog,
+    # modal, after the job and swallow the next key).
+    dialog.reset()
     dialog.close()
     dialog.deleteLater()
     job.deleteLater()
