@@ -68,3 +68,19 @@ def select_qt(view, text: str, start: int, end: int) -> None:
     cursor.setPosition(utf16(text, start))
     cursor.setPosition(utf16(text, end), QTextCursor.MoveMode.KeepAnchor)
     view.setTextCursor(cursor)
+
+
+def sample_place(phrase: str) -> tuple[int, int]:
+    """Where ``phrase`` is in the sample article, in code points."""
+    from annotator.core.samples import sample_text
+
+    start = sample_text().find(phrase)
+    return start, start + len(phrase)
+
+
+def painted(window) -> None:
+    """Paint the article now (what the view exposes of its paint is then current)."""
+    from PySide6.QtWidgets import QApplication
+
+    window.view.viewport().repaint()
+    QApplication.processEvents()

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtWidgets import QApplication
 
 from annotator.core.samples import sample_text
 from annotator.gui.article_layout import MAX_LANES, TAG_GAP, place_tags
+from tests.gui.conftest import painted, sample_place
 
 TEXT = sample_text()
 
@@ -79,16 +79,6 @@ def test_place_tags_never_overlaps_and_loses_no_span(raw):
     assert TAG_GAP >= 0
 
 
-def _place(phrase: str) -> tuple[int, int]:
-    start = TEXT.find(phrase)
-    return start, start + len(phrase)
-
-
-def _painted(window) -> None:
-    window.view.viewport().repaint()
-    QApplication.processEvents()
-
-
 def _text_rects(view) -> list[QRectF]:
     """Every visible line of text, in viewport coordinates."""
     rects = []
@@ -113,10 +103,10 @@ NESTED = [
 def _annotated(window, phrases=NESTED) -> dict[str, int]:
     ids = {}
     for phrase, label in phrases:
-        change = window.project.add_span(window.document_id, *_place(phrase), label)
+        change = window.project.add_span(window.document_id, *sample_place(phrase), label)
         ids[f"{phrase}/{label}"] = change.spans_added[0].id
     window.open_document(window.document_id)
-    _painted(window)
+    painted(window)
     return ids
 
 
@@ -157,11 +147,11 @@ def test_tags_can_be_hidden_and_the_lines_close_up(make_window):
     first = view.document().firstBlock()
     tall = view.blockBoundingRect(first).height()
     view.set_tags_shown(False)
-    _painted(window)
+    painted(window)
     assert view.label_tags == []
     assert view.blockBoundingRect(first).height() < tall
     view.set_tags_shown(True)
-    _painted(window)
+    painted(window)
     assert view.label_tags and view.blockBoundingRect(first).height() == tall
 
 
@@ -181,12 +171,12 @@ def test_paragraphs_have_space_between_them(make_window):
 def test_adding_a_span_makes_room_for_its_tag(make_window):
     window = make_window()
     view = window.view
-    _painted(window)
+    painted(window)
     block = view.document().firstBlock()
     before = view.blockBoundingRect(block).height()
-    window.view.select(*_place("stated"))
+    window.view.select(*sample_place("stated"))
     window.annotate.apply_label("claim")
-    _painted(window)
+    painted(window)
     assert view.blockBoundingRect(block).height() > before
     assert [tag.text for tag in view.label_tags] == ["claim"]
 
@@ -218,7 +208,7 @@ def test_arcs_join_the_tags_of_linked_spans(make_window):
     window.project.add_relation(hedge, claim, "hedges")
     window.open_document(window.document_id)
     window.state.select_span(hedge)
-    _painted(window)
+    painted(window)
     (drawn,) = window.view.link_paths
     tags = {tag.spans[0]: tag.rect for tag in window.view.label_tags}
     start, end = drawn.path.elementAt(0), drawn.path.currentPosition()
@@ -234,7 +224,7 @@ def test_view_menu_hides_tags_and_remembers(make_window):
     action = window.actions_by_name["label_tags"]
     assert action.isCheckable() and action.isChecked()
     action.trigger()
-    _painted(window)
+    painted(window)
     assert not window.view.tags_shown and window.view.label_tags == []
     window.close()
     again = make_window()
