@@ -29,7 +29,32 @@ EXPORTERS = Registry(
 """Exporters by name. ``claimreview`` and ``claims-csv`` come from ``annotator.services``
 through the ``annotator.writers`` entry points (see ``formats.registry``)."""
 FOLDER_OUTPUT = {"brat"}
-"""Formats whose output is a folder (spaCy with a dev split and CoNLL per file too)."""
+"""Formats whose output is a folder (spaCy with a dev split and CoNLL per file too:
+:func:`writes_folder`)."""
+OUTPUT_SUFFIX = {
+    "native": ".jsonl",
+    "prodigy": ".jsonl",
+    "doccano": ".jsonl",
+    "labelstudio": ".json",
+    "spacy": ".spacy",
+    "conll": ".conll",
+    "csv": ".csv",
+    "claimreview": ".json",
+    "claims-csv": ".csv",
+}
+"""The file name ending each format's output usually has (a folder has none)."""
+
+
+def writes_folder(fmt: str, **options: Any) -> bool:
+    """Whether exporting ``fmt`` with ``options`` (its own, as :func:`export` takes them)
+    writes a folder rather than one file."""
+    return (
+        fmt in FOLDER_OUTPUT
+        or (fmt == "spacy" and options.get("dev_fraction", 0) > 0)
+        or (fmt == "conll" and options.get("layout") == "files")
+    )
+
+
 LAYER_FORMATS = ("prodigy", "spacy", "doccano", "labelstudio", "brat", "conll", "csv")
 """Formats that export annotation layers: each declares what it holds (its ``HOLDS``)
 and the export reports everything else (``select_layers``). ``native`` holds

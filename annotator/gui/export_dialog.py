@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.formats.export import ExportFilter
-from annotator.formats.writers import EXPORTERS, LAYER_FORMATS
+from annotator.formats.writers import EXPORTERS, LAYER_FORMATS, OUTPUT_SUFFIX, writes_folder
 from annotator.gui.messages import literal, plain_label
 from annotator.gui.settings import EXPORT_FOLDER
 
@@ -40,18 +40,6 @@ FORMAT_NAMES = {
     "claims-csv": "Claims CSV (fact-checks)",
 }
 """What the dialog calls each format (a plug-in's format is shown by its name)."""
-SUFFIX = {
-    "native": ".jsonl",
-    "prodigy": ".jsonl",
-    "doccano": ".jsonl",
-    "labelstudio": ".json",
-    "spacy": ".spacy",
-    "conll": ".conll",
-    "csv": ".csv",
-    "claimreview": ".json",
-    "claims-csv": ".csv",
-}
-FOLDER_FORMATS = {"brat"}
 
 
 def documents_folder() -> Path:
@@ -106,19 +94,18 @@ class ExportDialog(QDialog):
         self.form = form = QFormLayout()
         form.addRow("Format", self.format)
         form.addRow("Save to", row)
-        self._rows: dict[str, list[QWidget]] = {
-            "filters": [self.only_mine, self.only_done],
-            "rejected": [self.include_rejected],
-            "spacy": [self.dev_fraction, self.spans_key, self.ents],
-            "conll": [self.conll_layout],
-        }
-        form.addRow("", self.only_mine)
-        form.addRow("", self.only_done)
-        form.addRow("", self.include_rejected)
-        form.addRow("Share for dev", self.dev_fraction)
-        form.addRow("Spans key", self.spans_key)
-        form.addRow("", self.ents)
-        form.addRow("Layout", self.conll_layout)
+        # (group, label, widget): a group's rows show only for the formats it applies to
+        self._rows = [
+            ("filters", "", self.only_mine),
+            ("filters", "", self.only_done),
+            ("rejected", "", self.include_rejected),
+            ("spacy", "Share for dev", self.dev_fraction),
+            ("spacy", "Spans key", self.spans_key),
+            ("spacy", "", self.ents),
+            ("conll", "Layout", self.conll_layout),
+        ]
+        for _, label, widget in self._rows:
+            form.addRow(label, widget)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -141,12 +128,7 @@ class ExportDialog(QDialog):
 
     def writes_folder(self) -> bool:
         """Whether the chosen format and options write a folder rather than a file."""
-        fmt = self.fmt
-        return (
-            fmt in FOLDER_FORMATS
-            or (fmt == "spacy" and self.dev_fraction.value() > 0)
-            or (fmt == "conll" and self.conll_layout.currentData() == "files")
-        )
+        return writes_folder(self.fmt, **self.settings()[3])
 
     def _format_changed(self) -> None:
         fmt = self.fmt
@@ -156,14 +138,13 @@ class ExportDialog(QDialog):
             "spacy": fmt == "spacy",
             "conll": fmt == "conll",
         }
-        for group, widgets in self._rows.items():
-            for widget in widgets:
-                self.form.setRowVisible(widget, shown[group])
+        for group, _, widget in self._rows:
+            self.form.setRowVisible(widget, shown[group])
         # A suggested name follows the format; a path the user typed or chose stays.
         if self.path.text() in ("", self._suggested):
             name = f"{self.project_name}-{fmt}"
             if not self.writes_folder():
-                name += SUFFIX.get(fmt, "")
+                name += OUTPUT_SUFFIX.get(fmt, "")
             self._suggested = str(start_folder(EXPORT_FOLDER) / name)
             self.path.setText(self._suggested)
         self.adjustSize()

@@ -8,36 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from tests.import_graph import imports_within, reachable
+
 GUI = Path(__file__).resolve().parents[2] / "annotator" / "gui"
 CONTROLLERS = ("annotate", "assist", "review")
 GONE = {"AnnotateMixin", "AssistMixin", "ReviewMixin"}
 
 
 def _gui_imports(module: str) -> set[str]:
-    """The ``annotator.gui`` modules ``module`` imports anywhere (at the top, inside
-    functions, or for type checking)."""
-    tree = ast.parse((GUI / f"{module}.py").read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        names = []
-        if isinstance(node, ast.ImportFrom) and node.module:
-            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-        elif isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        for name in names:
-            if name.startswith("annotator.gui.") and (GUI / f"{name.split('.')[2]}.py").exists():
-                found.add(name.split(".")[2])
-    return found - {module}
+    return imports_within("gui", module)
 
 
 def _reachable(start: str) -> set[str]:
-    seen, todo = set(), [start]
-    while todo:
-        for name in _gui_imports(todo.pop()):
-            if name not in seen:
-                seen.add(name)
-                todo.append(name)
-    return seen
+    return reachable("gui", start)
 
 
 def test_main_window_inherits_no_controller_mixin():

@@ -4,32 +4,20 @@ back to it."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
+
+from tests.import_graph import imports_within, reachable
 
 TEXT = Path(__file__).resolve().parents[2] / "annotator" / "text"
 MODULES = sorted(p.stem for p in TEXT.glob("attribution*.py"))
 
 
 def _imports(module: str) -> set[str]:
-    tree = ast.parse((TEXT / f"{module}.py").read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            name = node.module.rpartition(".")[2]
-            if node.module.startswith("annotator.text.") and name in MODULES:
-                found.add(name)
-    return found - {module}
+    return imports_within("text", module) & set(MODULES)
 
 
 def _reachable(start: str) -> set[str]:
-    seen, todo = set(), [start]
-    while todo:
-        for name in _imports(todo.pop()):
-            if name not in seen:
-                seen.add(name)
-                todo.append(name)
-    return seen
+    return reachable("text", start) & set(MODULES)
 
 
 def test_attribution_modules_import_each_other_without_a_cycle():

@@ -66,3 +66,22 @@ def test_prf_table_counts_overlap_and_exact_matches(tmp_path):
     assert rows["attribution"] == ["1.00", "1.00", "1.00", "0.00", "0.00", "0.00"]
     assert rows["cue"] == ["1.00"] * 6  # the same cue
     assert gold.claim != near.claim
+
+
+def test_the_documented_polnear_benchmark_command_prints_its_table(tmp_path):
+    """``python benchmarks/attribution.py --polnear PATH --split dev``, as the README
+    gives it, on a corpus folder written for the test."""
+    import subprocess
+
+    corpus = _corpus(tmp_path)
+    script = str(BENCHMARKS / "attribution.py")
+    done = subprocess.run(
+        [sys.executable, script, "--polnear", str(corpus), "--split", "dev"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("PolNeAR dev: 1 articles, 1 gold attributions")
+    assert [line.split()[0] for line in lines[2:]] == ["source", "cue", "content", "attribution"]
