@@ -46,6 +46,7 @@ def agreement(
 ) -> None:
     """Inter-annotator agreement: span F1 (exact, overlap), token kappa and alpha, link F1."""
     from annotator.services.agreement import agreement as compute
+    from annotator.services.agreement import annotated_summary
 
     with open_project(db_path, annotator, create=False) as project:
         project.require_names(annotators=annotators, labels=labels)
@@ -53,7 +54,11 @@ def agreement(
     if echo_report(report, as_json):
         return
     if not report["pairs"]:
-        echo("no document was annotated by two of these annotators")
+        work = annotated_summary(report)
+        echo(
+            "no document was annotated by two of these annotators"
+            + (f" ({work})" if work else " (nothing is annotated yet)")
+        )
         return
     echo(f"annotators: {', '.join(report['annotators'])} ({report['documents']} documents)")
     header = f"{'':24}{'exact F1':>9}{'overlap F1':>11}{'kappa':>7}{'alpha':>7}{'links F1':>9}"

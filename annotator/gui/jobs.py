@@ -114,10 +114,14 @@ def run_job(parent: QWidget, title: str, work: Callable[[Job], Any]) -> Any:
     thread.quit()
     thread.wait()
     # The dialog shows itself a moment after the first progress it is given: a job done
-    # before that moment must not leave the timer running (it would open the dialog,
-    # modal, after the job and swallow the next key).
+    # before that moment must not leave the timer running. A dialog that did show took
+    # the window's activation; give it back, or the window's shortcuts stay dead until
+    # the user clicks it (some platforms do not hand it back by themselves).
+    shown = dialog.isVisible()
     dialog.reset()
     dialog.close()
+    if shown:
+        parent.window().activateWindow()
     dialog.deleteLater()
     job.deleteLater()
     outcome = dialog.outcome

@@ -292,11 +292,10 @@ def agreement_summary(report: dict[str, Any]) -> str:
             f"({counted(everyone['fleiss_kappa']['documents'], 'document')} annotated by all); "
             f"Krippendorff's alpha {_show(everyone['alpha']['overall'])}."
         )
+    from annotator.services.agreement import annotated_summary
+
     annotated = report["annotated"]
-    work = "; ".join(
-        f"{who}: {counted(n['spans'], 'span')} in {counted(n['documents'], 'document')}"
-        for who, n in annotated.items()
-    )
+    work = annotated_summary(report)
     needs = (
         "Agreement compares two or more annotators on the same documents."
         " A second annotator can work in this project file under their own name"

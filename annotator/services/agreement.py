@@ -28,6 +28,7 @@ from typing import Any
 
 from annotator.core.project import Project
 from annotator.core.review_ops import GOLD
+from annotator.model.words import counted
 from annotator.store import queries
 
 SpanKey = tuple[int, int, str]
@@ -326,4 +327,14 @@ def _per_document(documents: list[DocumentData], labels: list[str]) -> list[dict
         )
     return sorted(
         rows, key=lambda r: (r["f1_exact"] if r["f1_exact"] is not None else 2, r["document_id"])
+    )
+
+
+def annotated_summary(report: dict[str, Any]) -> str:
+    """Whose work the project holds, from a report's ``annotated``: ``"alice: 2 spans in
+    1 document; bob: …"`` (empty when nothing is annotated). What the window's agreement
+    dialog and ``annotator agreement`` say when no document has two annotators."""
+    return "; ".join(
+        f"{who}: {counted(n['spans'], 'span')} in {counted(n['documents'], 'document')}"
+        for who, n in report["annotated"].items()
     )

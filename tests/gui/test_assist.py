@@ -176,6 +176,9 @@ def test_model_suggestions_appear_as_ghosts_and_are_accepted_by_keyboard(
     }
     assert len(planted & {(s.start, s.end, s.label) for s in from_model}) >= 0.8 * len(planted)
     first = from_model[0]
+    # the progress dialog, if the model took long enough to show it, hands activation
+    # back to the window through the event loop, as before a user's next key
+    qtbot.waitUntil(window.isActiveWindow)
     window.view.select(first.start, first.end)
     qtbot.keyClick(window.view, Qt.Key.Key_Return)
     span = window.project.span(window.view.current_span)

@@ -226,3 +226,26 @@ def test_a_job_reporting_progress_leaves_qt_silent(qtbot, qt_warnings):
     assert run_job(parent, "Count", work) == "done"
     QApplication.processEvents()
     assert qt_warnings == []
+
+
+def test_a_job_whose_dialog_showed_hands_activation_back_to_the_window(qtbot):
+    """Once its progress dialog has shown (the job outlasted its delay), the window is
+    active again afterwards: its shortcuts work without a click."""
+    from PySide6.QtWidgets import QLineEdit, QMainWindow
+
+    window = QMainWindow()
+    window.setCentralWidget(QLineEdit())
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+
+    def work(job):
+        job.stage("Counting…", 3)
+        for n in range(3):
+            job.step(n)
+            time.sleep(0.2)  # past the dialog's 300 ms delay
+        return "done"
+
+    assert run_job(window, "Count", work) == "done"
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)

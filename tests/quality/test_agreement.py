@@ -198,3 +198,16 @@ def test_cli_agreement_table_and_json(team, db_path):
         ("ana", "cai"),
         ("ben", "cai"),
     }
+
+
+def test_cli_agreement_with_one_annotator_says_whose_work_there_is(db_path):
+    with Project.open(db_path, annotator="ana") as project:
+        document = add_document(project, "The port will reopen on Monday, officials said.")
+        project.add_span(document, 0, 31, "claim")
+    result = CliRunner().invoke(cli, ["agreement", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (
+        "no document was annotated by two of these annotators (ana: 1 span in 1 document)"
+    )
+    data = json.loads(CliRunner().invoke(cli, ["agreement", "--db", str(db_path), "--json"]).output)
+    assert data["annotated"] == {"ana": {"documents": 1, "spans": 1}}
