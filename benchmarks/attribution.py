@@ -53,7 +53,7 @@ def evaluate(name: str):
 
 def polnear(path: str, split: str, limit: int | None) -> list[str]:
     """The PolNeAR table of one split, and the speed."""
-    from polnear import load_polnear
+    from polnear import as_polnear, load_polnear
 
     from annotator.text.attribution import extract_attributions
     from annotator.text.attribution_eval import prf_table, score
@@ -63,6 +63,7 @@ def polnear(path: str, split: str, limit: int | None) -> list[str]:
     started = time.perf_counter()
     pairs = [(a, extract_attributions(a.text, "en")) for a in articles]
     seconds = time.perf_counter() - started
+    pairs = [(a, as_polnear(found)) for a, found in pairs]
     scores = score(pairs)
     characters = sum(len(a.text) for a in articles)
     lines = [

@@ -15,9 +15,10 @@ offered: the corpus asks that ``test`` be used once, for a final figure.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
-from annotator.formats.brat import read_brat
+from annotator.formats.brat import CONTINUES, read_brat
 from annotator.model.imports import DocumentIn
 from annotator.text.attribution_gold import GoldArticle
 from annotator.text.attribution_records import Attribution
@@ -56,15 +57,21 @@ def load_polnear(path: str | Path, split: str, limit: int | None = None) -> list
 
 
 def _article(name: str, record: DocumentIn) -> GoldArticle:
+    # a discontinuous span ("A," Elias said, "B.") is read as its first fragment, to
+    # which the later fragments are linked: an argument is all of them
+    fragments: dict[int, list[tuple[int, int]]] = {}
+    for relation in record.relations:
+        if relation.label == CONTINUES:
+            part = record.spans[relation.head]
+            fragments.setdefault(relation.child, []).append((part.start, part.end))
     roles: dict[int, dict[str, list[tuple[int, int]]]] = {}
     for relation in record.relations:
         trigger = record.spans[relation.head]
         if trigger.label != "Attribution":
             continue
         argument = record.spans[relation.child]
-        roles.setdefault(relation.head, {}).setdefault(relation.label, []).append(
-            (argument.start, argument.end)
-        )
+        parts = [(argument.start, argument.end), *fragments.get(relation.child, [])]
+        roles.setdefault(relation.head, {}).setdefault(relation.label, []).extend(parts)
     structures = []
     for found in roles.values():
         if not found.get("Content") or not found.get("Cue"):
@@ -84,3 +91,19 @@ def _article(name: str, record: DocumentIn) -> GoldArticle:
         text=record.text,
         attributions=tuple(structures),
     )
+
+
+def as_polnear(structures: list[Attribution]) -> list[Attribution]:
+    """Structures counted as PolNeAR counts them: one attribution per cue and source.
+    Ours split a content quoted in parts ("A," Elias said. "B.") into a claim per part,
+    each linked to the same source by the same cue; PolNeAR annotates one discontinuous
+    content, scored here from its first to its last part, so ours are joined likewise."""
+    joined: dict[tuple, Attribution] = {}
+    for structure in structures:
+        key = (structure.cue, structure.source)
+        if key in joined:
+            first = joined[key]
+            start = min(first.claim[0], structure.claim[0])
+            structure = replace(first, claim=(start, max(first.claim[1], structure.claim[1])))
+        joined[key] = structure
+    return list(joined.values())

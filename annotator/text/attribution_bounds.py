@@ -104,8 +104,10 @@ class Bounds:
                 return False  # holds the cue of a structure already found
             if all(i in self.adjunct_tokens for i in words):
                 return False  # "it said in a statement": no claim after the cue
-            if ctx.lower[start] in self.w("not_claim_openers"):
-                return False  # "she said of the union": no claim begins with a preposition
+            if ctx.lower[start] in self.w("not_claim_openers") and not self._opens_unit(start):
+                # "she said of the union": no claim after its cue begins with a
+                # preposition; one that opens the sentence may ("About 270 …, she said")
+                return False
             return len(words) >= int(self.limits.get("min_claim_tokens", 2))
         if not words or any(ctx.is_quote(i) or i in ctx.consumed for i in range(start, end)):
             return False
@@ -143,6 +145,12 @@ class Bounds:
             return False
         lexeme = ctx.res.forms[ctx.lower[i]]
         return ctx.lower[i] != lexeme.lemma and not ctx.lower[i].endswith("s")
+
+    def _opens_unit(self, i: int) -> bool:
+        """Whether only punctuation (an opening quotation mark) comes before token ``i``
+        in its unit."""
+        first, _ = self.ctx.unit_bounds(i)
+        return all(self.ctx.is_punct(j) for j in range(first, i))
 
     def claim_opens(self, start: int) -> bool:
         """Whether a claim may begin with this word when nothing marks its start

@@ -28,12 +28,14 @@ if TYPE_CHECKING:
 
 OPEN_QUOTES = frozenset("“„«")
 CLOSE_QUOTES = frozenset("”»")
-STRAIGHT_QUOTE = '"'
+STRAIGHT_QUOTES = frozenset({'"', "''"})
+"""Marks that open and close alike, so they alternate: the straight quotation mark and
+two apostrophes, the typewriter quotation mark of some newspaper archives."""
 SINGLE_OPEN, SINGLE_CLOSE = "‘", "’"
 """Single quotation marks, British style; a ’ closes one only after a ‘ opened it (on its
 own it is an apostrophe: "the players’ union")."""
-QUOTE_MARKS = OPEN_QUOTES | CLOSE_QUOTES | {STRAIGHT_QUOTE}
-TRAILING = frozenset({".", ",", ";", ":", "…"}) | CLOSE_QUOTES | {STRAIGHT_QUOTE}
+QUOTE_MARKS = OPEN_QUOTES | CLOSE_QUOTES | STRAIGHT_QUOTES
+TRAILING = frozenset({".", ",", ";", ":", "…"}) | CLOSE_QUOTES | STRAIGHT_QUOTES
 ANCHORS = ("CUE", "ACCORDING", "FRAME_THAT", "FRAME_TO")
 _FRAME_AUX = frozenset(
     {"is", "are", "was", "were", "has", "have", "had", "been", "be", "will", "would"}
@@ -282,7 +284,7 @@ class Context:
             elif mark in CLOSE_QUOTES and stack:
                 opened = stack.pop()
                 pairs[opened], pairs[token.i] = token.i, opened
-            elif mark == STRAIGHT_QUOTE:
+            elif mark in STRAIGHT_QUOTES:
                 if straight is None:
                     straight = token.i
                 else:

@@ -510,9 +510,21 @@ def test_attribution_single_quotation_marks_and_apostrophes():
     check(text, "wages would be frozen", "The players’ union", "said", quote="indirect")
 
 
+def test_attribution_typewriter_quotation_marks():
+    """Two apostrophes open and close a quotation in some newspaper archives."""
+    text = "''The bridge is safe,'' said Rosa Vidal, the county engineer. ''We tested it.''"
+    check(text, "The bridge is safe", "Rosa Vidal, the county engineer", "said", quote="direct")
+    check(text, "We tested it", "Rosa Vidal, the county engineer", "said", quote="direct")
+
+
 def test_attribution_a_claim_never_begins_with_a_preposition():
     text = "“We don’t know what happened,” she said of the crash."
     assert [s["claim"] for s in found(text)] == ["We don’t know what happened"]
+
+
+def test_attribution_a_claim_before_its_cue_may_begin_with_a_preposition():
+    text = "About 40 families have been moved to the school, a council spokesman said."
+    check(text, "About 40 families have been moved to the school", "a council spokesman", "said")
 
 
 @pytest.mark.parametrize(

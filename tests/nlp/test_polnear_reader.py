@@ -52,6 +52,41 @@ def test_polnear_reader_makes_one_structure_per_attribution_event(tmp_path):
     assert structure.texts(TEXT)["claim"] == "the bridge would reopen in May"
 
 
+QUOTED = '"The bridge will reopen," the mayor said. "It is safe."'
+
+
+def test_polnear_reader_joins_the_parts_of_a_discontinuous_content(tmp_path):
+    folder = tmp_path / "data" / "train"
+    (folder / "text").mkdir(parents=True)
+    (folder / "attributions").mkdir()
+    (folder / "text" / "city_bridge.txt").write_text(QUOTED, encoding="utf-8")
+    ann = (
+        'T1\tContent 0 25;42 55\t"The bridge will reopen," "It is safe."\n'
+        "T2\tSource 26 35\tthe mayor\n"
+        "T3\tCue 36 40\tsaid\n"
+        "T4\tAttribution 36 40\tsaid\n"
+        "E1\tAttribution:T4 Content:T1 Cue:T3 Source:T2\n"
+    )
+    (folder / "attributions" / "city_bridge_aaaa.ann").write_text(ann, encoding="utf-8")
+    (article,) = load_polnear(tmp_path, "train")
+    (structure,) = article.attributions
+    assert structure.texts(QUOTED)["source"] == "the mayor"
+    assert structure.claim == (0, 55)  # both quotes, from the first to the last part
+
+
+def test_as_polnear_joins_the_claims_of_one_cue_and_source():
+    _load = load_polnear  # puts the benchmarks on the path
+    from polnear import as_polnear
+
+    said, mayor = ((36, 40),), (26, 35)
+    first = Attribution(claim=(1, 24), source=mayor, cue=said, quote="direct")
+    second = Attribution(claim=(43, 54), source=mayor, cue=said, quote="direct")
+    other = Attribution(claim=(60, 70), source=(56, 59), cue=((71, 75),))
+    joined = as_polnear([first, second, other])
+    assert [s.claim for s in joined] == [(1, 54), (60, 70)]
+    assert _load is not None
+
+
 def test_polnear_reader_never_opens_the_test_split(tmp_path):
     with pytest.raises(SystemExit, match="test is not scored"):
         load_polnear(_corpus(tmp_path), "test")
