@@ -358,4 +358,14 @@ class Context:
         just_before = self.lower[verb - 1] if verb > 0 else ""
         if before in self.words("negators") or just_before in self.words("negators"):
             return False
-        return just_before not in self.words("noun_markers")
+        if verb > 0 and self.num[verb - 1]:
+            return False  # "in 40 states"
+        return just_before not in self.words("noun_markers") and not self._in_name(verb)
+
+    def _in_name(self, i: int) -> bool:
+        """A capitalised word after a word, followed by a lower-case word or punctuation:
+        part of a name ("the Islamic State group", "the United States."), not a verb of a
+        headline ("County Says Trump Should Win")."""
+        if not self.title[i] or i == 0 or self.punct[i - 1]:
+            return False
+        return i + 1 >= self.n or self.punct[i + 1] or not self.title[i + 1]

@@ -609,3 +609,24 @@ def test_attribution_reporting_verbs_from_news(text, claim, source, cue):
 )
 def test_attribution_news_verbs_without_a_claim_find_nothing(text):
     assert [s for s in found(text) if s["cue"] in {"Post", "recalled", "continued"}] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Officials in 40 states said the rules were unfair.", "Officials in 40 states"),
+        ("The Islamic State group claimed the attack was revenge.", "The Islamic State group"),
+        (
+            "The president of the United States said the economy was growing.",
+            "The president of the United States",
+        ),
+    ],
+)
+def test_attribution_a_cue_word_in_a_name_or_after_a_number_is_a_noun(text, source):
+    (only,) = found(text)
+    assert only["source"] == source, only
+
+
+def test_attribution_a_headline_keeps_its_capitalised_cue():
+    text = "Harbour Board Says Ferry Will Run All Winter"
+    check(text, "Ferry Will Run All Winter", "Harbour Board", "Says")
