@@ -75,10 +75,14 @@ class Bounds:
         ctx = self.ctx
         if end - start > int(self.limits.get("tail_tokens", 10)):
             return False
-        if any(
-            ctx.is_verb[i] or ctx.is_quote(i) or ctx.lower[i] == "that" for i in range(start, end)
-        ):
-            return False
+        i = start
+        while i < end:
+            if ctx.is_open(i) and ctx.pairs[i] < end and self._title(i + 1, ctx.pairs[i]):
+                i = ctx.pairs[i] + 1  # a quoted title: 'on CNN’s “State of the Union”'
+                continue
+            if i in ctx.cue_verbs or ctx.is_quote(i) or ctx.lower[i] == "that":
+                return False  # a new cue or quotation: not a tail
+            i += 1
         takes_object = anchor.lexeme is not None and anchor.lexeme.object in (
             "required",
             "optional",
@@ -88,6 +92,13 @@ class Bounds:
             or ctx.lower[start] in self.w("prepositions")
             or start in self.adjunct_tokens
         )
+
+    def _title(self, start: int, end: int) -> bool:
+        """Whether tokens ``start``–``end`` are a title: every word of four letters or
+        more capitalised ("State of the Union", "Meet the Press")."""
+        ctx = self.ctx
+        words = [i for i in range(start, end) if not ctx.is_punct(i)]
+        return bool(words) and all(ctx.title[i] for i in words if len(ctx.texts[i]) >= 4)
 
     # -- validity -------------------------------------------------------------------
     def valid(self, kind: str, start: int, end: int) -> bool:
@@ -177,6 +188,9 @@ class Bounds:
             start = end
             while start > unit_start and ctx.lower[start - 1] != ",":
                 if self._left_stop(start - 1, adjuncts=not trailing):
+                    if trailing and self._restrictive_relative(start - 1):
+                        start -= 1  # "a cardiologist who was not involved," is one segment
+                        continue
                     if not (trailing and self._relative_after_comma(start - 1)):
                         break
                     start -= 1  # ", who lives on Mill Lane," stays one segment
@@ -261,8 +275,14 @@ class Bounds:
             if ctx.lower[i] == ",":
                 return False
             if ctx.lower[i] in self.w("relative"):
-                return True
+                # ", who …" or ", many of whom …"; not ", a cardiologist who …"
+                return i == start or ctx.lower[i - 1] == "of"
         return False
+
+    def _restrictive_relative(self, i: int) -> bool:
+        """A relative pronoun right after a word: it belongs to that word's phrase."""
+        ctx = self.ctx
+        return ctx.lower[i] in self.w("relative") and i > 0 and not ctx.is_punct(i - 1)
 
     def _relative_after_comma(self, i: int) -> bool:
         ctx = self.ctx

@@ -264,7 +264,8 @@ class Context:
     # -- building -------------------------------------------------------------------
     def _quote_pairs(self) -> dict[int, int]:
         """Matching quotation marks, per paragraph: curly ones nest, straight ones
-        alternate. Unmatched marks are left out."""
+        alternate, and a straight mark closes an open curly one (and a curly closing
+        mark an open straight one: news copy mixes them). Unmatched marks are left out."""
         pairs: dict[int, int] = {}
         stack: list[int] = []
         singles: list[int] = []
@@ -281,11 +282,15 @@ class Context:
                 pairs[opened], pairs[token.i] = token.i, opened
             elif mark in OPEN_QUOTES:
                 stack.append(token.i)
-            elif mark in CLOSE_QUOTES and stack:
-                opened = stack.pop()
+            elif mark in CLOSE_QUOTES and (stack or straight is not None):
+                opened = stack.pop() if stack else straight
+                straight = None if opened == straight else straight
                 pairs[opened], pairs[token.i] = token.i, opened
             elif mark in STRAIGHT_QUOTES:
-                if straight is None:
+                if straight is None and stack:  # “…," mixed marks of one quotation
+                    opened = stack.pop()
+                    pairs[opened], pairs[token.i] = token.i, opened
+                elif straight is None:
                     straight = token.i
                 else:
                     pairs[straight], pairs[token.i] = token.i, straight

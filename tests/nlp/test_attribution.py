@@ -630,3 +630,63 @@ def test_attribution_a_cue_word_in_a_name_or_after_a_number_is_a_noun(text, sour
 def test_attribution_a_headline_keeps_its_capitalised_cue():
     text = "Harbour Board Says Ferry Will Run All Winter"
     check(text, "Ferry Will Run All Winter", "Harbour Board", "Says")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source"),
+    [
+        (  # a bare weekday after the cue
+            "“The ferry will run all winter,” the harbour master said Thursday.",
+            "The ferry will run all winter",
+            "the harbour master",
+        ),
+        (  # a programme's title in quotation marks after the cue
+            "“We never cut the budget,” Ortega said on Radio Sur’s “Morning Edition” today.",
+            "We never cut the budget",
+            "Ortega",
+        ),
+        (  # a straight mark closing a curly one
+            '“The pumps failed twice last year," the engineer said.',
+            "The pumps failed twice last year",
+            "the engineer",
+        ),
+    ],
+)
+def test_attribution_what_may_follow_a_quotation_and_its_cue(text, claim, source):
+    check(text, claim, source, "said", quote="direct")
+
+
+def test_attribution_a_relative_clause_inside_an_appositive_stays_in_the_source():
+    """And a quoted phrase after the cue is the claim's, not a tail."""
+    text = (
+        "Dr Lena Park, an engineer who was not involved in the tests, told the Harbour"
+        " Gazette that the results were “encouraging but early”."
+    )
+    check(
+        text,
+        "the results were “encouraging but early”",
+        "Dr Lena Park, an engineer who was not involved in the tests",
+        "told … that",
+        quote="mixed",
+    )
+
+
+@pytest.mark.parametrize(
+    ("after_cue", "is_tail"),
+    [
+        ("on Radio Sur’s “Morning Edition” today", True),  # a quoted title
+        ("in a “frank and useful” meeting", False),  # a quoted phrase: words of the claim's
+        ("in her remarks", True),  # a cue word used as a noun
+    ],
+)
+def test_attribution_tail_after_a_cue(after_cue, is_tail):
+    from annotator.text.attribution_bounds import Bounds
+    from annotator.text.attribution_rules import Context, shipped_resources
+    from annotator.text.tokens import doc_from_offsets, tokenize
+
+    text = f"“We never cut the budget,” Ortega said {after_cue}."
+    doc = doc_from_offsets(text, tokenize(text, "en"), "en")
+    ctx = Context(text, doc, shipped_resources(), "en")
+    (said,) = [a for a in ctx.anchors if ctx.texts[a.verb] == "said"]
+    end = ctx.unit_end(said.end)
+    assert Bounds(ctx).tail_ok(said.end, end, said) is is_tail

@@ -169,7 +169,7 @@ def test_attribution_rule_data_can_be_extended(tmp_path):
     [
         ("cues.jsonl", '{"lemma": "x"}', "cues.jsonl:{next}: not a cue entry"),
         ("cues.jsonl", '{"lemma": "x", "forms": ["x"], "stance": "maybe"}', "unknown stance"),
-        ("patterns.jsonl", '{"label": "CUE", "pattern": [{"LOWR": "x"}]}', "patterns.jsonl:17"),
+        ("patterns.jsonl", '{"label": "CUE", "pattern": [{"LOWR": "x"}]}', "patterns.jsonl:{next}"),
     ],
 )
 def test_attribution_bad_rule_data_is_one_clear_error(tmp_path, name, line, message):
