@@ -31,6 +31,7 @@ from typing import Any
 
 from annotator.text.attribution_bounds import Bounds
 from annotator.text.attribution_rules import Anchor, Context
+from annotator.text.attribution_subject import clause_subject
 
 FREE = ("SOURCE", "CLAIM", "OBJECT", "SUBJECT", "GAP")
 Bind = dict[str, Any]
@@ -69,14 +70,15 @@ class Shape:
     before: tuple[Element, ...]
     after: tuple[Element, ...]
     quote: str = ""
-    source: str = "span"  # span, inherit, none
+    source: str = "span"  # span, inherit, subject, none
     claim: str = "span"  # span, previous, around
     stance: tuple[str, ...] = ()
     form: str = ""
     object: bool | None = None
     cue_takes: str = ""
     simple: bool = False
-    """The cue is one verb without auxiliaries (quotative inversion: "said the minister")."""
+    """The cue is one finite verb without auxiliaries (quotative inversion: "said the
+    minister")."""
     claim_opens: bool = False
     """The claim must begin with a pronoun, determiner or number (no "that" marks it)."""
     deferred: bool = False
@@ -169,8 +171,10 @@ class _Runner:
             return False
         if shape.form == "ing" and not self.ctx.lower[anchor.verb].endswith("ing"):
             return False
-        if shape.simple and len(anchor.cue_tokens) != 1:
-            return False
+        if shape.simple and (
+            len(anchor.cue_tokens) != 1 or self.ctx.lower[anchor.verb].endswith("ing")
+        ):
+            return False  # quotative inversion is "said the minister", never "saying …"
         if shape.object is not None and lexeme is not None:
             takes = lexeme.object in ("required", "optional")
             return takes if shape.object else lexeme.object != "required"
@@ -248,6 +252,8 @@ class _Runner:
                 if f.source is not None and f.anchor.start < anchor.start
             ]
             return max(earlier, key=lambda f: f.anchor.start).source if earlier else None
+        if shape.source == "subject":
+            return clause_subject(self.ctx, self.bounds, anchor)
         source = bind.get("SOURCE>") or bind.get("SOURCE<")
         return None if source is None else self.bounds.trim(*source)
 

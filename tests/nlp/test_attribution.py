@@ -690,3 +690,47 @@ def test_attribution_tail_after_a_cue(after_cue, is_tail):
     (said,) = [a for a in ctx.anchors if ctx.texts[a.verb] == "said"]
     end = ctx.unit_end(said.end)
     assert Bounds(ctx).tail_ok(said.end, end, said) is is_tail
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source", "cue"),
+    [
+        (
+            "Ms. Okafor closed the clinic in March, saying that the lease had become too dear.",
+            "the lease had become too dear",
+            "Ms. Okafor",
+            "saying",
+        ),
+        (
+            "They have resisted every cut to the library budget, arguing it serves the poorest.",
+            "it serves the poorest",
+            "They",
+            "arguing",
+        ),
+        (
+            "On Monday, the Port Authority of Eastmoor met the unions and said the strike would end.",
+            "the strike would end",
+            "the Port Authority of Eastmoor",
+            "said",
+        ),
+        (
+            "When the storm passed, Mayor Ilse Berg thanked the crews and said the roads would"
+            " open by noon.",
+            "the roads would open by noon",
+            "Mayor Ilse Berg",
+            "said",
+        ),
+    ],
+)
+def test_attribution_participle_or_second_verb_takes_the_clause_subject(text, claim, source, cue):
+    check(text, claim, source, cue)
+
+
+def test_attribution_no_subject_no_structure_for_a_participle():
+    text = "It rained all week, saying nothing about the harvest."
+    assert found(text) == []
+
+
+def test_attribution_a_relative_risk_is_not_a_hedge():
+    text = "The study found that smokers were 40 per cent more likely to fall ill."
+    assert structure(text, "smokers were 40 per cent more likely to fall ill")["hedges"] == []
