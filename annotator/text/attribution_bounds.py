@@ -27,6 +27,7 @@ class Bounds:
         self.w = ctx.words
         self.limits = ctx.res.rules.get("limits", {})
         self.adjunct_tokens = {i for s, e in ctx.matches.get("ADJUNCT", []) for i in range(s, e)}
+        self.anchor_end = {a.start: a.end for a in ctx.anchors if a.kind == "CUE"}
 
     # -- clause ends ----------------------------------------------------------------
     def is_end(self, pos: int) -> bool:
@@ -52,7 +53,18 @@ class Bounds:
         word = ctx.lower[i]
         if ctx.is_open(i) or word in self.w("comma_stops") or word in self.w("relative"):
             return True
-        return self._participle_cue(i)
+        return self._participle_cue(i) or self._participle(i)
+
+    def _participle(self, i: int) -> bool:
+        """A word in "-ing" opening a phrase after a comma ("…,” Ruiz asked, looking
+        up."): the clause before it has ended."""
+        word = self.ctx.texts[i]
+        return (
+            word.islower()
+            and len(word) >= 6
+            and word.endswith("ing")
+            and word not in self.w("not_participles")
+        )
 
     def _participle_cue(self, i: int) -> bool:
         return i in self.ctx.participle_starts
@@ -115,7 +127,11 @@ class Bounds:
                 return False  # holds the cue of a structure already found
             if all(i in self.adjunct_tokens for i in words):
                 return False  # "it said in a statement": no claim after the cue
-            if ctx.lower[start] in self.w("not_claim_openers") and not self._opens_unit(start):
+            if (
+                ctx.lower[start] in self.w("not_claim_openers")
+                and not self._opens_unit(start)
+                and not self.infinitive_claim(start)
+            ):
                 # "she said of the union": no claim after its cue begins with a
                 # preposition; one that opens the sentence may ("About 270 …, she said")
                 return False
@@ -156,6 +172,17 @@ class Bounds:
             return False
         lexeme = ctx.res.forms[ctx.lower[i]]
         return ctx.lower[i] != lexeme.lemma and not ctx.lower[i].endswith("s")
+
+    def infinitive_claim(self, start: int) -> bool:
+        """A claim "to …" right after a cue that takes one ("vowed to appeal")."""
+        ctx = self.ctx
+        if ctx.lower[start] != "to":
+            return False
+        i = start - 1
+        while i >= 0 and i in self.adjunct_tokens:
+            i -= 1
+        lexeme = ctx.res.forms.get(ctx.lower[i]) if i in ctx.cue_verbs else None
+        return lexeme is not None and lexeme.infinitive
 
     def _opens_unit(self, i: int) -> bool:
         """Whether only punctuation (an opening quotation mark) comes before token ``i``
@@ -404,12 +431,23 @@ class Bounds:
             return True
         if ctx.lower[i] in self.w("claim_splits") and self._clause_with_cue(i + 1):
             return True  # "…, and the firm suggested that …": a new attribution
+        if self._trailing_attribution(i):
+            return True  # "…, she noted.": the attribution of what comes before
         if i in ctx.match_at.get("ACCORDING", {}):
             return True
         if i in ctx.match_at.get("FRAME_NOUN", {}):
             after = ctx.match_at["FRAME_NOUN"][i]
             return any(j in ctx.cue_starts for j in range(after, after + 8))
         return False
+
+    def _trailing_attribution(self, i: int) -> bool:
+        """A source and its cue from ``i`` to the end of the clause ("she noted.")."""
+        ctx = self.ctx
+        if not self._clause_with_cue(i):
+            return False
+        cue = next(j for j in range(i, ctx.n) if j in ctx.cue_starts)
+        end = self.anchor_end[cue]
+        return end >= ctx.unit_end(cue) or ctx.is_punct(end)
 
     def _clause_with_cue(self, i: int) -> bool:
         """A cue within a source's length after ``i``, with no punctuation before it."""

@@ -57,6 +57,8 @@ class Lexeme:
     """The participle that makes sourceless frames ("is said to", "it is believed that")."""
     epistemic: bool = False
     """In a sourceless frame the participle is also a hedge ("is expected to")."""
+    infinitive: bool = False
+    """The claim may be an infinitive: a commitment ("pledged to cut taxes")."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ def _parse_resources(raw: dict[str, bytes], where: str) -> Resources:
                 needs_that=bool(entry.get("needs_that", False)),
                 frame=entry.get("frame", ""),
                 epistemic=bool(entry.get("epistemic", False)),
+                infinitive=bool(entry.get("infinitive", False)),
             )
             entry_forms = [str(f).lower() for f in entry["forms"]]
         except (orjson.JSONDecodeError, KeyError, TypeError) as exc:

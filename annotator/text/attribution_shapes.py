@@ -193,9 +193,10 @@ class _Runner:
         ctx = self.ctx
         lexeme = anchor.lexeme
         has_comp = any(e.words & ctx.words("complementizers") for e in shape.after)
-        if lexeme is not None and lexeme.needs_that and has_comp and "COMP" not in bind:
-            return None
         claim = self._claim(shape, anchor, bind)
+        needs_that = lexeme is not None and lexeme.needs_that and has_comp
+        if needs_that and "COMP" not in bind and not self._infinitive(claim):
+            return None
         if claim is None or (shape.claim_opens and not self.bounds.claim_opens(claim[0])):
             return None
         source = self._source(shape, anchor, bind)
@@ -210,6 +211,10 @@ class _Runner:
         return Found(
             shape.name, anchor, claim, source, cue, stance, quote, bind.get("$", -1), borrowed
         )
+
+    def _infinitive(self, claim: tuple[int, int] | None) -> bool:
+        """A "to …" claim of a cue that takes one: it stands in for "that"."""
+        return claim is not None and self.bounds.infinitive_claim(claim[0])
 
     def _claim(self, shape: Shape, anchor: Anchor, bind: Bind) -> tuple[int, int] | None:
         if shape.quote == "direct":

@@ -734,3 +734,58 @@ def test_attribution_no_subject_no_structure_for_a_participle():
 def test_attribution_a_relative_risk_is_not_a_hedge():
     text = "The study found that smokers were 40 per cent more likely to fall ill."
     assert structure(text, "smokers were 40 per cent more likely to fall ill")["hedges"] == []
+
+
+def test_attribution_a_claim_stops_before_a_trailing_attribution():
+    text = "The mayor said the ferry was safe, the inspectors agreed."
+    check(text, "the ferry was safe", "The mayor", "said")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source", "cue", "quote"),
+    [
+        (
+            "As the Harbour Gazette reported, the ferry will stop running in November.",
+            "the ferry will stop running in November",
+            "the Harbour Gazette",
+            "reported",
+            "indirect",
+        ),
+        (
+            "As one nurse told the inquiry, “We were never given the masks.”",
+            "We were never given the masks",
+            "one nurse",
+            "told",
+            "direct",
+        ),
+    ],
+)
+def test_attribution_as_source_cue_then_the_claim(text, claim, source, cue, quote):
+    check(text, claim, source, cue, quote=quote)
+
+
+def test_attribution_a_participle_phrase_after_a_quotation_and_its_cue():
+    text = "“Who signed this order?” the judge asked, turning to the clerk."
+    check(text, "Who signed this order?".rstrip("?"), "the judge", "asked", quote="direct")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "cue"),
+    [
+        (
+            "The governor pledged to reopen the mine by spring.",
+            "to reopen the mine by spring",
+            "pledged",
+        ),
+        ("The union agreed on Friday to end the strike.", "to end the strike", "agreed"),
+        ("The coach hopes to keep the squad together.", "to keep the squad together", "hopes"),
+    ],
+)
+def test_attribution_a_commitment_takes_an_infinitive_claim(text, claim, cue):
+    source = text.split(" " + cue)[0]
+    check(text, claim, source, cue)
+
+
+def test_attribution_no_infinitive_claim_for_a_verb_of_saying():
+    text = "The minister declined to comment on the report."
+    assert found(text) == []
