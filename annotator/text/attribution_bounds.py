@@ -164,6 +164,13 @@ class Bounds:
             return False
         return end - start <= int(self.limits.get("source_tokens", 16))
 
+    def pronoun_clause(self, start: int, end: int) -> bool:
+        """Whether words after a cue open with a personal pronoun and go on ("she voted
+        …"): a clause, which no source after its cue is."""
+        ctx = self.ctx
+        pronouns = ctx.res.rules.get("words", {}).get("pronouns", {})
+        return ctx.lower[start] in pronouns and end - start > 1 and not ctx.is_punct(start + 1)
+
     def _inflected_cue(self, i: int) -> bool:
         """A cue verb in a form that is no noun ("wrote", "said", "adding"; not
         "report" or "reports", as in "A UN report seen by Reuters says")."""
@@ -215,8 +222,13 @@ class Bounds:
             start = end
             while start > unit_start and ctx.lower[start - 1] != ",":
                 if self._left_stop(start - 1, adjuncts=not trailing):
-                    if trailing and self._restrictive_relative(start - 1):
-                        start -= 1  # "a cardiologist who was not involved," is one segment
+                    if trailing and not segments and self._joins_appositive(start - 1):
+                        start -= 1  # ", an economist and former official," is one segment
+                        continue
+                    if self._restrictive_relative(start - 1) and (trailing or start < end):
+                        # "a cardiologist who was not involved," is one segment, and so is
+                        # "others who want the plant closed" before its cue
+                        start -= 1
                         continue
                     if not (trailing and self._relative_after_comma(start - 1)):
                         break
@@ -311,6 +323,15 @@ class Bounds:
         ctx = self.ctx
         return ctx.lower[i] in self.w("relative") and i > 0 and not ctx.is_punct(i - 1)
 
+    def _joins_appositive(self, i: int) -> bool:
+        """ "and" inside the description that closes a source ("Tom Hale, an economist
+        and former official, said"): one phrase, when a comma comes before it."""
+        ctx = self.ctx
+        if ctx.lower[i] not in self.w("appositive_joiners"):
+            return False
+        first, _ = ctx.unit_bounds(i)
+        return any(ctx.lower[j] == "," for j in range(first, i))
+
     def _relative_after_comma(self, i: int) -> bool:
         ctx = self.ctx
         return ctx.lower[i] in self.w("relative") and i > 0 and ctx.lower[i - 1] == ","
@@ -393,6 +414,9 @@ class Bounds:
             if ctx.is_close(j) and ctx.pairs[j] >= start:
                 i = ctx.pairs[j]
                 continue
+            if word in DASHES and (partner := self._dash_partner(j, start, -1)) is not None:
+                i = partner  # "… cast — or about 0.2 points — in the returns": an aside
+                continue
             if word in {";", ":"} or word in DASHES or ctx.is_open(j):
                 break
             i = j
@@ -410,6 +434,9 @@ class Bounds:
             if ctx.is_open(i) and ctx.pairs[i] < end:
                 i = ctx.pairs[i] + 1
                 continue
+            if word in DASHES and (partner := self._dash_partner(i, end, 1)) is not None:
+                i = partner + 1  # "said the plan — which cost $5m — was over": an aside
+                continue
             if ctx.is_close(i) or word == ";" or word in DASHES:
                 break
             if word == "," and self._claim_stop_after_comma(i + 1):
@@ -422,6 +449,24 @@ class Bounds:
                 break
             i += 1
         return i
+
+    def _dash_partner(self, i: int, limit: int, step: int) -> int | None:
+        """The dash that pairs with the dash at ``i`` around an aside, looking towards
+        ``limit`` (``step`` -1: left, 1: right); dashes pair in order within a unit, so
+        the one at ``i`` opens an aside when an even number come before it."""
+        ctx = self.ctx
+        first, _ = ctx.unit_bounds(i)
+        before = sum(ctx.lower[j] in DASHES for j in range(first, i))
+        if (before % 2 == 1) != (step < 0):
+            return None  # a closing dash seen from the left, or an opening one from the right
+        j = i + step
+        while (j >= limit) if step < 0 else (j < limit):
+            if ctx.lower[j] in DASHES:
+                return j
+            if ctx.lower[j] == ";" or ctx.is_quote(j):
+                return None
+            j += step
+        return None
 
     def _claim_stop_after_comma(self, i: int) -> bool:
         ctx = self.ctx
@@ -494,7 +539,14 @@ class Bounds:
         if span is None:
             return None
         words = [i for i in range(*span) if not self.ctx.is_punct(i)]
-        return span if len(words) >= 3 else None
+        if len(words) >= 3:
+            return span
+        # two words are a quotation when they open the sentence and close on their own
+        # punctuation ("“Never again,” she wrote"), a scare quote otherwise
+        closes = self.ctx.lower[closed - 1] in {",", "!", "?", "."}
+        if len(words) == 2 and closes and self._opens_unit(opened):
+            return span
+        return None
 
     def quote_kind(self, start: int, end: int) -> str:
         return "mixed" if any(self.ctx.is_quote(i) for i in range(start, end)) else "indirect"

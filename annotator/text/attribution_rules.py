@@ -218,7 +218,7 @@ class Context:
         self.matches: dict[str, list[tuple[int, int]]] = {}
         for match in attribution.matches(doc):
             span = doc.char_span(match.start, match.end)
-            if span is not None:
+            if span is not None and not self._modifier(match.label, span.start):
                 self.matches.setdefault(match.label, []).append((span.start, span.end))
         self.hedges = [(m.start, m.end) for m in hedges.matches(doc) if m.label == "hedge"]
         self.match_at = {label: {s: e for s, e in spans} for label, spans in self.matches.items()}
@@ -329,6 +329,13 @@ class Context:
                 units[-1] = (units[-1][0], i + 1)
             renumbered.append(len(units) - 1)
         return units, renumbered
+
+    def _modifier(self, label: str, start: int) -> bool:
+        """An adjunct's words after "the", "a", "his" … modify a noun ("the Saturday
+        market"): no adjunct there."""
+        return (
+            label == "ADJUNCT" and start > 0 and self.lower[start - 1] in self.words("noun_markers")
+        )
 
     def _anchors(self) -> list[Anchor]:
         frames = self.matches.get("FRAME_THAT", []) + self.matches.get("FRAME_TO", [])

@@ -338,6 +338,8 @@ class _Sides:
                 yield from self.after(k + 1, end, bind)
         elif el.kind == "free":
             for end in self._free_ends(el, k, pos):
+                if el.value == "SOURCE" and self.b.pronoun_clause(pos, end):
+                    continue  # "…, said she voted against it": a clause, not a source
                 if self.b.valid(el.value, pos, end):
                     yield from self.after(k + 1, end, {**bind, el.value + ">": (pos, end)})
         if el.optional and not el.repeat:

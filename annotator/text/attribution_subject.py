@@ -48,6 +48,9 @@ def _clause_start(ctx: Context, bounds: Bounds, pos: int) -> int:
     i = pos - 1
     while i > unit_start:
         word = ctx.lower[i - 1]
+        if ctx.is_close(i - 1) and unit_start < ctx.pairs[i - 1] < i - 1:
+            i = ctx.pairs[i - 1]  # "She declared “What a night!” and said …": inside
+            continue
         if word in bounds.w("boundary_punct") or word in DASHES or ctx.is_quote(i - 1):
             break
         if word in bounds.w("left_boundaries") and word not in _NOT_CLAUSE_BOUNDARIES:

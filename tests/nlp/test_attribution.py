@@ -789,3 +789,93 @@ def test_attribution_a_commitment_takes_an_infinitive_claim(text, claim, cue):
 def test_attribution_no_infinitive_claim_for_a_verb_of_saying():
     text = "The minister declined to comment on the report."
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source", "cue"),
+    [
+        (  # "and" inside the description that closes the source
+            "Tom Hale, an economist and former member of the port board, said the dredging"
+            " would never pay for itself.",
+            "the dredging would never pay for itself",
+            "Tom Hale, an economist and former member of the port board",
+            "said",
+        ),
+        (  # a restrictive relative clause inside the subject
+            "Growers who sell at the Saturday market said the new fees were too high.",
+            "the new fees were too high",
+            "Growers who sell at the Saturday market",
+            "said",
+        ),
+        (  # a cue word as the noun of a speech event before "that"
+            "Reyes said in her opening remarks that the budget should pass this week.",
+            "the budget should pass this week",
+            "Reyes",
+            "said",
+        ),
+    ],
+)
+def test_attribution_sources_and_adjuncts_of_news_copy(text, claim, source, cue):
+    check(text, claim, source, cue)
+
+
+def test_attribution_a_clause_after_a_cue_is_no_source():
+    """ "Pike, who …, said she voted …": "she voted …" is a claim, never a source."""
+    text = (
+        "Ann Pike, who first estimated that a third of the crews would strike, said she voted no."
+    )
+    sources = [s["source"] for s in found(text)]
+    assert not any(source.startswith("she") for source in sources), sources
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "Turnout rose by 1,500 votes — or about 0.2 points — in the first count, according"
+            " to the county clerk.",
+            "Turnout rose by 1,500 votes — or about 0.2 points — in the first count",
+        ),
+        (
+            "The clerk said the count — which took three days — was complete.",
+            "the count — which took three days — was complete",
+        ),
+    ],
+)
+def test_attribution_a_claim_holds_an_aside_between_dashes(text, claim):
+    (structure_found,) = found(text)
+    assert structure_found["claim"] == claim
+
+
+def test_attribution_a_single_dash_still_ends_a_claim():
+    text = "The clerk said the count was complete — and nobody objected."
+    (structure_found,) = found(text)
+    assert structure_found["claim"] == "the count was complete"
+
+
+def test_attribution_a_dash_that_closes_an_aside_ends_the_claim_inside_it():
+    text = "The tally — the clerk said it was complete — stood, and the ledger — all 40 pages — was filed."
+    check(text, "it was complete", "the clerk", "said")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "cue"),
+    [
+        ("“Never again,” the coach wrote.", "Never again", "wrote"),
+        ("“Not yet!” the coach said.", "Not yet", "said"),
+    ],
+)
+def test_attribution_a_two_word_quotation_that_opens_its_sentence(text, claim, cue):
+    check(text, claim, "the coach", cue, quote="direct")
+
+
+@pytest.mark.parametrize(
+    "text", ["The coach wrote that the “new era” was over.", "He called it “a disaster,” she said."]
+)
+def test_attribution_two_quoted_words_inside_a_sentence_are_a_scare_quote(text):
+    assert [s for s in found(text) if s["quote"] == "direct"] == []
+
+
+def test_attribution_a_second_verb_after_a_quotation_takes_the_subject():
+    text = "She cried “Not again!” and said that the ferry would stay in port."
+    check(text, "the ferry would stay in port", "She", "said")

@@ -139,6 +139,21 @@ def test_sentences_split_at_full_stops_and_line_breaks():
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("“Who signed this?” the judge asked. Nobody did.", 2),
+        ("She cried “Not again!” and left the room.", 1),
+        ("“Who signed this?” The clerk had no idea.", 2),
+        ("He asked “Who signed this?”\nthe clerk had no idea.", 2),
+    ],
+)
+def test_sentences_go_on_after_a_quotation_ending_in_lower_case(text, sentences):
+    from annotator.text.sentences import sentence_bounds
+
+    assert len(sentence_bounds(text, tokenize(text)).starts) == sentences
+
+
 @settings(max_examples=200, deadline=None)
 @given(texts, st.data())
 def test_stored_token_bounds_agree_with_spacy_char_span(text, data):
