@@ -171,6 +171,37 @@ class Bounds:
         pronouns = ctx.res.rules.get("words", {}).get("pronouns", {})
         return ctx.lower[start] in pronouns and end - start > 1 and not ctx.is_punct(start + 1)
 
+    def verb_like(self, i: int) -> bool:
+        """A lower-case word that a verb phrase or a prepositional phrase opens with
+        (a cue in a verb's form, an auxiliary, "not", a preposition, "-ing", "-ed")."""
+        ctx = self.ctx
+        if ctx.texts[i][:1].isupper():
+            return False
+        word = ctx.lower[i]
+        return (
+            self._inflected_cue(i)
+            or word in self.w("auxiliaries")
+            or word in self.w("negators")
+            or word in self.w("prepositions")
+            or word in self.w("speaker_acts")
+            or word.endswith(("ing", "ed"))
+        )
+
+    def holds_verb(self, start: int, end: int) -> bool:
+        """Whether the words hold something that looks like a verb: a cue in a verb's
+        form, an auxiliary, a lower-case word in "-ed" or "-ing"."""
+        ctx = self.ctx
+        return any(
+            self._inflected_cue(i)
+            or ctx.lower[i] in self.w("auxiliaries")
+            or (
+                ctx.texts[i].islower()
+                and len(ctx.texts[i]) >= 5
+                and ctx.lower[i].endswith(("ed", "ing"))
+            )
+            for i in range(start, end)
+        )
+
     def _inflected_cue(self, i: int) -> bool:
         """A cue verb in a form that is no noun ("wrote", "said", "adding"; not
         "report" or "reports", as in "A UN report seen by Reuters says")."""
@@ -221,6 +252,12 @@ class Bounds:
         while True:
             start = end
             while start > unit_start and ctx.lower[start - 1] != ",":
+                if ctx.lower[start - 1] == ")" and (opened := self.bracket_opened(start - 1)):
+                    start = opened  # "Sen. Ann Pike (R-Ore.)": the bracket is in the name
+                    continue
+                if not trailing and self._adjuncts_only(start - 1, end):
+                    start -= 1  # "Tom Hale on Thursday evening said": past the adjunct
+                    continue
                 if self._left_stop(start - 1, adjuncts=not trailing):
                     if trailing and not segments and self._joins_appositive(start - 1):
                         start -= 1  # ", an economist and former official," is one segment
@@ -259,9 +296,39 @@ class Bounds:
         if kind != "SOURCE" or start is None:
             return pos
         for i in range(start + 1, pos):
-            if ctx.lower[i - 1] == "," and self._relative_segment(i, pos):
+            if ctx.lower[i - 1] == "," and self._aside_segment(i, pos):
                 return i - 1
-        return pos
+        end = pos
+        while end > start and end - 1 in self.adjunct_tokens:
+            end -= 1  # the adjunct before the cue is the cue's ("on Thursday")
+        return end
+
+    def bracket_opened(self, closed: int) -> int | None:
+        """The "(" that the ")" at ``closed`` closes, a few words before it and not first
+        in its unit ("Sen. Ann Pike (R-Ore.)"); ``None`` otherwise."""
+        ctx = self.ctx
+        first, _ = ctx.unit_bounds(closed)
+        for j in range(closed - 1, max(first, closed - 8) - 1, -1):
+            if ctx.lower[j] == "(":
+                return j if j > first else None
+            if ctx.lower[j] == ")":
+                return None
+        return None
+
+    def _bracket_closed(self, opened: int) -> int | None:
+        """The ")" that closes the "(" at ``opened`` a few words on, in its unit."""
+        ctx = self.ctx
+        _, last = ctx.unit_bounds(opened)
+        for j in range(opened + 1, min(last, opened + 8)):
+            if ctx.lower[j] == ")":
+                return j
+            if ctx.lower[j] == "(":
+                return None
+        return None
+
+    def _adjuncts_only(self, i: int, end: int) -> bool:
+        """Whether ``i`` and every word after it up to ``end`` belong to adjuncts."""
+        return all(j in self.adjunct_tokens for j in range(i, end))
 
     def _appositive(self, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
         ctx = self.ctx
@@ -269,7 +336,7 @@ class Bounds:
             return []  # "A, said …" is no appositive: the comma ends a claim ("…, says X")
         segs = list(segments)
         single = False
-        while segs and self._relative_segment(*segs[0]):
+        while segs and self._aside_segment(*segs[0]):
             segs.pop(0)
             single = True
         if not segs:
@@ -318,6 +385,11 @@ class Bounds:
                 return i == start or ctx.lower[i - 1] == "of"
         return False
 
+    def _aside_segment(self, start: int, end: int) -> bool:
+        """A relative clause or a participle phrase between a source and its cue
+        ("Ann Pike, facing a hard race, said"): no part of the source."""
+        return self._relative_segment(start, end) or self._participle(start)
+
     def _restrictive_relative(self, i: int) -> bool:
         """A relative pronoun right after a word: it belongs to that word's phrase."""
         ctx = self.ctx
@@ -343,6 +415,9 @@ class Bounds:
         i = pos
         while i < end:
             word = ctx.lower[i]
+            if word == "(" and i > pos and (closed := self._bracket_closed(i)) is not None:
+                i = closed + 1  # "said Rep. Tom Hale (D-Wis.), a member of …"
+                continue
             if word in self.w("boundary_punct") or word in DASHES or ctx.is_quote(i):
                 break
             if i > pos and (ctx.is_verb[i] or word in self.w("complementizers")):
@@ -530,6 +605,9 @@ class Bounds:
         if ctx.is_quote(i):
             partner = ctx.pairs.get(i)
             return partner is None or not (start <= partner < end)
+        if ctx.lower[i] == ")" and i == end - 1:
+            opened = self.bracket_opened(i)
+            return opened is None or opened < start  # "Rep. Tom Hale (D-Wis.)" keeps it
         return not any(c.isalnum() for c in ctx.texts[i])  # punctuation, symbols, emoji
 
     def quote_content(self, opened: int, closed: int) -> tuple[int, int] | None:

@@ -180,6 +180,10 @@ class _Runner:
             return takes if shape.object else lexeme.object != "required"
         return True
 
+    def _bare_participle(self, anchor: Anchor) -> bool:
+        """A cue in "-ing" with no auxiliary ("reminding", not "is reminding")."""
+        return anchor.start == anchor.verb and self.ctx.lower[anchor.verb].endswith("ing")
+
     def _match(self, shape: Shape, anchor: Anchor) -> Found | None:
         side = _Sides(self, shape, anchor)
         for after in side.after(0, anchor.end, {}):
@@ -200,6 +204,12 @@ class _Runner:
         if claim is None or (shape.claim_opens and not self.bounds.claim_opens(claim[0])):
             return None
         source = self._source(shape, anchor, bind)
+        if "SOURCE<" in bind and self._bare_participle(anchor):
+            start, end = bind["SOURCE<"]
+            if self.bounds.verb_like(start) or self.bounds.holds_verb(start, end):
+                # "The group issued a statement saying …": the words before the
+                # participle are a clause; its subject is the source
+                source = clause_subject(self.ctx, self.bounds, anchor)
         if shape.source != "none" and source is None:
             return None
         cue = anchor.cue_tokens

@@ -33,9 +33,14 @@ def clause_subject(ctx: Context, bounds: Bounds, anchor: Anchor) -> tuple[int, i
     if start is None or start >= anchor.start:
         return None
     lower = ctx.lower[start]
+    if bounds.verb_like(start):
+        return None  # "…, who will return the favor, saying": no subject found
     if lower in ctx.res.rules.get("words", {}).get("pronouns", {}):
         return None if lower == "it" else (start, start + 1)
-    end = _name_end(ctx, start, anchor.start) or _phrase_end(ctx, bounds, start, anchor.start)
+    end = _name_end(ctx, start, anchor.start)
+    if end is None or (end == start + 1 and lower in bounds.w("claim_openers")):
+        # "Some" or "Most" capitalised to open the sentence is no name ("Some senators")
+        end = _phrase_end(ctx, bounds, start, anchor.start)
     if end is None or end <= start:
         return None
     return bounds.trim(start, end)
@@ -51,6 +56,9 @@ def _clause_start(ctx: Context, bounds: Bounds, pos: int) -> int:
         if ctx.is_close(i - 1) and unit_start < ctx.pairs[i - 1] < i - 1:
             i = ctx.pairs[i - 1]  # "She declared “What a night!” and said …": inside
             continue
+        if word == ")" and _in_name(ctx, i) and (opened := bounds.bracket_opened(i - 1)):
+            i = opened  # "Sen. Ann Pike (R-Ore.) refused …, saying": inside the name
+            continue
         if word in bounds.w("boundary_punct") or word in DASHES or ctx.is_quote(i - 1):
             break
         if word in bounds.w("left_boundaries") and word not in _NOT_CLAUSE_BOUNDARIES:
@@ -58,6 +66,12 @@ def _clause_start(ctx: Context, bounds: Bounds, pos: int) -> int:
             return i if comma is None else comma + 1
         i -= 1
     return max(i, unit_start)
+
+
+def _in_name(ctx: Context, after: int) -> bool:
+    """Whether a bracket that closes before ``after`` sits inside a name ("Sen. Ann Pike
+    (R-Ore.) refused"), not after a dateline ("PARIS (Reuters) - …")."""
+    return after < ctx.n and (ctx.texts[after].islower() or ctx.lower[after] == ",")
 
 
 def _subject_start(ctx: Context, bounds: Bounds, start: int) -> int | None:

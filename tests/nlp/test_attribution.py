@@ -879,3 +879,73 @@ def test_attribution_two_quoted_words_inside_a_sentence_are_a_scare_quote(text):
 def test_attribution_a_second_verb_after_a_quotation_takes_the_subject():
     text = "She cried “Not again!” and said that the ferry would stay in port."
     check(text, "the ferry would stay in port", "She", "said")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source", "cue"),
+    [
+        (  # a bracket inside the name, before the cue and after it
+            "Sen. Ada Lum (R-Ore.) said the bridge would close in May.",
+            "the bridge would close in May",
+            "Sen. Ada Lum (R-Ore.)",
+            "said",
+        ),
+        (
+            "“We will reopen the bridge,” said Sen. Ada Lum (R-Ore.), a member of the panel.",
+            "We will reopen the bridge",
+            "Sen. Ada Lum (R-Ore.), a member of the panel",
+            "said",
+        ),
+        (  # an adjunct between the source and its cue is the cue's
+            "Port spokesman Ivo Dahl on Thursday evening said the berth was safe.",
+            "the berth was safe",
+            "Port spokesman Ivo Dahl",
+            "said",
+        ),
+        (  # a participle phrase between the source and its cue is no part of it
+            "Ada Lum, facing a hard race in the fall, noted that the plant had closed.",
+            "the plant had closed",
+            "Ada Lum",
+            "noted",
+        ),
+        (  # a bare participle after a clause: the clause's subject
+            "The league issued a statement saying the quota was unfair.",
+            "the quota was unfair",
+            "The league",
+            "saying",
+        ),
+        (  # a sentence-opening "Some" is no name
+            "Some growers walked out early, saying the quota was unfair.",
+            "the quota was unfair",
+            "Some growers",
+            "saying",
+        ),
+        (
+            "Sen. Ada Lum (R-Ore.) left the hearing, saying the bridge would close in May.",
+            "the bridge would close in May",
+            "Sen. Ada Lum",
+            "saying",
+        ),
+    ],
+)
+def test_attribution_sources_around_brackets_adjuncts_and_participles(text, claim, source, cue):
+    check(text, claim, source, cue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a participle after a clause whose subject cannot be told: nothing, not "by"
+        "He won the room at a rally by joking that he would bring a boat to the capital.",
+        "The league ran ads on two stations reminding growers that the quota was new.",
+        # the clause before the participle opens with its verb: no subject there
+        "The chair, who had missed the vote, walked out, saying the quota was unfair.",
+    ],
+)
+def test_attribution_no_verb_or_preposition_as_the_source_of_a_participle(text):
+    assert not [s for s in found(text) if s["source"] and s["source"].split()[0].islower()]
+
+
+def test_attribution_a_dateline_is_no_subject():
+    text = "OSLO (Wire) - The port chief visited the unions on Monday, saying the strike was over."
+    check(text, "the strike was over", "The port chief", "saying")
