@@ -103,6 +103,20 @@ class Bounds:
             takes_object
             or ctx.lower[start] in self.w("prepositions")
             or start in self.adjunct_tokens
+            or self._manner_adverb(start, end)
+        )
+
+    def _manner_adverb(self, start: int, end: int) -> bool:
+        """ "said sarcastically", "said quietly on Friday": an adverb in "-ly" alone or
+        before adjuncts."""
+        ctx, word = self.ctx, self.ctx.texts[start]
+        if not (word.islower() and len(word) >= 5 and word.endswith("ly")):
+            return False
+        after = start + 1
+        return (
+            after >= end
+            or after in self.adjunct_tokens
+            or ctx.lower[after] in self.w("prepositions")
         )
 
     def _title(self, start: int, end: int) -> bool:
@@ -125,8 +139,11 @@ class Bounds:
         if kind == "CLAIM":
             if any(i in ctx.consumed for i in range(start, end)):
                 return False  # holds the cue of a structure already found
-            if all(i in self.adjunct_tokens for i in words):
-                return False  # "it said in a statement": no claim after the cue
+            if all(i in self.adjunct_tokens for i in words) or (
+                self._manner_adverb(start, end)
+                and all(i in self.adjunct_tokens for i in words[1:])
+            ):
+                return False  # "it said in a statement", "he said quietly": no claim
             if (
                 ctx.lower[start] in self.w("not_claim_openers")
                 and not self._opens_unit(start)

@@ -327,7 +327,10 @@ class _Sides:
             return
         el, ctx = self.after_els[k], self.ctx
         if el.kind == "word" and pos < ctx.n and ctx.lower[pos] in el.words:
-            yield from self.after(k + 1, pos + 1, self._word(bind, el, pos))
+            bound = self._word(bind, el, pos)
+            if k == len(self.after_els) - 1 and ctx.is_punct(pos):
+                bound = {**bound, "$": pos}  # the shape's last mark ends its clause
+            yield from self.after(k + 1, pos + 1, bound)
         elif el.kind == "label" and el.repeat:
             chain = [pos]
             while chain[-1] in ctx.match_at.get(el.value, {}):

@@ -949,3 +949,24 @@ def test_attribution_no_verb_or_preposition_as_the_source_of_a_participle(text):
 def test_attribution_a_dateline_is_no_subject():
     text = "OSLO (Wire) - The port chief visited the unions on Monday, saying the strike was over."
     check(text, "the strike was over", "The port chief", "saying")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“The levee will hold,” the engineer said, just before the vote that closed the road.",
+        "“The levee will hold,” the engineer said on Friday, and the crowd went quiet.",
+        "“The levee will hold,” the engineer said quietly.",
+    ],
+)
+def test_attribution_a_quotation_keeps_its_cue_whatever_follows_a_comma(text):
+    (structure_found,) = found(text)
+    assert (structure_found["claim"], structure_found["source"]) == (
+        "The levee will hold",
+        "the engineer",
+    )
+
+
+def test_attribution_a_manner_adverb_after_a_cue_is_no_claim():
+    text = "The levee will hold, the engineer said quietly on Friday."
+    check(text, "The levee will hold", "the engineer", "said")
