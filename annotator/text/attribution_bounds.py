@@ -53,6 +53,8 @@ class Bounds:
         word = ctx.lower[i]
         if ctx.is_open(i) or word in self.w("comma_stops") or word in self.w("relative"):
             return True
+        if word in self.w("claim_splits"):
+            return True  # "…, she said, and the talks are over."
         return self._participle_cue(i) or self._participle(i)
 
     def _participle(self, i: int) -> bool:
@@ -139,9 +141,10 @@ class Bounds:
         if kind == "CLAIM":
             if any(i in ctx.consumed for i in range(start, end)):
                 return False  # holds the cue of a structure already found
+            if ctx.lower[start] == "," and start + 1 < end and self._new_clause(start + 1):
+                return False  # "…, she said, and the talks are over": no claim of hers
             if all(i in self.adjunct_tokens for i in words) or (
-                self._manner_adverb(start, end)
-                and all(i in self.adjunct_tokens for i in words[1:])
+                self._manner_adverb(start, end) and all(i in self.adjunct_tokens for i in words[1:])
             ):
                 return False  # "it said in a statement", "he said quietly": no claim
             if (
@@ -541,6 +544,23 @@ class Bounds:
                 break
             i += 1
         return i
+
+    def continues_clause(self, i: int) -> bool:
+        """Whether the words from ``i``, after a parenthetical source and cue, carry on
+        the clause before them ("The plan, she said, was dead") rather than start
+        another ("…, she said, and …", "…, she said, adding …", "…, she said, “…”")."""
+        ctx = self.ctx
+        return not (self._new_clause(i) or i in ctx.cue_starts or ctx.is_quote(i))
+
+    def _new_clause(self, i: int) -> bool:
+        """ "and", "but", "however", a participle: what follows a comma is a clause of
+        its own."""
+        word = self.ctx.lower[i]
+        return (
+            word in self.w("claim_splits")
+            or word in self.w("clause_openers")
+            or self._participle(i)
+        )
 
     def _dash_partner(self, i: int, limit: int, step: int) -> int | None:
         """The dash that pairs with the dash at ``i`` around an aside, looking towards

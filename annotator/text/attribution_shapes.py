@@ -121,17 +121,22 @@ class Found:
     """The claim is an earlier structure's (a denial of it)."""
 
 
+_LATER_SOURCES = frozenset({"inherit", "subject"})
+
+
 def find_structures(ctx: Context) -> list[Found]:
     """All structures of ``ctx`` (token indices), in text order of their cues."""
     shapes = [Shape.parse(s) for s in ctx.res.rules.get("shapes", [])]
     run = _Runner(ctx)
-    quoted = [s for s in shapes if s.quote == "direct"]
+    # quotations first, over the whole text; a quotation whose source comes from an
+    # earlier structure or from its clause (", adding, “…”") waits for the others
+    quoted = [s for s in shapes if s.quote == "direct" and s.source not in _LATER_SOURCES]
     for anchor in ctx.anchors:
         run.try_shapes(quoted, anchor)
     run.continue_quotations()
     inside_quotes = {i for f in run.found if f.quote == "direct" for i in range(*f.claim)}
     for deferred in (False, True):
-        others = [s for s in shapes if s.quote != "direct" and s.deferred == deferred]
+        others = [s for s in shapes if s not in quoted and s.deferred == deferred]
         for anchor in ctx.anchors:
             if anchor.start not in inside_quotes:
                 run.try_shapes(others, anchor)
@@ -203,6 +208,9 @@ class _Runner:
             return None
         if claim is None or (shape.claim_opens and not self.bounds.claim_opens(claim[0])):
             return None
+        parenthetical = shape.claim == "around" and "CLAIM<" in bind and "CLAIM>" in bind
+        if parenthetical and not self.bounds.continues_clause(bind["CLAIM>"][0]):
+            return None  # "The plan is dead, she said, adding …": two clauses
         source = self._source(shape, anchor, bind)
         if "SOURCE<" in bind and self._bare_participle(anchor):
             start, end = bind["SOURCE<"]

@@ -970,3 +970,71 @@ def test_attribution_a_quotation_keeps_its_cue_whatever_follows_a_comma(text):
 def test_attribution_a_manner_adverb_after_a_cue_is_no_claim():
     text = "The levee will hold, the engineer said quietly on Friday."
     check(text, "The levee will hold", "the engineer", "said")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source"),
+    [
+        (
+            "The ferry, the captain said, was never safe.",
+            "The ferry, the captain said, was never safe",
+            "the captain",
+        ),
+        (
+            "After the storm, officials said on Friday, the harbour stayed shut.",
+            "After the storm, officials said on Friday, the harbour stayed shut",
+            "officials",
+        ),
+    ],
+)
+def test_attribution_a_parenthetical_cue_inside_its_claim(text, claim, source):
+    """The claim is the whole clause around the source and cue (a span is one stretch)."""
+    check(text, claim, source, "said")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ferry is safe, the captain said, and the crew went home.",
+        "The ferry is safe, the captain said, but the crew went home.",
+    ],
+)
+def test_attribution_a_new_clause_after_a_parenthetical_cue_is_not_claimed(text):
+    check(text, "The ferry is safe", "the captain", "said")
+
+
+def test_attribution_a_discourse_aside_between_cue_and_that():
+    text = "The captain said, however, that the ferry was safe."
+    check(text, "the ferry was safe", "The captain", "said")
+
+
+def test_attribution_years_ago_opens_no_subject():
+    text = "Eight years ago, he backed the mayor and said the ferry was safe."
+    check(text, "the ferry was safe", "he", "said")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source", "cue"),
+    [
+        (  # the source of the structure before
+            "The ferry will sail on Monday, Hale said, adding, “The crew is ready.”",
+            "The crew is ready",
+            "Hale",
+            "adding",
+        ),
+        (  # the subject of the clause
+            "The captain posted a note of her own, saying, “We are proud of the crew!”",
+            "We are proud of the crew",
+            "The captain",
+            "saying",
+        ),
+        (
+            "Eight years ago, he backed the mayor and said, “She never did anything for us.”",
+            "She never did anything for us",
+            "he",
+            "said",
+        ),
+    ],
+)
+def test_attribution_a_quotation_after_a_participle_or_second_verb(text, claim, source, cue):
+    check(text, claim, source, cue, quote="direct")
