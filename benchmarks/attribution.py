@@ -63,7 +63,7 @@ def polnear(path: str, split: str, limit: int | None) -> list[str]:
     started = time.perf_counter()
     pairs = [(a, extract_attributions(a.text, "en")) for a in articles]
     seconds = time.perf_counter() - started
-    pairs = [(a, as_polnear(found)) for a, found in pairs]
+    pairs = [(a, as_polnear(found, a.text)) for a, found in pairs]
     scores = score(pairs)
     characters = sum(len(a.text) for a in articles)
     lines = [

@@ -14,6 +14,7 @@ offered: the corpus asks that ``test`` be used once, for a final figure.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -93,13 +94,18 @@ def _article(name: str, record: DocumentIn) -> GoldArticle:
     )
 
 
-def as_polnear(structures: list[Attribution]) -> list[Attribution]:
+def as_polnear(structures: list[Attribution], text: str = "") -> list[Attribution]:
     """Structures counted as PolNeAR counts them: one attribution per cue and source.
     Ours split a content quoted in parts ("A," Elias said. "B.") into a claim per part,
     each linked to the same source by the same cue; PolNeAR annotates one discontinuous
-    content, scored here from its first to its last part, so ours are joined likewise."""
+    content, scored here from its first to its last part, so ours are joined likewise.
+    In a relative clause ("the mayor, who said …") PolNeAR's source is the pronoun and
+    ours its antecedent (the guideline's source is who claims): given the ``text``, the
+    pronoun stands in for ours."""
     joined: dict[tuple, Attribution] = {}
     for structure in structures:
+        if text and structure.rule.startswith("relative-") and structure.source:
+            structure = replace(structure, source=_pronoun(text, structure))
         key = (structure.cue, structure.source)
         if key in joined:
             first = joined[key]
@@ -107,3 +113,13 @@ def as_polnear(structures: list[Attribution]) -> list[Attribution]:
             structure = replace(first, claim=(start, max(first.claim[1], structure.claim[1])))
         joined[key] = structure
     return list(joined.values())
+
+
+def _pronoun(text: str, structure: Attribution) -> tuple[int, int]:
+    """The relative pronoun between a structure's source and its cue."""
+    between = text[structure.source[1] : structure.cue[0][0]]
+    found = list(re.finditer(r"\b(?:who|which)\b", between, flags=re.IGNORECASE))
+    if not found:
+        return structure.source
+    offset = structure.source[1]
+    return (offset + found[-1].start(), offset + found[-1].end())

@@ -31,7 +31,7 @@ from typing import Any
 
 from annotator.text.attribution_bounds import Bounds
 from annotator.text.attribution_rules import Anchor, Context
-from annotator.text.attribution_subject import clause_subject
+from annotator.text.attribution_subject import clause_subject, relative_antecedent
 
 FREE = ("SOURCE", "CLAIM", "OBJECT", "SUBJECT", "GAP")
 Bind = dict[str, Any]
@@ -212,6 +212,8 @@ class _Runner:
         if parenthetical and not self.bounds.continues_clause(bind["CLAIM>"][0]):
             return None  # "The plan is dead, she said, adding …": two clauses
         source = self._source(shape, anchor, bind)
+        if shape.source == "antecedent" and source is not None:
+            claim = self._relative_claim(source, claim)
         if "SOURCE<" in bind and self._bare_participle(anchor):
             start, end = bind["SOURCE<"]
             if self.bounds.verb_like(start) or self.bounds.holds_verb(start, end):
@@ -229,6 +231,22 @@ class _Runner:
         return Found(
             shape.name, anchor, claim, source, cue, stance, quote, bind.get("$", -1), borrowed
         )
+
+    def _relative_claim(self, source: tuple[int, int], claim: tuple[int, int]) -> tuple[int, int]:
+        """A claim in a relative clause inside the subject ("The mayor, who said that …,
+        left early") ends at the comma that closes the clause."""
+        ctx = self.ctx
+        if not self.bounds._opens_unit(source[0]):
+            return claim
+        i = claim[0]
+        while i < claim[1]:
+            if ctx.is_open(i) and ctx.pairs[i] < claim[1]:
+                i = ctx.pairs[i] + 1
+                continue
+            if ctx.lower[i] == ",":
+                return self.bounds.trim(claim[0], i) or claim
+            i += 1
+        return claim
 
     def _infinitive(self, claim: tuple[int, int] | None) -> bool:
         """A "to …" claim of a cue that takes one: it stands in for "that"."""
@@ -277,6 +295,8 @@ class _Runner:
             return max(earlier, key=lambda f: f.anchor.start).source if earlier else None
         if shape.source == "subject":
             return clause_subject(self.ctx, self.bounds, anchor)
+        if shape.source == "antecedent":
+            return relative_antecedent(self.ctx, self.bounds, anchor)
         source = bind.get("SOURCE>") or bind.get("SOURCE<")
         return None if source is None else self.bounds.trim(*source)
 

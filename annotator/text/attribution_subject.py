@@ -8,6 +8,9 @@ mark, a boundary word such as "when" or "after"); an opening adjunct up to its c
 ("In April, …") is skipped; the subject is then a personal pronoun, a run of
 capitalised words (a name with its title: "Sen. Ana Ruiz"), or a short phrase up to
 the first word that looks like its verb (an auxiliary, a cue, a word in "-ed").
+
+A cue right after "who" or "which" takes the pronoun's antecedent, read right to left
+from the pronoun: a determiner and its words, "of" phrases, a capitalised name.
 """
 
 from __future__ import annotations
@@ -120,3 +123,67 @@ def _phrase_end(ctx: Context, bounds: Bounds, start: int, limit: int) -> int | N
         if word.endswith("ed") or word in bounds.w("negators"):
             return i
     return None
+
+
+def relative_antecedent(ctx: Context, bounds: Bounds, anchor: Anchor) -> tuple[int, int] | None:
+    """The phrase a relative pronoun right before ``anchor`` stands for ("the mayor, who
+    said …", "voters who have said …"), or ``None``. The guideline's source is who
+    makes the claim: the antecedent, not "who"."""
+    rel = anchor.start - 1
+    if rel < 1 or ctx.lower[rel] not in bounds.w("relative_subjects"):
+        return None
+    end = rel - 1 if ctx.lower[rel - 1] == "," else rel
+    start = _noun_phrase_start(ctx, bounds, end)
+    return None if start is None else bounds.trim(start, end)
+
+
+def _noun_phrase_start(ctx: Context, bounds: Bounds, end: int) -> int | None:
+    """Where the noun phrase that ends at ``end`` begins, read right to left: lower-case
+    words up to a determiner ("the state party officials"), "of" joining two phrases
+    ("the mayor of Paris"), a run of capitalised words ("the Border Protection chief");
+    without a determiner or a name, only the last word ("… met officials")."""
+    first, _ = ctx.unit_bounds(max(end - 1, 0))
+    pronouns = ctx.res.rules.get("words", {}).get("pronouns", {})
+    start, lows, named = end, 0, False
+    while start > first and lows < SUBJECT_TOKENS:
+        j, word = start - 1, ctx.lower[start - 1]
+        if word in ("'s", "’s") or (word == "of" and start < end):
+            start, named, lows = j, False, 0  # a possessor or an "of" phrase: go on
+            continue
+        if word in bounds.w("noun_markers"):
+            if j - 1 > first and ctx.lower[j - 1] == "of":
+                start, named, lows = j - 1, False, 0  # "the chief of the office": go on
+                continue
+            return j  # the determiner opens the phrase
+        if named:
+            break
+        if word == ")" and (opened := bounds.bracket_opened(j)):
+            start = opened
+            continue
+        if ctx.texts[j][:1].isupper() and word not in pronouns and not ctx.is_punct(j):
+            if lows > 1:
+                return end - 1  # "Trump met officials who …": the last word
+            start, named = _name_start(ctx, j, first), True
+            continue
+        if ctx.is_punct(j) or bounds.verb_like(j) or word in bounds.w("left_boundaries"):
+            break
+        if word in pronouns or word in bounds.w("relative"):
+            break
+        start, lows = j, lows + 1
+    if start >= end or ctx.lower[start] in ("of", "'s", "’s"):
+        return None
+    return start if named or lows <= 1 else end - 1
+
+
+def _name_start(ctx: Context, last: int, first: int) -> int:
+    """The first word of the run of capitalised words that ends at ``last`` ("Customs
+    and Border Protection")."""
+    start = last
+    while start > first:
+        j = start - 1
+        capital = ctx.texts[j][:1].isupper() and not ctx.is_punct(j)
+        joiner = ctx.lower[j] in _NAME_JOINERS - {"the"} and ctx.texts[j - 1][:1].isupper()
+        if not (capital or (joiner and j > first)):
+            break
+        start = j
+    return start

@@ -1038,3 +1038,47 @@ def test_attribution_years_ago_opens_no_subject():
 )
 def test_attribution_a_quotation_after_a_participle_or_second_verb(text, claim, source, cue):
     check(text, claim, source, cue, quote="direct")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "source", "cue"),
+    [
+        (
+            "He visited the harbour master, who said last week that the quay was unsafe.",
+            "the quay was unsafe",
+            "the harbour master",
+            "said",
+        ),
+        (  # a bare plural after a verb: the noun alone
+            "The survey counted growers who have said they will sell.",
+            "they will sell",
+            "growers",
+            "have said",
+        ),
+        (  # inside the subject, the clause ends at its comma
+            "The chief of the Port Safety Board, who conceded that more cracks exist, resigned.",
+            "more cracks exist",
+            "The chief of the Port Safety Board",
+            "conceded",
+        ),
+        (
+            "The crew met Ada Lum (D-Ore.), who said the ferry would sail.",
+            "the ferry would sail",
+            "Ada Lum (D-Ore.)",
+            "said",
+        ),
+        (  # a lower-case word after a name is a verb, not the head
+            "Hale met inspectors who said the ferry would sail.",
+            "the ferry would sail",
+            "inspectors",
+            "said",
+        ),
+    ],
+)
+def test_attribution_a_cue_in_a_relative_clause_takes_the_antecedent(text, claim, source, cue):
+    check(text, claim, source, cue)
+
+
+def test_attribution_a_quotation_in_a_relative_clause():
+    text = "He quoted the captain, who said on Friday, “The bridge will hold.”"
+    check(text, "The bridge will hold", "the captain", "said", quote="direct")

@@ -120,3 +120,18 @@ def test_the_documented_polnear_benchmark_command_prints_its_table(tmp_path):
     lines = done.stdout.splitlines()
     assert lines[0].startswith("PolNeAR dev: 1 articles, 1 gold attributions")
     assert [line.split()[0] for line in lines[2:]] == ["source", "cue", "content", "attribution"]
+
+
+def test_as_polnear_puts_the_relative_pronoun_for_our_antecedent():
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
+    from polnear import as_polnear
+
+    from annotator.text.attribution import extract_attributions
+
+    text = "He met the mayor, who said the bridge was safe."
+    (ours,) = extract_attributions(text)
+    assert text[slice(*ours.source)] == "the mayor"
+    (theirs,) = as_polnear([ours], text)
+    assert text[slice(*theirs.source)] == "who"
+    assert as_polnear([ours])[0].source == ours.source  # without the text: unchanged
