@@ -1082,3 +1082,14 @@ def test_attribution_a_cue_in_a_relative_clause_takes_the_antecedent(text, claim
 def test_attribution_a_quotation_in_a_relative_clause():
     text = "He quoted the captain, who said on Friday, “The bridge will hold.”"
     check(text, "The bridge will hold", "the captain", "said", quote="direct")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“The ferry is safe,” Hale said 30 minutes into the hearing.",
+        "“The ferry is safe,” Hale said two hours after the vote.",
+    ],
+)
+def test_attribution_elapsed_time_after_a_cue_is_no_claim(text):
+    check(text, "The ferry is safe", "Hale", "said", quote="direct")
