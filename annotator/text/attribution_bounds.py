@@ -188,8 +188,10 @@ class Bounds:
         """Whether words after a cue open with a personal pronoun and go on ("she voted
         …"): a clause, which no source after its cue is."""
         ctx = self.ctx
+        if end - start < 2:
+            return False  # nothing, or one word ("…, said she."), which may be a source
         pronouns = ctx.res.rules.get("words", {}).get("pronouns", {})
-        return ctx.lower[start] in pronouns and end - start > 1 and not ctx.is_punct(start + 1)
+        return ctx.lower[start] in pronouns and not ctx.is_punct(start + 1)
 
     def verb_like(self, i: int) -> bool:
         """A lower-case word that a verb phrase or a prepositional phrase opens with

@@ -1093,3 +1093,10 @@ def test_attribution_a_quotation_in_a_relative_clause():
 )
 def test_attribution_elapsed_time_after_a_cue_is_no_claim(text):
     check(text, "The ferry is safe", "Hale", "said", quote="direct")
+
+
+@pytest.mark.parametrize(
+    "text", ["officials officials officials said", "said", "“Yes, yes, yes,” said", "He said,"]
+)
+def test_attribution_a_cue_at_the_very_end_of_the_text(text):
+    assert isinstance(found(text), list)  # no index past the last token
