@@ -2,7 +2,9 @@
 
 Readers in ``annotator.formats`` turn files into :class:`DocumentIn` records; this
 module checks them, grows the schema for labels the project does not know yet (refused
-with ``strict``), tokenises new texts, and writes everything in one transaction.
+with ``strict``), tokenises new texts, and writes everything in one transaction. Token
+rows are made as they are written, a batch at a time, so their memory does not grow
+with the number of documents; Cancel during tokenising rolls the transaction back.
 
 Policies (the README documents them):
 
@@ -22,7 +24,7 @@ Policies (the README documents them):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from annotator.core import carry
@@ -208,28 +210,36 @@ def import_documents(
     fix_colours(given, report.notes)
     plan = plan_schema(project, accepted, check, report.notes)
 
-    # Tokenising is the slow part: do it before taking the write lock, per language.
+    # Documents are told apart by their text's hash, before anything is written.
     hashes = [text_sha256(record.text) for record in accepted]
     by_hash: dict[str, DocumentIn] = {}
     for sha, record in zip(hashes, accepted, strict=True):
         by_hash.setdefault(sha, record)
     stored = queries.document_ids_by_hashes(project.db, list(by_hash))
     new = [(sha, record) for sha, record in by_hash.items() if sha not in stored]
-    tokens: dict[str, tuple[str, bytes, bytes]] = {}
-    done = 0
-    for lang in sorted({record.lang for _, record in new}) if tokenize else ():
-        group = [(sha, record) for sha, record in new if record.lang == lang]
-        name = tokenizer_name(lang)
-        if note := tokenizer_note(lang):
+    languages = sorted({record.lang for _, record in new}) if tokenize else []
+    names = {lang: tokenizer_name(lang) for lang in languages}  # loads each tokenizer
+    for lang in languages:
+        if note := tokenizer_note(lang):  # known once the tokenizer is loaded
             report.notes.append(note)
-        texts = (record.text for _, record in group)
-        for (sha, _), offsets in zip(group, tokenize_many(texts, lang), strict=True):
-            tokens[sha] = (name, *offsets.to_blobs())
-            done += 1
-            if cancelled is not None and cancelled():
-                raise Cancelled()
-            if progress is not None:
-                progress(done)
+
+    def tokens(ids: dict[str, int]) -> Iterator[dict[str, Any]]:
+        """Token rows of the new documents, made as they are written (a batch at a
+        time, never all at once); tokenising is the slow part, so progress and Cancel
+        are here."""
+        done = 0
+        for lang in languages:
+            group = [(sha, record) for sha, record in new if record.lang == lang]
+            texts = (record.text for _, record in group)
+            for (sha, _), offsets in zip(group, tokenize_many(texts, lang), strict=True):
+                starts, ends = offsets.to_blobs()
+                name = names[lang]
+                yield {"document_id": ids[sha], "tokenizer": name, "starts": starts, "ends": ends}
+                done += 1
+                if cancelled is not None and cancelled():
+                    raise Cancelled()
+                if progress is not None:
+                    progress(done)
 
     op = "merge" if newer_wins else "import"
     description = f"{op.capitalize()} {counted(len(accepted), 'document')}"
@@ -309,10 +319,11 @@ def _carry_definitions(project: Project, given: SchemaIn, report: ImportReport, 
 def _insert_documents(
     project: Project,
     new: list[tuple[str, DocumentIn]],
-    tokens: dict[str, tuple[str, bytes, bytes]],
+    tokens: Callable[[dict[str, int]], Iterator[dict[str, Any]]],
     stamp: str,
 ) -> dict[str, int]:
-    """Insert new documents (rows, texts, tokens); returns ``{sha256: id}``."""
+    """Insert new documents (rows, texts, then the token rows ``tokens(ids)`` makes);
+    returns ``{sha256: id}``."""
     db = project.db
     db["documents"].insert_all(
         (
@@ -333,13 +344,7 @@ def _insert_documents(
     db["document_texts"].insert_all(
         ({"document_id": ids[sha], "text": record.text} for sha, record in new), batch_size=200
     )
-    db["document_tokens"].insert_all(
-        (
-            {"document_id": ids[sha], "tokenizer": name, "starts": starts, "ends": ends}
-            for sha, (name, starts, ends) in tokens.items()
-        ),
-        batch_size=200,
-    )
+    db["document_tokens"].insert_all(tokens(ids), batch_size=200)
     return ids
 
 

@@ -52,19 +52,29 @@ def read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
     instead, which gives the same records for a JSON-lines file.
     """
     text = read_text_file(path)
-    lines = text.split("\n")
-    parsed: list[tuple[int, Any]] = []
-    for number, line in enumerate(lines, 1):
+    first = True
+    for number, line in _numbered_lines(text):
         if not line.strip():
             continue
         try:
-            parsed.append((number, orjson.loads(line)))
+            value: Any = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            parsed.append((number, Malformed(json_reason(exc))))
-    if parsed and isinstance(parsed[0][1], Malformed):  # pretty-printed, or a bad first line
-        yield from _read_json_stream(text)
-        return
-    yield from parsed
+            value = Malformed(json_reason(exc))
+        if first and isinstance(value, Malformed):  # pretty-printed, or a bad first line
+            yield from _read_json_stream(text)
+            return
+        first = False
+        yield number, value  # one record at a time: the file's records are never all held
+
+
+def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """``(number, line)`` of each line split on ``\n``, without a list of every line."""
+    start, number = 0, 1
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield number, text[start:end]
+        start, number = end + 1, number + 1
 
 
 RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError)
