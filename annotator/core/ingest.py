@@ -49,6 +49,7 @@ from annotator.model.records import STATUSES, dumps_json, text_sha256
 from annotator.model.words import counted
 from annotator.store import queries
 from annotator.store.bands import flag_near_duplicates
+from annotator.store.bulk import insert_rows
 from annotator.store.portable import Portable
 
 if TYPE_CHECKING:
@@ -223,7 +224,7 @@ def import_documents(
         if note := tokenizer_note(lang):  # known once the tokenizer is loaded
             report.notes.append(note)
 
-    def tokens(ids: dict[str, int]) -> Iterator[dict[str, Any]]:
+    def tokens(ids: dict[str, int]) -> Iterator[tuple[Any, ...]]:
         """Token rows of the new documents, made as they are written (a batch at a
         time, never all at once); tokenising is the slow part, so progress and Cancel
         are here."""
@@ -232,9 +233,7 @@ def import_documents(
             group = [(sha, record) for sha, record in new if record.lang == lang]
             texts = (record.text for _, record in group)
             for (sha, _), offsets in zip(group, tokenize_many(texts, lang), strict=True):
-                starts, ends = offsets.to_blobs()
-                name = names[lang]
-                yield {"document_id": ids[sha], "tokenizer": name, "starts": starts, "ends": ends}
+                yield (ids[sha], names[lang], *offsets.to_blobs())  # TOKEN_COLUMNS
                 done += 1
                 if cancelled is not None and cancelled():
                     raise Cancelled()
@@ -316,35 +315,47 @@ def _carry_definitions(project: Project, given: SchemaIn, report: ImportReport, 
     carry.carry_patterns(project, given, report, where)
 
 
+TOKEN_COLUMNS = ("document_id", "tokenizer", "starts", "ends")
+SPAN_COLUMNS = (
+    "document_id", "start", "end", "label", "annotator", "origin", "attributes", "note",
+    "created", "updated",
+)  # fmt: skip
+SUGGESTION_COLUMNS = (
+    "document_id", "start", "end", "label", "source", "score", "status", "created",
+)  # fmt: skip
+
+
 def _insert_documents(
     project: Project,
     new: list[tuple[str, DocumentIn]],
-    tokens: Callable[[dict[str, int]], Iterator[dict[str, Any]]],
+    tokens: Callable[[dict[str, int]], Iterator[tuple[Any, ...]]],
     stamp: str,
 ) -> dict[str, int]:
     """Insert new documents (rows, texts, then the token rows ``tokens(ids)`` makes);
     returns ``{sha256: id}``."""
     db = project.db
-    db["documents"].insert_all(
+    insert_rows(
+        db,
+        "documents",
+        ("title", "length", "text_sha256", "lang", "meta", "note", "created"),
         (
-            {
-                "title": record.title,
-                "length": len(record.text),
-                "text_sha256": sha,
-                "lang": record.lang,
-                "meta": dumps_json(record.meta),
-                "note": record.note,
-                "created": record.created or stamp,
-            }
+            (
+                record.title,
+                len(record.text),
+                sha,
+                record.lang,
+                dumps_json(record.meta),
+                record.note,
+                record.created or stamp,
+            )
             for sha, record in new
         ),
-        batch_size=1000,
     )
     ids = queries.document_ids_by_hashes(db, [sha for sha, _ in new])
-    db["document_texts"].insert_all(
-        ({"document_id": ids[sha], "text": record.text} for sha, record in new), batch_size=200
+    insert_rows(
+        db, "document_texts", ("document_id", "text"), ((ids[sha], r.text) for sha, r in new)
     )
-    db["document_tokens"].insert_all(tokens(ids), batch_size=200)
+    insert_rows(db, "document_tokens", TOKEN_COLUMNS, tokens(ids))
     return ids
 
 
@@ -358,7 +369,7 @@ def _insert_annotations(
     """Spans, links, statuses and suggestions of every record, in a few bulk inserts."""
     db = project.db
     fallback = project.annotator
-    span_rows: list[dict[str, Any]] = []
+    span_rows: list[tuple[Any, ...]] = []  # SPAN_COLUMNS
     record_keys: list[list[tuple[str, str, int, int]]] = []
     stored_keys: dict[int, set[tuple[str, str, int, int]]] = {}
     for record, document_id in items:
@@ -376,23 +387,23 @@ def _insert_annotations(
                 continue
             seen.add(key)
             span_rows.append(
-                {
-                    "document_id": document_id,
-                    "start": span.start,
-                    "end": span.end,
-                    "label": span.label,
-                    "annotator": key[0],
-                    "origin": span.origin,
-                    "attributes": dumps_json(span.attributes),
-                    "note": span.note,
-                    "created": span.created or stamp,
-                    "updated": span.updated or span.created or stamp,
-                }
+                (
+                    document_id,
+                    span.start,
+                    span.end,
+                    span.label,
+                    key[0],
+                    span.origin,
+                    dumps_json(span.attributes),
+                    span.note,
+                    span.created or stamp,
+                    span.updated or span.created or stamp,
+                )
             )
         record_keys.append(keys)
     # Only the names the rows refer to: importing is not annotating, so the person
     # importing a native export does not join its annotators.
-    names = {row["annotator"] for row in span_rows}
+    names = {row[SPAN_COLUMNS.index("annotator")] for row in span_rows}
     for record, _ in items:
         names |= {r.annotator for r in record.relations if r.annotator}
         names |= {s.annotator or fallback for s in record.statuses}
@@ -400,7 +411,7 @@ def _insert_annotations(
     db["annotators"].insert_all(
         ({"name": name, "created": stamp} for name in sorted(names)), ignore=True
     )
-    db["spans"].insert_all(span_rows, batch_size=5000)
+    insert_rows(db, "spans", SPAN_COLUMNS, span_rows)
     report.spans_added += len(span_rows)
     _insert_relations(project, items, record_keys, new_ids, stamp, report)
     db["document_status"].upsert_all(
@@ -418,22 +429,17 @@ def _insert_annotations(
         pk=("document_id", "annotator"),
     )
     _insert_categories(project, items, new_ids, stamp, report)
-    suggestion_rows = [
-        {
-            "document_id": document_id,
-            "start": s.start,
-            "end": s.end,
-            "label": s.label,
-            "source": s.source,
-            "score": s.score,
-            "status": s.status,
-            "created": s.created or stamp,
-        }
-        for record, document_id in items
-        for s in record.suggestions
-    ]
-    db["suggestions"].insert_all(suggestion_rows, ignore=True, batch_size=5000)
-    report.suggestions_added += len(suggestion_rows)
+    report.suggestions_added += insert_rows(
+        db,
+        "suggestions",
+        SUGGESTION_COLUMNS,
+        (
+            (document_id, g.start, g.end, g.label, g.source, g.score, g.status, g.created or stamp)
+            for record, document_id in items
+            for g in record.suggestions
+        ),
+        ignore=True,
+    )
     _insert_suggested_relations(db, items, stamp, report)
 
 
