@@ -17,10 +17,11 @@ the corpus is not in this repository, see ``polnear.py``): precision, recall and
 sources, cues, contents and attributions, by overlap and exactly, and the speed. Only
 the figures are printed, never an article (dev is for scoring, not for reading).
 
-``--speed`` times the extractor on 1,000 generated articles of 5 KB (paragraphs of the
-test set's articles, drawn at random) next to its floor, spaCy's tokenizer alone on the
-same texts, interleaved, median of three runs; then the time per KB on articles of 5, 20
-and 80 KB, which stays flat while extraction is linear in the article's length.
+``--speed [--articles 1000] [--runs 3]`` times the extractor on generated articles of
+5 KB (paragraphs of the test set's articles, drawn at random) next to its floor, spaCy's
+tokenizer alone on the same texts, interleaved, the median of the runs; then the time
+per KB on articles of 5, 20 and 80 KB, which stays flat while extraction is linear in
+the article's length.
 """
 
 from __future__ import annotations
@@ -102,8 +103,9 @@ def news_articles(count: int, size: int, seed: int = 7) -> list[str]:
     return articles
 
 
-def speed(runs: int = 3) -> list[str]:
-    """Extraction against the bare tokenizer, and the cost per KB as articles grow."""
+def speed(runs: int = 3, articles: int = 1000) -> list[str]:
+    """Extraction of ``articles`` articles of 5 KB against the bare tokenizer, and the
+    cost per KB as articles grow (``articles`` × 400 characters at each size)."""
     import resource
     import statistics
 
@@ -123,18 +125,19 @@ def speed(runs: int = 3) -> list[str]:
         return tokenize(text, "en")
 
     extract("Warm up, she said.")
-    articles = news_articles(1000, 5000)
+    texts = news_articles(articles, 5000)
     ours, bare = [], []
     for _ in range(runs):  # interleaved, so both see the same machine
-        ours.append(timed(extract, articles))
-        bare.append(timed(floor, articles))
+        ours.append(timed(extract, texts))
+        bare.append(timed(floor, texts))
     measured, tokens = statistics.median(ours), statistics.median(bare)
     lines = [
-        f"1,000 articles of 5 KB: {measured:.1f} s ({1000 / measured:.0f} articles/s); "
-        f"floor (spaCy tokenizer alone) {tokens:.1f} s; ratio {measured / tokens:.1f}x",
+        f"{articles:,} articles of 5 KB: {measured:.1f} s ({articles / measured:.0f} "
+        f"articles/s); floor (spaCy tokenizer alone) {tokens:.1f} s; "
+        f"ratio {measured / tokens:.1f}x",
     ]
     for size in (5_000, 20_000, 80_000):
-        texts = news_articles(max(1, 400_000 // size), size, seed=size)
+        texts = news_articles(max(1, articles * 400 // size), size, seed=size)
         seconds = statistics.median(timed(extract, texts) for _ in range(runs))
         kilobytes = sum(len(t) for t in texts) / 1000
         lines.append(f"articles of {size // 1000} KB: {seconds / kilobytes * 1000:.1f} ms per KB")
@@ -152,9 +155,11 @@ def main() -> list[str]:
     parser.add_argument("--split", choices=["train", "dev"], default="dev")
     parser.add_argument("--limit", type=int, help="only the first N articles of the split")
     parser.add_argument("--speed", action="store_true", help="time extraction and its growth")
+    parser.add_argument("--articles", type=int, default=1000, help="articles timed by --speed")
+    parser.add_argument("--runs", type=int, default=3, help="runs of --speed (the median)")
     args = parser.parse_args()
     if args.speed:
-        return speed()
+        return speed(args.runs, args.articles)
     if args.polnear:
         return polnear(args.polnear, args.split, args.limit)
 

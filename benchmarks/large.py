@@ -191,10 +191,13 @@ def phase(name: str, *args: str) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def show(name: str, measured: dict[str, float], floor: dict[str, float]) -> str:
+def show(name: str, measured: dict[str, float], floor: dict[str, float], documents: int = 0) -> str:
+    """One printed row: time and peak memory of a phase and of its floor, their ratio,
+    and with ``documents`` the milliseconds per document."""
+    per_document = f" ({measured['seconds'] / documents * 1000:.2f} ms/doc)" if documents else ""
     line = (
-        f"{name:<44} {measured['seconds']:8.2f} s {measured['peak_mb']:7.0f} MB   floor "
-        f"{floor['seconds']:8.2f} s {floor['peak_mb']:7.0f} MB   time ratio "
+        f"{name:<44} {measured['seconds']:8.2f} s {measured['peak_mb']:7.0f} MB{per_document}"
+        f"   floor {floor['seconds']:8.2f} s {floor['peak_mb']:7.0f} MB   time ratio "
         f"{measured['seconds'] / max(floor['seconds'], 1e-9):5.2f}x"
     )
     print(line, flush=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from large import PHASES, phase  # noqa: E402  (the benchmarks folder is on the path)
+from large import PHASES, phase, show  # noqa: E402  (the benchmarks folder is on the path)
 
 PHASES["make_other_corpus"] = """
 import orjson, interchange
@@ -72,17 +72,6 @@ done(started)
 """
 
 
-def show(name: str, documents: int, measured: dict, floor: dict) -> str:
-    per_document = measured["seconds"] / documents * 1000
-    line = (
-        f"{name:<34} {measured['seconds']:8.1f} s {measured['peak_mb']:6.0f} MB "
-        f"({per_document:.2f} ms/doc)   floor {floor['seconds']:7.1f} s "
-        f"{floor['peak_mb']:6.0f} MB   ratio {measured['seconds'] / floor['seconds']:4.1f}x"
-    )
-    print(line, flush=True)
-    return line
-
-
 def main() -> list[str]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -97,14 +86,14 @@ def main() -> list[str]:
             phase("make_other_corpus", second, str(size), "23")
             imported = phase("import_corpus", first, a_db)
             floor = phase("import_corpus_floor", first, str(folder / "floor.db"))
-            lines.append(show(f"import {size:,} documents", size, imported, floor))
+            lines.append(show(f"import {size:,} documents", imported, floor, size))
             phase("import_corpus", second, b_db)
             merged_db, floor_db = str(folder / "merged.db"), str(folder / "merged-floor.db")
             shutil.copy(a_db, merged_db)
             shutil.copy(a_db, floor_db)
             merged = phase("merge_projects", merged_db, b_db)
             floor = phase("merge_projects_floor", floor_db, b_db)
-            lines.append(show(f"merge two of {size:,} documents", size, merged, floor))
+            lines.append(show(f"merge two of {size:,} documents", merged, floor, size))
     return lines
 
 

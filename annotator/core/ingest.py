@@ -320,6 +320,7 @@ SPAN_COLUMNS = (
     "document_id", "start", "end", "label", "annotator", "origin", "attributes", "note",
     "created", "updated",
 )  # fmt: skip
+_SPAN_ANNOTATOR = SPAN_COLUMNS.index("annotator")
 SUGGESTION_COLUMNS = (
     "document_id", "start", "end", "label", "source", "score", "status", "created",
 )  # fmt: skip
@@ -403,7 +404,7 @@ def _insert_annotations(
         record_keys.append(keys)
     # Only the names the rows refer to: importing is not annotating, so the person
     # importing a native export does not join its annotators.
-    names = {row[SPAN_COLUMNS.index("annotator")] for row in span_rows}
+    names = {row[_SPAN_ANNOTATOR] for row in span_rows}
     for record, _ in items:
         names |= {r.annotator for r in record.relations if r.annotator}
         names |= {s.annotator or fallback for s in record.statuses}

@@ -11,10 +11,11 @@ elsewhere sqlite-utils stays the API.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import cache
 from typing import Any
 
 from sqlite_utils import Database
+
+from annotator.store.rows import insert_sql
 
 
 def insert_rows(
@@ -30,13 +31,5 @@ def insert_rows(
     number of rows inserted. :raises sqlite3.IntegrityError: a constraint fails (without
     ``ignore``), leaving the transaction to its runner."""
     before = db.conn.total_changes
-    db.conn.executemany(_sql(table, tuple(columns), ignore), rows)
+    db.conn.executemany(insert_sql(table, tuple(columns), ignore=ignore), rows)
     return db.conn.total_changes - before
-
-
-@cache
-def _sql(table: str, columns: tuple[str, ...], ignore: bool) -> str:
-    names = ", ".join(f"[{c}]" for c in columns)
-    marks = ", ".join("?" * len(columns))
-    verb = "INSERT OR IGNORE" if ignore else "INSERT"
-    return f"{verb} INTO [{table}] ({names}) VALUES ({marks})"

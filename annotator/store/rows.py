@@ -131,13 +131,20 @@ _RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
 
 def _insert_returning(db: Database, table: str, row: dict[str, Any]) -> dict[str, Any]:
     columns = tuple(row)
-    cursor = db.execute(_insert_sql(table, columns), [row[c] for c in columns])
+    cursor = db.execute(insert_sql(table, columns, returning=True), [row[c] for c in columns])
     names = [d[0] for d in cursor.description]
     return dict(zip(names, cursor.fetchone(), strict=True))
 
 
 @cache
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+def insert_sql(
+    table: str, columns: tuple[str, ...], *, ignore: bool = False, returning: bool = False
+) -> str:
+    """``INSERT`` of one row's ``columns`` into ``table`` (placeholders in column order);
+    ``ignore``: rows breaking a unique constraint are left out; ``returning``: the
+    statement gives the stored row back."""
     names = ", ".join(f"[{c}]" for c in columns)
     marks = ", ".join("?" * len(columns))
-    return f"INSERT INTO [{table}] ({names}) VALUES ({marks}) RETURNING *"
+    verb = "INSERT OR IGNORE" if ignore else "INSERT"
+    tail = " RETURNING *" if returning else ""
+    return f"{verb} INTO [{table}] ({names}) VALUES ({marks}){tail}"

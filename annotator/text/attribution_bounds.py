@@ -190,7 +190,7 @@ class Bounds:
         ctx = self.ctx
         if end - start < 2:
             return False  # nothing, or one word ("…, said she."), which may be a source
-        pronouns = ctx.res.rules.get("words", {}).get("pronouns", {})
+        pronouns = ctx.pronouns
         return ctx.lower[start] in pronouns and not ctx.is_punct(start + 1)
 
     def verb_like(self, i: int) -> bool:
@@ -328,24 +328,27 @@ class Bounds:
     def bracket_opened(self, closed: int) -> int | None:
         """The "(" that the ")" at ``closed`` closes, a few words before it and not first
         in its unit ("Sen. Ann Pike (R-Ore.)"); ``None`` otherwise."""
-        ctx = self.ctx
-        first, _ = ctx.unit_bounds(closed)
-        for j in range(closed - 1, max(first, closed - 8) - 1, -1):
-            if ctx.lower[j] == "(":
-                return j if j > first else None
-            if ctx.lower[j] == ")":
-                return None
-        return None
+        opened = self._bracket_partner(closed, -1)
+        first, _ = self.ctx.unit_bounds(closed)
+        return opened if opened is not None and opened > first else None
 
     def _bracket_closed(self, opened: int) -> int | None:
         """The ")" that closes the "(" at ``opened`` a few words on, in its unit."""
+        return self._bracket_partner(opened, 1)
+
+    def _bracket_partner(self, i: int, step: int) -> int | None:
+        """The bracket that pairs with the one at ``i`` within 7 words in its unit,
+        looking left (``step`` -1) for "(" or right (1) for ")"."""
         ctx = self.ctx
-        _, last = ctx.unit_bounds(opened)
-        for j in range(opened + 1, min(last, opened + 8)):
-            if ctx.lower[j] == ")":
+        first, last = ctx.unit_bounds(i)
+        wanted, other = ("(", ")") if step < 0 else (")", "(")
+        j = i + step
+        while first <= j < last and abs(j - i) < 8:
+            if ctx.lower[j] == wanted:
                 return j
-            if ctx.lower[j] == "(":
+            if ctx.lower[j] == other:
                 return None
+            j += step
         return None
 
     def _adjuncts_only(self, i: int, end: int) -> bool:

@@ -113,7 +113,7 @@ def _mention(ctx: Context, span: tuple[int, int]) -> _Mention:
     tokens = [ctx.doc[i] for i in range(*span)]
     words = tuple(t.text for t in tokens)
     lower = tuple(t.lower_ for t in tokens)
-    pronouns = ctx.res.rules.get("words", {}).get("pronouns", {})
+    pronouns = ctx.pronouns
     if len(words) == 1 and lower[0] in pronouns:
         kind = f"pronoun-{pronouns[lower[0]]}"
         return _Mention(span, words, lower, kind, frozenset(), frozenset())

@@ -185,6 +185,8 @@ class Context:
     def __init__(self, text: str, doc: Doc, resources: Resources, lang: str):
         self.text, self.doc, self.res = text, doc, resources
         self.words = resources.word_set
+        # personal pronouns and the kind of source each names ("he": person)
+        self.pronouns: dict[str, str] = resources.rules.get("words", {}).get("pronouns", {})
         _ensure_extensions()
         self.lower: list[str] = []
         self.texts: list[str] = []

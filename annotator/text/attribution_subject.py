@@ -38,7 +38,7 @@ def clause_subject(ctx: Context, bounds: Bounds, anchor: Anchor) -> tuple[int, i
     lower = ctx.lower[start]
     if bounds.verb_like(start):
         return None  # "…, who will return the favor, saying": no subject found
-    if lower in ctx.res.rules.get("words", {}).get("pronouns", {}):
+    if lower in ctx.pronouns:
         return None if lower == "it" else (start, start + 1)
     end = _name_end(ctx, start, anchor.start)
     if end is None or (end == start + 1 and lower in bounds.w("claim_openers")):
@@ -143,7 +143,7 @@ def _noun_phrase_start(ctx: Context, bounds: Bounds, end: int) -> int | None:
     ("the mayor of Paris"), a run of capitalised words ("the Border Protection chief");
     without a determiner or a name, only the last word ("… met officials")."""
     first, _ = ctx.unit_bounds(max(end - 1, 0))
-    pronouns = ctx.res.rules.get("words", {}).get("pronouns", {})
+    pronouns = ctx.pronouns
     start, lows, named = end, 0, False
     while start > first and lows < SUBJECT_TOKENS:
         j, word = start - 1, ctx.lower[start - 1]

@@ -47,3 +47,15 @@ def test_cancel_while_tokenising_changes_nothing(project):
     assert project.db.execute("SELECT count(*) FROM documents").fetchone()[0] == before
     assert project.db.execute("SELECT count(*) FROM document_tokens").fetchone()[0] == 0
     assert seen[-1] == 450  # progress counted the documents tokenised so far
+
+
+def test_suggestions_already_stored_are_not_counted_again(project):
+    from annotator.model.imports import SuggestionIn
+
+    def record() -> DocumentIn:
+        suggestion = SuggestionIn(start=0, end=7, label="claim", source="model")
+        return DocumentIn(text="Article one.", title="a", where="t:1", suggestions=[suggestion])
+
+    assert import_documents(project, [record()]).suggestions_added == 1
+    assert import_documents(project, [record()]).suggestions_added == 0
+    assert project.db.execute("SELECT count(*) FROM suggestions").fetchone()[0] == 1
