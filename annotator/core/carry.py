@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from annotator.model.records import dumps_json
@@ -259,13 +260,12 @@ def carry_deletions(
     project: Project,
     schema: SchemaIn,
     portable: Portable,
-    records: list[tuple[str, DocumentIn]],
+    held: set[int],
     report,
 ) -> set[int]:
     """Delete what the source's history deleted last and the source no longer holds
-    (``records``: its documents with the SHA-256 of their text); see the module's
-    policies. Returns the documents touched."""
-    held = _held(records, project.annotator)
+    (``held``: :func:`held_keys` of its records); see the module's policies. Returns the
+    documents touched."""
     last: dict[tuple[str, str], tuple[str, Any]] = {}  # (table, key) -> (at, gone or None)
     for event in schema.events:
         for row in event["rows"]:
@@ -279,7 +279,7 @@ def carry_deletions(
                 last[(table, after)] = (event["at"], None)
     touched: set[int] = set()
     for (table, key), (at, gone) in sorted(last.items(), key=lambda item: item[1][0]):
-        if gone is None or (table, key) in held:
+        if gone is None or hash((table, key)) in held:
             continue
         spec = USER_TABLES[table]
         ref = [gone[c] for c in spec.natural_key]
@@ -304,9 +304,11 @@ def _natural(table: str, row: dict[str, Any] | None) -> str | None:
     return dumps_json([row.get(c) for c in USER_TABLES[table].natural_key])
 
 
-def _held(records: list[tuple[str, DocumentIn]], fallback: str) -> set[tuple[str, str]]:
-    """The natural keys (as :func:`_natural` writes them) of the spans, links and
-    evidence the incoming records hold."""
+def held_keys(records: Iterable[tuple[str, DocumentIn]], fallback: str) -> set[int]:
+    """Hashes of the natural keys (``(table, key)`` as :func:`_natural` writes them) of
+    the spans, links and evidence ``records`` hold (with the SHA-256 of their text).
+    Hashes, because a merge keeps them for every record of its source; two keys of the
+    same hash can only keep a row a deletion would have removed, never remove one."""
     held: set[tuple[str, str]] = set()
     for sha, record in records:
         refs = [[sha, s.annotator or fallback, s.label, s.start, s.end] for s in record.spans]
@@ -317,4 +319,4 @@ def _held(records: list[tuple[str, DocumentIn]], fallback: str) -> set[tuple[str
         for ref, span in zip(refs, record.spans, strict=True):
             for item in span.evidence:
                 held.add(("evidence", dumps_json([ref, *(item[k] for k in _EVIDENCE)])))
-    return held
+    return {hash(key) for key in held}

@@ -2,9 +2,10 @@
 
 Readers in ``annotator.formats`` turn files into :class:`DocumentIn` records; this
 module checks them, grows the schema for labels the project does not know yet (refused
-with ``strict``), tokenises new texts, and writes everything in one transaction. Token
-rows are made as they are written, a batch at a time, so their memory does not grow
-with the number of documents; Cancel during tokenising rolls the transaction back.
+with ``strict``), tokenises new texts, and writes everything in one transaction. The
+records are read, checked and written a batch at a time (``BATCH_SIZE``), so memory
+does not grow with their number; a bad record, Cancel or a killed process leaves the
+project as it was, because the batches share the one transaction.
 
 Policies (the README documents them):
 
@@ -24,10 +25,13 @@ Policies (the README documents them):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from annotator.core import carry
+from annotator.core.record_checks import check_record
 from annotator.core.schema_growth import (
     SchemaCheck,
     apply_schema_growth,
@@ -37,15 +41,8 @@ from annotator.core.schema_growth import (
 )
 from annotator.model.changes import KINDS, ChangeSummary, bulk_summary
 from annotator.model.errors import InputFileError
-from annotator.model.imports import (
-    ANSWERS,
-    Cancelled,
-    DocumentIn,
-    ImportReport,
-    SchemaIn,
-)
-from annotator.model.names import name_problem, unpaired_surrogate
-from annotator.model.records import STATUSES, dumps_json, text_sha256
+from annotator.model.imports import Cancelled, DocumentIn, ImportReport, SchemaIn
+from annotator.model.records import dumps_json, text_sha256
 from annotator.model.words import counted
 from annotator.store import queries
 from annotator.store.bands import flag_near_duplicates
@@ -56,107 +53,15 @@ if TYPE_CHECKING:
     from annotator.core.project import Project
 
 
-def _check(record: DocumentIn) -> None:
-    """Raise ``ValueError`` with the reason if the record cannot be imported as it is."""
-    if record.error:
-        raise ValueError(record.error)
-    if not isinstance(record.text, str) or not record.text:
-        raise ValueError("the document text is empty")
-    if where := unpaired_surrogate(record):
-        raise ValueError(
-            f"{'the text' if where == 'text' else where} holds an unpaired surrogate "
-            "(such as \\ud800), which cannot be stored"
-        )
-    if record.lang is not None and not isinstance(record.lang, str):
-        raise ValueError(f"the language ('lang') must be a code such as 'en', not {record.lang!r}")
-    _check_types(record)
-    length = len(record.text)
-    for span in record.spans:
-        if not (isinstance(span.start, int) and isinstance(span.end, int)):
-            raise ValueError(f"span offsets must be integers, not {span.start!r}, {span.end!r}")
-        if not (0 <= span.start < span.end <= length):
-            raise ValueError(
-                f"span [{span.start}, {span.end}) {span.label!r} is outside the text "
-                f"(0 to {length}) or empty"
-            )
-        if problem := name_problem(span.label):
-            raise ValueError(problem)
-    for suggestion in record.suggestions:
-        if problem := name_problem(suggestion.label):
-            raise ValueError(problem)
-    _check_suggested_relations(record)
-    for relation in record.relations:
-        if problem := name_problem(relation.label, "link type"):
-            raise ValueError(problem)
-        if not (0 <= relation.head < len(record.spans) and 0 <= relation.child < len(record.spans)):
-            raise ValueError(f"relation {relation.label!r} refers to a span that is not there")
-        same = record.spans[relation.head]
-        other = record.spans[relation.child]
-        if relation.head == relation.child or (
-            (same.start, same.end, same.label) == (other.start, other.end, other.label)
-        ):
-            raise ValueError(f"relation {relation.label!r} links a span to itself")
-    for category in record.categories:
-        if not isinstance(category.label, str) or not category.label.strip():
-            raise ValueError("a document category has no name")
-        value = category.value
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise ValueError(
-                f"category {category.label!r} has the value {value!r}, not a number from 0 to 1"
-            )
-    for status in record.statuses:
-        if status.status not in STATUSES or (status.answer and status.answer not in ANSWERS):
-            raise ValueError(f"unknown status {status.status!r} / answer {status.answer!r}")
-    for item in (*record.spans, *record.relations, *record.statuses, *record.categories):
-        if item.annotator is not None and (problem := name_problem(item.annotator, "annotator")):
-            raise ValueError(problem)
-
-
-def _check_suggested_relations(record: DocumentIn) -> None:
-    places = [(s.label, s.start, s.end, s.source) for s in record.suggestions]
-    for link in record.suggested_relations:
-        if problem := name_problem(link.label, "link type"):
-            raise ValueError(problem)
-        ends = (link.head, link.child)
-        if not all(isinstance(i, int) and 0 <= i < len(places) for i in ends):
-            raise ValueError(f"suggested relation {link.label!r} refers to a suggestion not there")
-        if places[link.head] == places[link.child]:
-            raise ValueError(f"suggested relation {link.label!r} links a suggestion to itself")
-        if link.status not in ("open", "accepted", "rejected"):
-            raise ValueError(f"suggested relation {link.label!r} has the status {link.status!r}")
-        if not isinstance(link.source, str) or not link.source:
-            raise ValueError(f"suggested relation {link.label!r} has no source")
-
-
-def _check_types(record: DocumentIn) -> None:
-    """What every reader should have checked already, said plainly if one did not."""
-    if not isinstance(record.title, str) or not isinstance(record.note, str):
-        raise ValueError("the title and the document note must be texts")
-    if not isinstance(record.meta, dict):
-        raise ValueError(f"the metadata ('meta') must be an object, not {record.meta!r}")
-    for item in (*record.spans, *record.statuses, *record.categories):
-        if item.annotator is not None and not isinstance(item.annotator, str):
-            raise ValueError(f"an annotator must be a name, not {item.annotator!r}")
-    for span in record.spans:
-        if not isinstance(span.attributes, dict):
-            raise ValueError(f"span attributes must be an object, not {span.attributes!r}")
-        if not isinstance(span.note, str):
-            raise ValueError(f"a span's note must be a text, not {span.note!r}")
-    for relation in record.relations:
-        if not isinstance(relation.attributes, dict):
-            raise ValueError(f"link attributes must be an object, not {relation.attributes!r}")
-        if relation.annotator is not None and not isinstance(relation.annotator, str):
-            raise ValueError(f"a link's annotator must be a name, not {relation.annotator!r}")
-        ends = (relation.head, relation.child)
-        if not all(isinstance(x, int) and not isinstance(x, bool) for x in ends):
-            raise ValueError(f"a link's head and child must be span numbers, not {ends!r}")
-
-
 def _split_where(where: str) -> tuple[str, int | None]:
     path, _, line = where.rpartition(":")
     if path and line.isdigit():
         return path, int(line)
     return where, None
+
+
+BATCH_SIZE = 1000
+"""Records checked, tokenised and written together: what an import holds at once."""
 
 
 def import_documents(
@@ -171,111 +76,183 @@ def import_documents(
     tokenize: bool = True,
     lang: str | None = None,
     newer_wins: bool = False,
+    batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
-    """Check, tokenise and store ``records`` in one transaction.
+    """Check, tokenise and store ``records`` in one transaction, ``batch_size`` records
+    at a time (``records`` is read as it goes: memory does not grow with their number).
 
     Without ``skip_invalid`` the first bad record raises :class:`InputFileError` and the
     project is unchanged; with it, bad records are listed in ``report.skipped``. With
     ``strict``, labels or relation types the project does not know are errors.
-    ``progress`` gets the number of records tokenised so far; ``cancelled`` returning
+    ``progress`` gets the number of records handled so far; ``cancelled`` returning
     true stops with :class:`Cancelled` and the project unchanged. A record's language is
     its own, else ``lang`` or ``language`` in its metadata, else ``lang``, else the
     project's default. With ``newer_wins`` (merging), a span, link or status already stored
     takes the incoming version when that one was updated later, and a document note is
     filled in when the stored one is empty. With ``tokenize=False``
     tokens are computed on first use (the first window imports the sample this way, so
-    spaCy loads after the paint).
+    spaCy loads after the paint). An attribute the import adds to the schema takes its
+    type from the first batch that holds it; later values must fit that type.
     """
-    from annotator.text import tokenize_many, tokenizer_name, tokenizer_note
-
-    report = ImportReport()
-    default_lang = project.default_lang()
     given = schema or SchemaIn()
+    batches = batched(records, batch_size)
+    # Reading the first batch reads a native file's header (its schema) too. No name
+    # holds a batch but ``pending``, so one is let go before the next is read.
+    pending = [next(batches, ())]
     adopt = given.complete and queries.is_untouched(project.db)
     check = SchemaCheck(project, given, strict=strict, adopt=adopt)
-    accepted: list[DocumentIn] = []
-    for record in records:
-        try:
-            _check(record)
-            check(record)
-        except ValueError as exc:
-            if not skip_invalid:
-                path, line = _split_where(record.where)
-                raise InputFileError(path, str(exc), line=line) from None
-            report.skipped.append(f"{record.where}: {exc}")
-            continue
-        meta_lang = record.meta.get("lang") or record.meta.get("language")
-        record.lang = record.lang or (meta_lang if isinstance(meta_lang, str) else None)
-        record.lang = (record.lang or lang or default_lang).strip().lower()
-        accepted.append(record)
+    check.definitions()  # the project's schema as it is before anything is adopted
+    run = _Run(project, check, given=given, adopt=adopt, skip_invalid=skip_invalid, lang=lang,
+               tokenize=tokenize, newer_wins=newer_wins, progress=progress,
+               cancelled=cancelled)  # fmt: skip
+    report = run.report
     fix_colours(given, report.notes)
-    plan = plan_schema(project, accepted, check, report.notes)
-
-    # Documents are told apart by their text's hash, before anything is written.
-    hashes = [text_sha256(record.text) for record in accepted]
-    by_hash: dict[str, DocumentIn] = {}
-    for sha, record in zip(hashes, accepted, strict=True):
-        by_hash.setdefault(sha, record)
-    stored = queries.document_ids_by_hashes(project.db, list(by_hash))
-    new = [(sha, record) for sha, record in by_hash.items() if sha not in stored]
-    languages = sorted({record.lang for _, record in new}) if tokenize else []
-    names = {lang: tokenizer_name(lang) for lang in languages}  # loads each tokenizer
-    for lang in languages:
-        if note := tokenizer_note(lang):  # known once the tokenizer is loaded
-            report.notes.append(note)
-
-    def tokens(ids: dict[str, int]) -> Iterator[tuple[Any, ...]]:
-        """Token rows of the new documents, made as they are written (a batch at a
-        time, never all at once); tokenising is the slow part, so progress and Cancel
-        are here."""
-        done = 0
-        for lang in languages:
-            group = [(sha, record) for sha, record in new if record.lang == lang]
-            texts = (record.text for _, record in group)
-            for (sha, _), offsets in zip(group, tokenize_many(texts, lang), strict=True):
-                yield (ids[sha], names[lang], *offsets.to_blobs())  # TOKEN_COLUMNS
-                done += 1
-                if cancelled is not None and cancelled():
-                    raise Cancelled()
-                if progress is not None:
-                    progress(done)
-
     op = "merge" if newer_wins else "import"
-    description = f"{op.capitalize()} {counted(len(accepted), 'document')}"
-    with project.transact(op, description) as transaction:
+    with project.transact(op, op.capitalize()) as transaction:
         db = project.db
         changes_before = db.conn.total_changes
-        stamp = _now()
         if adopt:
             carry.adopt_definitions(project, given, report)
-        apply_schema_plan(project, plan, report)
-        _carry_definitions(project, given, report, adopt=adopt)
-        apply_schema_growth(project, plan, report)
-        created = _insert_documents(project, new, tokens, stamp)
-        ids = {**stored, **created}
-        report.documents_added = len(new)
-        report.documents_existing = len(by_hash) - len(new)
-        items = [(record, ids[sha]) for sha, record in zip(hashes, accepted, strict=True)]
-        if newer_wins:
-            _take_newer(project, [(r, i) for r, i in items if i not in created.values()], report)
-        _insert_annotations(project, items, set(created.values()), stamp, report)
-        carry.carry_claims(project, items, newer_wins=newer_wins, report=report)
+        while pending:
+            run.batch(pending.pop())
+            pending.extend(islice(batches, 1))
         portable = Portable(db, project.uuid)
         carry.carry_matches(project, given, portable, newer_wins=newer_wins, report=report)
         carry.carry_events(project, given, portable, report)
-        deleted_in = set()
         if newer_wins:
-            incoming = list(zip(hashes, accepted, strict=True))
-            deleted_in = carry.carry_deletions(project, given, portable, incoming, report)
+            run.touched |= carry.carry_deletions(project, given, portable, run.held, report)
         if db.conn.total_changes != changes_before:  # an import that added nothing is no event
-            touched = {i for record, i in items if record.spans or record.note or record.statuses}
-            touched |= deleted_in
-            _flag_near_duplicates(db, sorted(created.values()), report)
-            report.summary = _summary(op, report, touched, set(created.values()))
-            transaction.record_bulk(report.to_dict(), report.summary, at=stamp)
+            _flag_near_duplicates(db, sorted(run.created), report)
+            report.summary = _summary(op, report, run.touched, run.created)
+            transaction.description = f"{op.capitalize()} {counted(run.accepted, 'document')}"
+            transaction.record_bulk(report.to_dict(), report.summary, at=run.stamp)
         if cancelled is not None and cancelled():
             raise Cancelled()
     return report
+
+
+class _Run:
+    """One import, a batch at a time: what it keeps between batches is the id of each
+    text it met (by SHA-256), the documents it created and touched, and its report."""
+
+    def __init__(self, project: Project, check: SchemaCheck, **options: Any):
+        self.project, self.check = project, check
+        self.given: SchemaIn = options["given"]
+        self.adopt: bool = options["adopt"]
+        self.skip_invalid: bool = options["skip_invalid"]
+        self.lang: str | None = options["lang"]
+        self.tokenize: bool = options["tokenize"]
+        self.newer_wins: bool = options["newer_wins"]
+        self.progress: Callable[[int], None] | None = options["progress"]
+        self.cancelled: Callable[[], bool] | None = options["cancelled"]
+        self.report = ImportReport()
+        self.default_lang = project.default_lang()
+        self.stamp = _now()
+        self.ids: dict[str, int] = {}  # SHA-256 of a text met so far -> its document
+        self.created: set[int] = set()
+        self.touched: set[int] = set()
+        self.held: set[int] = set()  # merging: what the source holds (carry.held_keys)
+        self.tokenizers: dict[str, str] = {}
+        self.accepted = self.handled = 0
+        self.definitions_carried = False
+
+    def batch(self, records: Sequence[DocumentIn]) -> None:
+        """Check, plan the schema for, and write one batch of records."""
+        project, report = self.project, self.report
+        accepted = [record for record in records if self._accept(record)]
+        plan = plan_schema(project, accepted, self.check, report.notes)
+        apply_schema_plan(project, plan, report)
+        if not self.definitions_carried:  # once, between the first labels and attributes
+            _carry_definitions(project, self.given, report, adopt=self.adopt)
+            self.definitions_carried = True
+        apply_schema_growth(project, plan, report)
+        self.check.refresh()  # what this batch added is known to the next one
+        items, created = self._documents(accepted)
+        if self.newer_wins:
+            _take_newer(project, [(r, i) for r, i in items if i not in self.created], report)
+            incoming = ((text_sha256(record.text), record) for record in accepted)
+            self.held |= carry.held_keys(incoming, project.annotator)
+        self.created |= created
+        _insert_annotations(project, items, created, self.stamp, report)
+        carry.carry_claims(project, items, newer_wins=self.newer_wins, report=report)
+        self.touched |= {i for record, i in items if record.spans or record.note or record.statuses}
+        self.accepted += len(accepted)
+        self.handled += len(records)
+        self._step(self.handled)
+
+    def _accept(self, record: DocumentIn) -> bool:
+        try:
+            check_record(record)
+            self.check(record)
+        except ValueError as exc:
+            if not self.skip_invalid:
+                path, line = _split_where(record.where)
+                raise InputFileError(path, str(exc), line=line) from None
+            self.report.skipped.append(f"{record.where}: {exc}")
+            return False
+        meta_lang = record.meta.get("lang") or record.meta.get("language")
+        record.lang = record.lang or (meta_lang if isinstance(meta_lang, str) else None)
+        record.lang = (record.lang or self.lang or self.default_lang).strip().lower()
+        return True
+
+    def _documents(
+        self, accepted: list[DocumentIn]
+    ) -> tuple[list[tuple[DocumentIn, int]], set[int]]:
+        """The document of each record (stored before, or created now with its tokens);
+        returns ``(record, id)`` pairs and the ids created."""
+        hashes = [text_sha256(record.text) for record in accepted]
+        firsts: dict[str, DocumentIn] = {}  # a text twice: its first record makes it
+        for sha, record in zip(hashes, accepted, strict=True):
+            firsts.setdefault(sha, record)
+        met = [sha for sha in firsts if sha not in self.ids]
+        stored = queries.document_ids_by_hashes(self.project.db, met)
+        self.ids.update(stored)
+        self.report.documents_existing += len(stored)
+        new = [(sha, record) for sha, record in firsts.items() if sha not in self.ids]
+        tokens = partial(self._tokens, new)
+        created = _insert_documents(self.project, new, tokens, self.stamp)
+        self.ids.update(created)
+        self.report.documents_added += len(new)
+        return [(r, self.ids[sha]) for sha, r in zip(hashes, accepted, strict=True)], set(
+            created.values()
+        )
+
+    def _tokens(self, new: list[tuple[str, DocumentIn]], ids: dict[str, int]):
+        """Token rows (``TOKEN_COLUMNS``) of the new documents, made as they are written;
+        tokenising is the slow part, so progress and Cancel are here."""
+        from annotator.text import tokenize_many, tokenizer_name, tokenizer_note
+
+        if not self.tokenize:
+            return
+        done = self.handled
+        for lang in sorted({record.lang for _, record in new}):
+            if lang not in self.tokenizers:
+                self.tokenizers[lang] = tokenizer_name(lang)  # loads the tokenizer
+                if note := tokenizer_note(lang):  # known once the tokenizer is loaded
+                    self.report.notes.append(note)
+            group = [(sha, record) for sha, record in new if record.lang == lang]
+            texts = (record.text for _, record in group)
+            for (sha, _), offsets in zip(group, tokenize_many(texts, lang), strict=True):
+                yield (ids[sha], self.tokenizers[lang], *offsets.to_blobs())
+                done += 1
+                self._step(done)
+
+    def _step(self, done: int) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise Cancelled()
+        if self.progress is not None:
+            self.progress(done)
+
+
+def batched(records: Iterable[DocumentIn], size: int) -> Iterator[tuple[DocumentIn, ...]]:
+    """``records`` in tuples of ``size`` (the last may be shorter)."""
+    it = iter(records)
+    while True:
+        batch = tuple(islice(it, size))
+        if not batch:
+            return
+        yield batch
+        del batch  # not held while the next one is read
 
 
 def _summary(op: str, report: ImportReport, touched: set[int], created: set[int]) -> ChangeSummary:

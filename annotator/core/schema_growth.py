@@ -105,6 +105,10 @@ class SchemaCheck:
             self._ready = True
         return self.labels, self.relations
 
+    def refresh(self) -> None:
+        """Read the project's schema again (an import grows it batch by batch)."""
+        self.labels, self.relations, self._ready = {}, {}, False
+
     def __call__(self, record: DocumentIn) -> None:
         labels, relations = self.definitions()
         length = len(record.text)
@@ -342,7 +346,7 @@ def apply_schema_plan(project: Project, plan: _SchemaPlan, report: ImportReport)
     file's definitions, which may overwrite them)."""
     db = project.db
     position = len(project.schema.labels)
-    report.notes += plan.notes
+    report.notes += [note for note in plan.notes if note not in report.notes]  # each batch
     taken = {k.lower(): label.name for label in project.schema.labels for k in label.keys}
     for n, label in enumerate(plan.labels):
         db["labels"].insert(

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from annotator.files.encoding import read_text_file
+from annotator.files.encoding import read_text_file, read_text_lines
 from annotator.model.errors import InputFileError
 from annotator.model.imports import DocumentIn
 from annotator.model.offsets import OffsetMap
@@ -51,9 +51,8 @@ def read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
     (doccano writes "pretty-printed JSONL") is read as a sequence of JSON values
     instead, which gives the same records for a JSON-lines file.
     """
-    text = read_text_file(path)
     first = True
-    for number, line in _numbered_lines(text):
+    for number, line in enumerate(read_text_lines(path), 1):  # never the whole file
         if not line.strip():
             continue
         try:
@@ -61,20 +60,10 @@ def read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
         except orjson.JSONDecodeError as exc:
             value = Malformed(json_reason(exc))
         if first and isinstance(value, Malformed):  # pretty-printed, or a bad first line
-            yield from _read_json_stream(text)
+            yield from _read_json_stream(read_text_file(path))
             return
         first = False
         yield number, value  # one record at a time: the file's records are never all held
-
-
-def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
-    """``(number, line)`` of each line split on ``\n``, without a list of every line."""
-    start, number = 0, 1
-    while start <= len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        yield number, text[start:end]
-        start, number = end + 1, number + 1
 
 
 RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError)

@@ -11,7 +11,12 @@ from typing import Any
 
 import orjson
 
-from annotator.files.encoding import decode_bytes, decode_leniently, read_file_bytes
+from annotator.files.encoding import (
+    decode_bytes,
+    decode_leniently,
+    read_file_bytes,
+    read_text_lines,
+)
 from annotator.files.safety import refuse_unsafe_input, shown
 from annotator.formats import (
     brat,
@@ -353,3 +358,53 @@ def _has_content(path: Path, name: str) -> bool:
     except OSError:
         return False
     return False
+
+
+_LINE_FORMATS = ("prodigy", "doccano", "labelstudio", "native")
+"""Formats whose files are often JSON lines: one record a line."""
+
+
+def count_records(paths: list[Path], fmt: str, *, text_column: str | None = None) -> int:
+    """About how many records :func:`read_paths` will give, for progress with a time
+    estimate, holding none of them: the lines of a JSON-lines file (its bytes scanned),
+    one record per text or HTML file, else what the reader gives. Files it cannot read
+    count nothing (:func:`read_paths` reports them)."""
+    total = 0
+    for path in expand_paths(paths, []):
+        try:
+            name = fmt if fmt != "auto" else detect_format(path)
+            if name in ("text", "html"):
+                total += 1
+            elif name in _LINE_FORMATS and _first_line_is_json(path):
+                total += _count_lines(path)
+            elif name == "native":
+                total += sum(1 for _ in native.read_native(path, [], SchemaIn()))
+            elif name == "csv":
+                total += sum(1 for _ in csv_format.read_csv(path, [], text_column=text_column))
+            elif name is not None:
+                total += sum(1 for _ in READERS[name](path, []))
+        except (InputFileError, OSError):
+            continue
+    return total
+
+
+def _first_line_is_json(path: Path) -> bool:
+    for line in read_text_lines(path):
+        if line.strip():
+            try:
+                orjson.loads(line)
+            except orjson.JSONDecodeError:
+                return False
+            return True
+    return False
+
+
+def _count_lines(path: Path) -> int:
+    """The lines of a file (a last one without a newline too), read a megabyte at a time;
+    blank lines count, so this may be a little over."""
+    lines, last = 0, b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")

@@ -10,6 +10,7 @@ transaction rolls back: a cancelled job changes nothing. Jobs open their own
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -68,17 +69,23 @@ class JobDialog(QProgressDialog):
         self.setAutoClose(False)
         self.setAutoReset(False)
         self.outcome: dict[str, Any] = {}
+        self.text, self.started, self.shown_at = title, time.monotonic(), 0.0
         self.loop = QEventLoop(self)
 
     @Slot(str, int)
     def stage(self, text: str, total: int) -> None:
+        self.text, self.started, self.shown_at = text, time.monotonic(), 0.0
         self.setLabelText(text)
         self.setRange(0, total)
         self.setValue(0)
 
     @Slot(int)
     def step(self, done: int) -> None:
-        self.setValue(done)
+        self.setValue(min(done, self.maximum()))
+        now = time.monotonic()
+        if self.maximum() and done and now - self.shown_at >= 0.5:  # a steady label
+            self.shown_at = now
+            self.setLabelText(f"{self.text}\n{time_left(done, self.maximum(), now - self.started)}")
 
     @Slot(object)
     def succeed(self, value: Any) -> None:
@@ -89,6 +96,15 @@ class JobDialog(QProgressDialog):
     def fail(self, exc: BaseException) -> None:
         self.outcome["error"] = exc
         self.loop.quit()
+
+
+def time_left(done: int, total: int, elapsed: float) -> str:
+    """``12,000 of 100,000 · about 02:13 left``: the rate so far, applied to the rest
+    (tqdm's estimate, in tqdm's notation)."""
+    from tqdm import tqdm
+
+    rest = max(total - done, 0) * elapsed / done
+    return f"{done:,} of {total:,} · about {tqdm.format_interval(rest)} left"
 
 
 def run_job(parent: QWidget, title: str, work: Callable[[Job], Any]) -> Any:

@@ -15,7 +15,9 @@ target that is still untouched, which takes the first source's as they are.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from annotator.core.project import Project
 from annotator.formats.native import project_records, read_native
 from annotator.model.changes import ChangeSummary
 from annotator.model.errors import AnnotatorError, InputFileError
-from annotator.model.imports import SchemaIn
+from annotator.model.imports import ImportReport, SchemaIn
 from annotator.model.schema import Schema
 from annotator.store import queries
 from annotator.store.check import describe_damage
@@ -134,28 +136,8 @@ def merge_into(
     for n, path in enumerate(sources, 1):
         if path.resolve() == (target.path.resolve() if target.path else None):
             raise AnnotatorError(f"{path} is the project being merged into")
-        schema = SchemaIn()
-        if path.suffix.lower() in (".jsonl", ".json"):
-            records = list(read_native(path, report.notes, schema))
-        else:
-            with Project.open(
-                path, annotator=target.annotator, create=False, readonly=True
-            ) as source:
-                records = list(project_records(source, schema))
-        if not queries.is_untouched(target.db):  # an untouched target takes them as they are
-            given = Schema.from_dicts(schema.labels, schema.relations)
-            report.schema_differences += schema_differences(target.schema, given, path.name)
-        try:
-            imported = import_documents(
-                target, records, schema=schema, newer_wins=True, cancelled=cancelled
-            )
-        except InputFileError:
-            if path.suffix.lower() in (".jsonl", ".json"):
-                raise
-            damage = describe_damage(path)  # rows that make no valid record: tampered?
-            if damage is None:
-                raise
-            raise AnnotatorError(damage) from None
+        with ExitStack() as stack:
+            imported = _merge_one(target, path, stack, report, cancelled)
         for name in _COUNTED:
             setattr(report, name, getattr(report, name) + getattr(imported, name))
         for table, count in imported.deleted.items():
@@ -169,6 +151,43 @@ def merge_into(
         if progress is not None:
             progress(n)
     return report
+
+
+def _merge_one(
+    target: Project,
+    path: Path,
+    stack: ExitStack,
+    report: MergeReport,
+    cancelled: Callable[[], bool] | None,
+) -> ImportReport:
+    """Import one source's records as they are read (never all of them at once)."""
+    schema = SchemaIn()
+    if path.suffix.lower() in (".jsonl", ".json"):
+        records = read_native(path, report.notes, schema)
+    else:
+        source = stack.enter_context(
+            Project.open(path, annotator=target.annotator, create=False, readonly=True)
+        )
+        records = project_records(source, schema)
+    first = next(records, None)  # the header, with the source's schema, is read by now
+    if not queries.is_untouched(target.db):  # an untouched target takes them as they are
+        given = Schema.from_dicts(schema.labels, schema.relations)
+        report.schema_differences += schema_differences(target.schema, given, path.name)
+    try:
+        return import_documents(
+            target,
+            chain([first] if first is not None else [], records),
+            schema=schema,
+            newer_wins=True,
+            cancelled=cancelled,
+        )
+    except InputFileError:
+        if path.suffix.lower() in (".jsonl", ".json"):
+            raise
+        damage = describe_damage(path)  # rows that make no valid record: tampered?
+        if damage is None:
+            raise
+        raise AnnotatorError(damage) from None
 
 
 _COUNTED = (

@@ -14,9 +14,9 @@ from typing import Any
 from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.export import ExportFilter, ExportReport
-from annotator.formats.reader import read_paths
+from annotator.formats.reader import count_records, read_paths
 from annotator.formats.writers import export
-from annotator.model.imports import Cancelled, ImportReport, SchemaIn
+from annotator.model.imports import ImportReport, SchemaIn
 from annotator.model.words import counted
 
 
@@ -36,8 +36,10 @@ def import_paths(
     """Read ``paths`` as ``fmt`` (``auto``: by content) and import them, all or nothing
     unless ``skip_invalid`` (then the report lists each skipped record and file).
 
-    ``on_read`` gets the number of records read once reading is done (before the
-    import's ``progress``); ``cancelled`` is asked while reading and importing.
+    Records are imported as they are read (a batch at a time: memory does not grow with
+    the number of documents). ``on_read`` gets about how many records there are before
+    the import starts (:func:`count_records`), the total of its ``progress``;
+    ``cancelled`` is asked as records are read and imported.
 
     :raises InputFileError: a bad file or record (nothing imported).
     :raises Cancelled: the user cancelled (nothing imported).
@@ -45,16 +47,11 @@ def import_paths(
     messages: list[str] = []
     skipped: list[str] | None = [] if skip_invalid else None
     schema = SchemaIn()
-    records = []
-    found = read_paths(
+    if on_read is not None:
+        on_read(count_records(list(paths), fmt, text_column=text_column))
+    records = read_paths(
         list(paths), fmt, messages, skipped=skipped, schema=schema, text_column=text_column
     )
-    for record in found:
-        if cancelled is not None and cancelled():
-            raise Cancelled()
-        records.append(record)
-    if on_read is not None:
-        on_read(len(records))
     report = import_documents(
         project,
         records,

@@ -1,12 +1,20 @@
-"""Import writes token rows as it makes them, in one transaction."""
+"""Import reads, checks and writes a batch at a time, in one transaction: memory does
+not grow with the number of records, and a bad record, Cancel or a kill changes nothing."""
 
 from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import weakref
 
 import pytest
 
 from annotator import text as nlp
 from annotator.core.ingest import import_documents
-from annotator.model.imports import Cancelled, DocumentIn
+from annotator.core.project import Project
+from annotator.model.errors import InputFileError
+from annotator.model.imports import Cancelled, DocumentIn, SpanIn
 
 BATCH = 200  # token rows per insert (``_insert_documents``)
 
@@ -59,3 +67,105 @@ def test_suggestions_already_stored_are_not_counted_again(project):
     assert import_documents(project, [record()]).suggestions_added == 1
     assert import_documents(project, [record()]).suggestions_added == 0
     assert project.db.execute("SELECT count(*) FROM suggestions").fetchone()[0] == 1
+
+
+def _counted_records(count: int, live: list[int]):
+    """``count`` records made one at a time, noting how many made so far are still alive
+    (held by someone) each time the next one is asked for."""
+    freed: list[int] = []
+    for n in range(count):
+        live.append(n - len(freed))
+        record = _Watched(text=f"Article {n} says the ferry sails.", title=f"t{n}", where=f"t:{n}")
+        weakref.finalize(record, freed.append, n)
+        yield record
+
+
+class _Watched(DocumentIn):
+    """A record that can be watched with a weak reference (``DocumentIn`` has slots)."""
+
+
+def test_import_holds_at_most_one_batch_of_records(project):
+    live: list[int] = []
+    report = import_documents(project, _counted_records(600, live), batch_size=50)
+    assert report.documents_added == 600
+    assert max(live) <= 50  # a list of every record would hold 599
+
+
+def test_import_grows_the_schema_in_a_later_batch_once(project):
+    def record(n: int) -> DocumentIn:
+        spans = [SpanIn(start=0, end=7, label="verdict", attributes={"rating": "false"})]
+        if n >= 120:  # only in the third batch of 50
+            spans.append(SpanIn(start=8, end=9, label="late", attributes={"seen": True}))
+        return DocumentIn(text=f"Article {n} says so.", title=f"t{n}", where=f"t:{n}", spans=spans)
+
+    report = import_documents(project, (record(n) for n in range(200)), batch_size=50)
+    assert report.labels_added == ["verdict", "late"]
+    attributes = {label.name: label.attributes for label in project.schema.labels}
+    assert [a.name for a in attributes["verdict"]] == ["rating"]  # added once, not per batch
+    assert [(a.name, a.type) for a in attributes["late"]] == [("seen", "bool")]
+    assert project.db.execute("SELECT count(*) FROM spans").fetchone()[0] == 280
+
+
+def test_import_counts_a_text_repeated_in_a_later_batch_once(project):
+    import_documents(project, [DocumentIn(text="Stored before.", title="s", where="s:1")])
+    records = [
+        *_records(60),
+        _records(1)[0],
+        DocumentIn(text="Stored before.", title="x", where="x:2"),
+    ]
+    records[60].spans = [SpanIn(start=0, end=7, label="claim")]
+    report = import_documents(project, records, batch_size=50)
+    assert (report.documents_added, report.documents_existing) == (60, 1)
+    rows = project.db.execute("SELECT document_id FROM spans").fetchall()
+    assert (
+        len(rows) == 1
+        and rows[0][0]
+        == project.db.execute("SELECT id FROM documents WHERE title = 't0'").fetchone()[0]
+    )
+
+
+def test_a_bad_record_in_a_later_batch_changes_nothing(project):
+    before = project.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    records = _records(130)
+    records[125].spans = [SpanIn(start=5, end=500, label="claim")]
+    with pytest.raises(InputFileError, match="outside the text"):
+        import_documents(project, records, batch_size=50)
+    assert project.db.execute("SELECT count(*) FROM documents").fetchone()[0] == before
+    assert project.db.execute("SELECT count(*) FROM document_tokens").fetchone()[0] == 0
+
+
+KILLED = """
+import sys, time
+from annotator.core.ingest import import_documents
+from annotator.core.project import Project
+from annotator.model.imports import DocumentIn
+
+def records():
+    for n in range(5000):
+        if n == 2500:  # two batches written inside the one transaction by now
+            print("halfway", flush=True)
+            time.sleep(60)
+        yield DocumentIn(text=f"Article {n} says the ferry sails.", title=f"t{n}", where=f"t:{n}")
+
+with Project.open(sys.argv[1], annotator="bench") as project:
+    import_documents(project, records())
+"""
+
+
+@pytest.mark.slow
+def test_an_import_killed_midway_leaves_the_project_as_it_was(db_path):
+    with Project.open(db_path, annotator="alice") as project:
+        import_documents(project, _records(3))
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED, str(db_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline().strip() == "halfway"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    with Project.open(db_path, annotator="alice") as project:
+        assert project.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        titles = [row[0] for row in project.db.execute("SELECT title FROM documents")]
+        assert titles == ["t0", "t1", "t2"]
+        assert project.db.execute("SELECT count(*) FROM document_tokens").fetchone()[0] == 3

@@ -14,7 +14,7 @@ from annotator.core.project import Project
 from annotator.formats.export import ExportFilter
 from annotator.formats.prodigy import iter_records
 from annotator.formats.writers import export
-from annotator.gui.jobs import run_job
+from annotator.gui.jobs import run_job, time_left
 from annotator.model.errors import InputFileError
 from annotator.model.imports import Cancelled
 
@@ -249,3 +249,15 @@ def test_a_job_whose_dialog_showed_hands_activation_back_to_the_window(qtbot):
 
     assert run_job(window, "Count", work) == "done"
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "elapsed", "shown"),
+    [
+        (250, 1000, 10.0, "250 of 1,000 · about 00:30 left"),
+        (12_000, 100_000, 60.0, "12,000 of 100,000 · about 07:20 left"),
+        (1200, 1000, 5.0, "1,200 of 1,000 · about 00:00 left"),  # the count was an estimate
+    ],
+)
+def test_progress_shows_the_time_left_at_the_rate_so_far(done, total, elapsed, shown):
+    assert time_left(done, total, elapsed) == shown
