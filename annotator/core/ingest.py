@@ -230,10 +230,17 @@ class _Run:
                 self.tokenizers[lang] = tokenizer_name(lang)  # loads the tokenizer
                 if note := tokenizer_note(lang):  # known once the tokenizer is loaded
                     self.report.notes.append(note)
+            name = self.tokenizers[lang]
             group = [(sha, record) for sha, record in new if record.lang == lang]
+            for sha, record in group:  # stored by the same rules in a merged project
+                if record.tokens is not None and record.tokens[0] == name:
+                    yield (ids[sha], *record.tokens)
+                    done += 1
+                    self._step(done)
+            group = [(sha, r) for sha, r in group if r.tokens is None or r.tokens[0] != name]
             texts = (record.text for _, record in group)
             for (sha, _), offsets in zip(group, tokenize_many(texts, lang), strict=True):
-                yield (ids[sha], self.tokenizers[lang], *offsets.to_blobs())
+                yield (ids[sha], name, *offsets.to_blobs())
                 done += 1
                 self._step(done)
 

@@ -118,17 +118,32 @@ def header(project: Project) -> dict[str, Any]:
     }
 
 
+STORED_TOKENS = "stored tokens"
+"""The key under which :func:`project_records` passes a document's stored tokens along
+(a :class:`~annotator.store.queries.StoredTokens`, which no JSON file can hold)."""
+
+
 def native_lines(
-    project: Project, chosen: ExportFilter | None = None, report: ExportReport | None = None
+    project: Project,
+    chosen: ExportFilter | None = None,
+    report: ExportReport | None = None,
+    *,
+    with_tokens: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Every line of the native export of ``project`` as a value, in file order."""
+    """Every line of the native export of ``project`` as a value, in file order; with
+    ``with_tokens``, documents carry their stored tokens under :data:`STORED_TOKENS`."""
     chosen = chosen or ExportFilter(include_rejected=True)
     filtered = chosen.annotators is not None or chosen.labels is not None
     yield header(project)
     for batch in queries.iter_annotated_batches(project.db):
-        extras = queries.claim_data_of_many(project.db, [d.id for d, _ in batch])
+        ids = [d.id for d, _ in batch]
+        extras = queries.claim_data_of_many(project.db, ids)
+        tokens = queries.stored_tokens_of_many(project.db, ids) if with_tokens else {}
         for document, stored in batch:
-            yield document_record(document, chosen, stored, extras)
+            line = document_record(document, chosen, stored, extras)
+            if document.id in tokens:
+                line[STORED_TOKENS] = tokens[document.id]
+            yield line
     portable = Portable(project.db, project.uuid)
     for row in queries.rows_of(project.db, "claim_matches", order="id"):
         main = project.db["spans"].get(row["main_span_id"])
@@ -307,7 +322,10 @@ def read_native_lines(
             elif "event" in value:
                 schema.events.append(_checked(value["event"], where))
             else:
-                yield record_to_document(value, where)
+                record = record_to_document(value, where)
+                if isinstance(stored := value.get(STORED_TOKENS), queries.StoredTokens):
+                    record.tokens = tuple(stored)
+                yield record
         except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
             yield DocumentIn.invalid(where, record_error(exc))
 
@@ -447,5 +465,5 @@ def _claim_record(value: Any) -> dict[str, str]:
 def project_records(project: Project, schema: SchemaIn) -> Iterator[DocumentIn]:
     """The records a native export of ``project`` would hold, without writing a file
     (merging a project file reads it this way)."""
-    lines = enumerate(native_lines(project), 1)
+    lines = enumerate(native_lines(project, with_tokens=True), 1)
     yield from read_native_lines(lines, str(project.path), schema, where_line=False)

@@ -115,6 +115,9 @@ class DocumentIn:
     categories: list[CategoryIn] = field(default_factory=list)
     error: str | None = None
     """Why a reader could not read this record; the import refuses it (or skips it)."""
+    tokens: tuple[str, bytes, bytes] | None = None
+    """Token boundaries a source project stored (tokenizer name, starts, ends): a merge
+    copies them instead of tokenising again when its tokenizer has the same name."""
 
     @classmethod
     def invalid(cls, where: str, reason: str) -> DocumentIn:

@@ -122,12 +122,12 @@ def flag_near_duplicates(db: Database, document_ids: list[int]) -> list[tuple[in
 
     Works 500 documents at a time (band them, then compare them with their candidates),
     so memory stays flat in the number of documents; texts of earlier documents are read
-    again for exact comparisons through a small cache."""
+    again for exact comparisons through a small cache, and MinHash estimates rule pairs
+    out only within a chunk."""
     if queries.project_value(db, "near_duplicate_scheme") != SCHEME:
         _rebuild_bands(db, set(document_ids))
-    signatures: dict[int, np.ndarray] = {}
 
-    @lru_cache(maxsize=4096)
+    @lru_cache(maxsize=1024)
     def stored_set(document_id: int) -> frozenset[int]:
         sql = "SELECT text FROM document_texts WHERE document_id = ?"
         return frozenset(shingles(db.execute(sql, [document_id]).fetchone()[0]).tolist())
@@ -135,15 +135,17 @@ def flag_near_duplicates(db: Database, document_ids: list[int]) -> list[tuple[in
     found = []
     ids = sorted(document_ids)
     for i in range(0, len(ids), 500):
+        signatures: dict[int, np.ndarray] = {}  # of this chunk only: memory stays flat
         chunk_sets = _band(db, ids[i : i + 500], signatures)
         for document_id, candidates in _candidates(db, sorted(chunk_sets)):
+            mine = None
             for other in candidates:
                 if other in signatures and (
                     estimated_jaccard(signatures[document_id], signatures[other]) < ESTIMATE_FLOOR
                 ):
-                    continue  # both imported now: the signatures rule it out
-                mine = chunk_sets[document_id]
-                theirs = chunk_sets.get(other) or stored_set(other)
+                    continue  # both in this chunk: the signatures rule it out
+                mine = mine or frozenset(chunk_sets[document_id].tolist())
+                theirs = chunk_sets[other] if other in chunk_sets else stored_set(other)
                 similarity = jaccard(mine, theirs)
                 if similarity >= NEAR_DUPLICATE:
                     found.append((document_id, other, similarity))
@@ -153,11 +155,11 @@ def flag_near_duplicates(db: Database, document_ids: list[int]) -> list[tuple[in
 
 def _band(
     db: Database, document_ids: list[int], signatures: dict[int, np.ndarray] | None = None
-) -> dict[int, frozenset[int]]:
+) -> dict[int, np.ndarray]:
     """Store the bands of these documents (at most 500); returns their shingle sets and
     adds their signatures to ``signatures``."""
     signatures = {} if signatures is None else signatures
-    sets: dict[int, frozenset[int]] = {}
+    sets: dict[int, np.ndarray] = {}  # a set only when compared (most never are)
     sql = "SELECT document_id, text FROM document_texts WHERE document_id IN ({})"
     for document_id, text in db.execute(
         sql.format(",".join("?" * len(document_ids))), document_ids
@@ -165,7 +167,7 @@ def _band(
         hashes = shingles(text)
         if len(hashes) >= 3:
             signatures[document_id] = minhash(hashes)
-            sets[document_id] = frozenset(hashes.tolist())
+            sets[document_id] = hashes
     rows = [
         (band, key, d)
         for d in document_ids

@@ -339,6 +339,17 @@ def stored_tokens(db: Database, document_id: int) -> StoredTokens | None:
     return StoredTokens._make(row) if row else None
 
 
+def stored_tokens_of_many(db: Database, document_ids: list[int]) -> dict[int, StoredTokens]:
+    """The token boundaries stored for each of ``document_ids`` that has them."""
+    found: dict[int, StoredTokens] = {}
+    for first in range(0, len(document_ids), 500):
+        chunk = document_ids[first : first + 500]
+        sql = "SELECT document_id, tokenizer, starts, ends FROM document_tokens WHERE "
+        for row in db.execute(sql + f"document_id IN ({','.join('?' * len(chunk))})", chunk):
+            found[row[0]] = StoredTokens._make(row[1:])
+    return found
+
+
 def project_value(db: Database, key: str) -> str | None:
     rows = list(_dicts(db, "SELECT value FROM project WHERE key = ?", [key]))
     return rows[0]["value"] if rows else None

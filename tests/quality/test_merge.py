@@ -230,3 +230,30 @@ def test_merge_never_deletes_what_the_source_still_holds(tmp_path, alice_db):
         report = merge_into(team, [alice_db])
         assert "source" in {s.label for s in team.spans(1, annotator="alice")}
         assert report.deleted == {}
+
+
+def test_merge_copies_stored_tokens_instead_of_tokenising(tmp_path, bob_db, monkeypatch):
+    from annotator import text as nlp
+
+    tokenised: list[str] = []
+    real = nlp.tokenize_many
+
+    def counted(texts, lang="en"):
+        for text in texts:
+            tokenised.append(text)
+            yield from real([text], lang)
+
+    monkeypatch.setattr(nlp, "tokenize_many", counted)
+    with Project.open(tmp_path / "target.db", annotator="carol") as target:
+        merge_into(target, [bob_db])
+        rows = target.db.execute(
+            "SELECT d.title, t.tokenizer, t.starts, t.ends FROM document_tokens t "
+            "JOIN documents d ON d.id = t.document_id ORDER BY d.title"
+        ).fetchall()
+    with Project.open(bob_db, annotator="bob") as source:
+        stored = source.db.execute(
+            "SELECT d.title, t.tokenizer, t.starts, t.ends FROM document_tokens t "
+            "JOIN documents d ON d.id = t.document_id ORDER BY d.title"
+        ).fetchall()
+    assert tokenised == []
+    assert rows == stored and len(rows) == 2
