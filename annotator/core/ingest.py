@@ -122,7 +122,7 @@ def import_documents(
         if newer_wins:
             run.touched |= carry.carry_deletions(project, given, portable, run.held, report)
         if db.conn.total_changes != changes_before:  # an import that added nothing is no event
-            _flag_near_duplicates(db, sorted(run.created), report)
+            _flag_near_duplicates(db, sorted(run.created), run.banded, report)
             report.summary = _summary(op, report, run.touched, run.created)
             transaction.description = f"{op.capitalize()} {counted(run.accepted, 'document')}"
             transaction.record_bulk(report.to_dict(), report.summary, at=run.stamp)
@@ -150,6 +150,7 @@ class _Run:
         self.stamp = _now()
         self.ids: dict[str, int] = {}  # SHA-256 of a text met so far -> its document
         self.created: set[int] = set()
+        self.banded: set[int] = set()  # created with the bands their source stored
         self.touched: set[int] = set()
         self.held: set[int] = set()  # merging: what the source holds (carry.held_keys)
         self.tokenizers: dict[str, str] = {}
@@ -211,6 +212,15 @@ class _Run:
         new = [(sha, record) for sha, record in firsts.items() if sha not in self.ids]
         tokens = partial(self._tokens, new)
         created = _insert_documents(self.project, new, tokens, self.stamp)
+        copied = [(created[sha], record.bands) for sha, record in new if record.bands]
+        insert_rows(
+            self.project.db,
+            "document_bands",
+            ("band", "hash", "document_id"),
+            ((band, key, i) for i, bands in copied for band, key in bands),
+            ignore=True,
+        )
+        self.banded.update(i for i, _ in copied)
         self.ids.update(created)
         self.report.documents_added += len(new)
         return [(r, self.ids[sha]) for sha, r in zip(hashes, accepted, strict=True)], set(
@@ -532,11 +542,17 @@ def _insert_relations(
     report.relations_added += len(rows)
 
 
-def _flag_near_duplicates(db, new_ids: list[int], report: ImportReport) -> None:
+def _flag_near_duplicates(db, new_ids: list[int], banded: set[int], report: ImportReport) -> None:
     if not new_ids:
         return
-    titles = dict(db.execute("SELECT id, title FROM documents").fetchall())
-    for new_id, other, similarity in flag_near_duplicates(db, new_ids):
+    found = flag_near_duplicates(db, new_ids, banded)
+    wanted = sorted({i for pair in found for i in pair[:2]})  # only the titles notes name
+    titles = {}
+    for first in range(0, len(wanted), 500):
+        chunk = wanted[first : first + 500]
+        sql = f"SELECT id, title FROM documents WHERE id IN ({','.join('?' * len(chunk))})"
+        titles.update(db.execute(sql, chunk).fetchall())
+    for new_id, other, similarity in found:
         report.near_duplicates.append((new_id, other, round(similarity, 3)))
         report.notes.append(
             f"{titles[new_id]!r} is almost the same text as {titles[other]!r} "

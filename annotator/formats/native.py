@@ -121,6 +121,8 @@ def header(project: Project) -> dict[str, Any]:
 STORED_TOKENS = "stored tokens"
 """The key under which :func:`project_records` passes a document's stored tokens along
 (a :class:`~annotator.store.queries.StoredTokens`, which no JSON file can hold)."""
+STORED_BANDS = "stored bands"
+"""Likewise for its near-duplicate bands (a tuple of ``(band, hash)`` tuples)."""
 
 
 def native_lines(
@@ -128,21 +130,27 @@ def native_lines(
     chosen: ExportFilter | None = None,
     report: ExportReport | None = None,
     *,
-    with_tokens: bool = False,
+    with_derived: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Every line of the native export of ``project`` as a value, in file order; with
-    ``with_tokens``, documents carry their stored tokens under :data:`STORED_TOKENS`."""
+    ``with_derived``, documents carry their stored tokens and near-duplicate bands under
+    :data:`STORED_TOKENS` and :data:`STORED_BANDS` (for a merge in this process)."""
     chosen = chosen or ExportFilter(include_rejected=True)
     filtered = chosen.annotators is not None or chosen.labels is not None
     yield header(project)
+    if with_derived:
+        from annotator.store.bands import stored_bands  # numpy: only when merging
     for batch in queries.iter_annotated_batches(project.db):
         ids = [d.id for d, _ in batch]
         extras = queries.claim_data_of_many(project.db, ids)
-        tokens = queries.stored_tokens_of_many(project.db, ids) if with_tokens else {}
+        tokens = queries.stored_tokens_of_many(project.db, ids) if with_derived else {}
+        bands = stored_bands(project.db, ids) if with_derived else {}
         for document, stored in batch:
             line = document_record(document, chosen, stored, extras)
             if document.id in tokens:
                 line[STORED_TOKENS] = tokens[document.id]
+            if document.id in bands:
+                line[STORED_BANDS] = bands[document.id]
             yield line
     portable = Portable(project.db, project.uuid)
     for row in queries.rows_of(project.db, "claim_matches", order="id"):
@@ -325,6 +333,8 @@ def read_native_lines(
                 record = record_to_document(value, where)
                 if isinstance(stored := value.get(STORED_TOKENS), queries.StoredTokens):
                     record.tokens = tuple(stored)
+                if isinstance(stored := value.get(STORED_BANDS), tuple):
+                    record.bands = stored
                 yield record
         except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
             yield DocumentIn.invalid(where, record_error(exc))
@@ -465,5 +475,5 @@ def _claim_record(value: Any) -> dict[str, str]:
 def project_records(project: Project, schema: SchemaIn) -> Iterator[DocumentIn]:
     """The records a native export of ``project`` would hold, without writing a file
     (merging a project file reads it this way)."""
-    lines = enumerate(native_lines(project, with_tokens=True), 1)
+    lines = enumerate(native_lines(project, with_derived=True), 1)
     yield from read_native_lines(lines, str(project.path), schema, where_line=False)

@@ -95,6 +95,20 @@ def minhash(hashes: np.ndarray, block: int = 65_536) -> np.ndarray:
     return signature
 
 
+def stored_bands(db: Database, document_ids: list[int]) -> dict[int, tuple[tuple[int, int], ...]]:
+    """The ``(band, hash)`` pairs stored for each of ``document_ids`` that has them, if
+    they were made by this :data:`SCHEME` (else none: they would be made again)."""
+    if queries.project_value(db, "near_duplicate_scheme") != SCHEME:
+        return {}
+    found: dict[int, list[tuple[int, int]]] = {}
+    sql = "SELECT document_id, band, hash FROM document_bands WHERE document_id IN ({})"
+    for document_id, band, key in db.execute(
+        sql.format(",".join("?" * len(document_ids))), document_ids
+    ):
+        found.setdefault(document_id, []).append((band, key))
+    return {d: tuple(sorted(pairs)) for d, pairs in found.items()}
+
+
 def band_keys(signature: np.ndarray) -> list[int]:
     return [zlib.crc32(signature[b * ROWS : (b + 1) * ROWS].tobytes()) for b in range(BANDS)]
 
@@ -116,16 +130,20 @@ def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
-def flag_near_duplicates(db: Database, document_ids: list[int]) -> list[tuple[int, int, float]]:
-    """Band the new documents and flag each that is almost another one; returns
-    ``(new, other, similarity)``. Call inside the import's transaction.
+def flag_near_duplicates(
+    db: Database, document_ids: list[int], banded: set[int] | frozenset[int] = frozenset()
+) -> list[tuple[int, int, float]]:
+    """Band the new documents (but those in ``banded``, whose bands a merge copied) and
+    flag each that is almost another one; returns ``(new, other, similarity)``. Call
+    inside the import's transaction.
 
     Works 500 documents at a time (band them, then compare them with their candidates),
     so memory stays flat in the number of documents; texts of earlier documents are read
     again for exact comparisons through a small cache, and MinHash estimates rule pairs
     out only within a chunk."""
     if queries.project_value(db, "near_duplicate_scheme") != SCHEME:
-        _rebuild_bands(db, set(document_ids))
+        _rebuild_bands(db, set(document_ids))  # copied bands are gone too: band them again
+        banded = frozenset()
 
     @lru_cache(maxsize=1024)
     def stored_set(document_id: int) -> frozenset[int]:
@@ -135,16 +153,29 @@ def flag_near_duplicates(db: Database, document_ids: list[int]) -> list[tuple[in
     found = []
     ids = sorted(document_ids)
     for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
         signatures: dict[int, np.ndarray] = {}  # of this chunk only: memory stays flat
-        chunk_sets = _band(db, ids[i : i + 500], signatures)
-        for document_id, candidates in _candidates(db, sorted(chunk_sets)):
+        chunk_sets = _band(db, [d for d in chunk if d not in banded], signatures)
+        with_bands = sorted({*chunk_sets, *(d for d in chunk if d in banded)})
+        for document_id, candidates in _candidates(db, with_bands):
             mine = None
             for other in candidates:
-                if other in signatures and (
-                    estimated_jaccard(signatures[document_id], signatures[other]) < ESTIMATE_FLOOR
+                if (
+                    other in signatures
+                    and document_id in signatures
+                    and (
+                        estimated_jaccard(signatures[document_id], signatures[other])
+                        < ESTIMATE_FLOOR
+                    )
                 ):
                     continue  # both in this chunk: the signatures rule it out
-                mine = mine or frozenset(chunk_sets[document_id].tolist())
+                if mine is None:
+                    computed = chunk_sets.get(document_id)
+                    mine = (
+                        stored_set(document_id)
+                        if computed is None
+                        else frozenset(computed.tolist())
+                    )
                 theirs = chunk_sets[other] if other in chunk_sets else stored_set(other)
                 similarity = jaccard(mine, theirs)
                 if similarity >= NEAR_DUPLICATE:
@@ -160,6 +191,8 @@ def _band(
     adds their signatures to ``signatures``."""
     signatures = {} if signatures is None else signatures
     sets: dict[int, np.ndarray] = {}  # a set only when compared (most never are)
+    if not document_ids:
+        return sets
     sql = "SELECT document_id, text FROM document_texts WHERE document_id IN ({})"
     for document_id, text in db.execute(
         sql.format(",".join("?" * len(document_ids))), document_ids

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from annotator.core.ingest import import_documents
 from annotator.core.samples import sample_text
@@ -80,3 +81,84 @@ def test_many_articles_sharing_boilerplate_are_not_candidates(project):
            ON a.band = b.band AND a.hash = b.hash AND a.document_id < b.document_id"""
     ).fetchone()[0]
     assert pairs < 50  # shared bands are rare between texts that only share boilerplate
+
+
+def test_a_merge_copies_the_bands_and_still_flags_copies(tmp_path, monkeypatch):
+    from annotator.core.project import Project
+    from annotator.services.merge import merge_into
+    from annotator.store import bands
+
+    original = sample_text()
+    edited = original.replace("on Tuesday", "on Wednesday", 1) + "\nUpdated with a correction."
+    unrelated = "The harvest festival drew crowds to the valley. " * 30
+    with Project.open(tmp_path / "source.db", annotator="bob") as source:
+        import_documents(source, [_doc(edited, "wire, updated"), _doc(unrelated, "festival")])
+        query = "SELECT band, hash FROM document_bands WHERE document_id = ? ORDER BY band"
+        source_bands = {
+            d.title: source.db.execute(query, [d.id]).fetchall() for d in source.documents()
+        }
+    banded = []
+    real = bands.minhash
+    monkeypatch.setattr(bands, "minhash", lambda h, *a: banded.append(h) or real(h, *a))
+    with Project.open(tmp_path / "target.db", annotator="alice") as target:
+        import_documents(target, [_doc(original, "wire")])
+        banded.clear()
+        merge_into(target, [tmp_path / "source.db"])
+        assert banded == []  # no signature made again
+        titles = {d.id: d.title for d in target.documents()}
+        assert [
+            (titles[r["document_id"]], titles[r["other_id"]]) for r in near_duplicates(target)
+        ] == [("wire, updated", "wire")]
+        target_bands = {titles[i]: target.db.execute(query, [i]).fetchall() for i in titles}
+    assert target_bands["festival"] == source_bands["festival"]
+    assert target_bands["wire, updated"] == source_bands["wire, updated"]
+
+
+def _corpus(count: int) -> list[DocumentIn]:
+    """Articles of 120 words from 3,000, between the same boilerplate; every 25th is an
+    earlier one with a word changed (a near-duplicate to find)."""
+    boilerplate = "Subscribe to our newsletter for the latest news from the region every day. "
+    rng = np.random.default_rng(count)
+    vocabulary = np.array([f"w{n}" for n in range(3000)])
+    bodies: list[list[str]] = []
+    for n in range(count):
+        if n % 25 == 24:
+            body = list(bodies[int(rng.integers(n - 24, n))])
+            body[int(rng.integers(len(body)))] = "changed"
+        else:
+            body = list(rng.choice(vocabulary, 120))
+        bodies.append(body)
+    return [
+        _doc(boilerplate + " ".join(b) + ". " + boilerplate, f"d{n}") for n, b in enumerate(bodies)
+    ]
+
+
+@pytest.mark.slow
+def test_near_duplicate_work_grows_linearly_with_the_documents(db_path, monkeypatch):
+    from annotator.core.project import Project
+    from annotator.store import bands
+
+    work = {"candidates": 0, "compared": 0}
+    candidates, jaccard_ = bands._candidates, bands.jaccard
+
+    def counted_candidates(db, ids):
+        for document_id, others in candidates(db, ids):
+            work["candidates"] += len(others)
+            yield document_id, others
+
+    def counted_jaccard(a, b):
+        work["compared"] += 1
+        return jaccard_(a, b)
+
+    monkeypatch.setattr(bands, "_candidates", counted_candidates)
+    monkeypatch.setattr(bands, "jaccard", counted_jaccard)
+    done = {}
+    for count in (10_000, 20_000):
+        work.update(candidates=0, compared=0)
+        with Project.open(db_path.with_name(f"p{count}.db"), annotator="alice") as project:
+            report = import_documents(project, _corpus(count), tokenize=False)
+        assert len(report.near_duplicates) >= count // 25 * 0.95  # the copies are found
+        done[count] = dict(work)
+    assert done[10_000]["compared"] > 0
+    for kind in ("candidates", "compared"):
+        assert done[20_000][kind] <= 2.3 * done[10_000][kind], (kind, done)
