@@ -169,11 +169,11 @@ class _Run:
         apply_schema_growth(project, plan, report)
         self.check.refresh()  # what this batch added is known to the next one
         items, created = self._documents(accepted)
+        self.created |= created
         if self.newer_wins:
             _take_newer(project, [(r, i) for r, i in items if i not in self.created], report)
             incoming = ((text_sha256(record.text), record) for record in accepted)
             self.held |= carry.held_keys(incoming, project.annotator)
-        self.created |= created
         _insert_annotations(project, items, created, self.stamp, report)
         carry.carry_claims(project, items, newer_wins=self.newer_wins, report=report)
         self.touched |= {i for record, i in items if record.spans or record.note or record.statuses}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -30,6 +31,11 @@ def name_problem(name: object, what: str = "label") -> str | None:
     """
     if not isinstance(name, str) or not name.strip():
         return f"a {what} needs a name"
+    return _text_name_problem(name, what)
+
+
+@lru_cache(maxsize=4096)  # an import asks about the same few names for every span
+def _text_name_problem(name: str, what: str) -> str | None:
     shown = repr(name)[:80]
     if len(name) > MAX_NAME_LENGTH:
         return f"{what} name {shown} is longer than {MAX_NAME_LENGTH} characters"
