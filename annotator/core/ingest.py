@@ -46,7 +46,7 @@ from annotator.model.records import dumps_json, text_sha256
 from annotator.model.words import counted
 from annotator.store import queries
 from annotator.store.bands import flag_near_duplicates
-from annotator.store.bulk import insert_rows
+from annotator.store.bulk import insert_rows, texts_indexed_after
 from annotator.store.portable import Portable
 
 if TYPE_CHECKING:
@@ -113,9 +113,10 @@ def import_documents(
         changes_before = db.conn.total_changes
         if adopt:
             carry.adopt_definitions(project, given, report)
-        while pending:
-            run.batch(pending.pop())
-            pending.extend(islice(batches, 1))
+        with texts_indexed_after(db):
+            while pending:
+                run.batch(pending.pop())
+                pending.extend(islice(batches, 1))
         portable = Portable(db, project.uuid)
         carry.carry_matches(project, given, portable, newer_wins=newer_wins, report=report)
         carry.carry_events(project, given, portable, report)

@@ -169,3 +169,35 @@ def test_an_import_killed_midway_leaves_the_project_as_it_was(db_path):
         titles = [row[0] for row in project.db.execute("SELECT title FROM documents")]
         assert titles == ["t0", "t1", "t2"]
         assert project.db.execute("SELECT count(*) FROM document_tokens").fetchone()[0] == 3
+
+
+def _found(project, word: str) -> list[str]:
+    sql = """SELECT d.title FROM document_texts_fts f JOIN documents d ON d.id = f.rowid
+             WHERE document_texts_fts MATCH ? ORDER BY d.id"""
+    return [row[0] for row in project.db.execute(sql, [word])]
+
+
+def test_imported_texts_are_in_the_full_text_index_and_the_trigger_is_back(project):
+    import_documents(project, _records(120), batch_size=50)
+    assert _found(project, "ferry") == [f"t{n}" for n in range(120)]
+    assert _found(project, "119") == ["t119"]
+    trigger = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?"
+    assert project.db.execute(trigger, ["document_texts_ai"]).fetchone()[0] == 1
+    with project.transact("") as transaction:  # a text written on its own: the trigger
+        text = "A later article about the harbour."
+        db = transaction.db
+        row = {"title": "later", "length": len(text), "text_sha256": "x" * 64, "created": "now"}
+        db["documents"].insert(row)
+        db["document_texts"].insert({"document_id": db["documents"].last_pk, "text": text})
+    assert _found(project, "harbour") == ["later"]
+
+
+def test_a_failed_import_leaves_the_index_and_its_trigger_as_they_were(project):
+    import_documents(project, _records(3))
+    records = _records(130)[3:]
+    records[100].spans = [SpanIn(start=5, end=500, label="claim")]
+    with pytest.raises(InputFileError):
+        import_documents(project, records, batch_size=50)
+    assert _found(project, "ferry") == ["t0", "t1", "t2"]
+    import_documents(project, [DocumentIn(text="The harbour reopened.", title="h", where="h")])
+    assert _found(project, "harbour") == ["h"]
