@@ -248,13 +248,23 @@ def merge(
 ) -> None:
     """Merge annotators' projects (or native JSONL exports) into OUT. Documents are
     matched by text; every annotator's work is kept; merging twice changes nothing."""
+    from tqdm import tqdm
+
     from annotator.services.merge import check_source, merge_into
 
     for source in sources:
         check_source(source)
         remember_project(source)
-    with open_project(out, annotator) as target:
-        report = merge_into(target, list(sources))
+    with (
+        open_project(out, annotator) as target,
+        tqdm(unit="doc", desc="merge", disable=None, leave=False) as bar,
+    ):
+        report = merge_into(
+            target,
+            list(sources),
+            on_total=lambda total: bar.reset(total=total),
+            progress=lambda n: bar.update(n - bar.n),
+        )
     if echo_report(report.to_dict(), as_json):
         return
     for line in report.schema_differences + report.notes:

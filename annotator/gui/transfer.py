@@ -167,8 +167,14 @@ class TransferController(Controller):
         merge`` does, and refresh."""
 
         def work(job: Job, project: Project) -> MergeReport:
-            job.stage("Merging…", len(paths))
-            return merge_into(project, paths, progress=job.step, cancelled=job.cancelled)
+            job.stage("Merging…")
+            return merge_into(
+                project,
+                paths,
+                progress=job.step,
+                cancelled=job.cancelled,
+                on_total=lambda n: job.stage(f"Merging {counted(n, 'document')}…", n),
+            )
 
         report = self._in_worker("Merge", work)
         self.imported.emit(report.summary)

@@ -24,6 +24,7 @@ from typing import Any
 from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.native import project_records, read_native
+from annotator.formats.reader import count_records
 from annotator.model.changes import ChangeSummary
 from annotator.model.errors import AnnotatorError, InputFileError
 from annotator.model.imports import ImportReport, SchemaIn
@@ -124,20 +125,28 @@ def merge_into(
     *,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> MergeReport:
     """Merge every source (a project file or a native JSONL export) into ``target``.
 
     Each source is merged in its own transaction; a source that cannot be read stops the
-    merge with a message, and the sources before it stay merged.
+    merge with a message, and the sources before it stay merged. ``on_total`` gets about
+    how many documents the sources hold before the first is merged; ``progress`` the
+    number of them merged so far.
     """
     report = MergeReport(sources=[str(p) for p in sources])
     for path in sources:
         check_source(path)
-    for n, path in enumerate(sources, 1):
+    if on_total is not None:
+        on_total(sum(_documents_in(path, target.annotator) for path in sources))
+    done = 0
+    for path in sources:
         if path.resolve() == (target.path.resolve() if target.path else None):
             raise AnnotatorError(f"{path} is the project being merged into")
+        step = None if progress is None else (lambda n, before=done: progress(before + n))
         with ExitStack() as stack:
-            imported = _merge_one(target, path, stack, report, cancelled)
+            imported = _merge_one(target, path, stack, report, step, cancelled)
+        done += imported.documents_added + imported.documents_existing + len(imported.skipped)
         for name in _COUNTED:
             setattr(report, name, getattr(report, name) + getattr(imported, name))
         for table, count in imported.deleted.items():
@@ -146,11 +155,20 @@ def merge_into(
         report.spans_already_there += imported.spans_duplicate
         report.labels_added += imported.labels_added
         report.notes += imported.notes
-        if (done := imported.summary) is not None:
-            report.summary = done if report.summary is None else report.summary.union(done)
-        if progress is not None:
-            progress(n)
+        if (merged := imported.summary) is not None:
+            report.summary = merged if report.summary is None else report.summary.union(merged)
     return report
+
+
+def _documents_in(path: Path, annotator: str) -> int:
+    """About how many documents a source holds (for progress), without reading them."""
+    if path.suffix.lower() in (".jsonl", ".json"):
+        return count_records([path], "native")
+    try:
+        with Project.open(path, annotator=annotator, create=False, readonly=True) as source:
+            return queries.document_count(source.db)
+    except AnnotatorError:
+        return 0  # the merge itself says what is wrong with it
 
 
 def _merge_one(
@@ -158,6 +176,7 @@ def _merge_one(
     path: Path,
     stack: ExitStack,
     report: MergeReport,
+    progress: Callable[[int], None] | None,
     cancelled: Callable[[], bool] | None,
 ) -> ImportReport:
     """Import one source's records as they are read (never all of them at once)."""
@@ -179,6 +198,7 @@ def _merge_one(
             chain([first] if first is not None else [], records),
             schema=schema,
             newer_wins=True,
+            progress=progress,
             cancelled=cancelled,
         )
     except InputFileError:

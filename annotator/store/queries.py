@@ -350,6 +350,10 @@ def stored_tokens_of_many(db: Database, document_ids: list[int]) -> dict[int, St
     return found
 
 
+def document_count(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
 def project_value(db: Database, key: str) -> str | None:
     rows = list(_dicts(db, "SELECT value FROM project WHERE key = ?", [key]))
     return rows[0]["value"] if rows else None

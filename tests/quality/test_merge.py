@@ -257,3 +257,12 @@ def test_merge_copies_stored_tokens_instead_of_tokenising(tmp_path, bob_db, monk
         ).fetchall()
     assert tokenised == []
     assert rows == stored and len(rows) == 2
+
+
+def test_merge_reports_its_total_and_progress_per_document(tmp_path, alice_db, bob_db):
+    totals: list[int] = []
+    steps: list[int] = []
+    with Project.open(tmp_path / "target.db", annotator="carol") as target:
+        merge_into(target, [alice_db, bob_db], on_total=totals.append, progress=steps.append)
+    assert totals == [3]  # Alice's one article and Bob's two
+    assert steps == sorted(steps) and steps[-1] == 3
