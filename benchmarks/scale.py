@@ -26,57 +26,6 @@ sys.path.insert(0, str(HERE))
 
 from large import PHASES, phase, show  # noqa: E402  (the benchmarks folder is on the path)
 
-PHASES["import_stream"] = """
-from annotator.core.project import Project
-from annotator.services.transfer import import_paths
-from annotator.text import get_nlp
-from pathlib import Path
-get_nlp("en")
-started = time.perf_counter()
-with Project.open(sys.argv[2], annotator="bench") as project:
-    project.set_project_value("sample_offered", "1")
-    import_paths(project, [Path(sys.argv[1])], fmt="prodigy")
-done(started)
-"""
-
-PHASES["import_stream_floor"] = """
-import hashlib, sqlite3, orjson
-from itertools import islice
-from annotator.text import get_nlp, offsets_of
-nlp = get_nlp("en")
-started = time.perf_counter()
-conn = sqlite3.connect(sys.argv[2])
-conn.executescript('''
-    CREATE TABLE documents (id INTEGER PRIMARY KEY, title TEXT, length INT, sha TEXT UNIQUE);
-    CREATE TABLE texts (document_id INTEGER PRIMARY KEY, text TEXT);
-    CREATE TABLE tokens (document_id INTEGER PRIMARY KEY, starts BLOB, ends BLOB);
-    CREATE TABLE spans (id INTEGER PRIMARY KEY, document_id INT, start INT, "end" INT,
-                        label TEXT, annotator TEXT);
-    CREATE INDEX spans_by_document ON spans (document_id);
-    CREATE VIRTUAL TABLE search USING fts5(text, content='texts', content_rowid='document_id');
-''')
-tasks = (orjson.loads(line) for line in open(sys.argv[1], "rb"))
-first = 1
-with conn:
-    while batch := list(islice(tasks, 1000)):
-        texts = [task["text"] for task in batch]
-        ids = range(first, first + len(batch))
-        conn.executemany("INSERT INTO documents VALUES (?, ?, ?, ?)", (
-            (i, t["meta"]["title"], len(t["text"]), hashlib.sha256(t["text"].encode()).hexdigest())
-            for i, t in zip(ids, batch)))
-        conn.executemany("INSERT INTO texts VALUES (?, ?)", zip(ids, texts))
-        docs = nlp.tokenizer.pipe(texts, batch_size=256)
-        conn.executemany("INSERT INTO tokens VALUES (?, ?, ?)",
-                         ((i, *offsets_of(doc).to_blobs()) for i, doc in zip(ids, docs)))
-        conn.executemany(
-            'INSERT INTO spans (document_id, start, "end", label, annotator) VALUES (?,?,?,?,?)',
-            ((i, s["start"], s["end"], s["label"], "bench")
-             for i, t in zip(ids, batch) for s in t["spans"]))
-        first += len(batch)
-    conn.execute("INSERT INTO search (search) VALUES ('rebuild')")
-done(started)
-"""
-
 PHASES["make_other_corpus"] = """
 import orjson, interchange
 tasks = interchange.make_tasks(int(sys.argv[2]), seed=int(sys.argv[3]))
@@ -137,10 +86,10 @@ def main() -> list[str]:
             a_db, b_db = str(folder / "a.db"), str(folder / "b.db")
             phase("make_corpus", first, str(size))
             phase("make_other_corpus", second, str(size), "23")
-            imported = phase("import_stream", first, a_db)
-            floor = phase("import_stream_floor", first, str(folder / "floor.db"))
+            imported = phase("import_corpus", first, a_db)
+            floor = phase("import_corpus_floor", first, str(folder / "floor.db"))
             lines.append(show(f"import {size:,} documents", imported, floor, size))
-            phase("import_stream", second, b_db)
+            phase("import_corpus", second, b_db)
             merged_db, floor_db = str(folder / "merged.db"), str(folder / "merged-floor.db")
             shutil.copy(a_db, merged_db)
             shutil.copy(a_db, floor_db)
