@@ -260,12 +260,12 @@ def carry_deletions(
     project: Project,
     schema: SchemaIn,
     portable: Portable,
-    held: set[int],
+    held: Iterable[int],
     report,
 ) -> set[int]:
     """Delete what the source's history deleted last and the source no longer holds
-    (``held``: :func:`held_keys` of its records); see the module's policies. Returns the
-    documents touched."""
+    (``held``: :func:`held_keys` of its records, read once); see the module's policies.
+    Returns the documents touched."""
     last: dict[tuple[str, str], tuple[str, Any]] = {}  # (table, key) -> (at, gone or None)
     for event in schema.events:
         for row in event["rows"]:
@@ -277,9 +277,11 @@ def carry_deletions(
                 last[(table, before)] = (event["at"], row["before"])
             if after is not None:
                 last[(table, after)] = (event["at"], None)
+    gone_keys = {hash(key) for key, (_, gone) in last.items() if gone is not None}
+    still_held = {h for h in held if h in gone_keys}  # one pass; only these are kept
     touched: set[int] = set()
     for (table, key), (at, gone) in sorted(last.items(), key=lambda item: item[1][0]):
-        if gone is None or hash((table, key)) in held:
+        if gone is None or hash((table, key)) in still_held:
             continue
         spec = USER_TABLES[table]
         ref = [gone[c] for c in spec.natural_key]

@@ -25,6 +25,7 @@ Policies (the README documents them):
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import islice
@@ -153,7 +154,9 @@ class _Run:
         self.created: set[int] = set()
         self.banded: set[int] = set()  # created with the bands their source stored
         self.touched: set[int] = set()
-        self.held: set[int] = set()  # merging: what the source holds (carry.held_keys)
+        # Merging: what the source holds (carry.held_keys), 8 bytes a key: a merge of
+        # a million spans would hold ~70 MB of Python ints in a set.
+        self.held = array("q")
         self.tokenizers: dict[str, str] = {}
         self.accepted = self.handled = 0
         self.definitions_carried = False
@@ -174,7 +177,7 @@ class _Run:
         if self.newer_wins:
             _take_newer(project, [(r, i) for r, i in items if i not in self.created], report)
             incoming = ((text_sha256(record.text), record) for record in accepted)
-            self.held |= carry.held_keys(incoming, project.annotator)
+            self.held.extend(carry.held_keys(incoming, project.annotator))
         _insert_annotations(project, items, created, self.stamp, report)
         carry.carry_claims(project, items, newer_wins=self.newer_wins, report=report)
         self.touched |= {i for record, i in items if record.spans or record.note or record.statuses}
