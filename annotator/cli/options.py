@@ -211,6 +211,29 @@ def open_project(
     return project
 
 
+class ProgressBar:
+    """A tqdm bar on the terminal (none when output is not a terminal) that the core's
+    callbacks drive: :meth:`total` once the count is known, :meth:`at` with the number
+    done so far (the core reports totals, tqdm wants steps)."""
+
+    def __init__(self, desc: str):
+        from tqdm import tqdm
+
+        self.bar = tqdm(unit="doc", desc=desc, disable=None, leave=False)
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.close()
+
+    def total(self, total: int) -> None:
+        self.bar.reset(total=total)
+
+    def at(self, done: int) -> None:
+        self.bar.update(done - self.bar.n)
+
+
 def echo_report(report: dict[str, Any], as_json: bool) -> bool:
     """Print a report as JSON; returns whether it did."""
     if as_json:

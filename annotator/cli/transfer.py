@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.options import (
+    ProgressBar,
     ProjectPath,
     cli,
     common_options,
@@ -52,8 +53,6 @@ def import_(
 ) -> None:
     """Import articles and annotations (files or folders). All or nothing unless
     --skip-invalid; labels the project lacks are added (refused with --strict)."""
-    from tqdm import tqdm
-
     from annotator.services.transfer import (
         import_lines,
         import_paths,
@@ -63,7 +62,7 @@ def import_(
 
     with (
         open_project(db_path, annotator) as project,
-        tqdm(unit="doc", desc="import", disable=None, leave=False) as bar,
+        ProgressBar("import") as bar,
     ):
         report = import_paths(
             project,
@@ -73,8 +72,8 @@ def import_(
             strict=strict,
             lang=lang,
             text_column=text_column,
-            on_read=lambda total: bar.reset(total=total),
-            progress=lambda n: bar.update(n - bar.n),
+            on_read=bar.total,
+            progress=bar.at,
         )
     nothing = imported_nothing(report)
     if echo_report(report.to_dict(), as_json):
@@ -158,8 +157,6 @@ def export(
 ) -> None:
     """Export annotations. Anything the format cannot hold is reported, never dropped
     silently."""
-    from tqdm import tqdm
-
     from annotator.files.output import is_stdout
     from annotator.formats.export import ExportFilter
     from annotator.services.transfer import export_lines, export_project, format_options
@@ -184,11 +181,9 @@ def export(
     with (
         # A ClaimReview export remembers its publisher and address in the project.
         open_project(db_path, annotator, create=False, reading=fmt != "claimreview") as project,
-        tqdm(unit="doc", desc="export", disable=None, leave=False) as bar,
+        ProgressBar("export") as bar,
     ):
-        report = export_project(
-            project, fmt, out, chosen=chosen, progress=lambda n: bar.update(n - bar.n), **options
-        )
+        report = export_project(project, fmt, out, chosen=chosen, progress=bar.at, **options)
     if as_json and to_stdout:  # standard output holds the export itself
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), err=True)
         return
@@ -248,8 +243,6 @@ def merge(
 ) -> None:
     """Merge annotators' projects (or native JSONL exports) into OUT. Documents are
     matched by text; every annotator's work is kept; merging twice changes nothing."""
-    from tqdm import tqdm
-
     from annotator.services.merge import check_source, merge_into
 
     for source in sources:
@@ -257,13 +250,13 @@ def merge(
         remember_project(source)
     with (
         open_project(out, annotator) as target,
-        tqdm(unit="doc", desc="merge", disable=None, leave=False) as bar,
+        ProgressBar("merge") as bar,
     ):
         report = merge_into(
             target,
             list(sources),
-            on_total=lambda total: bar.reset(total=total),
-            progress=lambda n: bar.update(n - bar.n),
+            on_total=bar.total,
+            progress=bar.at,
         )
     if echo_report(report.to_dict(), as_json):
         return

@@ -134,8 +134,8 @@ def import_documents(
 
 
 class _Run:
-    """One import, a batch at a time: what it keeps between batches is the id of each
-    text it met (by SHA-256), the documents it created and touched, and its report."""
+    """One import, a batch at a time: what it keeps between batches is the ids of the
+    documents it created, matched and touched, and its report."""
 
     def __init__(self, project: Project, check: SchemaCheck, **options: Any):
         self.project, self.check = project, check
@@ -150,8 +150,8 @@ class _Run:
         self.report = ImportReport()
         self.default_lang = project.default_lang()
         self.stamp = _now()
-        self.ids: dict[str, int] = {}  # SHA-256 of a text met so far -> its document
         self.created: set[int] = set()
+        self.existing: set[int] = set()  # documents stored before that records matched
         self.banded: set[int] = set()  # created with the bands their source stored
         self.touched: set[int] = set()
         # Merging: what the source holds (carry.held_keys), 8 bytes a key: a merge of
@@ -172,11 +172,11 @@ class _Run:
             self.definitions_carried = True
         apply_schema_growth(project, plan, report)
         self.check.refresh()  # what this batch added is known to the next one
-        items, created = self._documents(accepted)
+        items, created, hashes = self._documents(accepted)
         self.created |= created
         if self.newer_wins:
             _take_newer(project, [(r, i) for r, i in items if i not in self.created], report)
-            incoming = ((text_sha256(record.text), record) for record in accepted)
+            incoming = zip(hashes, accepted, strict=True)
             self.held.extend(carry.held_keys(incoming, project.annotator))
         _insert_annotations(project, items, created, self.stamp, report)
         carry.carry_claims(project, items, newer_wins=self.newer_wins, report=report)
@@ -202,18 +202,18 @@ class _Run:
 
     def _documents(
         self, accepted: list[DocumentIn]
-    ) -> tuple[list[tuple[DocumentIn, int]], set[int]]:
+    ) -> tuple[list[tuple[DocumentIn, int]], set[int], list[str]]:
         """The document of each record (stored before, or created now with its tokens);
-        returns ``(record, id)`` pairs and the ids created."""
+        returns ``(record, id)`` pairs, the ids created and the SHA-256 of each text.
+        A text met in an earlier batch is stored by now, so the database tells it."""
         hashes = [text_sha256(record.text) for record in accepted]
         firsts: dict[str, DocumentIn] = {}  # a text twice: its first record makes it
         for sha, record in zip(hashes, accepted, strict=True):
             firsts.setdefault(sha, record)
-        met = [sha for sha in firsts if sha not in self.ids]
-        stored = queries.document_ids_by_hashes(self.project.db, met)
-        self.ids.update(stored)
-        self.report.documents_existing += len(stored)
-        new = [(sha, record) for sha, record in firsts.items() if sha not in self.ids]
+        ids = queries.document_ids_by_hashes(self.project.db, list(firsts))
+        self.existing.update(i for i in ids.values() if i not in self.created)
+        self.report.documents_existing = len(self.existing)
+        new = [(sha, record) for sha, record in firsts.items() if sha not in ids]
         tokens = partial(self._tokens, new)
         created = _insert_documents(self.project, new, tokens, self.stamp)
         copied = [(created[sha], record.bands) for sha, record in new if record.bands]
@@ -225,11 +225,10 @@ class _Run:
             ignore=True,
         )
         self.banded.update(i for i, _ in copied)
-        self.ids.update(created)
         self.report.documents_added += len(new)
-        return [(r, self.ids[sha]) for sha, r in zip(hashes, accepted, strict=True)], set(
-            created.values()
-        )
+        ids.update(created)
+        items = [(r, ids[sha]) for sha, r in zip(hashes, accepted, strict=True)]
+        return items, set(created.values()), hashes
 
     def _tokens(self, new: list[tuple[str, DocumentIn]], ids: dict[str, int]):
         """Token rows (``TOKEN_COLUMNS``) of the new documents, made as they are written;

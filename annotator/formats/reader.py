@@ -3,6 +3,7 @@ folders. ``read_paths`` is what ``annotator import`` and File → Import call.""
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -15,7 +16,6 @@ from annotator.files.encoding import (
     decode_bytes,
     decode_leniently,
     read_file_bytes,
-    read_text_lines,
 )
 from annotator.files.safety import refuse_unsafe_input, shown
 from annotator.formats import (
@@ -372,6 +372,7 @@ def count_records(paths: list[Path], fmt: str, *, text_column: str | None = None
     total = 0
     for path in expand_paths(paths, []):
         try:
+            refuse_unsafe_input(path)  # a FIFO or device named as input is never opened
             name = fmt if fmt != "auto" else detect_format(path)
             if name in ("text", "html"):
                 total += 1
@@ -389,13 +390,16 @@ def count_records(paths: list[Path], fmt: str, *, text_column: str | None = None
 
 
 def _first_line_is_json(path: Path) -> bool:
-    for line in read_text_lines(path):
-        if line.strip():
-            try:
-                orjson.loads(line)
-            except orjson.JSONDecodeError:
-                return False
-            return True
+    """Whether the first line holding anything is JSON on its own (JSON lines, not a
+    pretty-printed file); reads that line only, not the whole file's encoding check."""
+    with path.open("rb") as handle:
+        for line in handle:
+            if line.strip():
+                try:
+                    orjson.loads(line.removeprefix(codecs.BOM_UTF8))
+                except orjson.JSONDecodeError:
+                    return False
+                return True
     return False
 
 

@@ -16,7 +16,7 @@ from annotator.core.project import Project
 from annotator.model.errors import InputFileError
 from annotator.model.imports import Cancelled, DocumentIn, SpanIn
 
-BATCH = 200  # token rows per insert (``_insert_documents``)
+BATCH = 200  # documents tokenised and not yet written, at most (rows are written as made)
 
 
 def _records(count: int) -> list[DocumentIn]:
