@@ -1,17 +1,20 @@
-"""Near-duplicate documents, as storage: word 5-shingles, MinHash signatures (160
-permutations) banded for locality-sensitive hashing (20 bands of 8) in
-``document_bands``. Two texts with Jaccard similarity 0.8 share a band with probability
-0.975 (0.85: 0.998), two at 0.3 with 0.0013, so articles that share a sentence or two
-with thousands of others (wire copy, boilerplate) do not flood the comparison.
-Candidates are confirmed with the exact Jaccard of their shingles (at most 50 per new
-document, most shared bands first) and flagged at 0.8 and above, on import."""
+"""Near-duplicate documents, as storage: word 5-shingles, a MinHash signature of 160
+values by one-permutation hashing (each shingle hashed once into one of 160 bins, empty
+bins filled from the next full one) banded for locality-sensitive hashing (20 bands of
+8) in ``document_bands``. Two texts with Jaccard similarity 0.8 share a band with
+probability 0.975 (0.85: 0.998), two at 0.3 with 0.0013, so articles that share a
+sentence or two with thousands of others (wire copy, boilerplate) do not flood the
+comparison. Candidates are confirmed with the exact Jaccard of their shingles (at most 50
+per new document, most shared bands first) and flagged at 0.8 and above, on import.
+
+Texts are shingled and signed 500 at a time with whole-array numpy work (no Python loop
+per word or per permutation): that is what keeps the check a small part of an import."""
 
 from __future__ import annotations
 
 import re
-import zlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -20,6 +23,7 @@ from sqlite_utils import Database
 from annotator.store import queries
 
 _PIECE = 1_000_000
+"""Code points shingled in one array at most (a longer text is cut at a space)."""
 _SPACE = re.compile(r"\s")
 WORDS = re.compile(r"\w+", re.UNICODE)
 SHINGLE = 5
@@ -29,8 +33,8 @@ BANDS = 20
 ROWS = 8
 
 
-PERMUTATIONS = BANDS * ROWS
-SCHEME = f"minhash-ms-{PERMUTATIONS}x{BANDS}x{ROWS}-shingle{SHINGLE}"
+BINS = BANDS * ROWS
+SCHEME = f"oph-{BINS}x{BANDS}x{ROWS}-shingle{SHINGLE}"
 """Stored with the bands (project value ``near_duplicate_scheme``): bands made another way
 are rebuilt before they are compared."""
 
@@ -42,57 +46,147 @@ MAX_CANDIDATES = 50
 
 ESTIMATE_FLOOR = 0.6
 """Below this MinHash estimate a pair is not compared exactly (4 standard errors under 0.8)."""
-_rng = np.random.default_rng(20241008)  # fixed: signatures are stored and compared later
+
+# All hashing is uint64 arithmetic, which numpy wraps modulo 2^64 by itself. A word's hash
+# is the polynomial sum of its code points times powers of _BASE, read off prefix sums of
+# the whole array (multiplying by powers of _INVERSE moves a word back to position 0).
+_BASE = np.uint64(0x9E3779B97F4A7C15)  # odd, so it has an inverse modulo 2^64
+_INVERSE = np.uint64(pow(0x9E3779B97F4A7C15, -1, 2**64))
+_ROLL = np.uint64(1_000_003)
+_EMPTY = np.iinfo(np.uint64).max
+_STEP = np.uint64(0x2545F4914F6CDD1D)  # added per bin a filled bin lies from its source
 
 
-# Multiply-shift hashing: (a·x + b) mod 2^64, top 32 bits, a odd. numpy's uint64
-# arithmetic wraps mod 2^64 by itself, so a permutation costs a multiply, an add, a shift.
-_A = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-_B = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
+def _mix(values: np.ndarray, seed: int) -> np.ndarray:
+    """splitmix64's finaliser of ``values + seed``: every input bit moves every output bit."""
+    x = values + np.uint64(seed)
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
 
 
-_SHIFT = np.uint64(32)
+@lru_cache(maxsize=1)
+def _word_characters() -> np.ndarray:
+    """For each code point of the Basic Multilingual Plane, whether ``\\w`` matches it."""
+    everything = "".join(map(chr, range(0x10000))).replace("\x00", " ")
+    table = np.zeros(0x10000, dtype=bool)
+    for match in WORDS.finditer(everything):
+        table[match.start() : match.end()] = True
+    return table
 
 
-def _word_hashes(folded: str) -> np.ndarray:
-    """CRC-32 of each word, a million characters at a time (cut at a space), so a 20 MB
-    article never holds millions of word strings at once."""
-    parts, start = [], 0
-    while start < len(folded):
-        space = _SPACE.search(folded, min(start + _PIECE, len(folded)))
-        end = space.start() if space else len(folded)
-        words = WORDS.findall(folded, start, end)
-        parts.append(np.array([zlib.crc32(w.encode("utf-8")) for w in words], dtype=np.uint64))
-        start = end + 1
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+def _is_word(points: np.ndarray) -> np.ndarray:
+    high = points > 0xFFFF
+    word = _word_characters()[np.where(high, 0, points)]
+    for place in np.flatnonzero(high):  # beyond the table (rare): ask the regex
+        word[place] = WORDS.match(chr(points[place])) is not None
+    return word
+
+
+def _pieces(texts: Sequence[str]) -> Iterator[tuple[int, str]]:
+    """``(text index, piece)`` of the case-folded texts, each piece at most ``_PIECE``
+    code points unless no space allows a cut (a cut at a space never splits a word)."""
+    for index, text in enumerate(texts):
+        folded, start = text.casefold(), 0
+        while start < len(folded):
+            space = _SPACE.search(folded, min(start + _PIECE, len(folded)))
+            end = space.start() if space else len(folded)
+            yield index, folded[start:end]
+            start = end + 1
+
+
+def _hash_words(pieces: list[str], owners: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The hash of every word of the pieces, in order, and the owner of each word."""
+    joined = "\x00".join(pieces)  # NUL is no word character: words never join
+    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    edges = np.diff(_is_word(points).view(np.int8), prepend=0, append=0)
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    powers = np.full(len(points), _BASE, dtype=np.uint64)
+    np.cumprod(powers, out=powers)  # _BASE^(j+1): a common factor, harmless
+    inverses = np.full(len(points), _INVERSE, dtype=np.uint64)
+    np.cumprod(inverses, out=inverses)
+    sums = np.zeros(len(points) + 1, dtype=np.uint64)
+    np.cumsum(points.astype(np.uint64) * powers, out=sums[1:])
+    words = _mix((sums[ends] - sums[starts]) * inverses[starts], seed=1)
+    piece_starts = np.cumsum([0] + [len(p) + 1 for p in pieces[:-1]])
+    owner = np.asarray(owners, dtype=np.int64)[np.searchsorted(piece_starts, starts, "right") - 1]
+    return words, owner
+
+
+def shingle_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The word 5-shingle hashes of each text (case-folded words; a text of fewer than five
+    words has its words instead), text after text, with ``len(texts) + 1`` offsets: text
+    ``i`` has ``hashes[bounds[i]:bounds[i + 1]]`` (repeats kept: a signature ignores them)."""
+    word_parts, owner_parts, batch, owners, size = [], [], [], [], 0
+    for index, piece in _pieces(texts):
+        if batch and size + len(piece) > _PIECE:
+            words, owner = _hash_words(batch, owners)
+            word_parts.append(words)
+            owner_parts.append(owner)
+            batch, owners, size = [], [], 0
+        batch.append(piece)
+        owners.append(index)
+        size += len(piece) + 1
+    if batch:
+        words, owner = _hash_words(batch, owners)
+        word_parts.append(words)
+        owner_parts.append(owner)
+    words = np.concatenate(word_parts) if word_parts else np.zeros(0, dtype=np.uint64)
+    owner = np.concatenate(owner_parts) if owner_parts else np.zeros(0, dtype=np.int64)
+    counts = np.bincount(owner, minlength=len(texts))
+    last = len(words) - SHINGLE + 1
+    mixed = np.zeros(max(last, 0), dtype=np.uint64)
+    for k in range(SHINGLE):  # a rolling polynomial of five word hashes
+        mixed = mixed * _ROLL + words[k : k + len(mixed)]
+    whole = owner[: len(mixed)] == owner[SHINGLE - 1 : SHINGLE - 1 + len(mixed)]
+    short = counts[owner] < SHINGLE
+    hashes = np.concatenate([mixed[whole], words[short]])
+    order = np.argsort(np.concatenate([owner[: len(mixed)][whole], owner[short]]), kind="stable")
+    sizes = np.where(counts < SHINGLE, counts, np.maximum(counts - SHINGLE + 1, 0))
+    return hashes[order], np.concatenate([[0], np.cumsum(sizes)])
 
 
 def shingles(text: str) -> np.ndarray:
-    """Hashes of the word 5-shingles of a text (case-folded words)."""
-    words = _word_hashes(text.casefold())
-    if len(words) < SHINGLE:
-        return words
-    mixed = np.zeros(len(words) - SHINGLE + 1, dtype=np.uint64)
-    for k in range(SHINGLE):  # a rolling polynomial of the word hashes, mod 2^64
-        mixed = mixed * np.uint64(1_000_003) + words[k : len(words) - SHINGLE + 1 + k]
-    return np.unique(mixed)
+    """The distinct word 5-shingle hashes of one text (see :func:`shingle_many`)."""
+    hashes, _ = shingle_many([text])
+    return np.unique(hashes)
 
 
-def minhash(hashes: np.ndarray, block: int = 65_536) -> np.ndarray:
-    """The MinHash signature (``PERMUTATIONS`` values) of a set of shingle hashes.
+def signatures(hashes: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """One MinHash signature (``BINS`` values) per text of :func:`shingle_many`'s output,
+    by one-permutation hashing: each shingle is hashed once, its top bits choose a bin,
+    each bin keeps its smallest hash; an empty bin takes the next full bin's value (to
+    the right, wrapping) plus ``_STEP`` per bin between them, so two texts agree on a bin
+    with probability their Jaccard similarity. A text without shingles gets zeros."""
+    count = len(bounds) - 1
+    owner = np.repeat(np.arange(count), np.diff(bounds))
+    mixed = _mix(hashes, seed=2)
+    bins = ((mixed >> np.uint64(32)) * np.uint64(BINS)) >> np.uint64(32)
+    signature = np.full(count * BINS, _EMPTY, dtype=np.uint64)
+    np.minimum.at(signature, owner * BINS + bins.astype(np.int64), mixed)
+    signature = signature.reshape(count, BINS)
+    twice = np.concatenate([signature, signature], axis=1)
+    columns = np.arange(2 * BINS)
+    full_at = np.where(twice != _EMPTY, columns, 2 * BINS - 1)
+    source = np.minimum.accumulate(full_at[:, ::-1], axis=1)[:, ::-1][:, :BINS]
+    filled = np.take_along_axis(twice, source, axis=1)
+    filled += (source - columns[:BINS]).astype(np.uint64) * _STEP
+    filled[np.diff(bounds) == 0] = 0
+    return filled
 
-    Works through the hashes a block at a time, so a 20 MB article needs a few tens of
-    megabytes, not ``PERMUTATIONS`` times its shingles."""
-    signature = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
-    if len(hashes) == 0:
-        return np.zeros(PERMUTATIONS, dtype=np.uint64)
-    for first in range(0, len(hashes), block):
-        part = hashes[first : first + block]
-        values = np.multiply.outer(_A, part)  # in place from here: no temporaries
-        values += _B[:, None]
-        values >>= _SHIFT
-        np.minimum(signature, values.min(axis=1), out=signature)
-    return signature
+
+def band_keys(signature_rows: np.ndarray) -> np.ndarray:
+    """``BANDS`` keys per signature (a row each), as signed 63-bit integers. Band ``b``
+    holds bins ``b, b + BANDS, b + 2·BANDS …``: bins filled from one neighbour lie in
+    different bands, so a sparse text's bands stay independent."""
+    rows = signature_rows.reshape(len(signature_rows), ROWS, BANDS)
+    key = np.zeros((len(signature_rows), BANDS), dtype=np.uint64)
+    for r in range(ROWS):
+        key = key * _ROLL + rows[:, r, :]
+    return (_mix(key, seed=3) >> np.uint64(1)).astype(np.int64)
 
 
 def stored_bands(db: Database, document_ids: list[int]) -> dict[int, tuple[tuple[int, int], ...]]:
@@ -107,10 +201,6 @@ def stored_bands(db: Database, document_ids: list[int]) -> dict[int, tuple[tuple
     ):
         found.setdefault(document_id, []).append((band, key))
     return {d: tuple(sorted(pairs)) for d, pairs in found.items()}
-
-
-def band_keys(signature: np.ndarray) -> list[int]:
-    return [zlib.crc32(signature[b * ROWS : (b + 1) * ROWS].tobytes()) for b in range(BANDS)]
 
 
 def jaccard(a: np.ndarray | frozenset[int], b: np.ndarray | frozenset[int]) -> float:
@@ -154,19 +244,16 @@ def flag_near_duplicates(
     ids = sorted(document_ids)
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        signatures: dict[int, np.ndarray] = {}  # of this chunk only: memory stays flat
-        chunk_sets = _band(db, [d for d in chunk if d not in banded], signatures)
+        signed: dict[int, np.ndarray] = {}  # of this chunk only: memory stays flat
+        chunk_sets = _band(db, [d for d in chunk if d not in banded], signed)
         with_bands = sorted({*chunk_sets, *(d for d in chunk if d in banded)})
         for document_id, candidates in _candidates(db, with_bands):
             mine = None
             for other in candidates:
                 if (
-                    other in signatures
-                    and document_id in signatures
-                    and (
-                        estimated_jaccard(signatures[document_id], signatures[other])
-                        < ESTIMATE_FLOOR
-                    )
+                    other in signed
+                    and document_id in signed
+                    and (estimated_jaccard(signed[document_id], signed[other]) < ESTIMATE_FLOOR)
                 ):
                     continue  # both in this chunk: the signatures rule it out
                 if mine is None:
@@ -185,28 +272,31 @@ def flag_near_duplicates(
 
 
 def _band(
-    db: Database, document_ids: list[int], signatures: dict[int, np.ndarray] | None = None
+    db: Database, document_ids: list[int], signed: dict[int, np.ndarray] | None = None
 ) -> dict[int, np.ndarray]:
-    """Store the bands of these documents (at most 500); returns their shingle sets and
-    adds their signatures to ``signatures``."""
-    signatures = {} if signatures is None else signatures
+    """Store the bands of these documents (at most 500); returns their shingle hashes and
+    adds their signatures to ``signed``."""
+    signed = {} if signed is None else signed
     sets: dict[int, np.ndarray] = {}  # a set only when compared (most never are)
     if not document_ids:
         return sets
     sql = "SELECT document_id, text FROM document_texts WHERE document_id IN ({})"
+    ids, texts = [], []
     for document_id, text in db.execute(
         sql.format(",".join("?" * len(document_ids))), document_ids
     ):
-        hashes = shingles(text)
-        if len(hashes) >= 3:
-            signatures[document_id] = minhash(hashes)
-            sets[document_id] = hashes
-    rows = [
-        (band, key, d)
-        for d in document_ids
-        if d in sets
-        for band, key in enumerate(band_keys(signatures[d]))
-    ]
+        ids.append(document_id)
+        texts.append(text)
+    hashes, bounds = shingle_many(texts)
+    enough = np.flatnonzero(np.diff(bounds) >= 3)  # fewer shingles say nothing
+    rows_of = signatures(hashes, bounds)[enough]
+    keys = band_keys(rows_of)
+    rows = []
+    for row, index in enumerate(enough.tolist()):
+        document_id = ids[index]
+        signed[document_id] = rows_of[row]
+        sets[document_id] = hashes[bounds[index] : bounds[index + 1]]
+        rows.extend(zip(range(BANDS), keys[row].tolist(), [document_id] * BANDS, strict=True))
     db.conn.executemany("INSERT OR IGNORE INTO document_bands VALUES (?, ?, ?)", rows)
     return sets
 

@@ -9,6 +9,7 @@ from annotator.core.ingest import import_documents
 from annotator.core.samples import sample_text
 from annotator.model.imports import DocumentIn
 from annotator.services.duplicates import near_duplicates
+from annotator.store import bands
 from annotator.store.bands import SCHEME, jaccard, shingles
 
 
@@ -49,6 +50,74 @@ def test_jaccard_of_shingles():
     assert isinstance(a, np.ndarray)
 
 
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Rain fell on the hills, and the river rose overnight.", "", "Two words"],
+        ["Straße STRASSE straße — İstanbul 𝔘𝔫𝔦 😀word_9 ٣٤ a b c d e f", "x " * 7],
+    ],
+)
+def test_shingle_many_gives_each_text_its_own_shingles(texts):
+    hashes, bounds = bands.shingle_many(texts)
+    assert len(bounds) == len(texts) + 1
+    for index, text in enumerate(texts):
+        alone, _ = bands.shingle_many([text])
+        assert hashes[bounds[index] : bounds[index + 1]].tolist() == alone.tolist()
+
+
+def test_shingles_are_of_words_ignoring_case_and_punctuation():
+    plain = shingles("one two three four five six")
+    assert shingles("One, TWO three... four (five) six!").tolist() == plain.tolist()
+    assert set(shingles("one two three four five seven").tolist()) != set(plain.tolist())
+    assert len(shingles("one two three four five six")) == 2  # five words each
+    assert len(shingles("one two three")) == 3  # fewer than five: the words themselves
+
+
+def test_a_long_text_cut_into_pieces_has_the_shingles_of_the_whole(monkeypatch):
+    text = " ".join(f"w{n % 97}" for n in range(3000))
+    whole = shingles(text)
+    monkeypatch.setattr(bands, "_PIECE", 50)
+    assert shingles(text).tolist() == whole.tolist()
+
+
+def _variants(count: int, keep: float, seed: int) -> list[tuple[str, str]]:
+    """Pairs of 300-word texts whose words agree at a share ``keep`` of the places."""
+    rng = np.random.default_rng(seed)
+    pairs = []
+    for _ in range(count):
+        first = [f"w{n}" for n in rng.integers(0, 50_000, 300)]
+        second = [w if rng.random() < keep else "other" + w for w in first]
+        pairs.append((" ".join(first), " ".join(second)))
+    return pairs
+
+
+@pytest.mark.parametrize("keep", [0.99, 0.95, 0.9])
+def test_signatures_estimate_the_jaccard_similarity(keep):
+    pairs = _variants(40, keep, seed=7)
+    hashes, bounds = bands.shingle_many([t for pair in pairs for t in pair])
+    rows = bands.signatures(hashes, bounds)
+    errors = []
+    for n in range(len(pairs)):
+        exact = jaccard(*(hashes[bounds[i] : bounds[i + 1]] for i in (2 * n, 2 * n + 1)))
+        errors.append(bands.estimated_jaccard(rows[2 * n], rows[2 * n + 1]) - exact)
+    assert abs(np.mean(errors)) < 0.02  # unbiased
+    assert np.std(errors) < 0.06
+
+
+def test_bands_make_candidates_of_near_copies_only():
+    pairs = _variants(150, 0.98, seed=11) + _variants(150, 0.75, seed=12)
+    hashes, bounds = bands.shingle_many([t for pair in pairs for t in pair])
+    keys = bands.band_keys(bands.signatures(hashes, bounds))
+    near, far = [], []
+    for n in range(len(pairs)):
+        exact = jaccard(*(hashes[bounds[i] : bounds[i + 1]] for i in (2 * n, 2 * n + 1)))
+        shares = bool((keys[2 * n] == keys[2 * n + 1]).any())
+        (near if exact >= 0.8 else far if exact <= 0.3 else []).append(shares)
+    assert len(near) > 100 and len(far) > 100
+    assert np.mean(near) >= 0.95  # 0.975 expected at 0.8, more above
+    assert np.mean(far) <= 0.02
+
+
 def test_copies_imported_together_are_flagged(project):
     original = sample_text()
     edited = original.replace("Specialists", "Experts", 1)
@@ -86,7 +155,6 @@ def test_many_articles_sharing_boilerplate_are_not_candidates(project):
 def test_a_merge_copies_the_bands_and_still_flags_copies(tmp_path, monkeypatch):
     from annotator.core.project import Project
     from annotator.services.merge import merge_into
-    from annotator.store import bands
 
     original = sample_text()
     edited = original.replace("on Tuesday", "on Wednesday", 1) + "\nUpdated with a correction."
@@ -98,8 +166,8 @@ def test_a_merge_copies_the_bands_and_still_flags_copies(tmp_path, monkeypatch):
             d.title: source.db.execute(query, [d.id]).fetchall() for d in source.documents()
         }
     banded = []
-    real = bands.minhash
-    monkeypatch.setattr(bands, "minhash", lambda h, *a: banded.append(h) or real(h, *a))
+    real = bands.signatures
+    monkeypatch.setattr(bands, "signatures", lambda h, b: banded.append(h) or real(h, b))
     with Project.open(tmp_path / "target.db", annotator="alice") as target:
         import_documents(target, [_doc(original, "wire")])
         banded.clear()
@@ -136,7 +204,6 @@ def _corpus(count: int) -> list[DocumentIn]:
 @pytest.mark.slow
 def test_near_duplicate_work_grows_linearly_with_the_documents(db_path, monkeypatch):
     from annotator.core.project import Project
-    from annotator.store import bands
 
     work = {"candidates": 0, "compared": 0}
     candidates, jaccard_ = bands._candidates, bands.jaccard
