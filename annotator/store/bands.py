@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 from annotator.store import queries
 
-_PIECE = 1_000_000
+_PIECE = 250_000
 """Code points shingled in one array at most (a longer text is cut at a space)."""
 _SPACE = re.compile(r"\s")
 WORDS = re.compile(r"\w+", re.UNICODE)
@@ -79,11 +79,37 @@ def _word_characters() -> np.ndarray:
 
 
 def _is_word(points: np.ndarray) -> np.ndarray:
+    if len(points) == 0 or points.max() <= 0xFFFF:
+        return _word_characters()[points]
     high = points > 0xFFFF
     word = _word_characters()[np.where(high, 0, points)]
     for place in np.flatnonzero(high):  # beyond the table (rare): ask the regex
         word[place] = WORDS.match(chr(points[place])) is not None
     return word
+
+
+def _compute_powers(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_BASE^(j+1)`` and ``_INVERSE^(j+1)`` for j below ``count`` (the common factor
+    ``_BASE`` cancels against ``_INVERSE``)."""
+    powers = np.full(count, _BASE, dtype=np.uint64)
+    np.cumprod(powers, out=powers)
+    inverses = np.full(count, _INVERSE, dtype=np.uint64)
+    np.cumprod(inverses, out=inverses)
+    return powers, inverses
+
+
+@lru_cache(maxsize=1)
+def _power_table() -> tuple[np.ndarray, np.ndarray]:
+    return _compute_powers(2 * _PIECE + 1)
+
+
+def _powers(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The powers for an array of ``count`` code points: a slice of the table kept for
+    ``_PIECE``-sized arrays, or made for a longer one (a text without spaces)."""
+    powers, inverses = _power_table()
+    if count > len(powers):
+        return _compute_powers(count)
+    return powers[:count], inverses[:count]
 
 
 def _pieces(texts: Sequence[str]) -> Iterator[tuple[int, str]]:
@@ -104,10 +130,7 @@ def _hash_words(pieces: list[str], owners: list[int]) -> tuple[np.ndarray, np.nd
     points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     edges = np.diff(_is_word(points).view(np.int8), prepend=0, append=0)
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    powers = np.full(len(points), _BASE, dtype=np.uint64)
-    np.cumprod(powers, out=powers)  # _BASE^(j+1): a common factor, harmless
-    inverses = np.full(len(points), _INVERSE, dtype=np.uint64)
-    np.cumprod(inverses, out=inverses)
+    powers, inverses = _powers(len(points))
     sums = np.zeros(len(points) + 1, dtype=np.uint64)
     np.cumsum(points.astype(np.uint64) * powers, out=sums[1:])
     words = _mix((sums[ends] - sums[starts]) * inverses[starts], seed=1)
