@@ -10,13 +10,18 @@ its floor (both files attached with ``sqlite3`` and the rows copied with new ids
 phase runs in its own process; peak memory is the whole process (max RSS). The cost per
 document at each size shows whether it grows with the project.
 
-Run: ``python benchmarks/scale.py [--sizes 10000 100000]`` (1,000,000 is opt-in).
+Measured and floor run interleaved, ``--runs`` pairs per size (3 up to 20,000 documents,
+1 above unless asked), and the medians are shown.
+
+Run: ``python benchmarks/scale.py [--sizes 10000 100000] [--runs 3]`` (1,000,000 is
+opt-in).
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -74,28 +79,51 @@ done(started)
 """
 
 
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def _fresh(path: str, copy_of: str | None = None) -> str:
+    """``path`` with no database (and no WAL or shared-memory file) left from a run
+    before, or a new copy of ``copy_of``."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
+    if copy_of is not None:
+        shutil.copy(copy_of, path)
+    return path
+
+
 def main() -> list[str]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument(
+        "--runs", type=int, default=0, help="pairs per size (default: 3 up to 20,000, else 1)"
+    )
     args = parser.parse_args()
     lines = []
     for size in args.sizes:
+        runs = args.runs or (3 if size <= 20_000 else 1)
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             first, second = str(folder / "a.jsonl"), str(folder / "b.jsonl")
             a_db, b_db = str(folder / "a.db"), str(folder / "b.db")
             phase("make_corpus", first, str(size))
             phase("make_other_corpus", second, str(size), "23")
-            imported = phase("import_corpus", first, a_db)
-            floor = phase("import_corpus_floor", first, str(folder / "floor.db"))
-            lines.append(show(f"import {size:,} documents", imported, floor, size))
+            imported, floor = [], []
+            for _ in range(runs):  # measured and floor interleaved: both see the same machine
+                imported.append(phase("import_corpus", first, _fresh(a_db)))
+                floor.append(phase("import_corpus_floor", first, _fresh(str(folder / "f.db"))))
+            name = f"import {size:,} documents"
+            lines.append(show(name, _median(imported), _median(floor), size))
             phase("import_corpus", second, b_db)
-            merged_db, floor_db = str(folder / "merged.db"), str(folder / "merged-floor.db")
-            shutil.copy(a_db, merged_db)
-            shutil.copy(a_db, floor_db)
-            merged = phase("merge_projects", merged_db, b_db)
-            floor = phase("merge_projects_floor", floor_db, b_db)
-            lines.append(show(f"merge two of {size:,} documents", merged, floor, size))
+            merged, floor = [], []
+            for _ in range(runs):
+                merged.append(phase("merge_projects", _fresh(str(folder / "m.db"), a_db), b_db))
+                floor_db = _fresh(str(folder / "mf.db"), a_db)
+                floor.append(phase("merge_projects_floor", floor_db, b_db))
+            lines.append(
+                show(f"merge two of {size:,} documents", _median(merged), _median(floor), size)
+            )
     return lines
 
 
