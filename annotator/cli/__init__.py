@@ -3,7 +3,8 @@
 Every command takes ``--db PATH`` (default ``$ANNOTATOR_DB`` or the user data folder)
 and ``--annotator NAME``. Failures print one line on stderr and exit non-zero; a
 traceback means a bug in Annotator, never bad input. Commands live in one module per
-concern; what they share is in ``options``.
+concern, imported only when one of its commands runs (``options.COMMANDS``); what they
+share is in ``options``.
 """
 
 from __future__ import annotations
@@ -11,14 +12,6 @@ from __future__ import annotations
 import signal
 import sys
 
-from annotator.cli import (  # noqa: F401  (they register)
-    assist,
-    desktop,
-    factcheck,
-    project,
-    teams,
-    transfer,
-)
 from annotator.cli.options import cli, echo, terminal_safe
 
 __all__ = ["cli", "echo", "main", "terminal_safe"]

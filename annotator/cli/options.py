@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import json
 import os
 import re
@@ -16,11 +17,7 @@ import click
 from click_default_group import DefaultGroup
 
 from annotator import __version__
-from annotator.core.config import ENV_DB, default_db_path
-from annotator.files.safety import refuse_database_url
 from annotator.model.errors import AnnotatorError, StoreError, printable
-from annotator.model.records import STATUSES
-from annotator.store.database import waiting_for_writers
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -41,14 +38,47 @@ _PROJECTS = "annotator.projects"
 """``ctx.meta`` key: the project files a command opened (looked at when it fails)."""
 
 
+COMMANDS: dict[str, str] = {
+    "gui": "project",
+    "stats": "project",
+    "check": "project",
+    "import": "transfer",
+    "export": "transfer",
+    "merge": "transfer",
+    "backup": "transfer",
+    "restore": "transfer",
+    "patterns": "assist",
+    "suggest": "assist",
+    "train": "assist",
+    "claims": "factcheck",
+    "search": "factcheck",
+    "agreement": "teams",
+    "install-desktop": "desktop",
+}
+"""Each command and the module of ``annotator.cli`` that defines it. A module is imported
+when one of its commands runs (``--help`` imports them all to list them), so
+``annotator --version`` imports none and a command only what it uses."""
+
+
 class _Group(DefaultGroup):
-    """Turns user errors from any command into one clear line and exit code 1.
+    """Finds each command in its module when it is asked for (:data:`COMMANDS`), and
+    turns user errors from any command into one clear line and exit code 1.
 
     Anything else that escapes a command is a bug in Annotator (a traceback), unless a
     project file the command opened turns out to be damaged (a dropped table or column,
     text that is not JSON in a JSON column): then that is the one line, with a pointer
     to ``annotator check``.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        # A name that is no command runs the default one with it as an argument.
+        name = cmd_name if cmd_name in COMMANDS else self.default_cmd_name
+        if name not in self.commands and name in COMMANDS:
+            importlib.import_module(f"annotator.cli.{COMMANDS[name]}")  # it registers
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -130,6 +160,8 @@ class ProjectPath(click.Path):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str):
+            from annotator.files.safety import refuse_database_url
+
             try:
                 refuse_database_url(value)
             except AnnotatorError as exc:
@@ -142,6 +174,9 @@ def project_path(db_path: Path | None) -> Path:
     refused too), else the default project in the user data folder."""
     if db_path is not None:
         return db_path
+    from annotator.core.config import ENV_DB, default_db_path
+    from annotator.files.safety import refuse_database_url
+
     refuse_database_url(os.environ.get(ENV_DB, ""))
     return default_db_path()
 
@@ -163,6 +198,8 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         db_path = project_path(db_path or root.get("db_path"))
         annotator = annotator or root.get("annotator")
         patient = ctx.command.name in _BULK
+        from annotator.store.database import waiting_for_writers
+
         with waiting_for_writers(_say_waiting) if patient else contextlib.nullcontext():
             return ctx.invoke(func, db_path=db_path, annotator=annotator, **kw)
 
@@ -243,6 +280,8 @@ def echo_report(report: dict[str, Any], as_json: bool) -> bool:
 
 def status_option(help_text: str) -> Callable[..., Any]:
     """``--status`` (repeatable): documents with these statuses (``statuses``)."""
+    from annotator.model.records import STATUSES
+
     return click.option(
         "--status", "statuses", multiple=True, type=click.Choice(STATUSES), help=help_text
     )

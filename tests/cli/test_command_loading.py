@@ -1,0 +1,83 @@
+"""Commands are found in their modules when they run: ``annotator --version`` imports no
+command module and nothing heavy, and every command is still listed and found."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.cli.options import COMMANDS
+
+HEAVY = ("numpy", "spacy", "sqlite_utils", "PySide6", "trafilatura", "tqdm")
+
+_PROBE = """
+import json, sys
+sys.argv = ["annotator", *json.loads(sys.argv[1])]
+from annotator.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def _modules_after(*args: str) -> set[str]:
+    """The modules a fresh process has imported after running ``annotator ARGS``."""
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_version_imports_no_command_module_and_nothing_heavy():
+    modules = _modules_after("--version")
+    command_modules = {f"annotator.cli.{module}" for module in COMMANDS.values()}
+    assert modules & command_modules == set()
+    assert [name for name in HEAVY if name in modules] == []
+
+
+def test_a_command_imports_its_own_module_only():
+    modules = _modules_after("install-desktop", "--help")
+    loaded = {m for m in modules if m.startswith("annotator.cli.")}
+    assert loaded == {"annotator.cli.options", "annotator.cli.desktop"}
+
+
+@pytest.mark.parametrize("module", sorted(set(COMMANDS.values())))
+def test_every_command_is_registered_under_its_module(module):
+    importlib.import_module(f"annotator.cli.{module}")
+    defined = {name for name, command in cli.commands.items() if _module_of(command) == module}
+    assert defined == {name for name, owner in COMMANDS.items() if owner == module}
+
+
+def test_help_lists_every_command_with_its_help():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0, result.output
+    listed = result.output.split("Commands:")[1]
+    for name in COMMANDS:
+        command = cli.get_command(None, name)  # type: ignore[arg-type]
+        assert f"{name}" in listed
+        assert command.get_short_help_str(40)[:20] in " ".join(listed.split())
+
+
+def test_an_unknown_word_still_goes_to_the_default_command():
+    done = subprocess.run(
+        [sys.executable, "-c", "from annotator.cli import main; main()", "nonsense"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "annotator gui" in done.stderr  # the default command's usage, not "No such command"
+
+
+def _module_of(command) -> str:
+    return command.callback.__module__.rsplit(".", 1)[-1]
