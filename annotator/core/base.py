@@ -433,16 +433,17 @@ class ProjectBase:
 
     def _load_token_offsets(self, document_id: int, text: str, lang: str) -> TokenOffsets:
         from annotator.text import TokenOffsets, tokenize, tokenizer_name
+        from annotator.text.tokens import tokens_current
 
-        expected = tokenizer_name(lang)
         row = queries.stored_tokens(self.db, document_id)
         if (
             row is not None
-            and row.tokenizer == expected
+            and tokens_current(row.tokenizer, lang)
             and offsets_problem(row.starts, row.ends, len(text)) is None
         ):
             return TokenOffsets.from_blobs(row.starts, row.ends)
         # Missing, from other rules, or damaged (they are a cache): tokenised again.
+        expected = tokenizer_name(lang)
         offsets = tokenize(text, lang)
         starts, ends = offsets.to_blobs()
         with contextlib.suppress(StoreError), self.transact(""):

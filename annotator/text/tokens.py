@@ -76,7 +76,20 @@ class TokenOffsets:
 @cache
 def tokenizer_name(lang: str) -> str:
     """Identifies the rules that produced stored tokens; a change means re-tokenising."""
-    return f"spacy-{version('spacy')}/{resolve_lang(lang)}/annotator-{RULES_VERSION}"
+    return _name_for(resolve_lang(lang))
+
+
+@cache
+def _name_for(resolved: str) -> str:
+    return f"spacy-{version('spacy')}/{resolved}/annotator-{RULES_VERSION}"
+
+
+def tokens_current(stored_name: str, lang: str) -> bool:
+    """Whether tokens stored under ``stored_name`` are what tokenising in ``lang`` gives
+    now. Tokens made by ``lang``'s own tokenizer under these rules are recognised by name
+    without loading spaCy (a reading command never waits for it); only tokens made another
+    way need spaCy, to learn whether ``lang`` still falls back to ``xx``."""
+    return stored_name == _name_for(lang) or stored_name == tokenizer_name(lang)
 
 
 def resolve_lang(lang: str) -> str:

@@ -81,3 +81,30 @@ def test_an_unknown_word_still_goes_to_the_default_command():
 
 def _module_of(command) -> str:
     return command.callback.__module__.rsplit(".", 1)[-1]
+
+
+def test_a_prodigy_export_of_stored_tokens_does_not_load_spacy(tmp_path):
+    from annotator.core.ingest import import_documents
+    from annotator.core.project import Project
+    from annotator.model.imports import DocumentIn, SpanIn
+
+    db = tmp_path / "p.db"
+    with Project.open(db, annotator="alice") as project:
+        text = "The mayor said the bridge would reopen in May. Engineers disagreed."
+        spans = [SpanIn(0, 9, "source")]
+        import_documents(project, [DocumentIn(text=text, title="b", where="t", spans=spans)])
+    out = tmp_path / "out.jsonl"
+    modules = _modules_after("--db", str(db), "export", "--format", "prodigy", "-o", str(out))
+    assert json.loads(out.read_text("utf-8"))["tokens"][0]["text"] == "The"
+    assert "spacy" not in modules
+
+
+def test_tokens_made_another_way_are_not_current():
+    from importlib.metadata import version
+
+    from annotator.text.tokens import RULES_VERSION, tokens_current
+
+    own = f"spacy-{version('spacy')}/en/annotator-{RULES_VERSION}"
+    assert tokens_current(own, "en")
+    assert not tokens_current(own.replace(f"-{RULES_VERSION}", "-0"), "en")
+    assert not tokens_current(own.replace("/en/", "/xx/"), "en")  # en has its own
