@@ -32,6 +32,20 @@ def median_of(fn, runs: int) -> float:
     return statistics.median(fn() for _ in range(runs))
 
 
+def paired_medians(measured, floor, runs: int) -> tuple[float, float]:
+    """Medians of ``runs`` calls of each, interleaved (measured, floor, measured, …), so
+    both see the machine in the same state."""
+    pairs = [(measured(), floor()) for _ in range(runs)]
+    return statistics.median(m for m, _ in pairs), statistics.median(f for _, f in pairs)
+
+
+def time_command(*argv: str) -> float:
+    """Seconds from spawning ``argv`` to its exit (it must succeed)."""
+    start = time.perf_counter()
+    subprocess.run(argv, capture_output=True, check=True, env=child_env())
+    return time.perf_counter() - start
+
+
 def report(name: str, measured: float, floor: float, floor_name: str, unit: str = "s") -> str:
     line = (
         f"{name:<42} {measured:8.3f} {unit}   floor ({floor_name}) {floor:8.3f} {unit}"
