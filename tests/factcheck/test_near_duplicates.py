@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator.core.ingest import import_documents
 from annotator.core.samples import sample_text
@@ -229,3 +231,20 @@ def test_near_duplicate_work_grows_linearly_with_the_documents(db_path, monkeypa
     assert done[10_000]["compared"] > 0
     for kind in ("candidates", "compared"):
         assert done[20_000][kind] <= 2.3 * done[10_000][kind], (kind, done)
+
+
+@given(
+    st.lists(
+        st.text(alphabet="ab ,.\n\tßİ_9٣中😀𝔘\u0301\u200d-", max_size=40), min_size=1, max_size=4
+    )
+)
+def test_shingles_are_those_of_the_regex_words(texts):
+    # What counts as a word is Python's \w, whatever the script: the shingles of a text
+    # are those of its regex words joined by spaces.
+    hashes, bounds = bands.shingle_many(texts)
+    for index, text in enumerate(texts):
+        words = bands.WORDS.findall(text.casefold())
+        expected, _ = bands.shingle_many([" ".join(words)])
+        assert hashes[bounds[index] : bounds[index + 1]].tolist() == expected.tolist()
+        for word in words:  # each is one word on its own: no character of it splits it
+            assert len(bands.shingle_many([word])[0]) == 1
