@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.model.imports import DocumentIn
 from annotator.shipped import sample_file
@@ -25,6 +24,8 @@ def ensure_sample(project: Project) -> bool:
         return False
     added = False
     if not queries.document_ids(project.db):
+        from annotator.core.ingest import import_documents  # only on a first run
+
         document = DocumentIn(
             text=sample_text(),
             title=SAMPLE_TITLE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
@@ -22,14 +22,9 @@ from annotator.gui.state import WindowState
 from annotator.model.errors import AnnotatorError
 from annotator.model.imports import Cancelled, ImportReport
 from annotator.model.words import counted
-from annotator.services.merge import MergeReport, merge_into
-from annotator.services.transfer import (
-    export_lines,
-    export_project,
-    import_lines,
-    import_paths,
-    schema_line,
-)
+
+if TYPE_CHECKING:
+    from annotator.services.merge import MergeReport
 
 IMPORT_FILTER = (
     "Articles and annotations (*.txt *.html *.htm *.jsonl *.json *.spacy *.conll *.bio *.csv "
@@ -87,6 +82,10 @@ class TransferController(Controller):
 
         :raises AnnotatorError: a file or record is bad (nothing imported), or Cancelled.
         """
+
+        # The services (readers, writers, merge) are imported when first used: the
+        # window paints before it loads them.
+        from annotator.services.transfer import import_paths
 
         def work(job: Job, project: Project) -> ImportReport:
             job.stage("Reading files…")
@@ -166,6 +165,8 @@ class TransferController(Controller):
         """Merge project files or native exports into this project, as ``annotator
         merge`` does, and refresh."""
 
+        from annotator.services.merge import merge_into
+
         def work(job: Job, project: Project) -> MergeReport:
             job.stage("Merging…")
             return merge_into(
@@ -187,6 +188,8 @@ class TransferController(Controller):
     ) -> ExportReport:
         """Export as ``annotator export`` does (the same checks of the filters)."""
         documents = self.project.progress()["total"]
+
+        from annotator.services.transfer import export_project
 
         def work(job: Job, project: Project) -> ExportReport:
             job.stage(f"Exporting to {out.name}…", documents)
@@ -213,6 +216,8 @@ class TransferController(Controller):
             return
 
     def _exported(self, report: ExportReport, out: Path) -> None:
+        from annotator.services.transfer import export_lines
+
         written, *problems = export_lines(report, out)
         text = _sentence(written)
         if problems:
@@ -228,6 +233,8 @@ def _sentence(line: str) -> str:
 
 def describe_import(report: ImportReport, paths: list[Path], where: object) -> str:
     """What an import did, in the command line's words, one sentence a line."""
+    from annotator.services.transfer import import_lines, schema_line
+
     lines = [_sentence(line) for line in import_lines(report, paths, where)]
     if added := schema_line(report):
         lines.append(_sentence(added))
