@@ -70,6 +70,13 @@ class _Group(DefaultGroup):
     to ``annotator check``.
     """
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # `annotator --db FILE` (only the group's own options) opens the window too, as
+        # `annotator` alone does.
+        if args and _only_group_options(args):
+            args = [*args, self.default_cmd_name]
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *COMMANDS})
 
@@ -100,6 +107,20 @@ class _Group(DefaultGroup):
             if damage is None:
                 raise
             raise click.ClickException(damage) from None
+
+
+def _only_group_options(args: list[str]) -> bool:
+    """Whether ``args`` hold nothing but ``--db``, ``--annotator`` and their values (not
+    ``--help`` or ``--version``, which answer without running a command)."""
+    at = 0
+    while at < len(args):
+        if args[at] in ("--db", "--annotator"):
+            at += 2
+        elif args[at].startswith(("--db=", "--annotator=")):
+            at += 1
+        else:
+            return False
+    return at == len(args)
 
 
 _CREATED = "annotator.created"

@@ -108,3 +108,30 @@ def test_tokens_made_another_way_are_not_current():
     assert tokens_current(own, "en")
     assert not tokens_current(own.replace(f"-{RULES_VERSION}", "-0"), "en")
     assert not tokens_current(own.replace("/en/", "/xx/"), "en")  # en has its own
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--db", "{db}"],
+        ["--db={db}", "--annotator", "bob"],
+        ["--annotator", "bob", "--db", "{db}"],
+    ],
+)
+def test_the_group_options_alone_open_the_window(args, db_path, monkeypatch):
+    import annotator.gui.app
+
+    opened = []
+    monkeypatch.setattr(annotator.gui.app, "run", lambda path, annotator: opened.append(path) or 0)
+    monkeypatch.setenv("ANNOTATOR_DB", str(db_path))
+    args = [a.replace("{db}", str(db_path)) for a in args]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert opened == [db_path]
+
+
+def test_a_group_option_without_its_value_is_refused():
+    result = CliRunner().invoke(cli, ["--db"])
+    assert result.exit_code == 2
+    assert "requires an argument" in result.output
