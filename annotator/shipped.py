@@ -18,6 +18,7 @@ __all__ = [
     "PACKAGE",
     "Traversable",
     "attribution_folder",
+    "database_objects_file",
     "desktop_entry",
     "guideline_file",
     "icon_file",
@@ -43,6 +44,12 @@ def shipped(*parts: str) -> Traversable:
 def schema_file() -> Traversable:
     """The default label schema (JSON)."""
     return shipped("schema.json")
+
+
+def database_objects_file() -> Traversable:
+    """The schema objects a project file holds: what the migrations create (JSON rows of
+    kind, name and normalised SQL; written by ``scripts/record_schema_objects.py``)."""
+    return shipped("database_objects.json")
 
 
 def guideline_file() -> Traversable:

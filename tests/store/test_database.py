@@ -124,3 +124,16 @@ def test_validation_error_from_trigger_is_clear(project):
     doc = add_document(project, "short", "short")
     with pytest.raises(ValidationError):
         project.add_span(doc, 0, 6, "claim")
+
+
+def test_the_recorded_schema_objects_are_what_the_migrations_create():
+    from annotator.store.objects import created_objects, expected_objects
+
+    recorded, created = expected_objects(), created_objects()
+    missing = sorted(set(created) - set(recorded))
+    extra = sorted(set(recorded) - set(created))
+    changed = sorted(k for k in set(created) & set(recorded) if created[k] != recorded[k])
+    assert (missing, extra, changed) == ([], [], []), (
+        "resources/database_objects.json is out of date: "
+        "run `python scripts/record_schema_objects.py`"
+    )
