@@ -12,6 +12,7 @@ from annotator.cli.options import (
     echo,
     echo_report,
     open_project,
+    remember_project,
 )
 from annotator.model.words import counted
 
@@ -96,19 +97,24 @@ def search(
 ) -> None:
     """Full-text search of articles, claims, records, evidence and notes (FTS5 syntax:
     words, "a phrase", prefix*, OR, NOT)."""
-    from annotator.services.search import search as run_search
+    from annotator.services.search import search_database
+    from annotator.store.reading import plain_reading
 
-    with open_project(db_path, annotator, create=False) as project:
-        hits = run_search(
-            project,
-            query,
-            kinds=kinds or None,
-            status=status,
-            outlet=outlet,
-            published_from=published_from,
-            published_to=published_to,
-            limit=limit,
-        )
+    filters = {
+        "kinds": kinds or None,
+        "status": status,
+        "outlet": outlet,
+        "published_from": published_from,
+        "published_to": published_to,
+        "limit": limit,
+    }
+    remember_project(db_path)
+    with plain_reading(db_path) as conn:  # a current project: sqlite3 alone, at once
+        if conn is not None:
+            hits = search_database(conn, query, **filters)
+    if conn is None:  # anything else: opened the usual way, which says what is wrong
+        with open_project(db_path, annotator, create=False) as project:
+            hits = search_database(project.db, query, **filters)
     if echo_report([h.to_dict() for h in hits], as_json):
         return
     for hit in hits:

@@ -218,10 +218,11 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         root = ctx.find_root().params
         db_path = project_path(db_path or root.get("db_path"))
         annotator = annotator or root.get("annotator")
-        patient = ctx.command.name in _BULK
+        if ctx.command.name not in _BULK:
+            return ctx.invoke(func, db_path=db_path, annotator=annotator, **kw)
         from annotator.store.database import waiting_for_writers
 
-        with waiting_for_writers(_say_waiting) if patient else contextlib.nullcontext():
+        with waiting_for_writers(_say_waiting):
             return ctx.invoke(func, db_path=db_path, annotator=annotator, **kw)
 
     return wrapper

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 
@@ -164,7 +163,7 @@ def new_file_beside(path: Path) -> tuple[int, Path]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     flags |= getattr(os, "O_BINARY", 0)
     while True:
-        temp = path.with_name(f".{path.name[:100]}.{secrets.token_hex(4)}.tmp")
+        temp = path.with_name(f".{path.name[:100]}.{os.urandom(4).hex()}.tmp")
         try:
             fd = os.open(temp, flags, 0o666)
         except FileExistsError:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annotator.core.project import Project
 from annotator.model.errors import AnnotatorError
+
+if TYPE_CHECKING:
+    from annotator.core.project import Project
 
 KINDS = ("article", "title", "claim", "note", "document_note")
 _WORD = re.compile(r"\w[\w'’-]*\*?", re.UNICODE)
@@ -67,8 +69,13 @@ _QUERY_ERRORS = ("fts5:", "unterminated string", "unknown special query", "no su
 """How SQLite words a query FTS5 cannot parse (as opposed to a file it cannot read)."""
 
 
-def search(
-    project: Project,
+def search(project: Project, query: str, **filters: Any) -> list[Hit]:
+    """Best matches of ``query`` in ``project``, best first (see :func:`search_database`)."""
+    return search_database(project.db, query, **filters)
+
+
+def search_database(
+    db: Any,
     query: str,
     *,
     kinds: tuple[str, ...] | None = None,
@@ -79,7 +86,8 @@ def search(
     published_to: str | None = None,
     limit: int = 50,
 ) -> list[Hit]:
-    """Best matches of ``query``, best first.
+    """Best matches of ``query`` in the project ``db`` (anything with ``execute``: a
+    project's database, or a plain read-only ``sqlite3`` connection), best first.
 
     Filters: ``kinds`` (article, title, claim, note, document_note), a claim ``status``
     (claims only), the ``outlet`` and ``published`` range of the article (ISO dates), the
@@ -121,7 +129,7 @@ def search(
     sql = " UNION ALL ".join(parts) + " ORDER BY rank LIMIT :limit"
     for attempt in (query, _quoted(query)):
         try:
-            rows = project.db.execute(sql, {**params, "query": attempt}).fetchall()
+            rows = db.execute(sql, {**params, "query": attempt}).fetchall()
         except sqlite3.OperationalError as exc:
             if attempt is query:  # FTS5 syntax ("Yong-hyun" reads as a column filter)
                 continue

@@ -61,13 +61,22 @@ def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
 
 
 @cache
+def _record() -> dict:
+    return json.loads(database_objects_file().read_text("utf-8"))
+
+
 def expected_objects() -> dict[tuple[str, str], str]:
     """The objects this version's migrations create in a new project, as recorded in
     the shipped ``database_objects.json`` (so that opening a file does not first run
     every migration in memory to learn them: 40 ms a process). A test fails when the
     record and the migrations differ."""
-    recorded = json.loads(database_objects_file().read_text("utf-8"))
-    return {(kind, name): sql for kind, name, sql in recorded}
+    return {(kind, name): sql for kind, name, sql in _record()["objects"]}
+
+
+def recorded_migrations() -> list[str]:
+    """The names of this version's migrations, oldest first, as recorded beside the
+    objects (a current project has applied exactly these)."""
+    return list(_record()["migrations"])
 
 
 def created_objects() -> dict[tuple[str, str], str]:
@@ -83,10 +92,19 @@ def created_objects() -> dict[tuple[str, str], str]:
 
 
 def write_schema_record(path: Path | None = None) -> None:
-    """Record :func:`created_objects` in the shipped ``database_objects.json`` of a
-    checkout (or at ``path``), one object a line (after a new migration)."""
+    """Record the migrations' names and :func:`created_objects` in the shipped
+    ``database_objects.json`` of a checkout (or at ``path``), one object a line (after a
+    new migration)."""
+    from annotator.store.migrations import known_migration_names
+
     rows = sorted([kind, name, sql] for (kind, name), sql in created_objects().items())
-    text = "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n]\n"
+    text = (
+        '{"migrations": '
+        + json.dumps(known_migration_names())
+        + ',\n"objects": [\n'
+        + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+        + "\n]}\n"
+    )
     (path or Path(str(database_objects_file()))).write_text(text, encoding="utf-8")
 
 

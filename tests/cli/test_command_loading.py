@@ -135,3 +135,14 @@ def test_a_group_option_without_its_value_is_refused():
     result = CliRunner().invoke(cli, ["--db"])
     assert result.exit_code == 2
     assert "requires an argument" in result.output
+
+
+def test_search_of_a_current_project_imports_nothing_heavy(tmp_path):
+    from annotator.core.project import Project
+    from tests.conftest import add_document
+
+    db = tmp_path / "p.db"
+    with Project.open(db, annotator="alice") as project:
+        add_document(project, "The mayor said the bridge would reopen in May.", "bridge")
+    modules = _modules_after("--db", str(db), "search", "bridge")
+    assert [name for name in (*HEAVY, "annotator.core.project") if name in modules] == []

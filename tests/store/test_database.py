@@ -127,8 +127,13 @@ def test_validation_error_from_trigger_is_clear(project):
 
 
 def test_the_recorded_schema_objects_are_what_the_migrations_create():
-    from annotator.store.objects import created_objects, expected_objects
+    from annotator.store.migrations import known_migration_names
+    from annotator.store.objects import created_objects, expected_objects, recorded_migrations
 
+    assert recorded_migrations() == known_migration_names(), (
+        "resources/database_objects.json is out of date: "
+        "run `python scripts/record_schema_objects.py`"
+    )
     recorded, created = expected_objects(), created_objects()
     missing = sorted(set(created) - set(recorded))
     extra = sorted(set(recorded) - set(created))
