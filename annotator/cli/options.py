@@ -244,8 +244,8 @@ def cli(db_path: Path | None, annotator: str | None) -> None:
 def remember_project(path: Path) -> None:
     """Note that the running command uses the project at ``path`` (see ``_Group``)."""
     context = click.get_current_context(silent=True)
-    if context is not None:
-        context.meta.setdefault(_PROJECTS, []).append(path)
+    if context is not None and path not in (known := context.meta.setdefault(_PROJECTS, [])):
+        known.append(path)
 
 
 def open_project(

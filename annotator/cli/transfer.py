@@ -248,16 +248,8 @@ def merge(
     for source in sources:
         check_source(source)
         remember_project(source)
-    with (
-        open_project(out, annotator) as target,
-        ProgressBar("merge") as bar,
-    ):
-        report = merge_into(
-            target,
-            list(sources),
-            on_total=bar.total,
-            progress=bar.at,
-        )
+    with open_project(out, annotator) as target, ProgressBar("merge") as bar:
+        report = merge_into(target, list(sources), on_total=bar.total, progress=bar.at)
     if echo_report(report.to_dict(), as_json):
         return
     for line in report.schema_differences + report.notes:

@@ -46,7 +46,7 @@ from annotator.model.imports import Cancelled, DocumentIn, ImportReport, SchemaI
 from annotator.model.records import dumps_json, text_sha256
 from annotator.model.words import counted
 from annotator.store import queries
-from annotator.store.bands import flag_near_duplicates
+from annotator.store.bands import flag_near_duplicates, insert_bands
 from annotator.store.bulk import insert_rows, texts_indexed_after
 from annotator.store.portable import Portable
 
@@ -217,13 +217,7 @@ class _Run:
         tokens = partial(self._tokens, new)
         created = _insert_documents(self.project, new, tokens, self.stamp)
         copied = [(created[sha], record.bands) for sha, record in new if record.bands]
-        insert_rows(
-            self.project.db,
-            "document_bands",
-            ("band", "hash", "document_id"),
-            ((band, key, i) for i, bands in copied for band, key in bands),
-            ignore=True,
-        )
+        insert_bands(self.project.db, [(b, key, i) for i, bands in copied for b, key in bands])
         self.banded.update(i for i, _ in copied)
         self.report.documents_added += len(new)
         ids.update(created)
@@ -549,12 +543,7 @@ def _flag_near_duplicates(db, new_ids: list[int], banded: set[int], report: Impo
     if not new_ids:
         return
     found = flag_near_duplicates(db, new_ids, banded)
-    wanted = sorted({i for pair in found for i in pair[:2]})  # only the titles notes name
-    titles = {}
-    for first in range(0, len(wanted), 500):
-        chunk = wanted[first : first + 500]
-        sql = f"SELECT id, title FROM documents WHERE id IN ({','.join('?' * len(chunk))})"
-        titles.update(db.execute(sql, chunk).fetchall())
+    titles = queries.titles_of(db, sorted({i for pair in found for i in pair[:2]}))
     for new_id, other, similarity in found:
         report.near_duplicates.append((new_id, other, round(similarity, 3)))
         report.notes.append(

@@ -124,6 +124,23 @@ def _pieces(texts: Sequence[str]) -> Iterator[tuple[int, str]]:
             start = end + 1
 
 
+def _batches(texts: Sequence[str]) -> Iterator[tuple[list[str], list[int]]]:
+    """The pieces of the texts (with the index of the text of each) gathered into arrays
+    of at most ``_PIECE`` code points (a longer piece alone)."""
+    pieces: list[str] = []
+    owners: list[int] = []
+    size = 0
+    for index, piece in _pieces(texts):
+        if pieces and size + len(piece) > _PIECE:
+            yield pieces, owners
+            pieces, owners, size = [], [], 0
+        pieces.append(piece)
+        owners.append(index)
+        size += len(piece) + 1
+    if pieces:
+        yield pieces, owners
+
+
 def _hash_words(pieces: list[str], owners: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """The hash of every word of the pieces, in order, and the owner of each word."""
     joined = "\x00".join(pieces)  # NUL is no word character: words never join
@@ -143,22 +160,9 @@ def shingle_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The word 5-shingle hashes of each text (case-folded words; a text of fewer than five
     words has its words instead), text after text, with ``len(texts) + 1`` offsets: text
     ``i`` has ``hashes[bounds[i]:bounds[i + 1]]`` (repeats kept: a signature ignores them)."""
-    word_parts, owner_parts, batch, owners, size = [], [], [], [], 0
-    for index, piece in _pieces(texts):
-        if batch and size + len(piece) > _PIECE:
-            words, owner = _hash_words(batch, owners)
-            word_parts.append(words)
-            owner_parts.append(owner)
-            batch, owners, size = [], [], 0
-        batch.append(piece)
-        owners.append(index)
-        size += len(piece) + 1
-    if batch:
-        words, owner = _hash_words(batch, owners)
-        word_parts.append(words)
-        owner_parts.append(owner)
-    words = np.concatenate(word_parts) if word_parts else np.zeros(0, dtype=np.uint64)
-    owner = np.concatenate(owner_parts) if owner_parts else np.zeros(0, dtype=np.int64)
+    parts = [_hash_words(pieces, owners) for pieces, owners in _batches(texts)]
+    words = np.concatenate([w for w, _ in parts]) if parts else np.zeros(0, dtype=np.uint64)
+    owner = np.concatenate([o for _, o in parts]) if parts else np.zeros(0, dtype=np.int64)
     counts = np.bincount(owner, minlength=len(texts))
     last = len(words) - SHINGLE + 1
     mixed = np.zeros(max(last, 0), dtype=np.uint64)
@@ -296,6 +300,12 @@ def flag_near_duplicates(
     return found
 
 
+def insert_bands(db: Database, rows: list[tuple[int, int, int]]) -> None:
+    """Store ``(band, key, document_id)`` rows (a row already there is kept), in key
+    order: the insert walks the index once instead of jumping about."""
+    db.conn.executemany("INSERT OR IGNORE INTO document_bands VALUES (?, ?, ?)", sorted(rows))
+
+
 def _band(
     db: Database, document_ids: list[int], signed: dict[int, np.ndarray] | None = None
 ) -> dict[int, np.ndarray]:
@@ -322,8 +332,7 @@ def _band(
         signed[document_id] = rows_of[row]
         sets[document_id] = hashes[bounds[index] : bounds[index + 1]]
         rows.extend(zip(range(BANDS), keys[row].tolist(), [document_id] * BANDS, strict=True))
-    rows.sort()  # in key order: the insert walks the index once instead of jumping about
-    db.conn.executemany("INSERT OR IGNORE INTO document_bands VALUES (?, ?, ?)", rows)
+    insert_bands(db, rows)
     return sets
 
 

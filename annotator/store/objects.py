@@ -65,6 +65,7 @@ def _record() -> dict:
     return json.loads(database_objects_file().read_text("utf-8"))
 
 
+@cache
 def expected_objects() -> dict[tuple[str, str], str]:
     """The objects this version's migrations create in a new project, as recorded in
     the shipped ``database_objects.json`` (so that opening a file does not first run

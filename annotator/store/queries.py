@@ -350,6 +350,16 @@ def stored_tokens_of_many(db: Database, document_ids: list[int]) -> dict[int, St
     return found
 
 
+def titles_of(db: Database, document_ids: list[int]) -> dict[int, str]:
+    """The title of each of ``document_ids``, 500 ids a query."""
+    found: dict[int, str] = {}
+    for first in range(0, len(document_ids), 500):
+        chunk = document_ids[first : first + 500]
+        sql = f"SELECT id, title FROM documents WHERE id IN ({','.join('?' * len(chunk))})"
+        found.update(db.execute(sql, chunk).fetchall())
+    return found
+
+
 def document_count(db: Database) -> int:
     return db.execute("SELECT count(*) FROM documents").fetchone()[0]
 

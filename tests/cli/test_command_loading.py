@@ -146,3 +146,18 @@ def test_search_of_a_current_project_imports_nothing_heavy(tmp_path):
         add_document(project, "The mayor said the bridge would reopen in May.", "bridge")
     modules = _modules_after("--db", str(db), "search", "bridge")
     assert [name for name in (*HEAVY, "annotator.core.project") if name in modules] == []
+
+
+def test_the_progress_bar_takes_totals_and_counts_done_so_far():
+    import io
+
+    from tqdm import tqdm
+
+    from annotator.cli.options import ProgressBar
+
+    with ProgressBar("import") as progress:
+        progress.bar = tqdm(file=io.StringIO(), unit="doc")  # a terminal's bar
+        progress.total(10)
+        progress.at(3)
+        progress.at(7)  # the core reports how many are done, not steps
+        assert (progress.bar.n, progress.bar.total) == (7, 10)
