@@ -262,10 +262,13 @@ def carry_deletions(
     portable: Portable,
     held: Iterable[int],
     report,
+    *,
+    made: set[int] | frozenset[int] = frozenset(),
 ) -> set[int]:
     """Delete what the source's history deleted last and the source no longer holds
     (``held``: :func:`held_keys` of its records, read once); see the module's policies.
-    Returns the documents touched."""
+    Nothing of the documents ``made`` by this merge is deleted: they hold what the
+    source holds now. Returns the documents touched."""
     last: dict[tuple[str, str], tuple[str, Any]] = {}  # (table, key) -> (at, gone or None)
     for event in schema.events:
         for row in event["rows"]:
@@ -289,14 +292,21 @@ def carry_deletions(
         stored = fetch_row(project.db, table, (local,)) if local is not None else None
         if stored is None or stored[_DELETABLE[table]] > at:
             continue
+        document = _document_of(project, stored)
+        if document in made:
+            continue
         project.db[table].delete(local)
         portable.forget()
         report.deleted[table] = report.deleted.get(table, 0) + 1
-        if "document_id" in stored:
-            touched.add(stored["document_id"])
-        else:
-            touched |= queries.documents_of_spans(project.db, {stored["span_id"]})
+        touched.add(document)
     return touched
+
+
+def _document_of(project: Project, row: dict[str, Any]) -> int:
+    """The document a span, link or evidence row belongs to."""
+    if "document_id" in row:
+        return row["document_id"]
+    return next(iter(queries.documents_of_spans(project.db, {row["span_id"]})))
 
 
 def _natural(table: str, row: dict[str, Any] | None) -> str | None:

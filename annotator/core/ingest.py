@@ -32,6 +32,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from annotator.core import carry
+from annotator.core.copying import DocumentsToCopy, copy_new_documents
 from annotator.core.record_checks import check_record
 from annotator.core.schema_growth import (
     SchemaCheck,
@@ -48,6 +49,7 @@ from annotator.model.words import counted
 from annotator.store import queries
 from annotator.store.bands import flag_near_duplicates, insert_bands
 from annotator.store.bulk import insert_rows, texts_indexed_after
+from annotator.store.copying import Copied
 from annotator.store.portable import Portable
 
 if TYPE_CHECKING:
@@ -78,6 +80,7 @@ def import_documents(
     lang: str | None = None,
     newer_wins: bool = False,
     batch_size: int = BATCH_SIZE,
+    copy: DocumentsToCopy | None = None,
 ) -> ImportReport:
     """Check, tokenise and store ``records`` in one transaction, ``batch_size`` records
     at a time (``records`` is read as it goes: memory does not grow with their number).
@@ -92,8 +95,12 @@ def import_documents(
     takes the incoming version when that one was updated later, and a document note is
     filled in when the stored one is empty. With ``tokenize=False``
     tokens are computed on first use (the first window imports the sample this way, so
-    spaCy loads after the paint). An attribute the import adds to the schema takes its
-    type from the first batch that holds it; later values must fit that type.
+    spaCy loads after the paint). With ``copy`` (merging a project), its documents that
+    ``records`` leave out are copied row for row (:mod:`annotator.core.copying`); that
+    raises :class:`~annotator.store.copying.NotCopyable`, with the project unchanged,
+    at a row the record path would check, rewrite or grow the schema for. An attribute
+    the import adds to the schema takes its type from the first batch that holds it;
+    later values must fit that type.
     """
     given = schema or SchemaIn()
     batches = batched(records, batch_size)
@@ -105,7 +112,7 @@ def import_documents(
     check.definitions()  # the project's schema as it is before anything is adopted
     run = _Run(project, check, given=given, adopt=adopt, skip_invalid=skip_invalid, lang=lang,
                tokenize=tokenize, newer_wins=newer_wins, progress=progress,
-               cancelled=cancelled)  # fmt: skip
+               cancelled=cancelled, copy=copy)  # fmt: skip
     report = run.report
     fix_colours(given, report.notes)
     op = "merge" if newer_wins else "import"
@@ -122,7 +129,9 @@ def import_documents(
         carry.carry_matches(project, given, portable, newer_wins=newer_wins, report=report)
         carry.carry_events(project, given, portable, report)
         if newer_wins:
-            run.touched |= carry.carry_deletions(project, given, portable, run.held, report)
+            run.touched |= carry.carry_deletions(
+                project, given, portable, run.held, report, made=run.created
+            )
         if db.conn.total_changes != changes_before:  # an import that added nothing is no event
             _flag_near_duplicates(db, sorted(run.created), run.banded, report)
             report.summary = _summary(op, report, run.touched, run.created)
@@ -147,6 +156,7 @@ class _Run:
         self.newer_wins: bool = options["newer_wins"]
         self.progress: Callable[[int], None] | None = options["progress"]
         self.cancelled: Callable[[], bool] | None = options["cancelled"]
+        self.copy: DocumentsToCopy | None = options["copy"]
         self.report = ImportReport()
         self.default_lang = project.default_lang()
         self.stamp = _now()
@@ -172,6 +182,11 @@ class _Run:
             self.definitions_carried = True
         apply_schema_growth(project, plan, report)
         self.check.refresh()  # what this batch added is known to the next one
+        if self.copy is not None:  # once, when the annotators the rows name are here
+            copy, self.copy = self.copy, None
+            self.banded |= copy_new_documents(
+                project, copy, self.check, self._tokenizer, report, self._copied
+            )
         items, created, hashes = self._documents(accepted)
         self.created |= created
         if self.newer_wins:
@@ -224,20 +239,33 @@ class _Run:
         items = [(r, ids[sha]) for sha, r in zip(hashes, accepted, strict=True)]
         return items, set(created.values()), hashes
 
+    def _copied(self, copied: Copied) -> None:
+        """One batch of documents copied in: remembered, counted, shown."""
+        self.created.update(copied.documents)
+        self.accepted += len(copied.documents)
+        self.handled += len(copied.documents)
+        self._step(self.handled)
+
+    def _tokenizer(self, lang: str) -> str:
+        """The name of the tokenizer for ``lang`` (loaded on first use)."""
+        from annotator.text import tokenizer_name, tokenizer_note
+
+        if lang not in self.tokenizers:
+            self.tokenizers[lang] = tokenizer_name(lang)  # loads the tokenizer
+            if note := tokenizer_note(lang):  # known once the tokenizer is loaded
+                self.report.notes.append(note)
+        return self.tokenizers[lang]
+
     def _tokens(self, new: list[tuple[str, DocumentIn]], ids: dict[str, int]):
         """Token rows (``TOKEN_COLUMNS``) of the new documents, made as they are written;
         tokenising is the slow part, so progress and Cancel are here."""
-        from annotator.text import tokenize_many, tokenizer_name, tokenizer_note
+        from annotator.text import tokenize_many
 
         if not self.tokenize:
             return
         done = self.handled
         for lang in sorted({record.lang for _, record in new}):
-            if lang not in self.tokenizers:
-                self.tokenizers[lang] = tokenizer_name(lang)  # loads the tokenizer
-                if note := tokenizer_note(lang):  # known once the tokenizer is loaded
-                    self.report.notes.append(note)
-            name = self.tokenizers[lang]
+            name = self._tokenizer(lang)
             group = [(sha, record) for sha, record in new if record.lang == lang]
             for sha, record in group:  # stored by the same rules in a merged project
                 if record.tokens is not None and record.tokens[0] == name:

@@ -126,6 +126,25 @@ class SchemaCheck:
             where = f"{relation.label} link"
             self._values(relation.attributes, relations.get(relation.label), where, length)
 
+    def as_they_are(self, kind: str, name: str, values: dict[str, Any], length: int) -> None:
+        """Raise ``ValueError`` unless the attribute ``values`` of a span (``kind``
+        ``"label"``) or link (``"relation"``) of type ``name``, in a text of ``length``
+        code points, are taken without adding to the schema: the type is known, and so
+        is every attribute, each value fits, and a choice is one of the choices."""
+        labels, relations = self.definitions()
+        definitions = (labels if kind == "label" else relations).get(name)
+        if definitions is None:
+            raise ValueError(f"{kind} {name!r} is not in this project's schema")
+        for attribute, value in values.items():
+            definition = definitions.get(attribute)
+            if definition is None:
+                raise ValueError(f"{name}: attribute {attribute!r} is not in the schema")
+            problem = _misfit(definition, value, length)
+            if problem is None and definition.type == "choice" and value is not None:
+                problem = None if value in definition.choices else "is not one of its choices"
+            if problem:
+                raise ValueError(f"{name}: attribute {attribute!r} {problem}")
+
     def _values(
         self,
         values: dict[str, Any],

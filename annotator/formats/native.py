@@ -46,7 +46,7 @@ claims, matches and history) still import.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,16 +131,18 @@ def native_lines(
     report: ExportReport | None = None,
     *,
     with_derived: bool = False,
+    documents: Iterable[int] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every line of the native export of ``project`` as a value, in file order; with
     ``with_derived``, documents carry their stored tokens and near-duplicate bands under
-    :data:`STORED_TOKENS` and :data:`STORED_BANDS` (for a merge in this process)."""
+    :data:`STORED_TOKENS` and :data:`STORED_BANDS` (for a merge in this process); with
+    ``documents`` (ids), only those documents' lines, and all the others."""
     chosen = chosen or ExportFilter(include_rejected=True)
     filtered = chosen.annotators is not None or chosen.labels is not None
     yield header(project)
     if with_derived:
         from annotator.store.bands import stored_bands  # numpy: only when merging
-    for batch in queries.iter_annotated_batches(project.db):
+    for batch in queries.iter_annotated_batches(project.db, ids=documents):
         ids = [d.id for d, _ in batch]
         extras = queries.claim_data_of_many(project.db, ids)
         tokens = queries.stored_tokens_of_many(project.db, ids) if with_derived else {}
@@ -472,8 +474,11 @@ def _claim_record(value: Any) -> dict[str, str]:
     return {k: value.get(k, "") for k in _RECORD}
 
 
-def project_records(project: Project, schema: SchemaIn) -> Iterator[DocumentIn]:
+def project_records(
+    project: Project, schema: SchemaIn, *, documents: Iterable[int] | None = None
+) -> Iterator[DocumentIn]:
     """The records a native export of ``project`` would hold, without writing a file
-    (merging a project file reads it this way)."""
-    lines = enumerate(native_lines(project, with_derived=True), 1)
+    (merging a project file reads it this way); with ``documents`` (ids), only those
+    documents' records (the header, claim matches and history all the same)."""
+    lines = enumerate(native_lines(project, with_derived=True, documents=documents), 1)
     yield from read_native_lines(lines, str(project.path), schema, where_line=False)

@@ -21,6 +21,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from annotator.core.copying import DocumentsToCopy
 from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.formats.native import project_records, read_native
@@ -31,6 +32,7 @@ from annotator.model.imports import ImportReport, SchemaIn
 from annotator.model.schema import Schema
 from annotator.store import queries
 from annotator.store.check import describe_damage
+from annotator.store.copying import NotCopyable, matched_documents
 
 
 @dataclass(slots=True)
@@ -179,15 +181,48 @@ def _merge_one(
     progress: Callable[[int], None] | None,
     cancelled: Callable[[], bool] | None,
 ) -> ImportReport:
-    """Import one source's records as they are read (never all of them at once)."""
-    schema = SchemaIn()
-    if path.suffix.lower() in (".jsonl", ".json"):
-        records = read_native(path, report.notes, schema)
-    else:
+    """Import one source's records as they are read (never all of them at once); from a
+    project file defining labels and links as the target does, the documents the target
+    lacks are copied row for row instead (:mod:`annotator.core.copying`)."""
+    source = None
+    if path.suffix.lower() not in (".jsonl", ".json"):
         source = stack.enter_context(
             Project.open(path, annotator=target.annotator, create=False, readonly=True)
         )
-        records = project_records(source, schema)
+    copy = _documents_to_copy(target, source) if source is not None else None
+    try:
+        return _import_one(target, path, source, report, progress, cancelled, copy)
+    except NotCopyable:  # the record path says what is wrong, or takes it after all
+        return _import_one(target, path, source, report, progress, cancelled, None)
+
+
+def _documents_to_copy(target: Project, source: Project) -> DocumentsToCopy | None:
+    """What of ``source`` is copied row for row: nothing unless both define the same
+    labels and links (or the target, untouched, takes the source's)."""
+    alike = set(target.schema.labels) == set(source.schema.labels) and set(
+        target.schema.relations
+    ) == set(source.schema.relations)
+    if not (alike or queries.is_untouched(target.db)):
+        return None
+    return DocumentsToCopy(source.db, matched_documents(source.db, target.db))
+
+
+def _import_one(
+    target: Project,
+    path: Path,
+    source: Project | None,
+    report: MergeReport,
+    progress: Callable[[int], None] | None,
+    cancelled: Callable[[], bool] | None,
+    copy: DocumentsToCopy | None,
+) -> ImportReport:
+    schema = SchemaIn()
+    if source is None:
+        records = read_native(path, report.notes, schema)
+    else:
+        records = project_records(
+            source, schema, documents=copy.matched if copy is not None else None
+        )
     first = next(records, None)  # the header, with the source's schema, is read by now
     if not queries.is_untouched(target.db):  # an untouched target takes them as they are
         given = Schema.from_dicts(schema.labels, schema.relations)
@@ -200,9 +235,10 @@ def _merge_one(
             newer_wins=True,
             progress=progress,
             cancelled=cancelled,
+            copy=copy,
         )
     except InputFileError:
-        if path.suffix.lower() in (".jsonl", ".json"):
+        if source is None:
             raise
         damage = describe_damage(path)  # rows that make no valid record: tampered?
         if damage is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -128,10 +128,11 @@ def iter_annotated_documents(
 
 
 def iter_annotated_batches(
-    db: Database, *, batch: int = 200
+    db: Database, *, batch: int = 200, ids: Iterable[int] | None = None
 ) -> Iterator[list[tuple[Document, Annotations]]]:
-    """:func:`iter_annotated_documents` a batch at a time (for readers of more per batch)."""
-    documents = iter_documents(db)
+    """:func:`iter_annotated_documents` a batch at a time (for readers of more per batch);
+    with ``ids``, only those documents."""
+    documents = iter_documents(db, ids)
     while chunk := list(itertools.islice(documents, batch)):  # itertools.batched is 3.12+
         found = annotations_of_many(db, [d.id for d in chunk])
         yield [(document, found[document.id]) for document in chunk]
@@ -360,6 +361,17 @@ def titles_of(db: Database, document_ids: list[int]) -> dict[int, str]:
     return found
 
 
+def texts_of(db: Database, document_ids: list[int]) -> dict[int, str]:
+    """The text of each of ``document_ids``, 500 ids a query."""
+    found: dict[int, str] = {}
+    for first in range(0, len(document_ids), 500):
+        chunk = document_ids[first : first + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT document_id, text FROM document_texts WHERE document_id IN ({marks})"
+        found.update(db.execute(sql, chunk).fetchall())
+    return found
+
+
 def document_count(db: Database) -> int:
     return db.execute("SELECT count(*) FROM documents").fetchone()[0]
 
@@ -481,17 +493,23 @@ def document_ids_by_hashes(db: Database, hashes: list[str]) -> dict[str, int]:
     return found
 
 
-def iter_documents(db: Database, ids: list[int] | None = None):
+def iter_documents(db: Database, ids: Iterable[int] | None = None):
     """Every document (or those in ``ids``) with its text, in id order, one at a time."""
-    sql = """SELECT d.*, t.text FROM documents d JOIN document_texts t ON t.document_id = d.id
-             ORDER BY d.id"""
-    wanted = set(ids) if ids is not None else None
-    cursor = db.execute(sql)
+    sql = "SELECT d.*, t.text FROM documents d JOIN document_texts t ON t.document_id = d.id"
+    if ids is None:
+        yield from _documents(db.execute(sql + " ORDER BY d.id"))
+        return
+    wanted = sorted(set(ids))
+    for first in range(0, len(wanted), 500):  # the chosen ones only: never every text
+        chunk = wanted[first : first + 500]
+        marks = ",".join("?" * len(chunk))
+        yield from _documents(db.execute(f"{sql} WHERE d.id IN ({marks}) ORDER BY d.id", chunk))
+
+
+def _documents(cursor) -> Iterator[Document]:
     columns = [c[0] for c in cursor.description]
     for row in cursor:
-        record = dict(zip(columns, row, strict=True))
-        if wanted is None or record["id"] in wanted:
-            yield Document.from_row(record)
+        yield Document.from_row(dict(zip(columns, row, strict=True)))
 
 
 def status_rows(db: Database, document_id: int) -> list[dict[str, Any]]:

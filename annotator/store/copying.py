@@ -1,0 +1,279 @@
+"""Copying whole documents from one project into another, row for row (merging).
+
+A document the target does not hold yet comes with everything hanging from it: its text,
+statuses, categories, spans, links, suggestions, claim records and evidence, and the
+derived token and near-duplicate rows where the target would make the same. Rows keep
+their values; ids move up by a fixed amount per table (the target's highest id so far,
+or the highest it ever gave out), so a link still points at its spans without a table
+of old and new ids. Ids become sparse, which nothing relies on them not to be.
+
+The rows pass through Python as tuples (a source may be an upgraded copy in memory,
+which another connection cannot attach), a few hundred documents at a time. What the
+import path would check or rewrite is checked on the way; a copy that meets anything
+else stops with :class:`NotCopyable`, and the caller takes the record path, which
+says what is wrong.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlite_utils import Database
+
+from annotator.model.records import dumps_json, text_sha256
+from annotator.store import queries
+from annotator.store.bands import SCHEME
+from annotator.store.inventory import USER_TABLES
+
+COPIED = (
+    "documents",
+    "document_texts",
+    "document_status",
+    "document_categories",
+    "spans",
+    "relations",
+    "suggestions",
+    "suggested_relations",
+    "claim_records",
+    "evidence",
+)
+"""The user tables a copied document brings, in an order that keeps references valid.
+Claim matches and the history are carried by their natural keys, as from a file."""
+
+WITH_IDS = tuple(t for t in COPIED if USER_TABLES[t].own_id)
+BATCH = 500
+"""Documents copied per round: ids go into ``IN (...)`` lists."""
+
+JSON_OBJECTS = {"documents": "meta", "spans": "attributes", "relations": "attributes",
+                "suggested_relations": "attributes"}  # fmt: skip
+"""Columns holding a JSON object, which the record path would write back canonically."""
+
+AttributeCheck = Callable[[str, str, dict[str, Any], int], None]
+"""``(kind, name, values, length)``: raises ``ValueError`` when the attribute ``values``
+of a span (``kind`` ``"label"``) or link (``"relation"``) of type ``name`` in a text of
+``length`` code points are not what the target's schema takes as they are."""
+
+
+class NotCopyable(Exception):
+    """Something in the source is not what a row-for-row copy may carry."""
+
+
+@dataclass(slots=True)
+class Copied:
+    """What a copy wrote: rows per table, and the target's ids of the documents made
+    and ``(id, lang)`` of those whose tokens did not come along (made by another
+    tokenizer than the target would use)."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    documents: list[int] = field(default_factory=list)
+    untokenized: list[tuple[int, str]] = field(default_factory=list)
+
+
+def id_shifts(target: Database) -> dict[str, int]:
+    """How far each table's ids move: above every id the target holds or gave out."""
+    given = dict(target.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+    shifts = {}
+    for table in WITH_IDS:
+        highest = target.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"').fetchone()[0]
+        shifts[table] = max(highest, given.get(table, 0))
+    return shifts
+
+
+def matched_documents(source: Database, target: Database) -> array:
+    """Ids (in ``source``) of the source's documents whose text ``target`` holds."""
+    matched = array("q")
+    cursor = source.execute("SELECT text_sha256, id FROM documents ORDER BY id")
+    while rows := cursor.fetchmany(BATCH):
+        ids = dict(rows)
+        found = queries.document_ids_by_hashes(target, list(ids))
+        matched.extend(ids[sha] for sha in found)
+    return matched
+
+
+def documents_to_copy(source: Database, matched: Sequence[int]) -> Iterator[list[int]]:
+    """The source's other documents, ``BATCH`` ids at a time, in id order."""
+    skip = set(matched)
+    cursor = source.execute("SELECT id FROM documents ORDER BY id")
+    batch: list[int] = []
+    for (document_id,) in cursor:
+        if document_id not in skip:
+            batch.append(document_id)
+            if len(batch) == BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def copy_documents(
+    source: Database,
+    target: Database,
+    ids: list[int],
+    shifts: Mapping[str, int],
+    *,
+    tokenizer_of: Callable[[str], str],
+    check: AttributeCheck,
+) -> Copied:
+    """Copy the source documents ``ids`` (at most :data:`BATCH`) into ``target``, inside
+    the target's write transaction. ``tokenizer_of(lang)`` names the tokenizer the target
+    uses for a language; documents whose tokens another made come without them.
+
+    :raises NotCopyable: a text does not match its SHA-256 or length, a JSON column is
+        not a canonical JSON object, ``check`` refuses attribute values, or a row breaks
+        a constraint (what is written is left to the transaction's rollback).
+    """
+    done = Copied()
+    marks = ",".join("?" * len(ids))
+    try:
+        _check_values(source, ids, marks, check)
+        for table in COPIED:
+            if table == "document_texts":
+                rows = _texts(source, ids, marks, shifts["documents"])
+            else:
+                rows = _rows(source, table, ids, marks, shifts)
+            before = target.conn.total_changes
+            target.conn.executemany(_insert(table), rows)
+            done.rows[table] = target.conn.total_changes - before
+        done.documents = [i + shifts["documents"] for i in ids]
+        _copy_tokens(source, target, ids, shifts["documents"], tokenizer_of, done)
+    except sqlite3.IntegrityError as exc:
+        raise NotCopyable(str(exc)) from None
+    return done
+
+
+def copy_bands(source: Database, target: Database, matched: Sequence[int], shift: int) -> set[int]:
+    """After :func:`copy_documents`: the near-duplicate bands of the documents copied
+    (those not ``matched``), if the source made them as the target would (this
+    :data:`~annotator.store.bands.SCHEME`). They are read and written in key order,
+    which is the order of the table itself: one walk through it, whatever the number.
+    Returns the target's ids of the documents that got bands."""
+    if queries.project_value(source, "near_duplicate_scheme") != SCHEME:
+        return set()
+    skip = set(matched)
+    banded: set[int] = set()
+
+    def rows() -> Iterator[tuple[int, int, int]]:
+        sql = "SELECT band, hash, document_id FROM document_bands ORDER BY band, hash, document_id"
+        for band, key, document_id in source.execute(sql):
+            if document_id not in skip:
+                banded.add(document_id + shift)
+                yield band, key, document_id + shift
+
+    target.conn.executemany("INSERT OR IGNORE INTO document_bands VALUES (?, ?, ?)", rows())
+    return banded
+
+
+def _columns(table: str) -> list[str]:
+    return sorted(USER_TABLES[table].columns)
+
+
+def _insert(table: str) -> str:
+    columns = _columns(table)
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+
+
+def _rows(
+    source: Database, table: str, ids: list[int], marks: str, shifts: Mapping[str, int]
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``table`` that belong to documents ``ids``, their ids moved up."""
+    spec = USER_TABLES[table]
+    moved = dict(spec.references)
+    if spec.own_id:
+        moved[spec.own_id] = table
+    shown, params = [], []
+    for column in _columns(table):
+        if column in moved:
+            shown.append(f'"{column}" + ?')
+            params.append(shifts[moved[column]])
+        else:
+            shown.append(f'"{column}"')
+    if table == "documents":
+        where = f"id IN ({marks})"
+    elif "document_id" in spec.references:
+        where = f"document_id IN ({marks})"
+    else:  # claim records and evidence hang from spans
+        where = f"span_id IN (SELECT id FROM spans WHERE document_id IN ({marks}))"
+    sql = f'SELECT {", ".join(shown)} FROM "{table}" WHERE {where}'
+    return iter(source.execute(sql, [*params, *ids]))
+
+
+def _texts(source: Database, ids: list[int], marks: str, shift: int) -> Iterator[tuple[int, str]]:
+    """``(document_id, text)`` rows of ``document_texts`` (its columns in order), each
+    text checked against the SHA-256 and length its document row holds."""
+    sql = f"""SELECT t.document_id + ?, t.text, d.text_sha256, d.length FROM document_texts t
+              JOIN documents d ON d.id = t.document_id WHERE t.document_id IN ({marks})"""
+    count = 0
+    for document_id, text, sha, length in source.execute(sql, [shift, *ids]):
+        if len(text) != length or text_sha256(text) != sha:
+            raise NotCopyable(
+                f"document {document_id - shift}: its text does not match its SHA-256"
+            )
+        count += 1
+        yield document_id, text
+    if count != len(ids):
+        raise NotCopyable("a document has no text")
+
+
+def _check_values(source: Database, ids: list[int], marks: str, check: AttributeCheck) -> None:
+    """Languages as the record path would write them, JSON objects as canonical JSON, and
+    attribute values the target's schema takes as they are."""
+    sql = f"""SELECT count(*) FROM documents WHERE id IN ({marks})
+              AND (lang = '' OR lang != lower(trim(lang)))"""
+    if source.execute(sql, ids).fetchone()[0]:
+        raise NotCopyable("a document's language is not written as an import writes it")
+    for table, column in JSON_OBJECTS.items():
+        kind = {"spans": "label", "relations": "relation"}.get(table)
+        named = "x.label" if kind else "''"
+        key = "id" if table == "documents" else "document_id"
+        sql = f"""SELECT {named}, x."{column}", d.length FROM "{table}" x
+                  JOIN documents d ON d.id = x.{key}
+                  WHERE x.{key} IN ({marks}) AND x."{column}" != '{{}}'"""
+        for name, raw, length in source.execute(sql, ids):
+            try:
+                values = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                raise NotCopyable(f"{table}.{column} holds no JSON") from None
+            if not isinstance(values, dict) or dumps_json(values) != raw:
+                raise NotCopyable(f"{table}.{column} holds no JSON object as Annotator writes it")
+            if kind is not None:
+                try:
+                    check(kind, name, values, length)
+                except ValueError as exc:
+                    raise NotCopyable(str(exc)) from None
+
+
+def _copy_tokens(
+    source: Database,
+    target: Database,
+    ids: list[int],
+    shift: int,
+    tokenizer_of: Callable[[str], str],
+    done: Copied,
+) -> None:
+    """Token rows made by the tokenizer the target uses for the document's language;
+    the other documents are listed in ``done.untokenized``."""
+    marks = ",".join("?" * len(ids))
+    sql = f"""SELECT d.id, d.lang, t.tokenizer FROM documents d
+              LEFT JOIN document_tokens t ON t.document_id = d.id WHERE d.id IN ({marks})"""
+    same = []
+    for document_id, lang, tokenizer in source.execute(sql, ids).fetchall():
+        if tokenizer is not None and tokenizer == tokenizer_of(lang):
+            same.append(document_id)
+        else:
+            done.untokenized.append((document_id + shift, lang))
+    if same:
+        marks = ",".join("?" * len(same))
+        sql = f"""SELECT document_id + ?, tokenizer, starts, ends FROM document_tokens
+                  WHERE document_id IN ({marks})"""
+        rows = source.execute(sql, [shift, *same])
+        target.conn.executemany(
+            "INSERT INTO document_tokens (document_id, tokenizer, starts, ends) "
+            "VALUES (?, ?, ?, ?)",
+            rows,
+        )
