@@ -20,6 +20,7 @@ from annotator.model.imports import ImportReport
 from annotator.store.bulk import insert_rows
 from annotator.store.copying import (
     Copied,
+    Source,
     copy_bands,
     copy_documents,
     documents_to_copy,
@@ -48,10 +49,13 @@ REPORTED = {
 @dataclass(slots=True)
 class DocumentsToCopy:
     """The source of a merge (a project's database) and the ids of its documents the
-    target holds (``matched``, read as records); its other documents are copied."""
+    target holds (``matched``, read as records); its other documents are copied. With
+    ``attached``, the source's file is attached to the target's connection
+    (:func:`annotator.store.copying.attached`)."""
 
     source: Database
     matched: array
+    attached: bool = False
 
 
 def copy_new_documents(
@@ -71,15 +75,16 @@ def copy_new_documents(
     """
     db = project.db
     shifts = id_shifts(db)
+    source = Source(copy.source, attached=copy.attached)
     for ids in documents_to_copy(copy.source, copy.matched):
         copied = copy_documents(
-            copy.source, db, ids, shifts, tokenizer_of=tokenizer_of, check=check.as_they_are
+            source, db, ids, shifts, tokenizer_of=tokenizer_of, check=check.as_they_are
         )
         for table, name in REPORTED.items():
             setattr(report, name, getattr(report, name) + copied.rows.get(table, 0))
         _tokenize(db, copied.untokenized, tokenizer_of)
         done(copied)
-    return copy_bands(copy.source, db, copy.matched, shifts["documents"])
+    return copy_bands(source, db, copy.matched, shifts["documents"])
 
 
 def _tokenize(db: Database, documents: list[tuple[int, str]], tokenizer_of) -> None:

@@ -32,7 +32,7 @@ from annotator.model.imports import ImportReport, SchemaIn
 from annotator.model.schema import Schema
 from annotator.store import queries
 from annotator.store.check import describe_damage
-from annotator.store.copying import NotCopyable, matched_documents
+from annotator.store.copying import NotCopyable, attached, matched_documents
 
 
 @dataclass(slots=True)
@@ -190,6 +190,8 @@ def _merge_one(
             Project.open(path, annotator=target.annotator, create=False, readonly=True)
         )
     copy = _documents_to_copy(target, source) if source is not None else None
+    if copy is not None:  # read in SQL where SQLite can read the source's file alike
+        copy.attached = stack.enter_context(attached(target.db, copy.source))
     try:
         return _import_one(target, path, source, report, progress, cancelled, copy)
     except NotCopyable:  # the record path says what is wrong, or takes it after all

@@ -7,11 +7,13 @@ their values; ids move up by a fixed amount per table (the target's highest id s
 or the highest it ever gave out), so a link still points at its spans without a table
 of old and new ids. Ids become sparse, which nothing relies on them not to be.
 
-The rows pass through Python as tuples (a source may be an upgraded copy in memory,
-which another connection cannot attach), a few hundred documents at a time. What the
-import path would check or rewrite is checked on the way; a copy that meets anything
-else stops with :class:`NotCopyable`, and the caller takes the record path, which
-says what is wrong.
+The source's file is attached to the target's connection read-only where SQLite can
+read it so exactly as the source's own connection does (:func:`attached`), and rows go
+from table to table in SQL; otherwise (a source upgraded in memory, a log beside it)
+they pass through Python as tuples. Either way a few hundred documents at a time. What
+the import path would check or rewrite is checked on the way; a copy that meets
+anything else stops with :class:`NotCopyable`, and the caller takes the record path,
+which says what is wrong.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -59,8 +63,63 @@ of a span (``kind`` ``"label"``) or link (``"relation"``) of type ``name`` in a 
 ``length`` code points are not what the target's schema takes as they are."""
 
 
+ATTACHED = "merge_source"
+"""The schema name the source's file is attached under."""
+
+
 class NotCopyable(Exception):
     """Something in the source is not what a row-for-row copy may carry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a copy reads: the source project's connection ``db``, and whether its file
+    is attached to the target's connection too (then rows go from table to table in
+    SQL and never become Python values)."""
+
+    db: Database
+    attached: bool = False
+
+    def table(self, name: str) -> str:
+        return f'{ATTACHED}."{name}"' if self.attached else f'"{name}"'
+
+
+@contextmanager
+def attached(target: Database, source: Database) -> Iterator[bool]:
+    """Attach the file ``source`` reads to ``target``'s connection, read-only and
+    without locks or side files (``immutable``), for the block; yields whether it did.
+    Call outside a transaction. Only a file with no log beside it is attached (SQLite
+    reads the file itself then, as ``source`` does), and only where SQLite takes the
+    file's name as a URI; a source read from a copy in memory is not."""
+    path = _file_of(source)
+    if path is None or _log_beside(path) or not _takes_uris(target):
+        yield False
+        return
+    try:
+        target.execute(f"ATTACH DATABASE ? AS {ATTACHED}", [f"{path.as_uri()}?mode=ro&immutable=1"])
+    except sqlite3.Error:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        target.execute(f"DETACH DATABASE {ATTACHED}")
+
+
+def _file_of(db: Database) -> Path | None:
+    for _, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return Path(file).resolve() if file else None
+    return None
+
+
+def _log_beside(path: Path) -> bool:
+    wal, journal = Path(f"{path}-wal"), Path(f"{path}-journal")
+    return journal.exists() or (wal.exists() and wal.stat().st_size > 0)
+
+
+def _takes_uris(db: Database) -> bool:
+    return any(row[0] == "USE_URI" for row in db.execute("PRAGMA compile_options"))
 
 
 @dataclass(slots=True)
@@ -111,7 +170,7 @@ def documents_to_copy(source: Database, matched: Sequence[int]) -> Iterator[list
 
 
 def copy_documents(
-    source: Database,
+    source: Source,
     target: Database,
     ids: list[int],
     shifts: Mapping[str, int],
@@ -130,14 +189,14 @@ def copy_documents(
     done = Copied()
     marks = ",".join("?" * len(ids))
     try:
-        _check_values(source, ids, marks, check)
+        _check_values(source.db, ids, marks, check)
         for table in COPIED:
-            if table == "document_texts":
-                rows = _texts(source, ids, marks, shifts["documents"])
-            else:
-                rows = _rows(source, table, ids, marks, shifts)
             before = target.conn.total_changes
-            target.conn.executemany(_insert(table), rows)
+            if table == "document_texts":  # through Python: each is checked
+                rows = _texts(source.db, ids, marks, shifts["documents"])
+                target.conn.executemany(_insert(table), rows)
+            else:
+                _copy(source, target, table, *_select(source, table, marks, shifts), ids)
             done.rows[table] = target.conn.total_changes - before
         done.documents = [i + shifts["documents"] for i in ids]
         _copy_tokens(source, target, ids, shifts["documents"], tokenizer_of, done)
@@ -146,20 +205,30 @@ def copy_documents(
     return done
 
 
-def copy_bands(source: Database, target: Database, matched: Sequence[int], shift: int) -> set[int]:
+def copy_bands(source: Source, target: Database, matched: Sequence[int], shift: int) -> set[int]:
     """After :func:`copy_documents`: the near-duplicate bands of the documents copied
     (those not ``matched``), if the source made them as the target would (this
     :data:`~annotator.store.bands.SCHEME`). They are read and written in key order,
     which is the order of the table itself: one walk through it, whatever the number.
     Returns the target's ids of the documents that got bands."""
-    if queries.project_value(source, "near_duplicate_scheme") != SCHEME:
+    if queries.project_value(source.db, "near_duplicate_scheme") != SCHEME:
         return set()
+    order = "ORDER BY band, hash, document_id"
+    if source.attached:  # the documents copied are those above the shift
+        target.execute(
+            f"""INSERT OR IGNORE INTO main.document_bands
+                SELECT band, hash, document_id + ? FROM {source.table("document_bands")}
+                WHERE document_id + ? IN (SELECT id FROM main.documents WHERE id > ?) {order}""",
+            [shift, shift, shift],
+        )
+        sql = "SELECT DISTINCT document_id FROM main.document_bands WHERE document_id > ?"
+        return {row[0] for row in target.execute(sql, [shift])}
     skip = set(matched)
     banded: set[int] = set()
 
     def rows() -> Iterator[tuple[int, int, int]]:
-        sql = "SELECT band, hash, document_id FROM document_bands ORDER BY band, hash, document_id"
-        for band, key, document_id in source.execute(sql):
+        sql = f"SELECT band, hash, document_id FROM document_bands {order}"
+        for band, key, document_id in source.db.execute(sql):
             if document_id not in skip:
                 banded.add(document_id + shift)
                 yield band, key, document_id + shift
@@ -175,13 +244,26 @@ def _columns(table: str) -> list[str]:
 def _insert(table: str) -> str:
     columns = _columns(table)
     names = ", ".join(f'"{c}"' for c in columns)
-    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+    return f'INSERT INTO main."{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
 
 
-def _rows(
-    source: Database, table: str, ids: list[int], marks: str, shifts: Mapping[str, int]
-) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``table`` that belong to documents ``ids``, their ids moved up."""
+def _copy(
+    source: Source, target: Database, table: str, select: str, params: list[Any], ids: list[int]
+) -> None:
+    """Insert what ``select`` reads into the target's ``table``: in SQL when the source
+    is attached, else a tuple at a time through ``executemany``."""
+    if source.attached:
+        head = _insert(table).split(" VALUES ")[0]
+        target.execute(f"{head} {select}", [*params, *ids])
+    else:
+        target.conn.executemany(_insert(table), source.db.execute(select, [*params, *ids]))
+
+
+def _select(
+    source: Source, table: str, marks: str, shifts: Mapping[str, int]
+) -> tuple[str, list[int]]:
+    """The query reading the rows of ``table`` that belong to the documents whose ids
+    fill ``marks``, their ids moved up, and its parameters before the ids."""
     spec = USER_TABLES[table]
     moved = dict(spec.references)
     if spec.own_id:
@@ -198,9 +280,9 @@ def _rows(
     elif "document_id" in spec.references:
         where = f"document_id IN ({marks})"
     else:  # claim records and evidence hang from spans
-        where = f"span_id IN (SELECT id FROM spans WHERE document_id IN ({marks}))"
-    sql = f'SELECT {", ".join(shown)} FROM "{table}" WHERE {where}'
-    return iter(source.execute(sql, [*params, *ids]))
+        spans = source.table("spans")
+        where = f"span_id IN (SELECT id FROM {spans} WHERE document_id IN ({marks}))"
+    return f"SELECT {', '.join(shown)} FROM {source.table(table)} WHERE {where}", params
 
 
 def _texts(source: Database, ids: list[int], marks: str, shift: int) -> Iterator[tuple[int, str]]:
@@ -249,7 +331,7 @@ def _check_values(source: Database, ids: list[int], marks: str, check: Attribute
 
 
 def _copy_tokens(
-    source: Database,
+    source: Source,
     target: Database,
     ids: list[int],
     shift: int,
@@ -262,18 +344,18 @@ def _copy_tokens(
     sql = f"""SELECT d.id, d.lang, t.tokenizer FROM documents d
               LEFT JOIN document_tokens t ON t.document_id = d.id WHERE d.id IN ({marks})"""
     same = []
-    for document_id, lang, tokenizer in source.execute(sql, ids).fetchall():
+    for document_id, lang, tokenizer in source.db.execute(sql, ids).fetchall():
         if tokenizer is not None and tokenizer == tokenizer_of(lang):
             same.append(document_id)
         else:
             done.untokenized.append((document_id + shift, lang))
     if same:
         marks = ",".join("?" * len(same))
-        sql = f"""SELECT document_id + ?, tokenizer, starts, ends FROM document_tokens
-                  WHERE document_id IN ({marks})"""
-        rows = source.execute(sql, [shift, *same])
-        target.conn.executemany(
-            "INSERT INTO document_tokens (document_id, tokenizer, starts, ends) "
-            "VALUES (?, ?, ?, ?)",
-            rows,
-        )
+        sql = f"""SELECT document_id + ?, tokenizer, starts, ends
+                  FROM {source.table("document_tokens")} WHERE document_id IN ({marks})"""
+        head = "INSERT INTO main.document_tokens (document_id, tokenizer, starts, ends)"
+        if source.attached:
+            target.execute(f"{head} {sql}", [shift, *same])
+        else:
+            rows = source.db.execute(sql, [shift, *same])
+            target.conn.executemany(f"{head} VALUES (?, ?, ?, ?)", rows)

@@ -3,6 +3,7 @@ them as records, for every kind of row, and the record path whenever a row is od
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 
@@ -109,9 +110,24 @@ def _merged(tmp_path, name, kind, source, *, record_path=False, monkeypatch=None
             monkeypatch.undo()
 
 
+@pytest.mark.parametrize("attach", [True, False], ids=["attached", "through Python"])
 @pytest.mark.parametrize("kind", ["untouched", "holding one text"])
-def test_merge_copy_gives_what_the_record_path_gives(tmp_path, source, kind, monkeypatch):
+def test_merge_copy_gives_what_the_record_path_gives(tmp_path, source, kind, attach, monkeypatch):
+    used: list[bool] = []
+    real = copying.attached
+
+    @contextlib.contextmanager
+    def spied(target, src):
+        with real(target, src) as done:
+            used.append(done)
+            yield done
+
+    monkeypatch.setattr(merge, "attached", spied)
+    if not attach:
+        monkeypatch.setattr(copying, "_takes_uris", lambda db: False)
     copied, report = _merged(tmp_path, "copied", kind, source)
+    monkeypatch.undo()
+    assert used == [attach]
     read, expected = _merged(
         tmp_path, "read", kind, source, record_path=True, monkeypatch=monkeypatch
     )
@@ -207,6 +223,16 @@ def test_merge_copy_refuses_what_the_record_path_refuses(tmp_path, source, sql, 
         with pytest.raises(AnnotatorError) as read:
             merge_into(target, [source])
     assert str(copied.value) == str(read.value)
+
+
+def test_merge_copy_leaves_nothing_beside_the_source(tmp_path, source):
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with Project.open(tmp_path / "target.db", annotator="lead") as target:
+        merge_into(target, [source])
+    after = sorted(p.name for p in tmp_path.iterdir())
+    assert [n for n in after if n.startswith("source")] == [
+        n for n in before if n.startswith("source")
+    ]
 
 
 def test_merge_copy_refuses_a_text_that_is_not_its_own(tmp_path, source):
