@@ -1,6 +1,6 @@
 import pytest
 import spacy
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from annotator.text import (
@@ -162,3 +162,19 @@ def test_stored_token_bounds_agree_with_spacy_char_span(text, data):
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))  # spans are never empty
     assert offsets.token_bounds(start, end) == token_bounds(doc, start, end)
+
+
+@settings(max_examples=50, deadline=None)
+@example(texts=["a aaa", "b a"])  # a text exactly CHUNK_SIZE long, then a short one
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab ,.\n“")), max_size=12), max_size=9))
+def test_tokenize_many_equals_each_text_tokenised_alone(monkeypatch_chunk, texts):
+    """Short texts go through spaCy's pipe together, long ones piece by piece, in
+    groups of PIPE_BATCH: every text gets its own tokens, in order."""
+    original = tokens_module.PIPE_BATCH
+    tokens_module.PIPE_BATCH = 2
+    try:
+        together = [(list(o.starts), list(o.ends)) for o in tokens_module.tokenize_many(texts)]
+    finally:
+        tokens_module.PIPE_BATCH = original
+    alone = [(list(o.starts), list(o.ends)) for o in map(tokenize, texts)]
+    assert together == alone

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -14,6 +17,7 @@ from annotator.core.project import Project
 from annotator.formats import native
 from annotator.model.errors import AnnotatorError
 from annotator.model.imports import (
+    Cancelled,
     CategoryIn,
     DocumentIn,
     RelationIn,
@@ -323,3 +327,63 @@ def test_merge_copy_brings_every_table_that_hangs_from_a_document():
     }
     carried_by_key = {"claim_matches", "events"}  # as from a file: by natural keys
     assert hanging - carried_by_key == set(copying.COPIED)
+
+
+def test_merge_copy_cancelled_between_batches_changes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(copying, "BATCH", 2)
+    path = _project(
+        tmp_path / "five.db", [f"Officials met on day {n} of the talks." for n in range(5)]
+    )
+    steps: list[int] = []
+    with Project.open(tmp_path / "target.db", annotator="lead") as target:
+        with pytest.raises(Cancelled):
+            merge_into(target, [path], progress=steps.append, cancelled=lambda: len(steps) >= 1)
+        assert steps == [2]  # stopped after the first batch was written
+        assert target.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+        assert target.db.execute("SELECT count(*) FROM document_texts_fts").fetchone()[0] == 0
+
+
+KILLED = """
+import sys, time
+from pathlib import Path
+from annotator.core import copying
+from annotator.core.project import Project
+from annotator.services.merge import merge_into
+from annotator.store import copying as store_copying
+
+store_copying.BATCH = 2
+real = copying.copy_documents
+calls = []
+
+def slow(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == 2:  # one batch written inside the merge's transaction by now
+        print("halfway", flush=True)
+        time.sleep(60)
+    return real(*args, **kwargs)
+
+copying.copy_documents = slow
+with Project.open(sys.argv[1], annotator="lead") as target:
+    merge_into(target, [Path(sys.argv[2])])
+"""
+
+
+@pytest.mark.slow
+def test_merge_copy_killed_midway_leaves_the_target_as_it_was(tmp_path):
+    path = _project(
+        tmp_path / "five.db", [f"Officials met on day {n} of the talks." for n in range(5)]
+    )
+    target = _project(tmp_path / "target.db", [THIRD], "carol")
+    with Project.open(target, annotator="carol") as project:
+        before = user_state(project.db, project.uuid)
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED, str(target), str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline().strip() == "halfway"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    with Project.open(target, annotator="carol") as project:
+        assert project.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert user_state(project.db, project.uuid) == before
