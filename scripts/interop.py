@@ -17,6 +17,9 @@ that reads it:
   text, relations).
 - **doccano**'s own import pipeline (parsers and label makers, in a second virtual
   environment) on our doccano JSONL.
+- **Hugging Face** ``datasets.load_dataset`` (offline) on our ``hf`` folder: every span
+  (annotator, label, start, end) back exactly; then a 10,000-article export loaded in a
+  fresh process, with its time and peak memory.
 
 Prints the figures of each check and exits with status 1 on any mismatch. The virtual
 environments live in ``.interop-venv/`` (made on first use; a few minutes); Label
@@ -341,11 +344,63 @@ def _run_reader(kind: str, target: Path) -> dict:
     return json.loads(result.stdout)
 
 
+LOAD_DATASET = """
+import os, resource, sys, time
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+started = time.perf_counter()
+import datasets
+found = datasets.load_dataset(sys.argv[1], cache_dir=sys.argv[2])
+rows = sum(len(split) for split in found.values())
+spans = sum(len(row["spans"]) for split in found.values() for row in split)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(rows, spans, round(time.perf_counter() - started, 1), round(peak))
+"""
+
+
+def _load_dataset(folder: Path, cache: Path) -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", LOAD_DATASET, str(folder), str(cache)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.split()
+
+
+def check_huggingface(work: Path, source: Project, db: Path, results: Results) -> None:
+    import datasets
+
+    started = time.monotonic()
+    folder = work / "hf"
+    annotator(db, "export", "--format", "hf", "-o", str(folder))
+    found = datasets.load_dataset(str(folder), cache_dir=str(work / "hf-cache"))
+    got = set()
+    for split in found.values():
+        names = split.features["spans"].feature["label"].names
+        for row in split:
+            got |= {
+                (row["text"], row["annotator"], names[s["label"]], s["start"], s["end"])
+                for s in row["spans"]
+            }
+    mismatches = results.expect("datasets spans", span_keys(source), got)
+    big = work / "big.db"
+    with Project.open(big, annotator="interop") as project:
+        import_documents(project, checks.news_records(10_000))
+    annotator(big, "export", "--format", "hf", "-o", str(work / "hf-big"))
+    rows, spans, seconds, peak = _load_dataset(work / "hf-big", work / "hf-cache")
+    results.say(
+        f"datasets.load_dataset: {sum(len(s) for s in found.values())} rows, {len(got)} spans; "
+        f"mismatches {mismatches}; 10,000 articles: {rows} rows, {spans} spans loaded in "
+        f"{seconds} s, peak {peak} MB; {time.monotonic() - started:.0f} s"
+    )
+
+
 CHECKS: dict[str, Callable[[Path, Project, Path, Results], None]] = {
     "labelstudio": check_labelstudio,
     "conll": check_conll,
     "brat": check_brat,
     "doccano": check_doccano,
+    "huggingface": check_huggingface,
 }
 
 

@@ -101,8 +101,8 @@ def import_(
     "out",
     required=True,
     type=click.Path(path_type=Path),
-    help="Output file, - for standard output (a folder for brat, spaCy with --dev-fraction, "
-    "CoNLL --conll-layout files).",
+    help="Output file, - for standard output (a folder for brat, hf, spaCy with "
+    "--dev-fraction, CoNLL --conll-layout files).",
 )
 @click.option("--only-annotator", "only_annotators", multiple=True, help="Only these annotators.")
 @status_option("Only documents with this status.")
@@ -136,6 +136,16 @@ def import_(
     "--review-url",
     help="ClaimReview: address of the fact-checks, {id} for the claim (remembered).",
 )
+@click.option(
+    "--split",
+    help="hf: train, validation and test shares of the articles [default: 0.8,0.1,0.1].",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="hf: which articles go to which split."
+)
+@click.option(
+    "--license", "license_id", help="hf: the data's licence, such as cc-by-4.0 (remembered)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def export(
     db_path: Path,
@@ -153,6 +163,9 @@ def export(
     conll_comments: bool,
     publisher: str | None,
     review_url: str | None,
+    split: str | None,
+    seed: int,
+    license_id: str | None,
     as_json: bool,
 ) -> None:
     """Export annotations. Anything the format cannot hold is reported, never dropped
@@ -176,11 +189,16 @@ def export(
         comments=conll_comments,
         publisher=publisher,
         review_url=review_url,
+        split=split,
+        seed=seed,
+        license=license_id,
     )
     to_stdout = is_stdout(out)
     with (
-        # A ClaimReview export remembers its publisher and address in the project.
-        open_project(db_path, annotator, create=False, reading=fmt != "claimreview") as project,
+        # ClaimReview and hf exports remember their publisher, address or licence.
+        open_project(
+            db_path, annotator, create=False, reading=fmt not in ("claimreview", "hf")
+        ) as project,
         ProgressBar("export") as bar,
     ):
         report = export_project(project, fmt, out, chosen=chosen, progress=bar.at, **options)

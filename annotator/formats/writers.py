@@ -28,7 +28,7 @@ EXPORTERS = Registry(
 )
 """Exporters by name. ``claimreview`` and ``claims-csv`` come from ``annotator.services``
 through the ``annotator.writers`` entry points (see ``formats.registry``)."""
-FOLDER_OUTPUT = {"brat"}
+FOLDER_OUTPUT = {"brat", "hf"}
 """Formats whose output is a folder (spaCy with a dev split and CoNLL per file too:
 :func:`writes_folder`)."""
 OUTPUT_SUFFIX = {
@@ -55,7 +55,7 @@ def writes_folder(fmt: str, **options: Any) -> bool:
     )
 
 
-LAYER_FORMATS = ("prodigy", "spacy", "doccano", "labelstudio", "brat", "conll", "csv")
+LAYER_FORMATS = ("prodigy", "spacy", "doccano", "labelstudio", "brat", "conll", "csv", "hf")
 """Formats that export annotation layers: each declares what it holds (its ``HOLDS``)
 and the export reports everything else (``select_layers``). ``native`` holds
 everything; ``claimreview`` and ``claims-csv`` export fact-checks, not layers."""

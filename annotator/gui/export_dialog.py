@@ -38,6 +38,7 @@ FORMAT_NAMES = {
     "csv": "CSV (a row per span)",
     "claimreview": "ClaimReview JSON-LD (fact-checks)",
     "claims-csv": "Claims CSV (fact-checks)",
+    "hf": "Hugging Face dataset (a folder: Parquet and a dataset card)",
 }
 """What the dialog calls each format (a plug-in's format is shown by its name)."""
 

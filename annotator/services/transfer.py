@@ -101,6 +101,7 @@ FORMAT_OPTIONS: dict[str, tuple[str, ...]] = {
     "spacy": ("spans_key", "ents", "dev_fraction"),
     "conll": ("layout", "comments"),
     "claimreview": ("publisher", "review_url"),
+    "hf": ("split", "seed", "license"),
 }
 """The options each format takes (all others take none)."""
 

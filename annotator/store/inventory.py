@@ -177,6 +177,7 @@ PROJECT_SETTINGS = (
     "review_url",  # ClaimReview: address of the reviews, {id} for the claim
     "model_path",  # the trained model the window suggests with
     "ner_model",  # the installed spaCy pipeline suggesting actors
+    "dataset_license",  # the Hugging Face dataset export: the licence of the data
 )
 PROJECT_LOCAL = {
     "uuid": "this file's identity: merges record where history came from",

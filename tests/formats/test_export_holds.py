@@ -43,7 +43,10 @@ def _holds(fmt: str, **options) -> Holds:
     import importlib
 
     module = {"spacy": "spacy_docbin", "csv": "csv_format"}.get(fmt, fmt)
-    found = importlib.import_module(f"annotator.formats.{module}")
+    where = "annotator.formats"
+    if fmt == "hf":  # it reports agreement, a service
+        module, where = "huggingface", "annotator.services"
+    found = importlib.import_module(f"{where}.{module}")
     if fmt == "conll" and not options.get("comments"):
         return found.WITHOUT_COMMENTS
     return found.HOLDS
@@ -93,7 +96,7 @@ def rich(db_path: Path) -> Project:
 
 
 def _output(tmp_path: Path, fmt: str) -> Path:
-    return tmp_path / ("out" if fmt == "brat" else f"out.{fmt}")
+    return tmp_path / ("out" if fmt in ("brat", "hf") else f"out.{fmt}")
 
 
 CASES = [(fmt, {}) for fmt in LAYER_FORMATS] + [("conll", {"comments": True})]
@@ -157,7 +160,7 @@ def _state(project: Project) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize("fmt", [f for f in LAYER_FORMATS if f not in ("csv", "conll")])
+@pytest.mark.parametrize("fmt", [f for f in LAYER_FORMATS if f not in ("csv", "conll", "hf")])
 def test_what_a_format_holds_comes_back_through_its_import(rich, tmp_path, fmt):
     holds = _holds(fmt)
     out = _output(tmp_path, fmt)
@@ -200,7 +203,7 @@ def test_prodigy_keeps_link_attributes(rich, tmp_path):
     assert {"cue": [[4, 8]], "stance": "asserts"} in links.values()
 
 
-@pytest.mark.parametrize("fmt", [f for f in LAYER_FORMATS if f not in ("csv", "conll")])
+@pytest.mark.parametrize("fmt", [f for f in LAYER_FORMATS if f not in ("csv", "conll", "hf")])
 def test_no_bookkeeping_ids_accumulate_in_metadata(rich, tmp_path, fmt):
     """Export → import → export → import: the metadata is the document's own, every
     time (no ``document_id``, ``labelstudio_id`` or file name of ours)."""

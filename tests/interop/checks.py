@@ -17,6 +17,7 @@ from annotator.core.project import Project
 from annotator.formats.conll import DOCSTART
 from annotator.formats.export import ExportFilter, ExportReport, select_layers
 from annotator.formats.writers import export
+from annotator.model.imports import DocumentIn, RelationIn, SpanIn
 
 Entity = tuple[int, str, int, int]
 """(layer number from 0, label, first token, end token) over a layer's tokens."""
@@ -210,3 +211,27 @@ def doccano_from_reader(parsed: dict) -> tuple[set[tuple], set[tuple]]:
         for record, kind, head, child in parsed["links"]
     }
     return spans, links
+
+
+def news_records(count: int) -> list[DocumentIn]:
+    """``count`` short generated news articles, each with a claim and its source linked
+    (for loading a large export with an outside reader)."""
+    records = []
+    for n in range(count):
+        source = f"The minister of region {n}"
+        claim = f"the harbour {n} will reopen on day {n % 28 + 1}"
+        text = f"{source} said on Tuesday that {claim}, officials confirmed."
+        spans = [
+            SpanIn(0, len(source), "source", "ana"),
+            SpanIn(text.index(claim), text.index(claim) + len(claim), "claim", "ana"),
+        ]
+        records.append(
+            DocumentIn(
+                text=text,
+                title=f"Article {n}",
+                where=f"generated:{n}",
+                spans=spans,
+                relations=[RelationIn(1, 0, "attributed_to", "ana")],
+            )
+        )
+    return records
