@@ -85,6 +85,10 @@ class ExportDialog(QDialog):
         self.conll_layout = QComboBox()
         self.conll_layout.addItem("One file, a column per label", "columns")
         self.conll_layout.addItem("A file per document (a folder)", "files")
+        self.hf_split = QLineEdit("0.8,0.1,0.1")
+        self.hf_split.setToolTip("Shares of the articles in train, validation and test")
+        self.hf_license = QLineEdit()
+        self.hf_license.setPlaceholderText("such as cc-by-4.0 (remembered)")
         self.problem = plain_label()
         self.problem.setObjectName("export_problem")
         self.problem.setWordWrap(True)
@@ -104,6 +108,8 @@ class ExportDialog(QDialog):
             ("spacy", "Spans key", self.spans_key),
             ("spacy", "", self.ents),
             ("conll", "Layout", self.conll_layout),
+            ("hf", "Splits", self.hf_split),
+            ("hf", "Licence", self.hf_license),
         ]
         for _, label, widget in self._rows:
             form.addRow(label, widget)
@@ -138,6 +144,7 @@ class ExportDialog(QDialog):
             "rejected": fmt in LAYER_FORMATS,
             "spacy": fmt == "spacy",
             "conll": fmt == "conll",
+            "hf": fmt == "hf",
         }
         for group, _, widget in self._rows:
             self.form.setRowVisible(widget, shown[group])
@@ -206,5 +213,9 @@ class ExportDialog(QDialog):
                 "ents": self.ents.isChecked(),
             },
             "conll": {"layout": self.conll_layout.currentData()},
+            "hf": {
+                "split": self.hf_split.text().strip() or None,
+                "license": self.hf_license.text().strip() or None,
+            },
         }.get(fmt, {})
         return fmt, self.destination(), chosen, options

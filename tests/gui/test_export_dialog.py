@@ -43,21 +43,33 @@ def test_export_dialog_names_formats_as_people_know_them(dialog):
 
 
 @pytest.mark.parametrize(
-    "fmt,spacy,conll,filters",
+    "fmt,spacy,conll,hf,filters",
     [
-        ("prodigy", False, False, True),
-        ("spacy", True, False, True),
-        ("conll", False, True, True),
-        ("claimreview", False, False, False),
+        ("prodigy", False, False, False, True),
+        ("spacy", True, False, False, True),
+        ("conll", False, True, False, True),
+        ("hf", False, False, True, True),
+        ("claimreview", False, False, False, False),
     ],
 )
-def test_export_dialog_shows_only_the_formats_own_options(dialog, fmt, spacy, conll, filters):
+def test_export_dialog_shows_only_the_formats_own_options(dialog, fmt, spacy, conll, hf, filters):
     _choose(dialog, fmt)
     form = dialog.form
     assert form.isRowVisible(dialog.spans_key) is spacy
     assert form.isRowVisible(dialog.ents) is spacy
     assert form.isRowVisible(dialog.conll_layout) is conll
+    assert form.isRowVisible(dialog.hf_split) is hf
+    assert form.isRowVisible(dialog.hf_license) is hf
     assert form.isRowVisible(dialog.only_done) is filters
+
+
+def test_export_dialog_gives_the_hf_options_and_writes_a_folder(dialog):
+    _choose(dialog, "hf")
+    dialog.hf_split.setText("0.7,0.2,0.1")
+    dialog.hf_license.setText("cc-by-4.0")
+    fmt, out, _, options = dialog.settings()
+    assert (fmt, options) == ("hf", {"split": "0.7,0.2,0.1", "license": "cc-by-4.0"})
+    assert dialog.writes_folder() and not out.suffix
 
 
 def test_export_dialog_saves_to_the_documents_folder_by_default(dialog, documents):
