@@ -35,6 +35,7 @@ from annotator.files.output import atomic_folder
 from annotator.formats.export import ExportFilter, ExportReport, Holds, Layer, select_layers
 from annotator.model.errors import AnnotatorError
 from annotator.model.records import dumps_json
+from annotator.model.words import counted
 from annotator.text.tokens import words_and_spaces
 
 SPLITS = ("train", "validation", "test")
@@ -473,9 +474,11 @@ def _body(project: Project, counts: _Counts, labels: list[str], splits: list[str
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     empty = [name for name in SPLITS if name not in splits]
     if empty:
-        lines += ["", f"No rows fell in {' or '.join(empty)}: the split is left out."]
+        which = " or ".join(empty)
+        left = "it is" if len(empty) == 1 else "they are"
+        lines += ["", f"No article fell in {which}, so {left} left out."]
     lines += ["", "## Annotators", ""]
-    lines += [f"- {name}: {n} rows" for name, n in sorted(counts.annotators.items())]
+    lines += [f"- {name}: {counted(n, 'row')}" for name, n in sorted(counts.annotators.items())]
     return [*lines, ""]
 
 

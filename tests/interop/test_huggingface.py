@@ -145,7 +145,7 @@ def test_hf_export_of_tricky_annotations_loads_exactly(tmp_path, load):
     assert list(found) == ["train"]
     assert report.records == len(found["train"]) == 5  # document × annotator layers
     header, body = _card(tmp_path / "out")
-    assert "No rows fell in validation or test" in body
+    assert "No article fell in validation or test, so they are left out." in body
     assert header["task_categories"] == ["token-classification"]
     assert header["language"] == ["en"]
     # the same-label overlaps of the tricky article are in spans, and reported
