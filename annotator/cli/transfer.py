@@ -195,9 +195,12 @@ def export(
     )
     to_stdout = is_stdout(out)
     with (
-        # ClaimReview and hf exports remember their publisher, address or licence.
+        # ClaimReview remembers its publisher and address, hf a licence given to it.
         open_project(
-            db_path, annotator, create=False, reading=fmt not in ("claimreview", "hf")
+            db_path,
+            annotator,
+            create=False,
+            reading=fmt != "claimreview" and not (fmt == "hf" and license_id),
         ) as project,
         ProgressBar("export") as bar,
     ):

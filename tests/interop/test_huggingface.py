@@ -246,3 +246,26 @@ def test_cli_exports_hf(tmp_path, load):
     )
     assert bad.exit_code != 0 and "Traceback" not in bad.output
     assert "--split takes three shares" in bad.output
+
+
+def test_cli_hf_export_reads_the_project_unless_given_a_licence(tmp_path, monkeypatch):
+    from annotator.cli import transfer
+
+    db = tmp_path / "p.db"
+    _project(tmp_path, "p", _many(2)).close()
+    opened: list[bool] = []
+    real = transfer.open_project
+
+    def spied(*args, **kwargs):
+        opened.append(kwargs["reading"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(transfer, "open_project", spied)
+    export = ["export", "--db", str(db), "--format", "hf"]
+    result = CliRunner().invoke(cli, [*export, "-o", str(tmp_path / "ds")])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, [*export, "-o", str(tmp_path / "ds2"), "--license", "mit"])
+    assert result.exit_code == 0, result.output
+    assert opened == [True, False]  # a licence to remember is the only write
+    with Project.open(db, annotator="x") as project:
+        assert project.project_value("dataset_license") == "mit"
