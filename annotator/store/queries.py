@@ -353,22 +353,22 @@ def stored_tokens_of_many(db: Database, document_ids: list[int]) -> dict[int, St
 
 def titles_of(db: Database, document_ids: list[int]) -> dict[int, str]:
     """The title of each of ``document_ids``, 500 ids a query."""
-    found: dict[int, str] = {}
-    for first in range(0, len(document_ids), 500):
-        chunk = document_ids[first : first + 500]
-        sql = f"SELECT id, title FROM documents WHERE id IN ({','.join('?' * len(chunk))})"
-        found.update(db.execute(sql, chunk).fetchall())
-    return found
+    return _pairs(db, "SELECT id, title FROM documents WHERE id IN ({})", document_ids)
 
 
 def texts_of(db: Database, document_ids: list[int]) -> dict[int, str]:
     """The text of each of ``document_ids``, 500 ids a query."""
-    found: dict[int, str] = {}
-    for first in range(0, len(document_ids), 500):
-        chunk = document_ids[first : first + 500]
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT document_id, text FROM document_texts WHERE document_id IN ({marks})"
-        found.update(db.execute(sql, chunk).fetchall())
+    sql = "SELECT document_id, text FROM document_texts WHERE document_id IN ({})"
+    return _pairs(db, sql, document_ids)
+
+
+def _pairs(db: Database, sql: str, keys: list[Any]) -> dict[Any, Any]:
+    """The rows of ``sql`` (two columns; ``{}`` where the ``IN`` list of keys goes) as a
+    dict, 500 keys a query (SQLite limits the parameters of one statement)."""
+    found: dict[Any, Any] = {}
+    for first in range(0, len(keys), 500):
+        chunk = keys[first : first + 500]
+        found.update(db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall())
     return found
 
 
@@ -484,13 +484,7 @@ def relation_keys(db: Database, document_id: int) -> set[tuple[int, int, str, st
 
 def document_ids_by_hashes(db: Database, hashes: list[str]) -> dict[str, int]:
     """``{sha256: id}`` for the given text hashes that are stored (in chunks of 500)."""
-    found: dict[str, int] = {}
-    for i in range(0, len(hashes), 500):
-        chunk = hashes[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT text_sha256, id FROM documents WHERE text_sha256 IN ({marks})"
-        found.update(db.execute(sql, chunk).fetchall())
-    return found
+    return _pairs(db, "SELECT text_sha256, id FROM documents WHERE text_sha256 IN ({})", hashes)
 
 
 def iter_documents(db: Database, ids: Iterable[int] | None = None):
