@@ -99,3 +99,21 @@ def wal_of_a_copy(project_path: Path, folder: Path, sql: str) -> bytes:
     wal = Path(f"{copy}-wal").read_bytes()
     conn.close()
     return wal
+
+
+def kill_when_halfway(script: str, *args: object) -> None:
+    """Run ``script`` in a fresh Python with ``args``; once it prints ``halfway`` (in the
+    middle of its write), kill it with SIGKILL, as a crash or a power cut would."""
+    import signal
+    import subprocess
+    import sys
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "halfway"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()

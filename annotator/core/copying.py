@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.model.imports import ImportReport
-from annotator.store.bulk import insert_rows
+from annotator.store import queries
+from annotator.store.bulk import TOKEN_COLUMNS, insert_rows
 from annotator.store.copying import (
     Copied,
     Source,
@@ -89,8 +90,7 @@ def copy_new_documents(
 
 def _tokenize(db: Database, documents: list[tuple[int, str]], tokenizer_of) -> None:
     """Token rows for copied documents whose stored tokens another tokenizer made."""
-    from annotator.store import queries
-    from annotator.text import tokenize_many
+    from annotator.text import tokenize_many  # spaCy: only when there are any
 
     for lang in sorted({lang for _, lang in documents}):
         ids = [i for i, language in documents if language == lang]
@@ -98,4 +98,4 @@ def _tokenize(db: Database, documents: list[tuple[int, str]], tokenizer_of) -> N
         offsets = tokenize_many((texts[i] for i in ids), lang)
         name = tokenizer_of(lang)
         rows = ((i, name, *o.to_blobs()) for i, o in zip(ids, offsets, strict=True))
-        insert_rows(db, "document_tokens", ("document_id", "tokenizer", "starts", "ends"), rows)
+        insert_rows(db, "document_tokens", TOKEN_COLUMNS, rows)

@@ -48,7 +48,7 @@ from annotator.model.records import dumps_json, text_sha256
 from annotator.model.words import counted
 from annotator.store import queries
 from annotator.store.bands import flag_near_duplicates, insert_bands
-from annotator.store.bulk import insert_rows, texts_indexed_after
+from annotator.store.bulk import TOKEN_COLUMNS, insert_rows, texts_indexed_after
 from annotator.store.copying import Copied
 from annotator.store.portable import Portable
 
@@ -334,7 +334,6 @@ def _carry_definitions(project: Project, given: SchemaIn, report: ImportReport, 
     carry.carry_patterns(project, given, report, where)
 
 
-TOKEN_COLUMNS = ("document_id", "tokenizer", "starts", "ends")
 SPAN_COLUMNS = (
     "document_id", "start", "end", "label", "annotator", "origin", "attributes", "note",
     "created", "updated",

@@ -135,15 +135,7 @@ class SchemaCheck:
         definitions = (labels if kind == "label" else relations).get(name)
         if definitions is None:
             raise ValueError(f"{kind} {name!r} is not in this project's schema")
-        for attribute, value in values.items():
-            definition = definitions.get(attribute)
-            if definition is None:
-                raise ValueError(f"{name}: attribute {attribute!r} is not in the schema")
-            problem = _misfit(definition, value, length)
-            if problem is None and definition.type == "choice" and value is not None:
-                problem = None if value in definition.choices else "is not one of its choices"
-            if problem:
-                raise ValueError(f"{name}: attribute {attribute!r} {problem}")
+        self._values(values, definitions, name, length, strict=True)
 
     def _values(
         self,
@@ -151,17 +143,22 @@ class SchemaCheck:
         definitions: dict[str, AttributeDef] | None,
         where: str,
         length: int,
+        *,
+        strict: bool | None = None,
     ) -> None:
+        """Refuse a value that does not fit its attribute; ``strict`` (the check's own
+        unless given) also an attribute or choice the schema lacks."""
+        strict = self.strict if strict is None else strict
         for name, value in values.items():
             definition = (definitions or {}).get(name)
             if definition is None:
-                if self.strict:
+                if strict:
                     raise ValueError(f"{where}: attribute {name!r} is not in this project's schema")
                 continue
             problem = _misfit(definition, value, length)
             if problem:
                 raise ValueError(f"{where}: attribute {name!r} {problem}")
-            if self.strict and definition.type == "choice" and value not in definition.choices:
+            if strict and definition.type == "choice" and value not in definition.choices:
                 raise ValueError(
                     f"{where}: {value!r} is not one of the choices of {name!r} "
                     f"({', '.join(definition.choices)})"

@@ -207,10 +207,13 @@ def _yaml_type(feature: Any) -> dict[str, Any]:
 
 @dataclass(slots=True)
 class _Counts:
-    """What the card reports: rows, documents and spans per split."""
+    """What the card reports: rows, articles and spans per split."""
 
     rows: Counter = field(default_factory=Counter)
-    documents: dict[str, set[str]] = field(default_factory=dict)
+    articles: Counter = field(default_factory=Counter)
+    last_article: str = ""
+    """The article of the row before: an article's layers come one after another, so
+    articles are counted without keeping every one of them."""
     spans: dict[str, Counter] = field(default_factory=dict)
     annotators: Counter = field(default_factory=Counter)
     languages: set[str] = field(default_factory=set)
@@ -380,7 +383,9 @@ def export_hf(
 
 def _count(counts: _Counts, split: str, row: dict[str, Any], labels: list[str]) -> None:
     counts.rows[split] += 1
-    counts.documents.setdefault(split, set()).add(row["document_id"])
+    if row["document_id"] != counts.last_article:
+        counts.articles[split] += 1
+        counts.last_article = row["document_id"]
     spans = counts.spans.setdefault(split, Counter())
     for span in row["spans"]:
         spans[labels[span["label"]]] += 1
@@ -469,7 +474,7 @@ def _body(project: Project, counts: _Counts, labels: list[str], splits: list[str
     lines.append("|---" * (3 + len(labels)) + "|")
     for name in splits:
         spans = counts.spans.get(name, Counter())
-        cells = [str(counts.rows[name]), str(len(counts.documents[name]))]
+        cells = [str(counts.rows[name]), str(counts.articles[name])]
         cells += [str(spans[label]) for label in labels]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     empty = [name for name in SPLITS if name not in splits]

@@ -18,6 +18,9 @@ from sqlite_utils import Database
 
 from annotator.store.rows import insert_sql
 
+TOKEN_COLUMNS = ("document_id", "tokenizer", "starts", "ends")
+"""The columns of ``document_tokens``, in the order token rows are written."""
+
 
 def insert_rows(
     db: Database,

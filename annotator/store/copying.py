@@ -32,7 +32,9 @@ from sqlite_utils import Database
 from annotator.model.records import dumps_json, text_sha256
 from annotator.store import queries
 from annotator.store.bands import SCHEME
+from annotator.store.bulk import TOKEN_COLUMNS
 from annotator.store.inventory import USER_TABLES
+from annotator.store.rows import insert_sql
 
 COPIED = (
     "documents",
@@ -192,11 +194,13 @@ def copy_documents(
         _check_values(source.db, ids, marks, check)
         for table in COPIED:
             before = target.conn.total_changes
+            columns = _columns(table)
             if table == "document_texts":  # through Python: each is checked
                 rows = _texts(source.db, ids, marks, shifts["documents"])
-                target.conn.executemany(_insert(table), rows)
+                target.conn.executemany(insert_sql(table, columns), rows)
             else:
-                _copy(source, target, table, *_select(source, table, marks, shifts), ids)
+                select, params = _select(source, table, marks, shifts)
+                _copy(source, target, table, columns, select, [*params, *ids])
             done.rows[table] = target.conn.total_changes - before
         done.documents = [i + shifts["documents"] for i in ids]
         _copy_tokens(source, target, ids, shifts["documents"], tokenizer_of, done)
@@ -237,26 +241,25 @@ def copy_bands(source: Source, target: Database, matched: Sequence[int], shift: 
     return banded
 
 
-def _columns(table: str) -> list[str]:
-    return sorted(USER_TABLES[table].columns)
-
-
-def _insert(table: str) -> str:
-    columns = _columns(table)
-    names = ", ".join(f'"{c}"' for c in columns)
-    return f'INSERT INTO main."{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+def _columns(table: str) -> tuple[str, ...]:
+    return tuple(sorted(USER_TABLES[table].columns))
 
 
 def _copy(
-    source: Source, target: Database, table: str, select: str, params: list[Any], ids: list[int]
+    source: Source,
+    target: Database,
+    table: str,
+    columns: Sequence[str],
+    select: str,
+    params: list[Any],
 ) -> None:
-    """Insert what ``select`` reads into the target's ``table``: in SQL when the source
-    is attached, else a tuple at a time through ``executemany``."""
+    """Insert what ``select`` reads (``columns`` of ``table``) into the target: in SQL
+    when the source is attached, else a tuple at a time through ``executemany``."""
+    insert = insert_sql(table, tuple(columns))  # the target's table: main comes first
     if source.attached:
-        head = _insert(table).split(" VALUES ")[0]
-        target.execute(f"{head} {select}", [*params, *ids])
+        target.execute(f"{insert.split(' VALUES ')[0]} {select}", params)
     else:
-        target.conn.executemany(_insert(table), source.db.execute(select, [*params, *ids]))
+        target.conn.executemany(insert, source.db.execute(select, params))
 
 
 def _select(
@@ -353,9 +356,4 @@ def _copy_tokens(
         marks = ",".join("?" * len(same))
         sql = f"""SELECT document_id + ?, tokenizer, starts, ends
                   FROM {source.table("document_tokens")} WHERE document_id IN ({marks})"""
-        head = "INSERT INTO main.document_tokens (document_id, tokenizer, starts, ends)"
-        if source.attached:
-            target.execute(f"{head} {sql}", [shift, *same])
-        else:
-            rows = source.db.execute(sql, [shift, *same])
-            target.conn.executemany(f"{head} VALUES (?, ?, ?, ?)", rows)
+        _copy(source, target, "document_tokens", TOKEN_COLUMNS, sql, [shift, *same])

@@ -196,10 +196,9 @@ def tokenize_many(texts: Iterable[str], lang: str = "en") -> Iterator[TokenOffse
     """Token offsets of each text, in order, exactly as :func:`tokenize` gives them.
     Texts that need no cutting go through the tokenizer's ``pipe`` together,
     :data:`PIPE_BATCH` at a time (a tenth faster than one call per text)."""
-    tokenizer = get_nlp(lang).tokenizer
     texts = iter(texts)
-    while group := list(islice(texts, PIPE_BATCH)):
-        docs = tokenizer.pipe(text for text in group if len(text) <= CHUNK_SIZE)
+    while group := list(islice(texts, PIPE_BATCH)):  # no text, no spaCy loaded
+        docs = get_nlp(lang).tokenizer.pipe(text for text in group if len(text) <= CHUNK_SIZE)
         for text in group:
             yield offsets_of(next(docs)) if len(text) <= CHUNK_SIZE else tokenize(text, lang)
 

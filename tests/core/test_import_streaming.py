@@ -3,9 +3,6 @@ not grow with the number of records, and a bad record, Cancel or a kill changes 
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 import weakref
 
 import pytest
@@ -15,6 +12,7 @@ from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.model.errors import InputFileError
 from annotator.model.imports import Cancelled, DocumentIn, SpanIn
+from tests.conftest import kill_when_halfway
 
 BATCH = 200  # documents tokenised and not yet written, at most (rows are written as made)
 
@@ -156,14 +154,7 @@ with Project.open(sys.argv[1], annotator="bench") as project:
 def test_an_import_killed_midway_leaves_the_project_as_it_was(db_path):
     with Project.open(db_path, annotator="alice") as project:
         import_documents(project, _records(3))
-    child = subprocess.Popen(
-        [sys.executable, "-c", KILLED, str(db_path)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert child.stdout.readline().strip() == "halfway"
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
+    kill_when_halfway(KILLED, db_path)
     with Project.open(db_path, annotator="alice") as project:
         assert project.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         titles = [row[0] for row in project.db.execute("SELECT title FROM documents")]

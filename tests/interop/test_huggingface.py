@@ -146,6 +146,7 @@ def test_hf_export_of_tricky_annotations_loads_exactly(tmp_path, load):
     assert report.records == len(found["train"]) == 5  # document × annotator layers
     header, body = _card(tmp_path / "out")
     assert "No article fell in validation or test, so they are left out." in body
+    assert "| train | 5 | 2 |" in body  # rows, then articles
     assert header["task_categories"] == ["token-classification"]
     assert header["language"] == ["en"]
     # the same-label overlaps of the tricky article are in spans, and reported

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
@@ -30,6 +27,7 @@ from annotator.services import merge
 from annotator.services.merge import merge_into
 from annotator.store import copying
 from annotator.store.portable import user_state
+from tests.conftest import kill_when_halfway
 
 SAID = "The minister said that troops will probably arrive on Monday."
 DENIED = "A spokesman denied that the plant would close before winter."
@@ -126,12 +124,22 @@ def test_merge_copy_gives_what_the_record_path_gives(tmp_path, source, kind, att
             used.append(done)
             yield done
 
+    read_as_records: list[str] = []
+    record = native.record_to_document
+
+    def counted(value, where):
+        read_as_records.append(value["title"])
+        return record(value, where)
+
     monkeypatch.setattr(merge, "attached", spied)
+    monkeypatch.setattr(native, "record_to_document", counted)
     if not attach:
         monkeypatch.setattr(copying, "_takes_uris", lambda db: False)
     copied, report = _merged(tmp_path, "copied", kind, source)
     monkeypatch.undo()
     assert used == [attach]
+    # copied, not read again after a fallback: only the text the target holds is a record
+    assert read_as_records == ([] if kind == "untouched" else ["t1"])
     read, expected = _merged(
         tmp_path, "read", kind, source, record_path=True, monkeypatch=monkeypatch
     )
@@ -376,14 +384,7 @@ def test_merge_copy_killed_midway_leaves_the_target_as_it_was(tmp_path):
     target = _project(tmp_path / "target.db", [THIRD], "carol")
     with Project.open(target, annotator="carol") as project:
         before = user_state(project.db, project.uuid)
-    child = subprocess.Popen(
-        [sys.executable, "-c", KILLED, str(target), str(path)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert child.stdout.readline().strip() == "halfway"
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
+    kill_when_halfway(KILLED, target, path)
     with Project.open(target, annotator="carol") as project:
         assert project.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert user_state(project.db, project.uuid) == before
