@@ -142,4 +142,5 @@ def test_window_on_a_project_with_a_log_beside_it_names_the_copy(qtbot, db_path,
         assert f"kept in {kept.name}" in window.statusBar().currentMessage()
         assert window.project.notices and kept.name in window.project.notices[0]
     finally:
+        window.close()  # its background work stops before the project closes
         window.project.close()
