@@ -18,8 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlite_utils import Database
-
 from annotator.core.config import fallback_annotator, resolve_annotator
 from annotator.model.errors import NotFoundError, StoreError, ValidationError
 from annotator.model.names import name_problem
@@ -37,6 +35,7 @@ from annotator.model.schema import Schema, default_schema
 from annotator.store import fetch_row, open_database, queries, write_transaction
 from annotator.store.check import offsets_problem
 from annotator.store.database import is_readonly, store_error
+from annotator.store.lean import Database
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

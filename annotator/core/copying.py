@@ -29,10 +29,9 @@ from annotator.store.copying import (
 )
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from annotator.core.project import Project
     from annotator.core.schema_growth import SchemaCheck
+    from annotator.store.lean import Database
 
 REPORTED = {
     "documents": "documents_added",

@@ -18,9 +18,8 @@ from annotator.model.records import Change, RowChange
 from annotator.store import apply_row_changes
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from annotator.core.base import ProjectBase
+    from annotator.store.lean import Database
 
 
 class Transaction:

@@ -18,9 +18,9 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
-from sqlite_utils import Database
 
 from annotator.store import queries
+from annotator.store.lean import Database
 
 _PIECE = 250_000
 """Code points shingled in one array at most (a longer text is cut at a space)."""

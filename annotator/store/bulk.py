@@ -14,8 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlite_utils import Database
-
+from annotator.store.lean import Database
 from annotator.store.rows import insert_sql
 
 TOKEN_COLUMNS = ("document_id", "tokenizer", "starts", "ends")

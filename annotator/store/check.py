@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlite_utils import Database
 
 from annotator.model.errors import StoreError, printable
+from annotator.store.lean import Database
 from annotator.store.objects import foreign_objects, refusal, repair_statements
 from annotator.store.recovery import hold, missing_side_files, release
 

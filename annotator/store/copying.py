@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlite_utils import Database
 
 from annotator.model.records import dumps_json, text_sha256
 from annotator.store import queries
 from annotator.store.bands import SCHEME
 from annotator.store.bulk import TOKEN_COLUMNS
 from annotator.store.inventory import USER_TABLES
+from annotator.store.lean import Database
 from annotator.store.rows import insert_sql
 
 COPIED = (

@@ -11,8 +11,6 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from annotator.files.output import followed
 from annotator.files.safety import (
     is_sqlite_file,
@@ -25,6 +23,7 @@ from annotator.files.safety import (
     write_error,
 )
 from annotator.model.errors import AnnotatorError, StoreError
+from annotator.store.lean import Database
 from annotator.store.migrations import known_migration_names, migrations
 from annotator.store.objects import foreign_objects, refusal
 from annotator.store.recovery import (

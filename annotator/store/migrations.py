@@ -7,8 +7,7 @@ that has migrations this code does not know (written by a newer Annotator).
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from annotator.store.lean import Database, Migrations
 
 migrations = Migrations("annotator")
 

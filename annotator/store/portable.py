@@ -19,9 +19,9 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlite_utils import Database
 
 from annotator.store.inventory import LOCAL_EVENT_OPS, PROJECT_SETTINGS, REFERENCES, USER_TABLES
+from annotator.store.lean import Database
 from annotator.store.rows import KEY_COLUMNS
 
 Ref = Any

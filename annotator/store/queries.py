@@ -7,8 +7,6 @@ from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Any, NamedTuple
 
-from sqlite_utils import Database
-
 from annotator.model.records import (
     Category,
     Document,
@@ -19,6 +17,7 @@ from annotator.model.records import (
     loads_json,
 )
 from annotator.model.schema import AttributeDef, Label, RelationType, Schema
+from annotator.store.lean import Database
 
 
 def _dicts(db: Database, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:

@@ -13,11 +13,9 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-import sqlite_utils
-from sqlite_utils import Database
-
 from annotator.model.errors import ConflictError
 from annotator.model.records import RowChange
+from annotator.store.lean import Database, NotFoundError
 
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "claim_records": ("span_id",),
@@ -49,7 +47,7 @@ def fetch_row(db: Database, table: str, key: tuple[Any, ...]) -> dict[str, Any] 
         pk = key[0] if len(key) == 1 else key
         try:
             return db.table(table).get(pk)
-        except sqlite_utils.db.NotFoundError:
+        except NotFoundError:
             return None
     cursor = db.execute(_select_sql(table, columns), list(key))
     values = cursor.fetchone()

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlite_utils import Database
-
 from annotator.model.changes import ChangeSummary
+from annotator.store.lean import Database
 
 _SPAN_ITEMS = """
 INSERT INTO search_items (kind, document_id, span_id, title, body)
