@@ -117,3 +117,30 @@ def kill_when_halfway(script: str, *args: object) -> None:
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait()
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` is there and not a zombie (ended, not yet reaped)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def token_helpers() -> list[int]:
+    """The running token helper processes this process started (Linux's ``/proc``)."""
+    children = [
+        int(pid)
+        for task in Path("/proc/self/task").iterdir()
+        for pid in (task / "children").read_text().split()
+    ]
+    found = []
+    for pid in children:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except FileNotFoundError:
+            continue
+        if b"annotator.text.token_worker" in command and running(pid):
+            found.append(pid)
+    return found

@@ -27,12 +27,13 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import partial
+from contextlib import contextmanager
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from annotator.core import carry
 from annotator.core.copying import DocumentsToCopy, copy_new_documents
+from annotator.core.import_tokens import ImportTokens
 from annotator.core.record_checks import check_record
 from annotator.core.schema_growth import (
     SchemaCheck,
@@ -48,7 +49,7 @@ from annotator.model.records import dumps_json, text_sha256
 from annotator.model.words import counted
 from annotator.store import queries
 from annotator.store.bands import flag_near_duplicates, insert_bands
-from annotator.store.bulk import TOKEN_COLUMNS, insert_rows, texts_indexed_after
+from annotator.store.bulk import insert_rows, texts_indexed_after
 from annotator.store.copying import Copied
 from annotator.store.portable import Portable
 
@@ -121,7 +122,7 @@ def import_documents(
         changes_before = db.conn.total_changes
         if adopt:
             carry.adopt_definitions(project, given, report)
-        with texts_indexed_after(db):
+        with texts_indexed_after(db), run.tokens_made():
             while pending:
                 run.batch(pending.pop())
                 pending.extend(islice(batches, 1))
@@ -168,6 +169,7 @@ class _Run:
         # a million spans would hold ~70 MB of Python ints in a set.
         self.held = array("q")
         self.tokenizers: dict[str, str] = {}
+        self.tokens: ImportTokens | None = None
         self.accepted = self.handled = 0
         self.definitions_carried = False
 
@@ -229,8 +231,9 @@ class _Run:
         self.existing.update(i for i in ids.values() if i not in self.created)
         self.report.documents_existing = len(self.existing)
         new = [(sha, record) for sha, record in firsts.items() if sha not in ids]
-        tokens = partial(self._tokens, new)
-        created = _insert_documents(self.project, new, tokens, self.stamp)
+        created = _insert_documents(self.project, new, self.stamp)
+        if self.tokens is not None:
+            self.tokens.store([(created[sha], record) for sha, record in new])
         copied = [(created[sha], record.bands) for sha, record in new if record.bands]
         insert_bands(self.project.db, [(b, key, i) for i, bands in copied for b, key in bands])
         self.banded.update(i for i, _ in copied)
@@ -256,28 +259,32 @@ class _Run:
                 self.report.notes.append(note)
         return self.tokenizers[lang]
 
-    def _tokens(self, new: list[tuple[str, DocumentIn]], ids: dict[str, int]):
-        """Token rows (``TOKEN_COLUMNS``) of the new documents, made as they are written;
-        tokenising is the slow part, so progress and Cancel are here."""
-        from annotator.text import tokenize_many
-
+    @contextmanager
+    def tokens_made(self) -> Iterator[None]:
+        """The block in which batches are written: new texts are tokenised in it (some in
+        a helper process, see :mod:`annotator.core.import_tokens`), and all their token
+        rows are stored by its end; the helper stops however the block ends."""
         if not self.tokenize:
+            yield
             return
-        done = self.handled
-        for lang in sorted({record.lang for _, record in new}):
-            name = self._tokenizer(lang)
-            group = [(sha, record) for sha, record in new if record.lang == lang]
-            for sha, record in group:  # stored by the same rules in a merged project
-                if record.tokens is not None and record.tokens[0] == name:
-                    yield (ids[sha], *record.tokens)
-                    done += 1
-                    self._step(done)
-            group = [(sha, r) for sha, r in group if r.tokens is None or r.tokens[0] != name]
-            texts = (record.text for _, record in group)
-            for (sha, _), offsets in zip(group, tokenize_many(texts, lang), strict=True):
-                yield (ids[sha], name, *offsets.to_blobs())
-                done += 1
-                self._step(done)
+        made = 0
+
+        def count(texts: int) -> None:  # progress while tokenising, the slow part
+            nonlocal made
+            made += texts
+            self._step(max(self.handled, made))
+
+        self.tokens = ImportTokens(
+            self.project.db,
+            tokenizer_of=self._tokenizer,
+            made=count,
+            poll=lambda: self._step(self.handled),
+        )
+        try:
+            yield
+            self.tokens.finish()
+        finally:
+            self.tokens.close()
 
     def _step(self, done: int) -> None:
         if self.cancelled is not None and self.cancelled():
@@ -345,13 +352,9 @@ SUGGESTION_COLUMNS = (
 
 
 def _insert_documents(
-    project: Project,
-    new: list[tuple[str, DocumentIn]],
-    tokens: Callable[[dict[str, int]], Iterator[tuple[Any, ...]]],
-    stamp: str,
+    project: Project, new: list[tuple[str, DocumentIn]], stamp: str
 ) -> dict[str, int]:
-    """Insert new documents (rows, texts, then the token rows ``tokens(ids)`` makes);
-    returns ``{sha256: id}``."""
+    """Insert new documents (rows and texts); returns ``{sha256: id}``."""
     db = project.db
     insert_rows(
         db,
@@ -374,7 +377,6 @@ def _insert_documents(
     insert_rows(
         db, "document_texts", ("document_id", "text"), ((ids[sha], r.text) for sha, r in new)
     )
-    insert_rows(db, "document_tokens", TOKEN_COLUMNS, tokens(ids))
     return ids
 
 

@@ -3,6 +3,7 @@ not grow with the number of records, and a bad record, Cancel or a kill changes 
 
 from __future__ import annotations
 
+import time
 import weakref
 
 import pytest
@@ -12,7 +13,8 @@ from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.model.errors import InputFileError
 from annotator.model.imports import Cancelled, DocumentIn, SpanIn
-from tests.conftest import kill_when_halfway
+from annotator.text import token_worker
+from tests.conftest import kill_when_halfway, running
 
 BATCH = 200  # documents tokenised and not yet written, at most (rows are written as made)
 
@@ -133,14 +135,21 @@ def test_a_bad_record_in_a_later_batch_changes_nothing(project):
 
 
 KILLED = """
-import sys, time
+import pathlib, sys, time
 from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.model.imports import DocumentIn
+from annotator.text import token_worker
+from tests.conftest import token_helpers
+
+token_worker.WORKER_FROM = 500  # the second batch goes to a helper process
 
 def records():
     for n in range(5000):
         if n == 2500:  # two batches written inside the one transaction by now
+            time.sleep(2)  # the helper has loaded its tokenizer and waits for texts
+            helpers = [str(pid) for pid in token_helpers()]
+            pathlib.Path(sys.argv[2]).write_text(" ".join(helpers))
             print("halfway", flush=True)
             time.sleep(60)
         yield DocumentIn(text=f"Article {n} says the ferry sails.", title=f"t{n}", where=f"t:{n}")
@@ -154,7 +163,15 @@ with Project.open(sys.argv[1], annotator="bench") as project:
 def test_an_import_killed_midway_leaves_the_project_as_it_was(db_path):
     with Project.open(db_path, annotator="alice") as project:
         import_documents(project, _records(3))
-    kill_when_halfway(KILLED, db_path)
+    helpers = db_path.parent / "helpers"
+    kill_when_halfway(KILLED, db_path, helpers)
+    if token_worker.cores() > 1:  # the helper tokenising in another process ends too
+        pids = [int(pid) for pid in helpers.read_text().split()]
+        assert len(pids) == 1
+        deadline = time.monotonic() + 30
+        while any(map(running, pids)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(map(running, pids))
     with Project.open(db_path, annotator="alice") as project:
         assert project.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         titles = [row[0] for row in project.db.execute("SELECT title FROM documents")]

@@ -1,0 +1,148 @@
+"""Tokenising in a second process while an import writes in the first.
+
+Tokenising is the largest part of importing articles, and spaCy's tokenizer keeps the
+interpreter busy, so no thread can share it: the rest of an import (checking records,
+writing rows, banding texts) waits behind it on one core. A :class:`TokenWorker` is one
+helper process that loads the same tokenizer and returns token offsets for batches of
+texts; the importer sends a batch off, writes everything else of it, and stores the
+tokens when they come back. spaCy's own ``nlp.pipe(n_process=…)`` was measured first: it
+sends whole ``Doc`` objects back and was four times slower than one process on 10,000
+articles.
+
+The helper is this module run with ``python -m`` and spoken to through its standard input
+and output, one pickled request and one pickled answer at a time, by one thread of the
+importing process (a :class:`~concurrent.futures.ThreadPoolExecutor`, which gives the
+futures). Unlike ``multiprocessing``, that never runs the caller's own script again in
+the helper (a script without a ``__main__`` guard would import twice), is safe from a
+window's worker thread, and ends with the importer however it ends: a killed import
+closes the helper's input, and the helper exits at its end.
+
+The tokens are exactly those :func:`~annotator.text.tokens.tokenize_many` gives in the
+importing process: the helper calls it. Starting the helper costs about a second (it
+imports spaCy), so an import uses it only once it has tokenised :data:`WORKER_FROM` texts
+itself, and only where there is a second core to run it on.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+WORKER_FROM = 1000
+"""Texts an import tokenises itself before it starts the helper (most imports are smaller
+than this and never start it)."""
+
+_READY = "ready"
+
+
+def cores() -> int:
+    """The processor cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class TokenWorker:
+    """A helper process that tokenises batches of texts; started by :meth:`start`, ready
+    once it has loaded the tokenizer (until then the caller tokenises itself), stopped by
+    :meth:`close`. Nothing is shared with it but texts going out and offsets coming back."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        self._talk: ThreadPoolExecutor | None = None
+        self._loaded: Future[object] | None = None
+
+    def start(self, lang: str) -> bool:
+        """Start the helper and have it load the tokenizer for ``lang``; returns whether
+        it started (not with one core, nor where processes cannot be made)."""
+        if self._process is not None or cores() < 2:
+            return self._process is not None
+        import subprocess
+        from concurrent.futures import ThreadPoolExecutor
+
+        root = str(Path(__file__).resolve().parents[2])  # this copy of the package
+        paths = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": root + (os.pathsep + paths if paths else "")}
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", __name__],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+        except OSError:  # no processes here: tokenise in place
+            return False
+        self._talk = ThreadPoolExecutor(1, thread_name_prefix="token-worker")
+        self._loaded = self._talk.submit(self._ask, (_READY, lang))
+        return True
+
+    @property
+    def ready(self) -> bool:
+        """Whether the helper runs and has loaded a tokenizer (it does not wait)."""
+        loaded = self._loaded
+        return loaded is not None and loaded.done() and loaded.exception() is None
+
+    def submit(self, texts: list[str], lang: str) -> Future[list[tuple[bytes, bytes]]]:
+        """Send ``texts`` off; the future gives each text's ``(starts, ends)`` blobs, or
+        raises what went wrong (``EOFError`` or ``OSError`` if the helper died)."""
+        if self._talk is None:
+            raise RuntimeError("the token worker is not running")
+        return self._talk.submit(self._ask, (texts, lang))
+
+    def close(self) -> None:
+        """Stop the helper at once (what it was making is dropped)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+        if self._talk is not None:
+            self._talk.shutdown(wait=False, cancel_futures=True)
+        self._process = self._talk = self._loaded = None
+
+    def _ask(self, request: tuple[object, str]) -> object:
+        """In the talking thread: one request out, its answer back."""
+        process = self._process
+        if process is None or process.stdin is None or process.stdout is None:
+            raise EOFError("the token worker has stopped")
+        pickle.dump(request, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        process.stdin.flush()
+        answer = pickle.load(process.stdout)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+
+def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
+    """The helper: answer each request until the input ends (the importer is done or
+    gone). ``("ready", lang)`` loads a tokenizer; ``(texts, lang)`` gives the
+    ``(starts, ends)`` blobs of each text."""
+    from annotator.text.tokens import get_nlp, tokenize_many
+
+    while True:
+        try:
+            texts, lang = pickle.load(requests)
+        except EOFError:
+            return
+        try:
+            if texts == _READY:
+                answer: object = get_nlp(lang).lang
+            else:
+                answer = [offsets.to_blobs() for offsets in tokenize_many(texts, lang)]
+        except Exception as exc:  # sent back, raised by the importer
+            answer = RuntimeError(f"{type(exc).__name__}: {exc}")
+        pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.flush()
+
+
+if __name__ == "__main__":
+    protocol_out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but answers on the way back
+    serve(sys.stdin.buffer, protocol_out)
