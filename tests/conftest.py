@@ -141,6 +141,6 @@ def token_helpers() -> list[int]:
             command = Path(f"/proc/{pid}/cmdline").read_bytes()
         except FileNotFoundError:
             continue
-        if b"annotator.text.token_worker" in command and running(pid):
+        if b"annotator.core.import_worker" in command and running(pid):
             found.append(pid)
     return found

@@ -1,14 +1,17 @@
-"""The token rows of the documents an import creates.
+"""The token rows of the documents an import creates (and, from its helper, their bands).
 
 A record that carries tokens made by the tokenizer the project would use (a merged
 project's) keeps them; any other new text is tokenised. A small import tokenises in its
-own process, text by text as the rows are written. A large one, past
-:data:`~annotator.text.token_worker.WORKER_FROM` texts, starts a helper process
-(:class:`~annotator.text.token_worker.TokenWorker`) and from then on sends each batch's
-texts to it, writes the rest of the batch and of the next one, and stores the tokens when
-they come back: the two cores work at once, and an import holds the tokens of one batch
-while the helper makes the next. Should the helper fail, the texts are read back from
-the project and tokenised in place; the stored tokens are the same either way.
+own process as the rows are written. One that meets
+:data:`~annotator.core.import_worker.WORKER_FROM` texts to tokenise starts a helper
+process (:class:`~annotator.core.import_worker.ImportWorker`), which loads while that
+batch is tokenised here, and sends each later batch's texts to it, 125 at a time; it
+writes the rest of the batch and reads the next, then stores what came back (tokens, and
+the near-duplicate bands the helper made of the same texts). Texts the helper has not
+begun by then, because it is still loading or slower, are taken back from the end of its
+queue and tokenised in place, so both cores work until the batch is done. An import
+holds the texts and tokens of one batch in flight; should the helper fail, what it held
+is tokenised in place. The stored tokens are the same whichever process made them.
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ from dataclasses import dataclass
 from pickle import UnpicklingError
 from typing import TYPE_CHECKING, Any
 
-from annotator.store import queries
+from annotator.core import import_worker
+from annotator.store.bands import band_rows, insert_bands
 from annotator.store.bulk import TOKEN_COLUMNS, insert_rows
-from annotator.text import token_worker
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -29,18 +32,20 @@ if TYPE_CHECKING:
     from annotator.model.imports import DocumentIn
     from annotator.store.lean import Database
 
-_SENT_AT_ONCE = 250
-"""Texts sent to the helper together: the import waits at most for this many at its end."""
+_SENT_AT_ONCE = 125
+"""Texts sent to the helper together: the import waits at most for this many at its end,
+and takes back work in pieces this size."""
 _POLL_S = 0.05
 """How often waiting for the helper looks at Cancel."""
 
 
 @dataclass
 class _Sent:
-    """Texts the helper is tokenising: their documents, language and tokenizer name."""
+    """Texts sent to the helper (``(document id, text)``), their language and tokenizer
+    name, and the future of what it makes of them."""
 
-    future: Future[list[tuple[bytes, bytes]]]
-    document_ids: list[int]
+    future: Future[list[import_worker.Made]]
+    todo: list[tuple[int, str]]
     lang: str
     name: str
 
@@ -62,14 +67,19 @@ class ImportTokens:
     ) -> None:
         self.db = db
         self.tokenizer_of, self.made, self.poll = tokenizer_of, made, poll
-        self.worker = token_worker.TokenWorker()
+        self.worker = import_worker.ImportWorker()
         self.sent: list[_Sent] = []
-        self.tokenised_here = 0
+        self.texts_seen = 0
+        self.banded: set[int] = set()  # documents the helper banded (their rows stored)
 
     def store(self, new: list[tuple[int, DocumentIn]]) -> None:
         """Token rows for these new documents (``(id, record)``): stored now, or when the
         helper returns them (at the next call or at :meth:`finish`)."""
         self._store_returned()
+        # Texts go to the helper from the batch after the one that started it: a first
+        # batch is tokenised here while the helper loads (an import of one batch never
+        # waits for a helper, and its progress counts the texts as they are made).
+        helped = self.worker.running
         for lang in sorted({record.lang for _, record in new}):
             name = self.tokenizer_of(lang)
             group = [(i, record) for i, record in new if record.lang == lang]
@@ -78,13 +88,14 @@ class ImportTokens:
             if insert_rows(self.db, "document_tokens", TOKEN_COLUMNS, rows):
                 self.made(len(given))
             todo = [(i, r.text) for i, r in group if r.tokens is None or r.tokens[0] != name]
-            if self.tokenised_here >= token_worker.WORKER_FROM:
+            self.texts_seen += len(todo)
+            if self.texts_seen >= import_worker.WORKER_FROM:
                 self.worker.start(lang)
-            if todo and self.worker.ready:
+            if todo and helped:
                 for first in range(0, len(todo), _SENT_AT_ONCE):  # returned as they are made
                     part = todo[first : first + _SENT_AT_ONCE]
                     future = self.worker.submit([text for _, text in part], lang)
-                    self.sent.append(_Sent(future, [i for i, _ in part], lang, name))
+                    self.sent.append(_Sent(future, part, lang, name))
             else:
                 self._tokenise_here(todo, lang, name)
 
@@ -104,27 +115,35 @@ class ImportTokens:
             offsets = tokenize_many((text for _, text in todo), lang)
             for (document_id, _), made in zip(todo, offsets, strict=True):
                 yield (document_id, name, *made.to_blobs())
-                self.tokenised_here += 1
                 self.made(1)
 
         insert_rows(self.db, "document_tokens", TOKEN_COLUMNS, rows())
 
     def _store_returned(self) -> None:
+        """Store what the helper made; while it works on the first texts sent, texts it
+        has not begun are taken back from the end and tokenised here, so neither process
+        waits for the other while work is left."""
         while self.sent:
-            sent = self.sent.pop(0)
+            first, last = self.sent[0], self.sent[-1]
+            if not first.future.done() and last.future.cancel():  # not begun: made here
+                self.sent.pop()
+                self._tokenise_here(last.todo, last.lang, last.name)
+                continue
+            self.sent.pop(0)
             try:
-                blobs = self._wait(sent.future)
+                answers = self._wait(first.future)
             except (OSError, EOFError, RuntimeError, UnpicklingError):  # the helper died
                 self.worker.close()
-                texts = queries.texts_of(self.db, sent.document_ids)
-                todo = [(i, texts[i]) for i in sent.document_ids]
-                self._tokenise_here(todo, sent.lang, sent.name)
+                self._tokenise_here(first.todo, first.lang, first.name)
                 continue
-            rows = ((i, sent.name, *b) for i, b in zip(sent.document_ids, blobs, strict=True))
+            made = list(zip((i for i, _ in first.todo), answers, strict=True))
+            rows = ((i, first.name, starts, ends) for i, (starts, ends, _) in made)
             insert_rows(self.db, "document_tokens", TOKEN_COLUMNS, rows)
-            self.made(len(sent.document_ids))
+            insert_bands(self.db, [r for i, (*_, keys) in made if keys for r in band_rows(i, keys)])
+            self.banded.update(i for i, _ in made)
+            self.made(len(made))
 
-    def _wait(self, future: Future[list[tuple[bytes, bytes]]]) -> list[tuple[bytes, bytes]]:
+    def _wait(self, future: Future[list[import_worker.Made]]) -> list[tuple[bytes, bytes]]:
         while True:
             try:
                 return future.result(timeout=_POLL_S)

@@ -134,7 +134,8 @@ def import_documents(
                 project, given, portable, run.held, report, made=run.created
             )
         if db.conn.total_changes != changes_before:  # an import that added nothing is no event
-            _flag_near_duplicates(db, sorted(run.created), run.banded, report)
+            banded = run.banded | (run.tokens.banded if run.tokens else set())
+            _flag_near_duplicates(db, sorted(run.created), banded, report)
             report.summary = _summary(op, report, run.touched, run.created)
             transaction.description = f"{op.capitalize()} {counted(run.accepted, 'document')}"
             transaction.record_bulk(report.to_dict(), report.summary, at=run.stamp)

@@ -261,8 +261,7 @@ def flag_near_duplicates(
     again for exact comparisons through a small cache, and MinHash estimates rule pairs
     out only within a chunk."""
     if queries.project_value(db, "near_duplicate_scheme") != SCHEME:
-        _rebuild_bands(db, set(document_ids))  # copied bands are gone too: band them again
-        banded = frozenset()
+        _rebuild_bands(db, min(document_ids, default=None))
 
     @lru_cache(maxsize=1024)
     def stored_set(document_id: int) -> frozenset[int]:
@@ -322,26 +321,53 @@ def _band(
     ):
         ids.append(document_id)
         texts.append(text)
-    hashes, bounds = shingle_many(texts)
-    enough = np.flatnonzero(np.diff(bounds) >= 3)  # fewer shingles say nothing
-    rows_of = signatures(hashes, bounds)[enough]
-    keys = band_keys(rows_of)
+    hashes, bounds, enough, rows_of, keys = _signed(texts)
     rows = []
     for row, index in enumerate(enough.tolist()):
         document_id = ids[index]
         signed[document_id] = rows_of[row]
         sets[document_id] = hashes[bounds[index] : bounds[index + 1]]
-        rows.extend(zip(range(BANDS), keys[row].tolist(), [document_id] * BANDS, strict=True))
+        rows.extend(band_rows(document_id, keys[row].tolist()))
     insert_bands(db, rows)
     return sets
 
 
-def _rebuild_bands(db: Database, skip: set[int]) -> None:
-    """Bands stored by another scheme (or none): band every document again, except
-    ``skip`` (banded by the caller)."""
-    db.execute("DELETE FROM document_bands")
-    others = [row[0] for row in db.execute("SELECT id FROM documents ORDER BY id")]
-    others = [d for d in others if d not in skip]
+def _signed(texts: Sequence[str]) -> tuple[np.ndarray, ...]:
+    """Shingles, their bounds, the indexes of the texts with enough of them (fewer than
+    three say nothing), those texts' signatures and their band keys."""
+    hashes, bounds = shingle_many(texts)
+    enough = np.flatnonzero(np.diff(bounds) >= 3)
+    rows_of = signatures(hashes, bounds)[enough]
+    return hashes, bounds, enough, rows_of, band_keys(rows_of)
+
+
+def text_band_keys(texts: Sequence[str]) -> list[list[int] | None]:
+    """The :data:`BANDS` keys of each text as :func:`flag_near_duplicates` would store
+    them (``None`` for a text with too few shingles to band), for a process that has the
+    texts but not the database (an import's helper)."""
+    _, _, enough, _, keys = _signed(texts)
+    found: list[list[int] | None] = [None] * len(texts)
+    for row, index in enumerate(enough.tolist()):
+        found[index] = keys[row].tolist()
+    return found
+
+
+def band_rows(document_id: int, keys: Sequence[int]) -> list[tuple[int, int, int]]:
+    """The ``(band, key, document_id)`` rows of a document's band keys, for
+    :func:`insert_bands`."""
+    return list(zip(range(BANDS), keys, [document_id] * BANDS, strict=True))
+
+
+def _rebuild_bands(db: Database, first_new: int | None) -> None:
+    """Bands stored by another scheme (or none): band again every document stored before
+    the import (ids below ``first_new``, the lowest id it created: new ids are always
+    higher). The import's own documents were banded by this scheme (by a copy from a
+    project that uses it, or by the import's helper) or are banded next."""
+    if first_new is None:  # nothing new: every document is an old one
+        first_new = db.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
+    db.execute("DELETE FROM document_bands WHERE document_id < ?", [first_new])
+    sql = "SELECT id FROM documents WHERE id < ? ORDER BY id"
+    others = [row[0] for row in db.execute(sql, [first_new])]
     for i in range(0, len(others), 500):
         _band(db, others[i : i + 500])
     db.execute(

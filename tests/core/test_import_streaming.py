@@ -9,11 +9,11 @@ import weakref
 import pytest
 
 from annotator import text as nlp
+from annotator.core import import_worker
 from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.model.errors import InputFileError
 from annotator.model.imports import Cancelled, DocumentIn, SpanIn
-from annotator.text import token_worker
 from tests.conftest import kill_when_halfway, running
 
 BATCH = 200  # documents tokenised and not yet written, at most (rows are written as made)
@@ -139,10 +139,10 @@ import pathlib, sys, time
 from annotator.core.ingest import import_documents
 from annotator.core.project import Project
 from annotator.model.imports import DocumentIn
-from annotator.text import token_worker
+from annotator.core import import_worker
 from tests.conftest import token_helpers
 
-token_worker.WORKER_FROM = 500  # the second batch goes to a helper process
+import_worker.WORKER_FROM = 500  # the second batch goes to a helper process
 
 def records():
     for n in range(5000):
@@ -165,7 +165,7 @@ def test_an_import_killed_midway_leaves_the_project_as_it_was(db_path):
         import_documents(project, _records(3))
     helpers = db_path.parent / "helpers"
     kill_when_halfway(KILLED, db_path, helpers)
-    if token_worker.cores() > 1:  # the helper tokenising in another process ends too
+    if import_worker.cores() > 1:  # the helper tokenising in another process ends too
         pids = [int(pid) for pid in helpers.read_text().split()]
         assert len(pids) == 1
         deadline = time.monotonic() + 30

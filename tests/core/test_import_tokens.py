@@ -1,6 +1,6 @@
-"""A large import tokenises in a helper process: the tokens stored are exactly those the
-importing process makes, a helper that dies is replaced by tokenising in place, Cancel
-stops it, and an import on one core never starts it."""
+"""A large import tokenises and bands in a helper process: the tokens and bands stored are
+exactly those the importing process makes, a helper that dies is replaced by tokenising
+in place, Cancel stops it, and an import on one core never starts it."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import signal
 
 import pytest
 
+from annotator.core import import_worker
 from annotator.core.ingest import import_documents
 from annotator.model.imports import Cancelled, DocumentIn
 from annotator.store import queries
-from annotator.text import token_worker, tokenize, tokenizer_name
+from annotator.store.bands import band_rows, text_band_keys
+from annotator.text import tokenize, tokenizer_name
 from annotator.text.tokens import CHUNK_SIZE
 from tests.conftest import token_helpers
 
@@ -38,31 +40,28 @@ def _records(count: int) -> list[DocumentIn]:
 
 @pytest.fixture
 def helper_used(monkeypatch):
-    """The import starts its helper after 20 texts; the texts it sent, counted."""
-    if token_worker.cores() < 2:
+    """The import starts its helper after 20 texts and waits for it to load (else texts
+    sent meanwhile would all be taken back); the texts the helper tokenised, counted."""
+    if import_worker.cores() < 2:
         pytest.skip("one processor core: imports never start the helper")
-    monkeypatch.setattr(token_worker, "WORKER_FROM", 20)
-    sent: list[int] = []
-    submit = token_worker.TokenWorker.submit
+    monkeypatch.setattr(import_worker, "WORKER_FROM", 20)
+    asked: list[int] = []
+    start, ask = import_worker.ImportWorker.start, import_worker.ImportWorker._ask
 
-    def counted(self, texts, lang):
-        sent.append(len(texts))
-        return submit(self, texts, lang)
-
-    monkeypatch.setattr(token_worker.TokenWorker, "submit", counted)
-    return sent
-
-
-def _wait_until_ready(monkeypatch):
-    """Batches wait for the helper to load instead of tokenising in place meanwhile."""
-    ready = token_worker.TokenWorker.ready
-
-    def waited(self):
+    def loaded(self, lang):
+        started = start(self, lang)
         if self._loaded is not None:
             self._loaded.result(timeout=60)
-        return ready.fget(self)
+        return started
 
-    monkeypatch.setattr(token_worker.TokenWorker, "ready", property(waited))
+    def counted(self, request):
+        if isinstance(request[0], list):  # begun: its answer is stored, never taken back
+            asked.append(len(request[0]))
+        return ask(self, request)
+
+    monkeypatch.setattr(import_worker.ImportWorker, "start", loaded)
+    monkeypatch.setattr(import_worker.ImportWorker, "_ask", counted)
+    return asked
 
 
 def _stored_and_made(project) -> list[tuple[tuple, tuple]]:
@@ -77,37 +76,61 @@ def _stored_and_made(project) -> list[tuple[tuple, tuple]]:
     return pairs
 
 
-def test_import_tokens_from_the_helper_equal_those_made_in_place(project, helper_used, monkeypatch):
-    _wait_until_ready(monkeypatch)
+def _stored_and_made_bands(project) -> list[tuple[list, list]]:
+    """For each document: its stored band rows, and the rows banding it here makes."""
+    ids = [row[0] for row in project.db.execute("SELECT id FROM documents ORDER BY id")]
+    texts = queries.texts_of(project.db, ids)
+    pairs = []
+    for document_id, keys in zip(ids, text_band_keys([texts[i] for i in ids]), strict=True):
+        sql = "SELECT band, hash, document_id FROM document_bands WHERE document_id = ?"
+        stored = sorted(project.db.execute(sql, [document_id]).fetchall())
+        pairs.append((stored, band_rows(document_id, keys) if keys else []))
+    return pairs
+
+
+def test_import_tokens_and_bands_from_the_helper_equal_those_made_in_place(project, helper_used):
     records = _records(120)
     assert max(len(r.text) for r in records) > CHUNK_SIZE  # a text cut into pieces too
     report = import_documents(project, records, batch_size=20)
     assert report.documents_added == 120
-    assert sum(helper_used) == 100  # every batch after the first went to the helper
+    assert sum(helper_used) > 0
     pairs = _stored_and_made(project)
     assert len(pairs) == 120 and all(stored == made for stored, made in pairs)
+    bands = _stored_and_made_bands(project)
+    assert sum(1 for stored, _ in bands if stored) >= 90  # all but texts of few words
+    assert all(stored == made for stored, made in bands)
+
+
+def test_near_duplicates_across_batches_are_found_with_the_helper_s_bands(project, helper_used):
+    story = " ".join(
+        f"The ferry operator said on day {n} that crossings resume." for n in range(40)
+    )
+    records = _records(100)
+    records[5].text = story
+    records[85].text = story.replace("day 7 ", "day seven ")  # one word of 400 differs
+    report = import_documents(project, records, batch_size=20)
+    assert sum(helper_used) > 0
+    titles = dict(project.db.execute("SELECT id, title FROM documents").fetchall())
+    found = {(titles[new], titles[other]) for new, other, _ in report.near_duplicates}
+    assert ("t85", "t5") in found  # (the numbered short texts are near-duplicates too)
 
 
 def test_import_tokenises_in_place_when_the_helper_dies(project, helper_used, monkeypatch):
-    _wait_until_ready(monkeypatch)
-    submit = token_worker.TokenWorker.submit
+    submit = import_worker.ImportWorker.submit
 
     def killing(self, texts, lang):
         future = submit(self, texts, lang)
         os.kill(self._process.pid, signal.SIGKILL)
         return future
 
-    monkeypatch.setattr(token_worker.TokenWorker, "submit", killing)
+    monkeypatch.setattr(import_worker.ImportWorker, "submit", killing)
     report = import_documents(project, _records(80), batch_size=20)
     assert report.documents_added == 80
     pairs = _stored_and_made(project)
     assert len(pairs) == 80 and all(stored == made for stored, made in pairs)
 
 
-def test_cancel_while_the_helper_tokenises_changes_nothing_and_stops_it(
-    project, helper_used, monkeypatch
-):
-    _wait_until_ready(monkeypatch)
+def test_cancel_while_the_helper_tokenises_changes_nothing_and_stops_it(project, helper_used):
     with pytest.raises(Cancelled):
         import_documents(project, _records(100), batch_size=20, cancelled=lambda: bool(helper_used))
     assert project.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
@@ -115,8 +138,7 @@ def test_cancel_while_the_helper_tokenises_changes_nothing_and_stops_it(
 
 
 def test_import_on_one_core_never_starts_the_helper(project, helper_used, monkeypatch):
-    _wait_until_ready(monkeypatch)  # had it started, it would be used
-    monkeypatch.setattr(token_worker, "cores", lambda: 1)
+    monkeypatch.setattr(import_worker, "cores", lambda: 1)
     assert import_documents(project, _records(60), batch_size=20).documents_added == 60
     assert helper_used == []
     assert all(stored == made for stored, made in _stored_and_made(project))

@@ -1,26 +1,28 @@
-"""Tokenising in a second process while an import writes in the first.
+"""Tokenising and banding in a second process while an import writes in the first.
 
 Tokenising is the largest part of importing articles, and spaCy's tokenizer keeps the
 interpreter busy, so no thread can share it: the rest of an import (checking records,
-writing rows, banding texts) waits behind it on one core. A :class:`TokenWorker` is one
-helper process that loads the same tokenizer and returns token offsets for batches of
-texts; the importer sends a batch off, writes everything else of it, and stores the
-tokens when they come back. spaCy's own ``nlp.pipe(n_process=…)`` was measured first: it
+writing rows) waits behind it on one core. An :class:`ImportWorker` is one helper process
+that loads the same tokenizer and returns, for batches of texts, their token offsets and
+their near-duplicate band keys (the numpy half of :mod:`annotator.store.bands`); the
+importer sends a batch off, writes everything else of it, and stores tokens and bands
+when they come back. spaCy's own ``nlp.pipe(n_process=…)`` was measured first: it
 sends whole ``Doc`` objects back and was four times slower than one process on 10,000
 articles.
 
 The helper is this module run with ``python -m`` and spoken to through its standard input
 and output, one pickled request and one pickled answer at a time, by one thread of the
-importing process (a :class:`~concurrent.futures.ThreadPoolExecutor`, which gives the
-futures). Unlike ``multiprocessing``, that never runs the caller's own script again in
-the helper (a script without a ``__main__`` guard would import twice), is safe from a
-window's worker thread, and ends with the importer however it ends: a killed import
-closes the helper's input, and the helper exits at its end.
+importing process (a :class:`~concurrent.futures.ThreadPoolExecutor`: it gives the
+futures, and lets the importer take back texts the helper has not begun). Unlike
+``multiprocessing``, that never runs the caller's own script again in the helper (a
+script without a ``__main__`` guard would import twice), is safe from a window's worker
+thread, and ends with the importer however it ends: a killed import closes the helper's
+input, and the helper exits at its end.
 
-The tokens are exactly those :func:`~annotator.text.tokens.tokenize_many` gives in the
-importing process: the helper calls it. Starting the helper costs about a second (it
-imports spaCy), so an import uses it only once it has tokenised :data:`WORKER_FROM` texts
-itself, and only where there is a second core to run it on.
+The tokens and bands are exactly those the importing process would make: the helper
+calls the same functions. Starting the helper costs about a second (it
+imports spaCy), so an import starts it only once it has met :data:`WORKER_FROM` texts to
+tokenise, and only where there is a second core to run it on.
 """
 
 from __future__ import annotations
@@ -35,9 +37,13 @@ if TYPE_CHECKING:
     import subprocess
     from concurrent.futures import Future, ThreadPoolExecutor
 
+Made = tuple[bytes, bytes, "list[int] | None"]
+"""What the helper makes of one text: its token starts and ends (the stored blobs) and its
+band keys (:func:`annotator.store.bands.text_band_keys`)."""
+
 WORKER_FROM = 1000
-"""Texts an import tokenises itself before it starts the helper (most imports are smaller
-than this and never start it)."""
+"""Texts to tokenise an import meets before it starts the helper (a full first batch; most
+imports are smaller and never start it)."""
 
 _READY = "ready"
 
@@ -50,10 +56,10 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-class TokenWorker:
-    """A helper process that tokenises batches of texts; started by :meth:`start`, ready
-    once it has loaded the tokenizer (until then the caller tokenises itself), stopped by
-    :meth:`close`. Nothing is shared with it but texts going out and offsets coming back."""
+class ImportWorker:
+    """A helper process that tokenises and bands batches of texts; started by
+    :meth:`start`, stopped by :meth:`close`. Nothing is shared with it but texts going out
+    and what it made of them coming back, one request at a time in the order sent."""
 
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] | None = None
@@ -86,14 +92,16 @@ class TokenWorker:
         return True
 
     @property
-    def ready(self) -> bool:
-        """Whether the helper runs and has loaded a tokenizer (it does not wait)."""
+    def running(self) -> bool:
+        """Whether the helper was started and is not known to have failed (it may still
+        be loading: texts sent meanwhile wait for it, or the caller takes them back)."""
         loaded = self._loaded
-        return loaded is not None and loaded.done() and loaded.exception() is None
+        return loaded is not None and not (loaded.done() and loaded.exception() is not None)
 
-    def submit(self, texts: list[str], lang: str) -> Future[list[tuple[bytes, bytes]]]:
-        """Send ``texts`` off; the future gives each text's ``(starts, ends)`` blobs, or
-        raises what went wrong (``EOFError`` or ``OSError`` if the helper died)."""
+    def submit(self, texts: list[str], lang: str) -> Future[list[Made]]:
+        """Send ``texts`` off; the future gives each text's ``(starts, ends, band_keys)``
+        (:data:`Made`), or raises what went wrong (``EOFError`` or ``OSError`` if the
+        helper died)."""
         if self._talk is None:
             raise RuntimeError("the token worker is not running")
         return self._talk.submit(self._ask, (texts, lang))
@@ -122,8 +130,9 @@ class TokenWorker:
 
 def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     """The helper: answer each request until the input ends (the importer is done or
-    gone). ``("ready", lang)`` loads a tokenizer; ``(texts, lang)`` gives the
-    ``(starts, ends)`` blobs of each text."""
+    gone). ``("ready", lang)`` loads a tokenizer; ``(texts, lang)`` gives each text's
+    token boundaries and near-duplicate band keys (:data:`Made`)."""
+    from annotator.store.bands import text_band_keys
     from annotator.text.tokens import get_nlp, tokenize_many
 
     while True:
@@ -135,7 +144,9 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
             if texts == _READY:
                 answer: object = get_nlp(lang).lang
             else:
-                answer = [offsets.to_blobs() for offsets in tokenize_many(texts, lang)]
+                tokens = [offsets.to_blobs() for offsets in tokenize_many(texts, lang)]
+                bands = text_band_keys(texts)
+                answer = [(*blobs, keys) for blobs, keys in zip(tokens, bands, strict=True)]
         except Exception as exc:  # sent back, raised by the importer
             answer = RuntimeError(f"{type(exc).__name__}: {exc}")
         pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
