@@ -71,11 +71,13 @@ class ImportTokens:
         self.sent: list[_Sent] = []
         self.texts_seen = 0
         self.banded: set[int] = set()  # documents the helper banded (their rows stored)
+        self.banding: list[tuple[Future[list[list[int] | None]], list[int]]] = []
 
     def store(self, new: list[tuple[int, DocumentIn]]) -> None:
         """Token rows for these new documents (``(id, record)``): stored now, or when the
         helper returns them (at the next call or at :meth:`finish`)."""
         self._store_returned()
+        self._store_bands(wait=False)
         # Texts go to the helper from the batch after the one that started it: a first
         # batch is tokenised here while the helper loads (an import of one batch never
         # waits for a helper, and its progress counts the texts as they are made).
@@ -100,13 +102,20 @@ class ImportTokens:
                 self._tokenise_here(todo, lang, name)
 
     def finish(self) -> None:
-        """Store what the helper still has, waiting for it."""
+        """Store the tokens the helper still has, waiting for it."""
         self._store_returned()
+
+    def bands_stored(self) -> set[int]:
+        """The documents whose bands the helper made (stored by now, waiting for the
+        last): :func:`~annotator.store.bands.flag_near_duplicates` need not band them."""
+        self._store_bands(wait=True)
+        return self.banded
 
     def close(self) -> None:
         """Stop the helper (what it was making is dropped)."""
         self.worker.close()
         self.sent.clear()
+        self.banding.clear()
 
     def _tokenise_here(self, todo: list[tuple[int, str]], lang: str, name: str) -> None:
         from annotator.text import tokenize_many
@@ -118,6 +127,22 @@ class ImportTokens:
                 self.made(1)
 
         insert_rows(self.db, "document_tokens", TOKEN_COLUMNS, rows())
+        if todo and self.worker.running:  # the helper bands them meanwhile (a tenth of it)
+            future = self.worker.submit_bands([text for _, text in todo])
+            self.banding.append((future, [i for i, _ in todo]))
+
+    def _store_bands(self, *, wait: bool) -> None:
+        """Store the bands the helper made of texts tokenised here (those it has made so
+        far, or, with ``wait``, all); bands it could not make are made later, in place."""
+        while self.banding and (wait or self.banding[0][0].done()):
+            future, document_ids = self.banding.pop(0)
+            try:
+                found = self._wait(future)
+            except (OSError, EOFError, RuntimeError, UnpicklingError):  # the helper died
+                continue
+            made = zip(document_ids, found, strict=True)
+            insert_bands(self.db, [r for i, keys in made if keys for r in band_rows(i, keys)])
+            self.banded.update(document_ids)
 
     def _store_returned(self) -> None:
         """Store what the helper made; while it works on the first texts sent, texts it

@@ -31,7 +31,7 @@ import os
 import pickle
 import sys
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import subprocess
@@ -45,7 +45,7 @@ WORKER_FROM = 1000
 """Texts to tokenise an import meets before it starts the helper (a full first batch; most
 imports are smaller and never start it)."""
 
-_READY = "ready"
+_READY, _MADE, _BANDS = "ready", "made", "bands"  # what a request asks for
 
 
 def cores() -> int:
@@ -88,7 +88,7 @@ class ImportWorker:
         except OSError:  # no processes here: tokenise in place
             return False
         self._talk = ThreadPoolExecutor(1, thread_name_prefix="token-worker")
-        self._loaded = self._talk.submit(self._ask, (_READY, lang))
+        self._loaded = self._talk.submit(self._ask, (_READY, [], lang))
         return True
 
     @property
@@ -102,9 +102,17 @@ class ImportWorker:
         """Send ``texts`` off; the future gives each text's ``(starts, ends, band_keys)``
         (:data:`Made`), or raises what went wrong (``EOFError`` or ``OSError`` if the
         helper died)."""
+        return self._send((_MADE, texts, lang))
+
+    def submit_bands(self, texts: list[str]) -> Future[list[list[int] | None]]:
+        """Send off ``texts`` tokenised elsewhere; the future gives each text's band keys
+        (``None`` for a text too short to band)."""
+        return self._send((_BANDS, texts, ""))
+
+    def _send(self, request: tuple[str, list[str], str]) -> Future[Any]:
         if self._talk is None:
             raise RuntimeError("the token worker is not running")
-        return self._talk.submit(self._ask, (texts, lang))
+        return self._talk.submit(self._ask, request)
 
     def close(self) -> None:
         """Stop the helper at once (what it was making is dropped)."""
@@ -115,7 +123,7 @@ class ImportWorker:
             self._talk.shutdown(wait=False, cancel_futures=True)
         self._process = self._talk = self._loaded = None
 
-    def _ask(self, request: tuple[object, str]) -> object:
+    def _ask(self, request: tuple[str, list[str], str]) -> Any:
         """In the talking thread: one request out, its answer back."""
         process = self._process
         if process is None or process.stdin is None or process.stdout is None:
@@ -129,20 +137,23 @@ class ImportWorker:
 
 
 def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
-    """The helper: answer each request until the input ends (the importer is done or
-    gone). ``("ready", lang)`` loads a tokenizer; ``(texts, lang)`` gives each text's
-    token boundaries and near-duplicate band keys (:data:`Made`)."""
+    """The helper: answer each ``(kind, texts, lang)`` request until the input ends (the
+    importer is done or gone). ``ready`` loads the tokenizer for ``lang``; ``made`` gives
+    each text's token boundaries and near-duplicate band keys (:data:`Made`); ``bands``
+    gives the band keys alone."""
     from annotator.store.bands import text_band_keys
     from annotator.text.tokens import get_nlp, tokenize_many
 
     while True:
         try:
-            texts, lang = pickle.load(requests)
+            kind, texts, lang = pickle.load(requests)
         except EOFError:
             return
         try:
-            if texts == _READY:
+            if kind == _READY:
                 answer: object = get_nlp(lang).lang
+            elif kind == _BANDS:
+                answer = text_band_keys(texts)
             else:
                 tokens = [offsets.to_blobs() for offsets in tokenize_many(texts, lang)]
                 bands = text_band_keys(texts)

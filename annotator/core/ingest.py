@@ -49,7 +49,7 @@ from annotator.model.records import dumps_json, text_sha256
 from annotator.model.words import counted
 from annotator.store import queries
 from annotator.store.bands import flag_near_duplicates, insert_bands
-from annotator.store.bulk import insert_rows, texts_indexed_after
+from annotator.store.bulk import insert_checked_spans, insert_rows, texts_indexed_after
 from annotator.store.copying import Copied
 from annotator.store.portable import Portable
 
@@ -117,15 +117,17 @@ def import_documents(
     report = run.report
     fix_colours(given, report.notes)
     op = "merge" if newer_wins else "import"
-    with project.transact(op, op.capitalize()) as transaction:
+    with project.transact(op, op.capitalize()) as transaction, run.tokens_made():
         db = project.db
         changes_before = db.conn.total_changes
         if adopt:
             carry.adopt_definitions(project, given, report)
-        with texts_indexed_after(db), run.tokens_made():
+        with texts_indexed_after(db):
             while pending:
                 run.batch(pending.pop())
                 pending.extend(islice(batches, 1))
+            if run.tokens is not None:
+                run.tokens.finish()
         portable = Portable(db, project.uuid)
         carry.carry_matches(project, given, portable, newer_wins=newer_wins, report=report)
         carry.carry_events(project, given, portable, report)
@@ -134,8 +136,9 @@ def import_documents(
                 project, given, portable, run.held, report, made=run.created
             )
         if db.conn.total_changes != changes_before:  # an import that added nothing is no event
-            banded = run.banded | (run.tokens.banded if run.tokens else set())
-            _flag_near_duplicates(db, sorted(run.created), banded, report)
+            if run.tokens is not None:  # banded by the helper while the rest was written
+                run.banded |= run.tokens.bands_stored()
+            _flag_near_duplicates(db, sorted(run.created), run.banded, report)
             report.summary = _summary(op, report, run.touched, run.created)
             transaction.description = f"{op.capitalize()} {counted(run.accepted, 'document')}"
             transaction.record_bulk(report.to_dict(), report.summary, at=run.stamp)
@@ -262,9 +265,9 @@ class _Run:
 
     @contextmanager
     def tokens_made(self) -> Iterator[None]:
-        """The block in which batches are written: new texts are tokenised in it (some in
-        a helper process, see :mod:`annotator.core.import_tokens`), and all their token
-        rows are stored by its end; the helper stops however the block ends."""
+        """The import's block: new texts are tokenised in it (some in a helper process,
+        see :mod:`annotator.core.import_tokens`), and the helper stops however the block
+        ends."""
         if not self.tokenize:
             yield
             return
@@ -283,7 +286,6 @@ class _Run:
         )
         try:
             yield
-            self.tokens.finish()
         finally:
             self.tokens.close()
 
@@ -433,7 +435,7 @@ def _insert_annotations(
     db["annotators"].insert_all(
         ({"name": name, "created": stamp} for name in sorted(names)), ignore=True
     )
-    insert_rows(db, "spans", SPAN_COLUMNS, span_rows)
+    insert_checked_spans(db, SPAN_COLUMNS, span_rows)  # check_record put each in its text
     report.spans_added += len(span_rows)
     _insert_relations(project, items, record_keys, new_ids, stamp, report)
     db["document_status"].upsert_all(

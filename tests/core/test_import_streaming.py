@@ -12,7 +12,7 @@ from annotator import text as nlp
 from annotator.core import import_worker
 from annotator.core.ingest import import_documents
 from annotator.core.project import Project
-from annotator.model.errors import InputFileError
+from annotator.model.errors import InputFileError, ValidationError
 from annotator.model.imports import Cancelled, DocumentIn, SpanIn
 from tests.conftest import kill_when_halfway, running
 
@@ -198,6 +198,22 @@ def test_imported_texts_are_in_the_full_text_index_and_the_trigger_is_back(proje
         db["documents"].insert(row)
         db["document_texts"].insert({"document_id": db["documents"].last_pk, "text": text})
     assert _found(project, "harbour") == ["later"]
+
+
+def test_spans_beyond_their_text_are_refused_after_an_import_as_before(project):
+    records = _records(120)
+    for record in records:
+        record.spans = [SpanIn(start=0, end=7, label="claim")]
+    import_documents(project, records, batch_size=50)  # the spans' trigger paused per batch
+    assert project.db.execute("SELECT count(*) FROM spans").fetchone()[0] == 120
+    document_id, length = project.db.execute("SELECT id, length FROM documents").fetchone()
+    span = {"document_id": document_id, "start": 0, "end": length + 1, "label": "claim"}
+    row = {**span, "annotator": "alice", "created": "now", "updated": "now"}
+    with (
+        pytest.raises(ValidationError, match="after the end of the document text"),
+        project.transact("") as transaction,
+    ):
+        transaction.db["spans"].insert(row)
 
 
 def test_a_failed_import_leaves_the_index_and_its_trigger_as_they_were(project):

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 
 import pytest
 
 from annotator.core import import_worker
+from annotator.core.import_tokens import ImportTokens
 from annotator.core.ingest import import_documents
 from annotator.model.imports import Cancelled, DocumentIn
 from annotator.store import queries
@@ -26,13 +29,13 @@ TEXTS = [
 ]
 
 
-def _records(count: int) -> list[DocumentIn]:
+def _records(count: int, texts: list[str] = TEXTS) -> list[DocumentIn]:
     return [
         DocumentIn(
-            text=f"{n}. {TEXTS[n % len(TEXTS)]}",
+            text=f"{n}. {texts[n % len(texts)]}",
             title=f"t{n}",
             where=f"t:{n}",
-            lang="de" if n % len(TEXTS) == 2 else None,
+            lang="de" if "Fähre" in texts[n % len(texts)] else None,
         )
         for n in range(count)
     ]
@@ -41,11 +44,12 @@ def _records(count: int) -> list[DocumentIn]:
 @pytest.fixture
 def helper_used(monkeypatch):
     """The import starts its helper after 20 texts and waits for it to load (else texts
-    sent meanwhile would all be taken back); the texts the helper tokenised, counted."""
+    sent meanwhile would all be taken back); the texts the helper tokenised and banded
+    (``made``) or banded only (``bands``), counted."""
     if import_worker.cores() < 2:
         pytest.skip("one processor core: imports never start the helper")
     monkeypatch.setattr(import_worker, "WORKER_FROM", 20)
-    asked: list[int] = []
+    asked: dict[str, list[int]] = {"made": [], "bands": []}
     start, ask = import_worker.ImportWorker.start, import_worker.ImportWorker._ask
 
     def loaded(self, lang):
@@ -55,13 +59,28 @@ def helper_used(monkeypatch):
         return started
 
     def counted(self, request):
-        if isinstance(request[0], list):  # begun: its answer is stored, never taken back
-            asked.append(len(request[0]))
+        kind, texts, _ = request
+        if kind != "ready":  # begun: its answer is stored, never taken back
+            asked[kind].append(len(texts))
         return ask(self, request)
 
     monkeypatch.setattr(import_worker.ImportWorker, "start", loaded)
     monkeypatch.setattr(import_worker.ImportWorker, "_ask", counted)
     return asked
+
+
+def _begun_when_sent(monkeypatch):
+    """Each batch sent to the helper is begun before the import goes on, so none is
+    taken back (the import would otherwise outrun the helper on these small batches)."""
+    submit = import_worker.ImportWorker.submit
+
+    def begun(self, texts, lang):
+        future = submit(self, texts, lang)
+        while not (future.running() or future.done()):
+            time.sleep(0.001)
+        return future
+
+    monkeypatch.setattr(import_worker.ImportWorker, "submit", begun)
 
 
 def _stored_and_made(project) -> list[tuple[tuple, tuple]]:
@@ -88,12 +107,18 @@ def _stored_and_made_bands(project) -> list[tuple[list, list]]:
     return pairs
 
 
-def test_import_tokens_and_bands_from_the_helper_equal_those_made_in_place(project, helper_used):
+def test_import_tokens_and_bands_from_the_helper_equal_those_made_in_place(
+    project, helper_used, monkeypatch
+):
+    _begun_when_sent(monkeypatch)
     records = _records(120)
     assert max(len(r.text) for r in records) > CHUNK_SIZE  # a text cut into pieces too
     report = import_documents(project, records, batch_size=20)
     assert report.documents_added == 120
-    assert sum(helper_used) > 0
+    assert sum(helper_used["made"]) == 100  # every batch after the first
+    # the first batch's English texts, tokenised here once it was started (while it
+    # loaded: the German ones came before and made it start)
+    assert sum(helper_used["bands"]) == 15
     pairs = _stored_and_made(project)
     assert len(pairs) == 120 and all(stored == made for stored, made in pairs)
     bands = _stored_and_made_bands(project)
@@ -101,7 +126,10 @@ def test_import_tokens_and_bands_from_the_helper_equal_those_made_in_place(proje
     assert all(stored == made for stored, made in bands)
 
 
-def test_near_duplicates_across_batches_are_found_with_the_helper_s_bands(project, helper_used):
+def test_near_duplicates_across_batches_are_found_with_the_helper_s_bands(
+    project, helper_used, monkeypatch
+):
+    _begun_when_sent(monkeypatch)
     story = " ".join(
         f"The ferry operator said on day {n} that crossings resume." for n in range(40)
     )
@@ -109,7 +137,7 @@ def test_near_duplicates_across_batches_are_found_with_the_helper_s_bands(projec
     records[5].text = story
     records[85].text = story.replace("day 7 ", "day seven ")  # one word of 400 differs
     report = import_documents(project, records, batch_size=20)
-    assert sum(helper_used) > 0
+    assert sum(helper_used["made"]) == 80
     titles = dict(project.db.execute("SELECT id, title FROM documents").fetchall())
     found = {(titles[new], titles[other]) for new, other, _ in report.near_duplicates}
     assert ("t85", "t5") in found  # (the numbered short texts are near-duplicates too)
@@ -130,9 +158,14 @@ def test_import_tokenises_in_place_when_the_helper_dies(project, helper_used, mo
     assert len(pairs) == 80 and all(stored == made for stored, made in pairs)
 
 
-def test_cancel_while_the_helper_tokenises_changes_nothing_and_stops_it(project, helper_used):
+def test_cancel_while_the_helper_tokenises_changes_nothing_and_stops_it(
+    project, helper_used, monkeypatch
+):
+    _begun_when_sent(monkeypatch)
     with pytest.raises(Cancelled):
-        import_documents(project, _records(100), batch_size=20, cancelled=lambda: bool(helper_used))
+        import_documents(
+            project, _records(100), batch_size=20, cancelled=lambda: bool(helper_used["made"])
+        )
     assert project.db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
     assert token_helpers() == []
 
@@ -140,5 +173,39 @@ def test_cancel_while_the_helper_tokenises_changes_nothing_and_stops_it(project,
 def test_import_on_one_core_never_starts_the_helper(project, helper_used, monkeypatch):
     monkeypatch.setattr(import_worker, "cores", lambda: 1)
     assert import_documents(project, _records(60), batch_size=20).documents_added == 60
-    assert helper_used == []
+    assert helper_used == {"made": [], "bands": []}
     assert all(stored == made for stored, made in _stored_and_made(project))
+
+
+def test_texts_the_helper_has_not_begun_are_taken_back_and_tokenised_here(
+    project, helper_used, monkeypatch
+):
+    gate = threading.Event()  # the helper's first batch waits until the import waits
+    ask, wait = import_worker.ImportWorker._ask, ImportTokens._wait
+    here: list[int] = []
+    tokenise_here = ImportTokens._tokenise_here
+
+    def held(self, request):
+        if request[0] == "made":
+            gate.wait(timeout=30)
+        return ask(self, request)
+
+    def waiting(self, future):
+        gate.set()
+        return wait(self, future)
+
+    def counted(self, todo, lang, name):
+        here.append(len(todo))
+        return tokenise_here(self, todo, lang, name)
+
+    monkeypatch.setattr(import_worker.ImportWorker, "_ask", held)
+    monkeypatch.setattr(ImportTokens, "_wait", waiting)
+    monkeypatch.setattr(ImportTokens, "_tokenise_here", counted)
+    english = [text for text in TEXTS if "Fähre" not in text]
+    report = import_documents(project, _records(300, english), batch_size=150)
+    assert report.documents_added == 300
+    assert here[0] == 150  # the first batch, while the helper loaded
+    assert 25 in here[1:]  # the second batch's last 25 texts, taken back from the helper
+    pairs = _stored_and_made(project)
+    assert len(pairs) == 300 and all(stored == made for stored, made in pairs)
+    assert all(stored == made for stored, made in _stored_and_made_bands(project))
