@@ -210,8 +210,8 @@ def test_near_duplicate_work_grows_linearly_with_the_documents(db_path, monkeypa
     work = {"candidates": 0, "compared": 0}
     candidates, jaccard_ = bands._candidates, bands.jaccard
 
-    def counted_candidates(db, ids):
-        for document_id, others in candidates(db, ids):
+    def counted_candidates(db, first_new):
+        for document_id, others in candidates(db, first_new):
             work["candidates"] += len(others)
             yield document_id, others
 
