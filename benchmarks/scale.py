@@ -13,8 +13,8 @@ document at each size shows whether it grows with the project.
 Measured and floor run interleaved, ``--runs`` pairs per size (3 up to 20,000 documents,
 1 above unless asked), and the medians are shown.
 
-Run: ``python benchmarks/scale.py [--sizes 10000 100000] [--runs 3]`` (1,000,000 is
-opt-in).
+Run: ``python benchmarks/scale.py [--sizes 10000 100000] [--runs 3] [--plot FILE.png]``
+(1,000,000 is opt-in; the plot needs matplotlib, ``pip install -e '.[bench]'``).
 """
 
 from __future__ import annotations
@@ -93,14 +93,50 @@ def _fresh(path: str, copy_of: str | None = None) -> str:
     return path
 
 
+def plot(results: dict[str, dict[int, dict[str, float]]], path: str) -> None:
+    """Draw milliseconds per document against project size for each phase and its floor
+    (matplotlib, a benchmark-only dependency: ``pip install -e '.[bench]'``)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(7, 4), dpi=110)
+    styles = {"import": "tab:blue", "merge": "tab:orange"}
+    for name, by_size in results.items():
+        sizes = sorted(by_size)
+        kind, floor = name.split()[0], name.endswith("floor")
+        per_document = [by_size[n]["seconds"] / n * 1000 for n in sizes]
+        axes.plot(
+            sizes,
+            per_document,
+            marker="o",
+            color=styles[kind],
+            linestyle="--" if floor else "-",
+            label=name,
+        )
+    axes.set_xscale("log")
+    axes.set_ylim(bottom=0)
+    axes.set_xlabel("documents in each project")
+    axes.set_ylabel("milliseconds per document")
+    axes.set_title("Cost per document as projects grow (flat: linear time)")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path)
+    print(f"plot: {path}")
+
+
 def main() -> list[str]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument(
         "--runs", type=int, default=0, help="pairs per size (default: 3 up to 20,000, else 1)"
     )
+    parser.add_argument("--plot", help="also draw cost per document to this PNG file")
     args = parser.parse_args()
     lines = []
+    results: dict[str, dict[int, dict[str, float]]] = {}
     for size in args.sizes:
         runs = args.runs or (3 if size <= 20_000 else 1)
         with tempfile.TemporaryDirectory() as tmp:
@@ -115,6 +151,8 @@ def main() -> list[str]:
                 floor.append(phase("import_corpus_floor", first, _fresh(str(folder / "f.db"))))
             name = f"import {size:,} documents"
             lines.append(show(name, _median(imported), _median(floor), size))
+            results.setdefault("import", {})[size] = _median(imported)
+            results.setdefault("import floor", {})[size] = _median(floor)
             phase("import_corpus", second, b_db)
             merged, floor = [], []
             for _ in range(runs):
@@ -124,6 +162,10 @@ def main() -> list[str]:
             lines.append(
                 show(f"merge two of {size:,} documents", _median(merged), _median(floor), size)
             )
+            results.setdefault("merge", {})[size] = _median(merged)
+            results.setdefault("merge floor", {})[size] = _median(floor)
+    if args.plot:
+        plot(results, args.plot)
     return lines
 
 

@@ -2,7 +2,7 @@
 
 A record that carries tokens made by the tokenizer the project would use (a merged
 project's) keeps them; any other new text is tokenised. A small import tokenises in its
-own process as the rows are written. One that meets
+own process as the rows are written. One that meets more than
 :data:`~annotator.core.import_worker.WORKER_FROM` texts to tokenise starts a helper
 process (:class:`~annotator.core.import_worker.ImportWorker`), which loads while that
 batch is tokenised here, and sends each later batch's texts to it, 125 at a time; it
@@ -91,7 +91,7 @@ class ImportTokens:
                 self.made(len(given))
             todo = [(i, r.text) for i, r in group if r.tokens is None or r.tokens[0] != name]
             self.texts_seen += len(todo)
-            if self.texts_seen >= import_worker.WORKER_FROM:
+            if self.texts_seen > import_worker.WORKER_FROM:
                 self.worker.start(lang)
             if todo and helped:
                 for first in range(0, len(todo), _SENT_AT_ONCE):  # returned as they are made

@@ -21,8 +21,8 @@ input, and the helper exits at its end.
 
 The tokens and bands are exactly those the importing process would make: the helper
 calls the same functions. Starting the helper costs about a second (it
-imports spaCy), so an import starts it only once it has met :data:`WORKER_FROM` texts to
-tokenise, and only where there is a second core to run it on.
+imports spaCy), so an import starts it only once it has met more than :data:`WORKER_FROM`
+texts to tokenise, and only where there is a second core to run it on.
 """
 
 from __future__ import annotations
@@ -42,8 +42,9 @@ Made = tuple[bytes, bytes, "list[int] | None"]
 band keys (:func:`annotator.store.bands.text_band_keys`)."""
 
 WORKER_FROM = 1000
-"""Texts to tokenise an import meets before it starts the helper (a full first batch; most
-imports are smaller and never start it)."""
+"""An import starts the helper once it has met more texts to tokenise than this (in its
+second batch: an import of one batch would only wait for it to load; most imports are
+smaller and never start it)."""
 
 _READY, _MADE, _BANDS = "ready", "made", "bands"  # what a request asks for
 

@@ -43,12 +43,12 @@ def _records(count: int, texts: list[str] = TEXTS) -> list[DocumentIn]:
 
 @pytest.fixture
 def helper_used(monkeypatch):
-    """The import starts its helper after 20 texts and waits for it to load (else texts
+    """The import starts its helper at its 20th text and waits for it to load (else texts
     sent meanwhile would all be taken back); the texts the helper tokenised and banded
     (``made``) or banded only (``bands``), counted."""
     if import_worker.cores() < 2:
         pytest.skip("one processor core: imports never start the helper")
-    monkeypatch.setattr(import_worker, "WORKER_FROM", 20)
+    monkeypatch.setattr(import_worker, "WORKER_FROM", 19)
     asked: dict[str, list[int]] = {"made": [], "bands": []}
     start, ask = import_worker.ImportWorker.start, import_worker.ImportWorker._ask
 
