@@ -101,7 +101,7 @@ def plot(results: dict[str, dict[int, dict[str, float]]], path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(figsize=(7, 4), dpi=110)
+    figure, axes = plt.subplots(figsize=(8, 4), dpi=110)
     styles = {"import": "tab:blue", "merge": "tab:orange"}
     for name, by_size in results.items():
         sizes = sorted(by_size)
@@ -121,7 +121,7 @@ def plot(results: dict[str, dict[int, dict[str, float]]], path: str) -> None:
     axes.set_ylabel("milliseconds per document")
     axes.set_title("Cost per document as projects grow (flat: linear time)")
     axes.grid(True, which="both", alpha=0.3)
-    axes.legend()
+    axes.legend(loc="upper left", bbox_to_anchor=(1.02, 1))  # beside the lines, not on them
     figure.tight_layout()
     figure.savefig(path)
     print(f"plot: {path}")
