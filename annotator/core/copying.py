@@ -65,11 +65,11 @@ def copy_new_documents(
     tokenizer_of: Callable[[str], str],
     report: ImportReport,
     done: Callable[[Copied], None],
-) -> set[int]:
+) -> None:
     """Copy the documents ``copy`` names into ``project`` inside its write transaction,
     tokenising those whose tokens another tokenizer made; ``done`` gets each batch's
-    :class:`Copied` (for progress and Cancel). Returns the ids of the documents made
-    whose near-duplicate bands came along.
+    :class:`Copied` (for progress and Cancel). Their near-duplicate bands come along when
+    the source made them as the target would.
 
     :raises NotCopyable: a source row the record path would not take as it is.
     """
@@ -84,7 +84,7 @@ def copy_new_documents(
             setattr(report, name, getattr(report, name) + copied.rows.get(table, 0))
         _tokenize(db, copied.untokenized, tokenizer_of)
         done(copied)
-    return copy_bands(source, db, copy.matched, shifts["documents"])
+    copy_bands(source, db, copy.matched, shifts["documents"])
 
 
 def _tokenize(db: Database, documents: list[tuple[int, str]], tokenizer_of) -> None:

@@ -16,7 +16,7 @@ is tokenised in place. The stored tokens are the same whichever process made the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pickle import UnpicklingError
@@ -37,6 +37,8 @@ _SENT_AT_ONCE = 125
 and takes back work in pieces this size."""
 _POLL_S = 0.05
 """How often waiting for the helper looks at Cancel."""
+_HELPER_FAILED = (OSError, EOFError, RuntimeError, UnpicklingError)
+"""What a future of a helper that died (or could not make its answer) raises."""
 
 
 @dataclass
@@ -70,7 +72,6 @@ class ImportTokens:
         self.worker = import_worker.ImportWorker()
         self.sent: list[_Sent] = []
         self.texts_seen = 0
-        self.banded: set[int] = set()  # documents the helper banded (their rows stored)
         self.banding: list[tuple[Future[list[list[int] | None]], list[int]]] = []
 
     def store(self, new: list[tuple[int, DocumentIn]]) -> None:
@@ -105,11 +106,10 @@ class ImportTokens:
         """Store the tokens the helper still has, waiting for it."""
         self._store_returned()
 
-    def bands_stored(self) -> set[int]:
-        """The documents whose bands the helper made (stored by now, waiting for the
-        last): :func:`~annotator.store.bands.flag_near_duplicates` need not band them."""
+    def store_bands(self) -> None:
+        """Store the bands the helper still makes, waiting for them (what it could not
+        make, :func:`~annotator.store.bands.flag_near_duplicates` makes in place)."""
         self._store_bands(wait=True)
-        return self.banded
 
     def close(self) -> None:
         """Stop the helper (what it was making is dropped)."""
@@ -138,11 +138,9 @@ class ImportTokens:
             future, document_ids = self.banding.pop(0)
             try:
                 found = self._wait(future)
-            except (OSError, EOFError, RuntimeError, UnpicklingError):  # the helper died
+            except _HELPER_FAILED:
                 continue
-            made = zip(document_ids, found, strict=True)
-            insert_bands(self.db, [r for i, keys in made if keys for r in band_rows(i, keys)])
-            self.banded.update(document_ids)
+            self._insert_bands(zip(document_ids, found, strict=True))
 
     def _store_returned(self) -> None:
         """Store what the helper made; while it works on the first texts sent, texts it
@@ -157,18 +155,21 @@ class ImportTokens:
             self.sent.pop(0)
             try:
                 answers = self._wait(first.future)
-            except (OSError, EOFError, RuntimeError, UnpicklingError):  # the helper died
+            except _HELPER_FAILED:
                 self.worker.close()
                 self._tokenise_here(first.todo, first.lang, first.name)
                 continue
             made = list(zip((i for i, _ in first.todo), answers, strict=True))
             rows = ((i, first.name, starts, ends) for i, (starts, ends, _) in made)
             insert_rows(self.db, "document_tokens", TOKEN_COLUMNS, rows)
-            insert_bands(self.db, [r for i, (*_, keys) in made if keys for r in band_rows(i, keys)])
-            self.banded.update(i for i, _ in made)
+            self._insert_bands((i, keys) for i, (*_, keys) in made)
             self.made(len(made))
 
-    def _wait(self, future: Future[list[import_worker.Made]]) -> list[tuple[bytes, bytes]]:
+    def _insert_bands(self, keys_of: Iterable[tuple[int, list[int] | None]]) -> None:
+        """Store each document's band keys (``None``: too short to band)."""
+        insert_bands(self.db, [r for i, keys in keys_of if keys for r in band_rows(i, keys)])
+
+    def _wait(self, future: Future[Any]) -> Any:
         while True:
             try:
                 return future.result(timeout=_POLL_S)

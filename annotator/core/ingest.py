@@ -137,8 +137,8 @@ def import_documents(
             )
         if db.conn.total_changes != changes_before:  # an import that added nothing is no event
             if run.tokens is not None:  # banded by the helper while the rest was written
-                run.banded |= run.tokens.bands_stored()
-            _flag_near_duplicates(db, sorted(run.created), run.banded, report)
+                run.tokens.store_bands()
+            _flag_near_duplicates(db, run.created, report)
             report.summary = _summary(op, report, run.touched, run.created)
             transaction.description = f"{op.capitalize()} {counted(run.accepted, 'document')}"
             transaction.record_bulk(report.to_dict(), report.summary, at=run.stamp)
@@ -167,7 +167,6 @@ class _Run:
         self.stamp = _now()
         self.created: set[int] = set()
         self.existing: set[int] = set()  # documents stored before that records matched
-        self.banded: set[int] = set()  # created with the bands their source stored
         self.touched: set[int] = set()
         # Merging: what the source holds (carry.held_keys), 8 bytes a key: a merge of
         # a million spans would hold ~70 MB of Python ints in a set.
@@ -190,9 +189,7 @@ class _Run:
         self.check.refresh()  # what this batch added is known to the next one
         if self.copy is not None:  # once, when the annotators the rows name are here
             copy, self.copy = self.copy, None
-            self.banded |= copy_new_documents(
-                project, copy, self.check, self._tokenizer, report, self._copied
-            )
+            copy_new_documents(project, copy, self.check, self._tokenizer, report, self._copied)
         items, created, hashes = self._documents(accepted)
         self.created |= created
         if self.newer_wins:
@@ -240,7 +237,6 @@ class _Run:
             self.tokens.store([(created[sha], record) for sha, record in new])
         copied = [(created[sha], record.bands) for sha, record in new if record.bands]
         insert_bands(self.project.db, [(b, key, i) for i, bands in copied for b, key in bands])
-        self.banded.update(i for i, _ in copied)
         self.report.documents_added += len(new)
         ids.update(created)
         items = [(r, ids[sha]) for sha, r in zip(hashes, accepted, strict=True)]
@@ -571,10 +567,10 @@ def _insert_relations(
     report.relations_added += len(rows)
 
 
-def _flag_near_duplicates(db, new_ids: list[int], banded: set[int], report: ImportReport) -> None:
-    if not new_ids:
+def _flag_near_duplicates(db, created: set[int], report: ImportReport) -> None:
+    if not created:
         return
-    found = flag_near_duplicates(db, new_ids, banded)
+    found = flag_near_duplicates(db, min(created))
     titles = queries.titles_of(db, sorted({i for pair in found for i in pair[:2]}))
     for new_id, other, similarity in found:
         report.near_duplicates.append((new_id, other, round(similarity, 3)))

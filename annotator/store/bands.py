@@ -242,29 +242,19 @@ def jaccard(a: np.ndarray | frozenset[int], b: np.ndarray | frozenset[int]) -> f
     return common / (len(a) + len(b) - common)
 
 
-def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    """Jaccard similarity estimated from two MinHash signatures (±0.05 at 0.8)."""
-    return float(np.count_nonzero(a == b)) / len(a)
-
-
-def flag_near_duplicates(
-    db: Database, document_ids: list[int], banded: set[int] | frozenset[int] = frozenset()
-) -> list[tuple[int, int, float]]:
-    """Band the documents an import created (``document_ids``: every document from the
-    lowest of them up; but those in ``banded``, whose bands a merge copied or the import's
-    helper made) and flag each that is almost an earlier one; returns ``(new, other,
-    similarity)``. Call inside the import's transaction.
+def flag_near_duplicates(db: Database, first_new: int) -> list[tuple[int, int, float]]:
+    """Band the documents an import created (every document from ``first_new`` up) that
+    have no bands yet (a merge may have copied theirs, the import's helper made them) and
+    flag each that is almost an earlier one; returns ``(new, other, similarity)``. Call
+    inside the import's transaction.
 
     Bands are made 500 documents at a time, and the candidates of every new document come
     from one query that walks the new bands in key order (:func:`_candidates`), so memory
     stays flat in the number of documents; the texts of candidate pairs are read again
     for the exact comparison, through a small cache."""
-    if not document_ids:
-        return []
-    first_new = min(document_ids)
     if queries.project_value(db, "near_duplicate_scheme") != SCHEME:
         _rebuild_bands(db, first_new)
-    ids = sorted(d for d in document_ids if d not in banded)
+    ids = queries.documents_without_bands(db, first_new)  # (too short to band: again)
     for i in range(0, len(ids), 500):
         _band(db, ids[i : i + 500])
 
@@ -327,13 +317,11 @@ def band_rows(document_id: int, keys: Sequence[int]) -> list[tuple[int, int, int
     return list(zip(range(BANDS), keys, [document_id] * BANDS, strict=True))
 
 
-def _rebuild_bands(db: Database, first_new: int | None) -> None:
+def _rebuild_bands(db: Database, first_new: int) -> None:
     """Bands stored by another scheme (or none): band again every document stored before
     the import (ids below ``first_new``, the lowest id it created: new ids are always
     higher). The import's own documents were banded by this scheme (by a copy from a
     project that uses it, or by the import's helper) or are banded next."""
-    if first_new is None:  # nothing new: every document is an old one
-        first_new = db.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
     db.execute("DELETE FROM document_bands WHERE document_id < ?", [first_new])
     sql = "SELECT id FROM documents WHERE id < ? ORDER BY id"
     others = [row[0] for row in db.execute(sql, [first_new])]

@@ -209,14 +209,13 @@ def copy_documents(
     return done
 
 
-def copy_bands(source: Source, target: Database, matched: Sequence[int], shift: int) -> set[int]:
+def copy_bands(source: Source, target: Database, matched: Sequence[int], shift: int) -> None:
     """After :func:`copy_documents`: the near-duplicate bands of the documents copied
     (those not ``matched``), if the source made them as the target would (this
     :data:`~annotator.store.bands.SCHEME`). They are read and written in key order,
-    which is the order of the table itself: one walk through it, whatever the number.
-    Returns the target's ids of the documents that got bands."""
+    which is the order of the table itself: one walk through it, whatever the number."""
     if queries.project_value(source.db, "near_duplicate_scheme") != SCHEME:
-        return set()
+        return
     order = "ORDER BY band, hash, document_id"
     if source.attached:  # the documents copied are those above the shift
         target.execute(
@@ -225,20 +224,16 @@ def copy_bands(source: Source, target: Database, matched: Sequence[int], shift: 
                 WHERE document_id + ? IN (SELECT id FROM main.documents WHERE id > ?) {order}""",
             [shift, shift, shift],
         )
-        sql = "SELECT DISTINCT document_id FROM main.document_bands WHERE document_id > ?"
-        return {row[0] for row in target.execute(sql, [shift])}
+        return
     skip = set(matched)
-    banded: set[int] = set()
 
     def rows() -> Iterator[tuple[int, int, int]]:
         sql = f"SELECT band, hash, document_id FROM document_bands {order}"
         for band, key, document_id in source.db.execute(sql):
             if document_id not in skip:
-                banded.add(document_id + shift)
                 yield band, key, document_id + shift
 
     target.conn.executemany("INSERT OR IGNORE INTO document_bands VALUES (?, ?, ?)", rows())
-    return banded
 
 
 def _columns(table: str) -> tuple[str, ...]:

@@ -355,6 +355,13 @@ def titles_of(db: Database, document_ids: list[int]) -> dict[int, str]:
     return _pairs(db, "SELECT id, title FROM documents WHERE id IN ({})", document_ids)
 
 
+def documents_without_bands(db: Database, first: int) -> list[int]:
+    """The ids from ``first`` up of documents with no near-duplicate band rows."""
+    sql = """SELECT id FROM documents d WHERE id >= ? AND NOT EXISTS
+                 (SELECT 1 FROM document_bands b WHERE b.document_id = d.id) ORDER BY id"""
+    return [row[0] for row in db.execute(sql, [first])]
+
+
 def texts_of(db: Database, document_ids: list[int]) -> dict[int, str]:
     """The text of each of ``document_ids``, 500 ids a query."""
     sql = "SELECT document_id, text FROM document_texts WHERE document_id IN ({})"

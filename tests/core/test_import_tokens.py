@@ -209,3 +209,15 @@ def test_texts_the_helper_has_not_begun_are_taken_back_and_tokenised_here(
     pairs = _stored_and_made(project)
     assert len(pairs) == 300 and all(stored == made for stored, made in pairs)
     assert all(stored == made for stored, made in _stored_and_made_bands(project))
+
+
+def test_an_import_of_one_batch_never_starts_the_helper(project, helper_used, monkeypatch):
+    started: list[str] = []
+    monkeypatch.setattr(
+        import_worker.ImportWorker, "start", lambda self, lang: started.append(lang) or False
+    )
+    assert import_documents(project, _records(19), batch_size=19).documents_added == 19
+    assert started == []  # 19 texts, no more than WORKER_FROM: it would only load
+    later = [f"Later. {text}" for text in TEXTS if "Fähre" not in text]
+    import_documents(project, _records(21, later), batch_size=21)
+    assert started and set(started) == {"en"}
