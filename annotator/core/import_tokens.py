@@ -23,7 +23,7 @@ from pickle import UnpicklingError
 from typing import TYPE_CHECKING, Any
 
 from annotator.core import import_worker
-from annotator.store.bands import band_rows, insert_bands
+from annotator.store.bands import insert_bands
 from annotator.store.bulk import TOKEN_COLUMNS, insert_rows
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ class ImportTokens:
 
     def _insert_bands(self, keys_of: Iterable[tuple[int, list[int] | None]]) -> None:
         """Store each document's band keys (``None``: too short to band)."""
-        insert_bands(self.db, [r for i, keys in keys_of if keys for r in band_rows(i, keys)])
+        insert_bands(self.db, [(i, keys) for i, keys in keys_of if keys])
 
     def _wait(self, future: Future[Any]) -> Any:
         while True:

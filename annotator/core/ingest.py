@@ -236,7 +236,7 @@ class _Run:
         if self.tokens is not None:
             self.tokens.store([(created[sha], record) for sha, record in new])
         copied = [(created[sha], record.bands) for sha, record in new if record.bands]
-        insert_bands(self.project.db, [(b, key, i) for i, bands in copied for b, key in bands])
+        insert_bands(self.project.db, copied)
         self.report.documents_added += len(new)
         ids.update(created)
         items = [(r, ids[sha]) for sha, r in zip(hashes, accepted, strict=True)]

@@ -122,7 +122,7 @@ STORED_TOKENS = "stored tokens"
 """The key under which :func:`project_records` passes a document's stored tokens along
 (a :class:`~annotator.store.queries.StoredTokens`, which no JSON file can hold)."""
 STORED_BANDS = "stored bands"
-"""Likewise for its near-duplicate bands (a tuple of ``(band, hash)`` tuples)."""
+"""Likewise for its near-duplicate band keys (a tuple of one key per band)."""
 
 
 def native_lines(

@@ -118,9 +118,9 @@ class DocumentIn:
     tokens: tuple[str, bytes, bytes] | None = None
     """Token boundaries a source project stored (tokenizer name, starts, ends): a merge
     copies them instead of tokenising again when its tokenizer has the same name."""
-    bands: tuple[tuple[int, int], ...] | None = None
-    """The near-duplicate bands a source project stored by the current scheme: a merge
-    copies them instead of computing them again."""
+    bands: tuple[int, ...] | None = None
+    """The near-duplicate band keys (one per band) a source project stored by the
+    current scheme: a merge copies them instead of computing them again."""
 
     @classmethod
     def invalid(cls, where: str, reason: str) -> DocumentIn:

@@ -13,12 +13,13 @@ per word or per permutation): that is what keeps the check a small part of an im
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 
 import numpy as np
+import orjson
 
 from annotator.store import queries
 from annotator.store.lean import Database
@@ -216,18 +217,15 @@ def band_keys(signature_rows: np.ndarray) -> np.ndarray:
     return (_mix(key, seed=3) >> np.uint64(33)).astype(np.int64)
 
 
-def stored_bands(db: Database, document_ids: list[int]) -> dict[int, tuple[tuple[int, int], ...]]:
-    """The ``(band, hash)`` pairs stored for each of ``document_ids`` that has them, if
-    they were made by this :data:`SCHEME` (else none: they would be made again)."""
+def stored_bands(db: Database, document_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """The band keys (one per band, in band order) stored for each of ``document_ids``
+    that has them, if they were made by this :data:`SCHEME` (else none: they would be
+    made again)."""
     if queries.project_value(db, "near_duplicate_scheme") != SCHEME:
         return {}
-    found: dict[int, list[tuple[int, int]]] = {}
-    sql = "SELECT document_id, band, hash FROM document_bands WHERE document_id IN ({})"
-    for document_id, band, key in db.execute(
-        sql.format(",".join("?" * len(document_ids))), document_ids
-    ):
-        found.setdefault(document_id, []).append((band, key))
-    return {d: tuple(sorted(pairs)) for d, pairs in found.items()}
+    sql = "SELECT document_id, keys FROM document_band_keys WHERE document_id IN ({})"
+    rows = db.execute(sql.format(",".join("?" * len(document_ids))), document_ids)
+    return {d: tuple(orjson.loads(keys)) for d, keys in rows}
 
 
 def jaccard(a: np.ndarray | frozenset[int], b: np.ndarray | frozenset[int]) -> float:
@@ -274,10 +272,22 @@ def flag_near_duplicates(db: Database, first_new: int) -> list[tuple[int, int, f
     return found
 
 
-def insert_bands(db: Database, rows: list[tuple[int, int, int]]) -> None:
-    """Store ``(band, key, document_id)`` rows (a row already there is kept), in key
-    order: the insert walks the index once instead of jumping about."""
-    db.conn.executemany("INSERT OR IGNORE INTO document_bands VALUES (?, ?, ?)", sorted(rows))
+def insert_bands(db: Database, keys_of: Iterable[tuple[int, Sequence[int]]]) -> None:
+    """Store the band keys of documents, ``(document_id, keys)`` pairs with :data:`BANDS`
+    keys each, for documents that have none stored: their ``document_band_keys`` row and
+    their ``document_bands`` rows, the latter in key order (the insert walks the primary
+    key once instead of jumping about).
+
+    :raises sqlite3.IntegrityError: a document already has keys, or does not exist."""
+    keys_of = list(keys_of)
+    db.conn.executemany(
+        "INSERT INTO document_band_keys VALUES (?, ?)",
+        ((document_id, orjson.dumps(list(keys)).decode()) for document_id, keys in keys_of),
+    )
+    rows = sorted(
+        (band, key, document_id) for document_id, keys in keys_of for band, key in enumerate(keys)
+    )
+    db.conn.executemany("INSERT OR IGNORE INTO document_bands VALUES (?, ?, ?)", rows)
 
 
 def _band(db: Database, document_ids: list[int]) -> None:
@@ -291,11 +301,8 @@ def _band(db: Database, document_ids: list[int]) -> None:
     ):
         ids.append(document_id)
         texts.append(text)
-    rows = []
-    for index, keys in enumerate(text_band_keys(texts)):
-        if keys is not None:
-            rows.extend(band_rows(ids[index], keys))
-    insert_bands(db, rows)
+    found = text_band_keys(texts)
+    insert_bands(db, [(ids[i], keys) for i, keys in enumerate(found) if keys is not None])
 
 
 def text_band_keys(texts: Sequence[str]) -> list[list[int] | None]:
@@ -311,18 +318,13 @@ def text_band_keys(texts: Sequence[str]) -> list[list[int] | None]:
     return found
 
 
-def band_rows(document_id: int, keys: Sequence[int]) -> list[tuple[int, int, int]]:
-    """The ``(band, key, document_id)`` rows of a document's band keys, for
-    :func:`insert_bands`."""
-    return list(zip(range(BANDS), keys, [document_id] * BANDS, strict=True))
-
-
 def _rebuild_bands(db: Database, first_new: int) -> None:
     """Bands stored by another scheme (or none): band again every document stored before
     the import (ids below ``first_new``, the lowest id it created: new ids are always
     higher). The import's own documents were banded by this scheme (by a copy from a
     project that uses it, or by the import's helper) or are banded next."""
-    db.execute("DELETE FROM document_bands WHERE document_id < ?", [first_new])
+    db.execute("DELETE FROM document_bands WHERE document_id < ?", [first_new])  # all at once
+    db.execute("DELETE FROM document_band_keys WHERE document_id < ?", [first_new])
     sql = "SELECT id FROM documents WHERE id < ? ORDER BY id"
     others = [row[0] for row in db.execute(sql, [first_new])]
     for i in range(0, len(others), 500):
@@ -343,8 +345,9 @@ def _candidates(db: Database, first_new: int) -> Iterator[tuple[int, list[int]]]
     grouped by new document and are read as they come."""
     rows = db.execute(
         f"""WITH mine AS MATERIALIZED (
-                SELECT band, hash, document_id FROM document_bands
-                WHERE document_id >= ? ORDER BY band, hash)
+                SELECT j.key AS band, j.value AS hash, k.document_id
+                FROM document_band_keys k, json_each(k.keys) j
+                WHERE k.document_id >= ? ORDER BY band, hash)
             SELECT mine, other FROM (
                 SELECT mine.document_id AS mine, other.document_id AS other,
                        row_number() OVER (

@@ -33,6 +33,7 @@ JSON_COLUMNS: dict[str, dict[str, tuple[type, ...]]] = {
     "suggested_relations": {"attributes": (dict,)},
     "events": {"rows": (list, dict)},
     "patterns": {"pattern": (list, str)},
+    "document_band_keys": {"keys": (list,)},
 }
 """Every column that holds JSON, with the JSON types its values must have (a test
 checks that no other column of a project holds JSON arrays or objects)."""
@@ -47,6 +48,7 @@ _ROW_NAMES = {
     "suggested_relations": "suggested link",
     "events": "event",
     "patterns": "pattern",
+    "document_band_keys": "document's band keys",
 }
 
 

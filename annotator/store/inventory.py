@@ -152,6 +152,7 @@ DERIVED_TABLES: dict[str, str] = {
     "document_uncertainty": "how unsure a model was; rebuilt by `annotator suggest --model`",
     "near_duplicates": "near-duplicate articles, flagged again at import",
     "document_bands": "MinHash bands of each text, for near-duplicate detection",
+    "document_band_keys": "each text's MinHash band keys, for deleting its bands",
     "search_items": "what full-text search looks in besides texts, rebuilt from user data",
 }
 DERIVED_PREFIXES = ("document_texts_fts", "search_items_fts")
@@ -165,6 +166,7 @@ REFERENCES: dict[str, dict[str, str]] = {
     "document_uncertainty": _DOC,
     "near_duplicates": {**_DOC, "other_id": "documents"},
     "document_bands": _DOC,
+    "document_band_keys": _DOC,
     "search_items": {**_DOC, "span_id": "spans"},
 }
 """Id columns of every table, user or derived (derived rows appear in change history)."""

@@ -379,6 +379,37 @@ def m007_suggested_relations(db: Database) -> None:
     db.executescript(_SUGGESTED_RELATIONS)
 
 
+_BAND_KEYS = """
+-- Each document's band keys, one JSON array of BANDS hashes (the band is the position);
+-- deleting a document deletes them, and this trigger deletes its rows of document_bands
+-- by their primary key. document_bands itself has no foreign key and no index by
+-- document: checking a parent and keeping a second index for each of 20 rows per
+-- document cost twice as much as the rows themselves in an import or a merge.
+DROP TABLE document_bands;
+CREATE TABLE document_band_keys (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    keys TEXT NOT NULL
+);
+CREATE TABLE document_bands (
+    band INTEGER NOT NULL,
+    hash INTEGER NOT NULL,
+    document_id INTEGER NOT NULL,
+    PRIMARY KEY (band, hash, document_id)
+) WITHOUT ROWID;
+CREATE TRIGGER document_band_keys_ad AFTER DELETE ON document_band_keys BEGIN
+    DELETE FROM document_bands WHERE document_id = old.document_id
+        AND (band, hash) IN (SELECT key, value FROM json_each(old.keys));
+END;
+-- The bands are derived: they are made again, in the new layout, by the next import.
+DELETE FROM project WHERE key = 'near_duplicate_scheme';
+"""
+
+
+@migrations()
+def m008_band_keys(db: Database) -> None:
+    db.executescript(_BAND_KEYS)
+
+
 def known_migration_names() -> list[str]:
     """The migrations this code knows, oldest first; the last one is the current version."""
     return [m.name for m in migrations.pending(Database(memory=True))]

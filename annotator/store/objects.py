@@ -5,7 +5,10 @@ trigger planted in a file runs inside Annotator's own writes (an ``AFTER INSERT`
 deletes every span), a recursive view hangs whoever reads it, and an unknown index or
 column changes what a write does. So every open compares the file's objects with this
 version's (:func:`foreign_objects`), refuses a file holding anything else, and
-``annotator check --repair`` removes it (:func:`repair_statements`) after a copy.
+``annotator check --repair`` removes it (:func:`repair_statements`) after a copy. A file
+that has not yet applied a migration may still hold what that migration removes or
+redefines (recorded as its "retired" objects): that migration, run on opening, takes
+care of it.
 """
 
 from __future__ import annotations
@@ -74,6 +77,16 @@ def expected_objects() -> dict[tuple[str, str], str]:
     return {(kind, name): sql for kind, name, sql in _record()["objects"]}
 
 
+@cache
+def retired_objects() -> dict[str, dict[tuple[str, str], str]]:
+    """For each migration that removes or redefines objects an earlier one created: those
+    objects as the earlier migrations left them (recorded like :func:`expected_objects`)."""
+    return {
+        migration: {(kind, name): sql for kind, name, sql in rows}
+        for migration, rows in _record().get("retired", {}).items()
+    }
+
+
 def recorded_migrations() -> list[str]:
     """The names of this version's migrations, oldest first, as recorded beside the
     objects (a current project has applied exactly these)."""
@@ -92,16 +105,45 @@ def created_objects() -> dict[tuple[str, str], str]:
         db.close()
 
 
+def removed_objects() -> dict[str, dict[tuple[str, str], str]]:
+    """The objects each migration removes or redefines, as the migrations before it left
+    them, found by running the migrations one at a time on new in-memory databases
+    (what ``database_objects.json`` records as "retired")."""
+    from annotator.store.lean import Database
+    from annotator.store.migrations import known_migration_names, migrations
+
+    names = known_migration_names()
+    removed: dict[str, dict[tuple[str, str], str]] = {}
+    before: dict[tuple[str, str], str] = {}
+    for index, name in enumerate(names):
+        db = Database(memory=True)
+        try:
+            migrations.apply(db, stop_before=names[index + 1] if index + 1 < len(names) else None)
+            after = _objects(db.conn)
+        finally:
+            db.close()
+        if gone := {key: sql for key, sql in before.items() if after.get(key) != sql}:
+            removed[name] = gone
+        before = after
+    return removed
+
+
 def write_schema_record(path: Path | None = None) -> None:
-    """Record the migrations' names and :func:`created_objects` in the shipped
-    ``database_objects.json`` of a checkout (or at ``path``), one object a line (after a
-    new migration)."""
+    """Record the migrations' names, :func:`created_objects` and :func:`removed_objects`
+    in the shipped ``database_objects.json`` of a checkout (or at ``path``), one object a
+    line (after a new migration)."""
     from annotator.store.migrations import known_migration_names
 
     rows = sorted([kind, name, sql] for (kind, name), sql in created_objects().items())
+    retired = {
+        migration: sorted([kind, name, sql] for (kind, name), sql in objects.items())
+        for migration, objects in removed_objects().items()
+    }
     text = (
         '{"migrations": '
         + json.dumps(known_migration_names())
+        + ',\n"retired": '
+        + json.dumps(retired, ensure_ascii=False)
         + ',\n"objects": [\n'
         + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
         + "\n]}\n"
@@ -113,8 +155,14 @@ def foreign_objects(conn: sqlite3.Connection) -> list[ForeignObject]:
     """Objects of the file this version does not create: unknown tables, columns, views,
     indexes and triggers, and known triggers and indexes with another definition (in
     the order they would be removed: triggers and views first, tables last). Missing
-    objects are not listed here (``check`` reports them as damage)."""
-    expected = expected_objects()
+    objects are not listed here (``check`` reports them as damage). What a migration the
+    file has not applied removes or redefines is taken as it was before it."""
+    expected = {key: {sql} for key, sql in expected_objects().items()}
+    applied = _applied(conn)
+    for migration, objects in retired_objects().items():
+        if migration not in applied:
+            for key, sql in objects.items():
+                expected.setdefault(key, set()).add(sql)
     found = []
     for (kind, name), sql in _objects(conn).items():
         if (kind, name) not in expected:
@@ -122,10 +170,17 @@ def foreign_objects(conn: sqlite3.Connection) -> list[ForeignObject]:
             if kind == "column" and ("table", table) not in expected:
                 continue  # an unknown table goes whole
             found.append(ForeignObject(kind, name))
-        elif kind in ("trigger", "index") and sql != expected[(kind, name)]:
+        elif kind in ("trigger", "index") and sql not in expected[(kind, name)]:
             found.append(ForeignObject(kind, name, changed=True))
     order = {"trigger": 0, "view": 1, "index": 2, "column": 3, "table": 4}
     return sorted(found, key=lambda item: (order[item.kind], item.name))
+
+
+def _applied(conn: sqlite3.Connection) -> set[str]:
+    try:
+        return {row[0] for row in conn.execute("SELECT name FROM main._sqlite_migrations")}
+    except sqlite3.OperationalError:  # no migration yet: nothing is expected of it either
+        return set()
 
 
 def repair_statements(item: ForeignObject) -> list[str]:

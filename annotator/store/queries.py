@@ -356,9 +356,9 @@ def titles_of(db: Database, document_ids: list[int]) -> dict[int, str]:
 
 
 def documents_without_bands(db: Database, first: int) -> list[int]:
-    """The ids from ``first`` up of documents with no near-duplicate band rows."""
+    """The ids from ``first`` up of documents with no near-duplicate band keys."""
     sql = """SELECT id FROM documents d WHERE id >= ? AND NOT EXISTS
-                 (SELECT 1 FROM document_bands b WHERE b.document_id = d.id) ORDER BY id"""
+                 (SELECT 1 FROM document_band_keys b WHERE b.document_id = d.id) ORDER BY id"""
     return [row[0] for row in db.execute(sql, [first])]
 
 

@@ -249,3 +249,39 @@ def test_shingles_are_those_of_the_regex_words(texts):
         assert hashes[bounds[index] : bounds[index + 1]].tolist() == expected.tolist()
         for word in words:  # each is one word on its own: no character of it splits it
             assert len(bands.shingle_many([word])[0]) == 1
+
+
+def _band_rows(project, document_id: int) -> list[tuple[int, int]]:
+    sql = "SELECT band, hash FROM document_bands WHERE document_id = ? ORDER BY band"
+    return project.db.execute(sql, [document_id]).fetchall()
+
+
+def test_a_deleted_document_takes_its_bands_with_it(project):
+    import_documents(project, [_doc(sample_text(), "wire"), _doc("Other words. " * 40, "b")])
+    kept = _band_rows(project, 2)
+    assert len(_band_rows(project, 1)) == bands.BANDS and kept
+    with project.db.conn:  # no operation deletes documents: the schema alone must
+        project.db.execute("DELETE FROM documents WHERE id = 1")
+    assert _band_rows(project, 1) == [] and _band_rows(project, 2) == kept
+    assert bands.stored_bands(project.db, [1, 2]) == {2: tuple(h for _, h in kept)}
+
+
+def test_a_project_banded_in_the_older_layout_is_banded_again_on_its_next_import(db_path):
+    from annotator.core.project import Project
+    from annotator.store.lean import Database
+    from annotator.store.migrations import migrations
+
+    db = Database(db_path)
+    migrations.apply(db, stop_before="m008_band_keys")
+    db.execute("INSERT INTO project (key, value) VALUES ('near_duplicate_scheme', ?)", [SCHEME])
+    db.execute("INSERT INTO document_bands VALUES (0, 7, 1)")
+    db.conn.commit()
+    db.close()
+    with Project.open(db_path, annotator="alice") as project:  # migrated on opening
+        assert project.project_value("near_duplicate_scheme") is None
+        assert project.db.execute("SELECT count(*) FROM document_bands").fetchone()[0] == 0
+        import_documents(project, [_doc(sample_text(), "wire")])
+        edited = sample_text().replace("on Tuesday", "on Wednesday", 1)
+        report = import_documents(project, [_doc(edited, "wire, updated")])
+        assert [(n, o) for n, o, _ in report.near_duplicates] == [(2, 1)]
+        assert len(_band_rows(project, 1)) == bands.BANDS

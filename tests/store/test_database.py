@@ -128,7 +128,13 @@ def test_validation_error_from_trigger_is_clear(project):
 
 def test_the_recorded_schema_objects_are_what_the_migrations_create():
     from annotator.store.migrations import known_migration_names
-    from annotator.store.objects import created_objects, expected_objects, recorded_migrations
+    from annotator.store.objects import (
+        created_objects,
+        expected_objects,
+        recorded_migrations,
+        removed_objects,
+        retired_objects,
+    )
 
     assert recorded_migrations() == known_migration_names(), (
         "resources/database_objects.json is out of date: "
@@ -142,3 +148,5 @@ def test_the_recorded_schema_objects_are_what_the_migrations_create():
         "resources/database_objects.json is out of date: "
         "run `python scripts/record_schema_objects.py`"
     )
+    assert retired_objects() == removed_objects()
+    assert ("index", "document_bands_by_document") in retired_objects()["m008_band_keys"]
