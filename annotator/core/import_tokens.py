@@ -17,6 +17,7 @@ is tokenised in place. The stored tokens are the same whichever process made the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pickle import UnpicklingError
@@ -37,8 +38,9 @@ _SENT_AT_ONCE = 125
 and takes back work in pieces this size."""
 _POLL_S = 0.05
 """How often waiting for the helper looks at Cancel."""
-_HELPER_FAILED = (OSError, EOFError, RuntimeError, UnpicklingError)
-"""What a future of a helper that died (or could not make its answer) raises."""
+_HELPER_FAILED = (OSError, EOFError, RuntimeError, UnpicklingError, CancelledError)
+"""What a future of a helper that died (or could not make its answer) raises; closing
+it cancels what it had not begun (bands of texts tokenised here too)."""
 
 
 @dataclass

@@ -209,35 +209,19 @@ def copy_documents(
     return done
 
 
-_NEW_KEYS = "main.document_band_keys WHERE document_id > ?"
-
-
 def copy_bands(source: Source, target: Database, matched: Sequence[int], shift: int) -> None:
-    """After :func:`copy_documents`: the near-duplicate bands of the documents copied
+    """After :func:`copy_documents`: the near-duplicate band keys of the documents copied
     (those not ``matched``), if the source made them as the target would (this
-    :data:`~annotator.store.bands.SCHEME`): each document's keys, then its band rows,
-    read and written in key order, which is the order of the table itself: one walk
-    through it, whatever the number."""
+    :data:`~annotator.store.bands.SCHEME`); the import's near-duplicate check writes
+    their band rows with the others'."""
     if queries.project_value(source.db, "near_duplicate_scheme") != SCHEME:
         return
-    order = "ORDER BY band, hash, document_id"
     if source.attached:  # the documents copied are those above the shift
         target.execute(
             f"""INSERT INTO main.document_band_keys
                 SELECT document_id + ?, keys FROM {source.table("document_band_keys")}
                 WHERE document_id + ? IN (SELECT id FROM main.documents WHERE id > ?)""",
             [shift, shift, shift],
-        )
-        # Without matched documents every band row is copied: no lookup for each.
-        copied, params = "TRUE", [shift]
-        if matched:
-            copied = f"document_id + ? IN (SELECT document_id FROM {_NEW_KEYS})"
-            params = [shift, shift, shift]
-        target.execute(
-            f"""INSERT OR IGNORE INTO main.document_bands
-                SELECT band, hash, document_id + ? FROM {source.table("document_bands")}
-                WHERE {copied} {order}""",
-            params,
         )
         return
     skip = set(matched)
@@ -246,14 +230,6 @@ def copy_bands(source: Source, target: Database, matched: Sequence[int], shift: 
         "INSERT INTO document_band_keys VALUES (?, ?)",
         ((i + shift, keys) for i, keys in source.db.execute(sql) if i not in skip),
     )
-
-    def rows() -> Iterator[tuple[int, int, int]]:
-        sql = f"SELECT band, hash, document_id FROM document_bands {order}"
-        for band, key, document_id in source.db.execute(sql):
-            if document_id not in skip:
-                yield band, key, document_id + shift
-
-    target.conn.executemany("INSERT OR IGNORE INTO document_bands VALUES (?, ?, ?)", rows())
 
 
 def _columns(table: str) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ import os
 import signal
 import threading
 import time
+from concurrent.futures import Future
 
 import pytest
 
@@ -159,6 +160,20 @@ def test_import_tokenises_in_place_when_the_helper_dies(project, helper_used, mo
     assert report.documents_added == 80
     pairs = _stored_and_made(project)
     assert len(pairs) == 80 and all(stored == made for stored, made in pairs)
+
+
+def test_bands_the_closed_helper_never_made_are_made_here(project, helper_used, monkeypatch):
+    def cancelled(self, texts):  # as closing the helper leaves what it had not begun
+        future = Future()
+        future.cancel()
+        return future
+
+    monkeypatch.setattr(import_worker.ImportWorker, "submit_bands", cancelled)
+    report = import_documents(project, _records(80), batch_size=20)
+    assert report.documents_added == 80
+    bands = _stored_and_made_bands(project)
+    assert sum(1 for stored, _ in bands if stored[1]) >= 60
+    assert all(stored == made for stored, made in bands)
 
 
 def test_cancel_while_the_helper_tokenises_changes_nothing_and_stops_it(
