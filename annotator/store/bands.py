@@ -22,6 +22,7 @@ import numpy as np
 import orjson
 
 from annotator.store import queries
+from annotator.store.bulk import small_cache
 from annotator.store.lean import Database
 
 _PIECE = 250_000
@@ -294,12 +295,14 @@ def _write_band_rows(db: Database, first: int) -> None:
     yet), from their keys, in one statement in key order: one walk through the primary
     key (a batch at a time, each batch's rows would land all over it, more of it as
     it grows: twice the time at 100,000 documents)."""
-    db.execute(
-        """INSERT INTO document_bands
-           SELECT j.key, j.value, k.document_id FROM document_band_keys k, json_each(k.keys) j
-           WHERE k.document_id >= ? ORDER BY 1, 2, 3""",
-        [first],
-    )
+    with small_cache(db):
+        db.execute(
+            """INSERT INTO document_bands
+               SELECT j.key, j.value, k.document_id
+               FROM document_band_keys k, json_each(k.keys) j
+               WHERE k.document_id >= ? ORDER BY 1, 2, 3""",
+            [first],
+        )
 
 
 def _band(db: Database, document_ids: list[int]) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from annotator import text as nlp
 from annotator.core import import_worker
-from annotator.core.ingest import import_documents
+from annotator.core.ingest import IMPORT_CACHE_KIB, import_documents
 from annotator.core.project import Project
 from annotator.model.errors import InputFileError, ValidationError
 from annotator.model.imports import Cancelled, DocumentIn, SpanIn
@@ -82,6 +82,18 @@ def _counted_records(count: int, live: list[int]):
 
 class _Watched(DocumentIn):
     """A record that can be watched with a weak reference (``DocumentIn`` has slots)."""
+
+
+def test_import_runs_with_a_small_page_cache_and_puts_the_project_s_back(project):
+    before = project.db.execute("PRAGMA cache_size").fetchone()[0]
+    during = []
+
+    def progress(done):
+        during.append(project.db.execute("PRAGMA cache_size").fetchone()[0])
+
+    import_documents(project, _records(50), batch_size=20, progress=progress)
+    assert during and set(during) == {-IMPORT_CACHE_KIB} and before != -IMPORT_CACHE_KIB
+    assert project.db.execute("PRAGMA cache_size").fetchone()[0] == before
 
 
 def test_import_holds_at_most_one_batch_of_records(project):
