@@ -38,7 +38,6 @@ def insert_rows(
     return db.conn.total_changes - before
 
 
-_TEXT_INDEX_TRIGGER = "document_texts_ai"  # made by sqlite-utils' enable_fts (migrations)
 _SPAN_BOUNDS_TRIGGER = "spans_within_text_insert"
 
 
@@ -74,18 +73,29 @@ def _trigger_paused(db: Database, name: str) -> Iterator[str | None]:
 def texts_indexed_after(db: Database) -> Iterator[None]:
     """Inside a write transaction: the document texts inserted in the block join the
     full-text index in one statement at its end, instead of one by one through the
-    trigger (FTS5 indexes 10,000 articles about four times faster at once).
+    trigger (FTS5 indexes 10,000 articles about four times faster at once). Texts are
+    immutable and never deleted, so :func:`rows_indexed_after` holds."""
+    with rows_indexed_after(db, "document_texts", ("text",)):
+        yield
 
-    The trigger is paused for the block (:func:`_trigger_paused`). Texts are only ever
-    inserted with a new, higher id (they are immutable), so the new ones are those above
-    the highest id before the block."""
-    last = db.execute("SELECT coalesce(max(document_id), 0) FROM document_texts").fetchone()[0]
-    with _trigger_paused(db, _TEXT_INDEX_TRIGGER) as trigger:
+
+@contextmanager
+def rows_indexed_after(db: Database, table: str, columns: Sequence[str]) -> Iterator[None]:
+    """Inside a write transaction: the rows of ``table`` inserted in the block join its
+    full-text index (``{table}_fts`` over ``columns``, kept by the ``{table}_ai``
+    trigger that sqlite-utils' ``enable_fts`` made) in one statement at the block's end.
+
+    The trigger is paused for the block (:func:`_trigger_paused`). The rows inserted
+    are those with a rowid above the highest before the block, so the block must not
+    delete rows of ``table`` (SQLite could give a deleted rowid to a new row)."""
+    last = db.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()[0]
+    with _trigger_paused(db, f"{table}_ai") as trigger:
         yield
         if trigger is not None:  # (no index to keep: not expected in a migrated project)
+            names = ", ".join(f'"{column}"' for column in columns)
             db.execute(
-                'INSERT INTO "document_texts_fts" (rowid, "text") '
-                "SELECT rowid, text FROM document_texts WHERE rowid > ?",
+                f'INSERT INTO "{table}_fts" (rowid, {names}) '
+                f'SELECT rowid, {names} FROM "{table}" WHERE rowid > ?',
                 [last],
             )
 

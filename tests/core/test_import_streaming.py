@@ -237,3 +237,33 @@ def test_a_failed_import_leaves_the_index_and_its_trigger_as_they_were(project):
     assert _found(project, "ferry") == ["t0", "t1", "t2"]
     import_documents(project, [DocumentIn(text="The harbour reopened.", title="h", where="h")])
     assert _found(project, "harbour") == ["h"]
+
+
+def _claims_found(project, word: str) -> list[str]:
+    sql = """SELECT i.title FROM search_items_fts f JOIN search_items i ON i.id = f.rowid
+             WHERE search_items_fts MATCH ? AND i.kind = 'claim' ORDER BY i.document_id"""
+    return [row[0] for row in project.db.execute(sql, [word])]
+
+
+def _index_sound(project) -> bool:
+    """FTS5's own check that the index holds exactly the rows of its table."""
+    command = "INSERT INTO search_items_fts (search_items_fts) VALUES ('integrity-check')"
+    with project.transact("") as transaction:
+        transaction.db.execute(command)  # raises when they differ
+    return True
+
+
+def test_imported_claims_are_in_the_search_index_which_stays_sound(project):
+    records = _records(120)
+    for record in records[:60]:
+        record.spans = [SpanIn(start=0, end=7, label="claim")]
+    import_documents(project, records, batch_size=50)
+    assert _claims_found(project, "article") == [f"t{n}" for n in range(60)]
+    again = _records(120)  # the same documents, now every one with a claim: items rebuilt
+    for record in again:
+        record.spans = [SpanIn(start=0, end=7, label="claim"), SpanIn(8, 11, "claim")]
+    import_documents(project, again, batch_size=50)
+    assert len(_claims_found(project, "article")) == 120 and _index_sound(project)
+    document_id = project.db.execute("SELECT min(id) FROM documents").fetchone()[0]
+    project.add_span(document_id, 10, 14, "claim")  # an edit on its own: the trigger
+    assert len(_claims_found(project, "says")) == 1 and _index_sound(project)
