@@ -48,8 +48,17 @@ def insert_checked_spans(
     against their documents' texts (every import does, record by record): the trigger
     that would look each document's length up again is left out for this statement (a
     fifth of the spans' insert). Returns the number of rows inserted."""
-    with _trigger_paused(db, _SPAN_BOUNDS_TRIGGER):
+    with span_bounds_checked(db):
         return insert_rows(db, "spans", columns, rows)
+
+
+@contextmanager
+def span_bounds_checked(db: Database) -> Iterator[None]:
+    """For a block that inserts spans whose bounds the caller checked against their
+    texts (in bulk, or record by record): the trigger that would look each document's
+    length up again is paused (:func:`_trigger_paused`)."""
+    with _trigger_paused(db, _SPAN_BOUNDS_TRIGGER):
+        yield
 
 
 @contextmanager

@@ -388,3 +388,30 @@ def test_merge_copy_killed_midway_leaves_the_target_as_it_was(tmp_path):
     with Project.open(target, annotator="carol") as project:
         assert project.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert user_state(project.db, project.uuid) == before
+
+
+def test_merge_copy_refuses_a_span_beyond_its_text_as_the_record_path_does(
+    tmp_path, source, monkeypatch
+):
+    conn = sqlite3.connect(source)
+    with conn:  # the trigger is dropped and made again: the schema stays as it was
+        trigger = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'spans_within_text_update'"
+        ).fetchone()[0]
+        conn.execute("DROP TRIGGER spans_within_text_update")
+        conn.execute(
+            """UPDATE spans SET "end" = (SELECT length + 3 FROM documents d
+               WHERE d.id = spans.document_id) WHERE id = (SELECT max(id) FROM spans)"""
+        )
+        conn.execute(trigger)
+    conn.close()
+    path = _target(tmp_path / "target.db", "holding one text")
+    with Project.open(path, annotator="lead") as target:
+        before = user_state(target.db, target.uuid)
+        with pytest.raises(AnnotatorError) as copied:
+            merge_into(target, [source])
+        assert user_state(target.db, target.uuid) == before
+        monkeypatch.setattr(merge, "_documents_to_copy", lambda target, src: None)
+        with pytest.raises(AnnotatorError) as read:
+            merge_into(target, [source])
+    assert str(copied.value) == str(read.value)
