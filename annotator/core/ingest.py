@@ -126,9 +126,9 @@ def import_documents(
     fix_colours(given, report.notes)
     op = "merge" if newer_wins else "import"
     with (
+        small_cache(project.db, kib=IMPORT_CACHE_KIB),  # the search index and commit too
         project.transact(op, op.capitalize()) as transaction,
         run.tokens_made(),
-        small_cache(project.db, kib=IMPORT_CACHE_KIB),
     ):
         db = project.db
         changes_before = db.conn.total_changes
