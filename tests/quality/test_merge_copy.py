@@ -225,6 +225,12 @@ def test_merge_copy_leaves_odd_rows_to_the_record_path(tmp_path, source, sql, mo
 )
 def test_merge_copy_refuses_what_the_record_path_refuses(tmp_path, source, sql, monkeypatch):
     _tamper(source, sql)
+    _refused_alike(tmp_path, source, monkeypatch)
+
+
+def _refused_alike(tmp_path, source, monkeypatch) -> None:
+    """Merging ``source`` is refused, the target left as it was, with the message the
+    record path gives."""
     path = _target(tmp_path / "target.db", "holding one text")
     with Project.open(path, annotator="lead") as target:
         before = user_state(target.db, target.uuid)
@@ -247,16 +253,25 @@ def test_merge_copy_leaves_nothing_beside_the_source(tmp_path, source):
     ]
 
 
-def test_merge_copy_refuses_a_text_that_is_not_its_own(tmp_path, source):
-    conn = sqlite3.connect(source)
-    with conn:  # the trigger is dropped and made again: the schema stays as it was
-        trigger = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE name = 'document_texts_are_immutable'"
-        ).fetchone()[0]
-        conn.execute("DROP TRIGGER document_texts_are_immutable")
-        conn.execute("UPDATE document_texts SET text = upper(text) WHERE document_id = 2")
-        conn.execute(trigger)
+def _tamper_past(path, trigger: str, sql: str) -> None:
+    """Run ``sql`` on the file with the trigger that would refuse it dropped and made
+    again after: the schema stays as it was."""
+    conn = sqlite3.connect(path)
+    with conn:
+        made = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", [trigger])
+        made = made.fetchone()[0]
+        conn.execute(f"DROP TRIGGER {trigger}")
+        conn.execute(sql)
+        conn.execute(made)
     conn.close()
+
+
+def test_merge_copy_refuses_a_text_that_is_not_its_own(tmp_path, source):
+    _tamper_past(
+        source,
+        "document_texts_are_immutable",
+        "UPDATE document_texts SET text = upper(text) WHERE document_id = 2",
+    )
     with Project.open(tmp_path / "target.db", annotator="lead") as target:
         with pytest.raises(AnnotatorError, match=r"document 't1': its 'sha256' does not match"):
             merge_into(target, [source])
@@ -393,25 +408,10 @@ def test_merge_copy_killed_midway_leaves_the_target_as_it_was(tmp_path):
 def test_merge_copy_refuses_a_span_beyond_its_text_as_the_record_path_does(
     tmp_path, source, monkeypatch
 ):
-    conn = sqlite3.connect(source)
-    with conn:  # the trigger is dropped and made again: the schema stays as it was
-        trigger = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE name = 'spans_within_text_update'"
-        ).fetchone()[0]
-        conn.execute("DROP TRIGGER spans_within_text_update")
-        conn.execute(
-            """UPDATE spans SET "end" = (SELECT length + 3 FROM documents d
-               WHERE d.id = spans.document_id) WHERE id = (SELECT max(id) FROM spans)"""
-        )
-        conn.execute(trigger)
-    conn.close()
-    path = _target(tmp_path / "target.db", "holding one text")
-    with Project.open(path, annotator="lead") as target:
-        before = user_state(target.db, target.uuid)
-        with pytest.raises(AnnotatorError) as copied:
-            merge_into(target, [source])
-        assert user_state(target.db, target.uuid) == before
-        monkeypatch.setattr(merge, "_documents_to_copy", lambda target, src: None)
-        with pytest.raises(AnnotatorError) as read:
-            merge_into(target, [source])
-    assert str(copied.value) == str(read.value)
+    _tamper_past(
+        source,
+        "spans_within_text_update",
+        """UPDATE spans SET "end" = (SELECT length + 3 FROM documents d
+           WHERE d.id = spans.document_id) WHERE id = (SELECT max(id) FROM spans)""",
+    )
+    _refused_alike(tmp_path, source, monkeypatch)
