@@ -19,7 +19,7 @@ from annotator.cli.options import (
     remember_project,
     status_option,
 )
-from annotator.formats.reader import FORMATS
+from annotator.formats.names import IMPORT_FORMATS as FORMATS
 from annotator.formats.writers import EXPORTERS as EXPORT_FORMATS
 from annotator.model.words import counted
 

@@ -31,6 +31,7 @@ from annotator.formats import (
     text,
 )
 from annotator.formats.common import TOO_DEEP, json_reason
+from annotator.formats.names import IMPORT_FORMATS
 from annotator.model.errors import InputFileError
 from annotator.model.imports import DocumentIn, SchemaIn
 from annotator.model.words import counted
@@ -59,7 +60,7 @@ READERS: dict[str, Reader] = {
     "csv": csv_format.read_csv,
     # "native" needs the schema collector: see read_paths
 }
-FORMATS = ("auto", "native", *READERS)
+FORMATS = IMPORT_FORMATS
 _EXTENSIONS = {
     ".txt": "text",
     ".text": "text",

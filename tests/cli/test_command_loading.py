@@ -97,6 +97,19 @@ def test_a_prodigy_export_of_stored_tokens_does_not_load_spacy(tmp_path):
     modules = _modules_after("--db", str(db), "export", "--format", "prodigy", "-o", str(out))
     assert json.loads(out.read_text("utf-8"))["tokens"][0]["text"] == "The"
     assert "spacy" not in modules
+    unused = (
+        "annotator.core.ingest",
+        "annotator.formats.reader",
+        "annotator.formats.brat",
+    )
+    assert [name for name in unused if name in modules] == []  # no reader, no write path
+
+
+def test_the_import_format_names_are_the_readers():
+    from annotator.formats.names import IMPORT_FORMATS
+    from annotator.formats.reader import READERS
+
+    assert ("auto", "native", *READERS) == IMPORT_FORMATS
 
 
 def test_tokens_made_another_way_are_not_current():
