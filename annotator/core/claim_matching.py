@@ -10,7 +10,7 @@ from typing import Any
 from annotator.core.project import Project
 from annotator.model.records import Change
 from annotator.store import queries
-from annotator.store.bands import WORDS
+from annotator.text.words import WORDS
 
 _STOP = """a an the and or but of to in on at by for with from as that this these those is are
 was were be been being it its he she they them his her their we our you your i me my not no

@@ -24,11 +24,11 @@ import orjson
 from annotator.store import queries
 from annotator.store.bulk import small_cache
 from annotator.store.lean import Database
+from annotator.text.words import WORDS
 
 _PIECE = 250_000
 """Code points shingled in one array at most (a longer text is cut at a space)."""
 _SPACE = re.compile(r"\s")
-WORDS = re.compile(r"\w+", re.UNICODE)
 SHINGLE = 5
 
 

@@ -25,6 +25,8 @@ LATER = (
     "annotator.services.merge",
     "annotator.formats.reader",
     "annotator.core.ingest",
+    "annotator.store.bands",
+    "numpy",
     "spacy",
 )
 
