@@ -130,11 +130,12 @@ def running(pid: int) -> bool:
 
 def token_helpers() -> list[int]:
     """The running token helper processes this process started (Linux's ``/proc``)."""
-    children = [
-        int(pid)
-        for task in Path("/proc/self/task").iterdir()
-        for pid in (task / "children").read_text().split()
-    ]
+    children = []
+    for task in Path("/proc/self/task").iterdir():
+        try:  # a thread may end between the listing and the reading
+            children.extend(int(pid) for pid in (task / "children").read_text().split())
+        except FileNotFoundError:
+            continue
     found = []
     for pid in children:
         try:

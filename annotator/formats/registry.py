@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from importlib import import_module
-from importlib.metadata import entry_points
 from typing import Any
 
 
@@ -27,6 +26,8 @@ class Registry(Mapping[str, Callable[..., Any]]):
 
     @cached_property
     def _plugins(self) -> dict[str, str]:
+        from importlib.metadata import entry_points  # 8 ms: when the names are first asked
+
         return {point.name: point.value for point in entry_points(group=self.group)}
 
     def _all(self) -> dict[str, str]:

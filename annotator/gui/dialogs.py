@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import platform
 import sqlite3
-from importlib.metadata import version
 
 import PySide6
 from PySide6.QtCore import qVersion
@@ -63,6 +62,8 @@ def show_shortcuts(parent: QWidget, specs: list[ActionSpec]) -> QDialog:
 
 
 def versions() -> dict[str, str]:
+    from importlib.metadata import version  # 8 ms, for the About box only: not at start
+
     return {
         "Annotator": __version__,
         "Python": platform.python_version(),

@@ -7,11 +7,16 @@ costs a process about 0.3 s and 100 MB wherever pandas is installed (as it is be
 data tools). So sqlite-utils is imported here, once, with both hidden for the length of
 that import (put back as they were afterwards), and every module of the project takes
 its names from here; an import-linter contract keeps it so.
+
+Its ``Database`` here runs no sqlite-utils plugins: loading them reads the entry points of
+every installed package (``importlib.metadata``, 10 ms and more a process), and a plugin
+installed for other work would prepare Annotator's project connections too.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 _HIDDEN = ("pandas", "numpy")
 _ABSENT = object()
@@ -35,8 +40,17 @@ def _import_without_optional_modules() -> None:
 
 _import_without_optional_modules()
 
-from sqlite_utils import Database  # noqa: E402
+import sqlite_utils  # noqa: E402
 from sqlite_utils.db import NotFoundError  # noqa: E402
 from sqlite_utils.migrations import Migrations  # noqa: E402
+
+
+class Database(sqlite_utils.Database):
+    """sqlite-utils' ``Database``, its plugins not run (``execute_plugins=False``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("execute_plugins", False)
+        super().__init__(*args, **kwargs)
+
 
 __all__ = ["Database", "Migrations", "NotFoundError"]

@@ -17,7 +17,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -82,6 +81,8 @@ def tokenizer_name(lang: str) -> str:
 
 @cache
 def _name_for(resolved: str) -> str:
+    from importlib.metadata import version  # 8 ms: not before tokens are looked at
+
     return f"spacy-{version('spacy')}/{resolved}/annotator-{RULES_VERSION}"
 
 

@@ -28,6 +28,7 @@ LATER = (
     "annotator.store.bands",
     "numpy",
     "spacy",
+    "importlib.metadata",
 )
 
 

@@ -40,3 +40,17 @@ def test_lean_store_imports_neither_pandas_nor_numpy():
 
 def test_lean_leaves_numpy_as_it_was_when_already_imported():
     assert _after("numpy") == {"imported": ["numpy", "sqlite_utils"], "kept": True}
+
+
+def test_lean_database_runs_no_sqlite_utils_plugins(monkeypatch):
+    import sqlite_utils.db
+
+    from annotator.store.lean import Database
+
+    def loaded():
+        raise AssertionError("plugins loaded")
+
+    monkeypatch.setattr(sqlite_utils.db, "ensure_plugins_loaded", loaded)
+    db = Database(memory=True)
+    assert db.execute("SELECT 1").fetchone() == (1,)
+    db.close()
