@@ -107,7 +107,7 @@ def created_objects() -> dict[tuple[str, str], str]:
 
 def removed_objects() -> dict[str, dict[tuple[str, str], str]]:
     """The objects each migration removes or redefines, as the migrations before it left
-    them, found by running the migrations one at a time on new in-memory databases
+    them, found by running the migrations one at a time on a new in-memory database
     (what ``database_objects.json`` records as "retired")."""
     from annotator.store.lean import Database
     from annotator.store.migrations import known_migration_names, migrations
@@ -115,16 +115,16 @@ def removed_objects() -> dict[str, dict[tuple[str, str], str]]:
     names = known_migration_names()
     removed: dict[str, dict[tuple[str, str], str]] = {}
     before: dict[tuple[str, str], str] = {}
-    for index, name in enumerate(names):
-        db = Database(memory=True)
-        try:
-            migrations.apply(db, stop_before=names[index + 1] if index + 1 < len(names) else None)
+    db = Database(memory=True)
+    try:
+        for name, following in zip(names, [*names[1:], None], strict=True):
+            migrations.apply(db, stop_before=following)  # up to and with ``name``
             after = _objects(db.conn)
-        finally:
-            db.close()
-        if gone := {key: sql for key, sql in before.items() if after.get(key) != sql}:
-            removed[name] = gone
-        before = after
+            if gone := {key: sql for key, sql in before.items() if after.get(key) != sql}:
+                removed[name] = gone
+            before = after
+    finally:
+        db.close()
     return removed
 
 

@@ -285,3 +285,22 @@ def test_a_project_banded_in_the_older_layout_is_banded_again_on_its_next_import
         report = import_documents(project, [_doc(edited, "wire, updated")])
         assert [(n, o) for n, o, _ in report.near_duplicates] == [(2, 1)]
         assert len(_band_rows(project, 1)) == bands.BANDS
+
+
+@pytest.mark.parametrize("first_new", [50, 125])  # rows read whole / from keys; both copies
+def test_candidates_are_the_documents_sharing_most_bands_however_they_are_read(project, first_new):
+    import_documents(project, _corpus(100))
+    import_documents(project, _corpus(30))
+    keys = bands.stored_bands(project.db, list(range(1, 131)))
+    expected = {}
+    for mine in range(first_new, 131):
+        shared = {
+            other: sum(a == b for a, b in zip(keys[mine], keys[other], strict=True))
+            for other in range(1, mine)
+            if other in keys
+        }
+        ranked = sorted((-n, other) for other, n in shared.items() if n)
+        if ranked:
+            expected[mine] = [other for _, other in ranked[: bands.MAX_CANDIDATES]]
+    assert first_new in expected  # the first new document is a copy of an earlier one
+    assert dict(bands._candidates(project.db, first_new)) == expected
