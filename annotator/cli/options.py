@@ -9,6 +9,7 @@ import importlib
 import json
 import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -270,27 +271,57 @@ def open_project(
     return project
 
 
+class RegistryChoice(click.Choice):
+    """A choice among a registry's names (:class:`annotator.formats.registry.Registry`):
+    a built-in name is taken as it is, so that a command run with one looks for no
+    plug-ins; help and an unknown name list every name, plug-ins' too."""
+
+    def __init__(self, registry: Any):
+        self.registry = registry
+        super().__init__((), case_sensitive=True)
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self.registry)
+
+    @choices.setter
+    def choices(self, value: Any) -> None:  # click's __init__ sets it; the registry holds them
+        pass
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and self.registry.declared(value):
+            return value
+        return super().convert(value, param, ctx)
+
+
 class ProgressBar:
     """A tqdm bar on the terminal (none when output is not a terminal) that the core's
     callbacks drive: :meth:`total` once the count is known, :meth:`at` with the number
     done so far (the core reports totals, tqdm wants steps)."""
 
     def __init__(self, desc: str):
-        from tqdm import tqdm
+        self.bar = None
+        # tqdm shows nothing off a terminal (disable=None); not importing it there saves
+        # a piped or scripted command 8 ms (tqdm loads multiprocessing for its lock)
+        if sys.stderr.isatty():
+            from tqdm import tqdm
 
-        self.bar = tqdm(unit="doc", desc=desc, disable=None, leave=False)
+            self.bar = tqdm(unit="doc", desc=desc, disable=None, leave=False)
 
     def __enter__(self) -> ProgressBar:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.bar.close()
+        if self.bar is not None:
+            self.bar.close()
 
     def total(self, total: int) -> None:
-        self.bar.reset(total=total)
+        if self.bar is not None:
+            self.bar.reset(total=total)
 
     def at(self, done: int) -> None:
-        self.bar.update(done - self.bar.n)
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
 
 
 def echo_report(report: dict[str, Any], as_json: bool) -> bool:

@@ -11,6 +11,7 @@ import click
 from annotator.cli.options import (
     ProgressBar,
     ProjectPath,
+    RegistryChoice,
     cli,
     common_options,
     echo,
@@ -93,7 +94,7 @@ def import_(
 @cli.command()
 @common_options
 @click.option(
-    "--format", "fmt", required=True, type=click.Choice(list(EXPORT_FORMATS)), help="Output format."
+    "--format", "fmt", required=True, type=RegistryChoice(EXPORT_FORMATS), help="Output format."
 )
 @click.option(
     "-o",

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,6 @@ from annotator.formats.common import checked_offsets, read_json_line_records
 from annotator.formats.export import ExportFilter, ExportReport, Holds, Layer, select_layers
 from annotator.model.imports import CategoryIn, DocumentIn, RelationIn, SpanIn, StatusIn
 from annotator.model.records import STATUSES
-from annotator.text.tokens import words_and_spaces
 
 STATUS_OF_ANSWER = {"accept": "done", "reject": "done", "ignore": "skipped"}
 STATUS_KEY = "annotator_status"
@@ -197,13 +197,13 @@ def prodigy_record(project: Project, layer: Layer, report: ExportReport) -> dict
     text = document.text
     offsets = project.token_offsets(document.id, document=document)
     # Stored tokens were made by spaCy from this very text, so the gaps are right by
-    # construction; checking them again costs a third of the export.
-    words, spaces = words_and_spaces(text, offsets, check=False)
+    # construction (no check of them here: it cost a third of the export). A token is
+    # followed by white space when the next one does not start where it ends.
+    following = offsets.starts[1:]
+    following.append(len(text))
     tokens = [
-        {"text": word, "start": start, "end": end, "id": i, "ws": space}
-        for i, (word, start, end, space) in enumerate(
-            zip(words, offsets.starts, offsets.ends, spaces, strict=True)
-        )
+        {"text": text[start:end], "start": start, "end": end, "id": i, "ws": end < next_start}
+        for i, start, end, next_start in zip(count(), offsets.starts, offsets.ends, following)
     ]
     out_spans = []
     by_id: dict[int, dict[str, Any]] = {}

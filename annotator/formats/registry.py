@@ -33,6 +33,11 @@ class Registry(Mapping[str, Callable[..., Any]]):
     def _all(self) -> dict[str, str]:
         return {**self._paths, **{k: v for k, v in self._plugins.items() if k not in self._paths}}
 
+    def declared(self, name: str) -> bool:
+        """Whether ``name`` is built in or registered here: known without looking for
+        plug-ins (which reads every installed package's entry points)."""
+        return name in self._paths
+
     def register(self, name: str, path: str) -> None:
         """Add (or replace) ``name``, implemented by ``path`` (``"module:function"``)."""
         self._paths[name] = path
@@ -40,7 +45,9 @@ class Registry(Mapping[str, Callable[..., Any]]):
 
     def __getitem__(self, name: str) -> Callable[..., Any]:
         if name not in self._loaded:
-            path = self._all()[name]  # KeyError for an unknown name, as a Mapping does
+            # plug-ins looked for only for a name not declared here; KeyError for an
+            # unknown name, as a Mapping does
+            path = self._paths[name] if name in self._paths else self._all()[name]
             module, _, attribute = path.partition(":")
             self._loaded[name] = getattr(import_module(module), attribute)
         return self._loaded[name]

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -101,6 +102,8 @@ def test_a_prodigy_export_of_stored_tokens_does_not_load_spacy(tmp_path):
         "annotator.core.ingest",
         "annotator.formats.reader",
         "annotator.formats.brat",
+        "numpy",  # short token arrays are checked without it
+        "tqdm",  # no bar off a terminal
     )
     assert [name for name in unused if name in modules] == []  # no reader, no write path
 
@@ -174,3 +177,19 @@ def test_the_progress_bar_takes_totals_and_counts_done_so_far():
         progress.at(3)
         progress.at(7)  # the core reports how many are done, not steps
         assert (progress.bar.n, progress.bar.total) == (7, 10)
+
+
+def test_a_built_in_format_is_taken_without_looking_for_plug_ins(monkeypatch):
+    from annotator.cli.options import RegistryChoice
+    from annotator.formats.registry import Registry
+
+    registry = Registry("annotator.test-writers", {"prodigy": "json:dumps"})
+    looked = []
+    monkeypatch.setattr(Registry, "_all", lambda self: looked.append(1) or dict(self._paths))
+    choice = RegistryChoice(registry)
+    assert choice.convert("prodigy", None, None) == "prodigy"
+    assert registry["prodigy"] is __import__("json").dumps
+    assert looked == []
+    with pytest.raises(click.BadParameter, match="'prodigy'"):
+        choice.convert("nope", None, None)  # an unknown name: every name is listed
+    assert looked != []
