@@ -35,13 +35,13 @@ from annotator.model.schema import Schema, default_schema
 from annotator.store import fetch_row, open_database, queries, write_transaction
 from annotator.store.check import offsets_problem
 from annotator.store.database import is_readonly, store_error
-from annotator.store.lean import Database
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from annotator.core.transaction import Transaction
     from annotator.model.changes import ChangeSummary
+    from annotator.store.lean import Database
     from annotator.text import TokenOffsets
 
 DEFAULT_LANG = "en"

@@ -16,14 +16,16 @@ from array import array
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from annotator.model.errors import StoreError, printable
-from annotator.store.lean import Database
 from annotator.store.objects import foreign_objects, refusal, repair_statements
 from annotator.store.recovery import hold, missing_side_files, release
+
+if TYPE_CHECKING:
+    from annotator.store.lean import Database
 
 JSON_COLUMNS: dict[str, dict[str, tuple[type, ...]]] = {
     "labels": {"keys": (list,), "attributes": (list,)},
@@ -434,6 +436,7 @@ def repair(path: Path, *, stamp: str) -> tuple[Path | None, list[str]]:
     :raises StoreError: the copy or the repair failed; the project is then unchanged.
     """
     from annotator.store.database import backup_database
+    from annotator.store.lean import Database
 
     conn = sqlite3.connect(str(path), isolation_level=None)
     try:

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.files.output import followed
 from annotator.files.safety import (
@@ -23,8 +24,6 @@ from annotator.files.safety import (
     write_error,
 )
 from annotator.model.errors import AnnotatorError, StoreError
-from annotator.store.lean import Database
-from annotator.store.migrations import known_migration_names, migrations
 from annotator.store.objects import foreign_objects, refusal
 from annotator.store.recovery import (
     Hold,
@@ -35,6 +34,14 @@ from annotator.store.recovery import (
     release,
     unfinished_log,
 )
+
+if TYPE_CHECKING:
+    from annotator.store.lean import Database
+    from annotator.store.project_database import ProjectDatabase
+
+# sqlite-utils (through lean, migrations and ProjectDatabase) is imported by the ways
+# of opening that need it: a current project opened for reading is read with sqlite3
+# alone (annotator.store.reading.ReadingDatabase).
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -71,6 +78,8 @@ def open_database(
     except AnnotatorError as exc:
         raise StoreError(str(exc)) from None
     if str(path) == ":memory:":
+        from annotator.store.lean import Database
+
         db = Database(memory=True)
         _configure(db, str(path))
         _migrate(db, None, [])
@@ -89,6 +98,8 @@ def open_database(
         )
     if readonly:
         return _open_readonly(path, foreign_objects_ok=foreign_objects_ok)
+    from annotator.store.project_database import ProjectDatabase
+
     existed = path.exists()
     token, notices = _hold_keeping_evidence(path) if existed else (None, [])
     try:
@@ -124,33 +135,6 @@ def open_database(
         db.close()
         raise
     return db
-
-
-class ProjectDatabase(Database):
-    """A project's ``Database``: holds this open's share of the lock that tells other
-    Annotator processes the file is open (see :mod:`annotator.store.recovery`), and the
-    notices of opening it (a log recovered), for the command or window to show."""
-
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        *,
-        hold: Hold | None,
-        notices: list[str],
-        created: tuple[Path, ...] = (),
-    ):
-        super().__init__(conn)
-        self.hold = hold
-        self.notices = notices
-        self.created = created
-        """SQLite's side files this (read-only) open made, removed on closing."""
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            release(self.hold, created=self.created)
-            self.hold = None
 
 
 def _hold_keeping_evidence(path: Path) -> tuple[Hold, list[str]]:
@@ -196,6 +180,15 @@ def _open_readonly(path: Path, *, foreign_objects_ok: bool = False) -> Database:
             release(token)
             raise
     created = missing_side_files(path)
+    if log is None and not foreign_objects_ok:
+        from annotator.store.reading import ReadingDatabase, connect_current
+
+        conn = connect_current(path)  # a current project, as it is: sqlite3 alone
+        if conn is not None:
+            return ReadingDatabase(conn, hold=token, created=created, notices=notices)
+    from annotator.store.migrations import migrations
+    from annotator.store.project_database import ProjectDatabase
+
     for options in ("mode=ro", "mode=ro&immutable=1"):
         db = ProjectDatabase(
             sqlite3.connect(f"{uri}?{options}", uri=True),
@@ -228,6 +221,8 @@ def _rolled_back_in_memory(
     """``path`` as SQLite recovers it from the hot rollback journal ``log``, in memory:
     the file and its journal are copied to a temporary folder, where SQLite rolls the
     copy back, and read from there (the project is left exactly as it was)."""
+    from annotator.store.project_database import ProjectDatabase
+
     with tempfile.TemporaryDirectory(prefix="annotator-read-") as folder:
         copy = Path(folder) / path.name
         shutil.copyfile(path, copy)
@@ -256,6 +251,8 @@ def _rolled_back_in_memory(
 def _upgraded_in_memory(db: ProjectDatabase, path: Path, applied: list[str]) -> Database:
     """A copy in memory of the older project ``db``, upgraded to this version, for a
     command that only reads (the file itself stays as it is)."""
+    from annotator.store.project_database import ProjectDatabase
+
     copy = ProjectDatabase(
         sqlite3.connect(":memory:"), hold=db.hold, notices=db.notices, created=db.created
     )
@@ -315,6 +312,8 @@ def _configure(db: Database, where: str, *, readonly: bool = False) -> None:
 
 def _check_version(db: Database, path: Path) -> list[str]:
     """The migrations the file has; refuses a newer or foreign file without writing."""
+    from annotator.store.migrations import known_migration_names, migrations
+
     known = known_migration_names()
     try:
         applied = [m.name for m in migrations.applied(db)]
@@ -346,6 +345,8 @@ def _refuse_foreign_objects(db: Database, path: Path) -> None:
 def _migrate(
     db: Database, path: Path | None, applied: list[str], *, readonly: bool = False
 ) -> None:
+    from annotator.store.migrations import migrations
+
     pending = migrations.pending(db)
     if not pending:
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 from functools import partial
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from annotator.model.records import (
     Category,
@@ -17,7 +17,9 @@ from annotator.model.records import (
     loads_json,
 )
 from annotator.model.schema import AttributeDef, Label, RelationType, Schema
-from annotator.store.lean import Database
+
+if TYPE_CHECKING:
+    from annotator.store.lean import Database
 
 
 def _dicts(db: Database, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:

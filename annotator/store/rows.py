@@ -11,11 +11,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.model.errors import ConflictError
 from annotator.model.records import RowChange
-from annotator.store.lean import Database, NotFoundError
+
+if TYPE_CHECKING:
+    from annotator.store.lean import Database
 
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "claim_records": ("span_id",),
@@ -44,6 +46,8 @@ def fetch_row(db: Database, table: str, key: tuple[Any, ...]) -> dict[str, Any] 
     ``get`` introspects the table first: three more statements on every edit)."""
     columns = KEY_COLUMNS.get(table)
     if columns is None:
+        from annotator.store.lean import NotFoundError
+
         pk = key[0] if len(key) == 1 else key
         try:
             return db.table(table).get(pk)

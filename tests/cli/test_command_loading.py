@@ -104,6 +104,7 @@ def test_a_prodigy_export_of_stored_tokens_does_not_load_spacy(tmp_path):
         "annotator.formats.brat",
         "numpy",  # short token arrays are checked without it
         "tqdm",  # no bar off a terminal
+        "sqlite_utils",  # a current project is read with sqlite3 alone
     )
     assert [name for name in unused if name in modules] == []  # no reader, no write path
 
