@@ -17,14 +17,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 import numpy as np
 import orjson
 
 from annotator.store import queries
 from annotator.store.bulk import small_cache
-from annotator.store.lean import Database
 from annotator.text.words import WORDS
+
+if TYPE_CHECKING:
+    from annotator.store.lean import Database
 
 _PIECE = 250_000
 """Code points shingled in one array at most (a longer text is cut at a space)."""

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annotator.store.lean import Database
 from annotator.store.rows import insert_sql
+
+if TYPE_CHECKING:
+    from annotator.store.lean import Database
 
 TOKEN_COLUMNS = ("document_id", "tokenizer", "starts", "ends")
 """The columns of ``document_tokens``, in the order token rows are written."""

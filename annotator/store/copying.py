@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -33,8 +33,10 @@ from annotator.store import queries
 from annotator.store.bands import SCHEME
 from annotator.store.bulk import TOKEN_COLUMNS, span_bounds_checked
 from annotator.store.inventory import USER_TABLES
-from annotator.store.lean import Database
 from annotator.store.rows import insert_sql
+
+if TYPE_CHECKING:
+    from annotator.store.lean import Database
 
 COPIED = (
     "documents",

@@ -25,6 +25,8 @@ from annotator.files.safety import (
 )
 from annotator.model.errors import AnnotatorError, StoreError
 from annotator.store.objects import foreign_objects, refusal
+from annotator.store.project_database import ProjectDatabase
+from annotator.store.reading import connect_current, is_current
 from annotator.store.recovery import (
     Hold,
     hold,
@@ -37,11 +39,10 @@ from annotator.store.recovery import (
 
 if TYPE_CHECKING:
     from annotator.store.lean import Database
-    from annotator.store.project_database import ProjectDatabase
 
-# sqlite-utils (through lean, migrations and ProjectDatabase) is imported by the ways
-# of opening that need it: a current project opened for reading is read with sqlite3
-# alone (annotator.store.reading.ReadingDatabase).
+# sqlite-utils (through lean and migrations) is imported by the ways of opening that
+# need it: a current project opens with sqlite3 alone (ProjectDatabase makes sqlite-utils'
+# Database when something first asks for its API).
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -98,8 +99,6 @@ def open_database(
         )
     if readonly:
         return _open_readonly(path, foreign_objects_ok=foreign_objects_ok)
-    from annotator.store.project_database import ProjectDatabase
-
     existed = path.exists()
     token, notices = _hold_keeping_evidence(path) if existed else (None, [])
     try:
@@ -109,6 +108,9 @@ def open_database(
         raise StoreError(f"cannot open {path}: {exc}") from None
     db = ProjectDatabase(conn, hold=token, notices=notices)
     try:
+        if existed and is_current(conn):  # nothing to refuse or upgrade
+            _configure(db, str(path))
+            return db
         applied = _check_version(db, path)  # reads only: a refused file is left untouched
         if foreign_objects_ok and foreign_objects(db.conn):
             db.close()  # looked at as it is: nothing of ours runs on it
@@ -181,13 +183,10 @@ def _open_readonly(path: Path, *, foreign_objects_ok: bool = False) -> Database:
             raise
     created = missing_side_files(path)
     if log is None and not foreign_objects_ok:
-        from annotator.store.reading import ReadingDatabase, connect_current
-
-        conn = connect_current(path)  # a current project, as it is: sqlite3 alone
+        conn = connect_current(path)  # a current project, as it is
         if conn is not None:
-            return ReadingDatabase(conn, hold=token, created=created, notices=notices)
+            return ProjectDatabase(conn, hold=token, created=created, notices=notices)
     from annotator.store.migrations import migrations
-    from annotator.store.project_database import ProjectDatabase
 
     for options in ("mode=ro", "mode=ro&immutable=1"):
         db = ProjectDatabase(
@@ -221,8 +220,6 @@ def _rolled_back_in_memory(
     """``path`` as SQLite recovers it from the hot rollback journal ``log``, in memory:
     the file and its journal are copied to a temporary folder, where SQLite rolls the
     copy back, and read from there (the project is left exactly as it was)."""
-    from annotator.store.project_database import ProjectDatabase
-
     with tempfile.TemporaryDirectory(prefix="annotator-read-") as folder:
         copy = Path(folder) / path.name
         shutil.copyfile(path, copy)
@@ -251,8 +248,6 @@ def _rolled_back_in_memory(
 def _upgraded_in_memory(db: ProjectDatabase, path: Path, applied: list[str]) -> Database:
     """A copy in memory of the older project ``db``, upgraded to this version, for a
     command that only reads (the file itself stays as it is)."""
-    from annotator.store.project_database import ProjectDatabase
-
     copy = ProjectDatabase(
         sqlite3.connect(":memory:"), hold=db.hold, notices=db.notices, created=db.created
     )
@@ -301,7 +296,7 @@ def _configure(db: Database, where: str, *, readonly: bool = False) -> None:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         db.execute("PRAGMA cache_size = -65536")  # 64 MiB: a 50,000-span document stays hot
-        if where != ":memory:":
+        if where != ":memory:" and db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.enable_wal()
             # WAL + NORMAL: a commit survives an application crash; only an OS crash or
             # power loss can lose the last transactions, never corrupt the file.

@@ -16,13 +16,15 @@ history says what it said, and neither can be mistaken for a local id.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from annotator.store.inventory import LOCAL_EVENT_OPS, PROJECT_SETTINGS, REFERENCES, USER_TABLES
-from annotator.store.lean import Database
 from annotator.store.rows import KEY_COLUMNS
+
+if TYPE_CHECKING:
+    from annotator.store.lean import Database
 
 Ref = Any
 """A reference: a string (a document's SHA-256, or a gone/missing marker) or a list."""

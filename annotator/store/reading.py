@@ -9,22 +9,22 @@ and the command opens the file the usual way
 (:func:`annotator.store.database.open_database`), which recovers what needs recovering,
 upgrades an older project in memory, or says in one line what is wrong.
 
-The usual opening for reading takes the same way for such a file: it gives a
-:class:`ReadingDatabase`, whose reads run on ``sqlite3`` alone, so that an export does not
-import sqlite-utils either.
+The usual opening for reading takes the same way for such a file (a
+:class:`~annotator.store.project_database.ProjectDatabase` on this connection), so that an
+export does not import sqlite-utils either.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from annotator.model.errors import StoreError
 from annotator.store.objects import foreign_objects, recorded_migrations
-from annotator.store.recovery import Hold, hold, missing_side_files, release, unfinished_log
+from annotator.store.recovery import hold, missing_side_files, release, unfinished_log
 
 
 @contextmanager
@@ -65,74 +65,25 @@ def connect_current(path: Path) -> sqlite3.Connection | None:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
         return None
-    try:
-        if _current(conn):
+    if is_current(conn):
+        with contextlib.suppress(sqlite3.Error):
             conn.execute("PRAGMA query_only = ON")
             return conn
-    except sqlite3.Error:
-        pass  # not a project, or its folder keeps SQLite from reading: the full opening says
     conn.close()
     return None
 
 
-class ReadingDatabase:
-    """A current project opened for reading, on ``sqlite3`` alone: what the store's reads
-    use (:meth:`execute`, :attr:`conn`) costs no import. Anything else a caller asks of it
-    (sqlite-utils' ``Database`` API) is answered by a ``Database`` over the same
-    connection, made the first time (importing sqlite-utils then).
-
-    Like a project's ``Database``, it holds this open's share of the file's lock and the
-    SQLite side files the read-only connection made, given back on :meth:`close`."""
-
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        *,
-        hold: Hold | None,
-        created: tuple[Path, ...] = (),
-        notices: list[str] | None = None,
-    ):
-        self.conn = conn
-        self.hold = hold
-        self.created = created
-        self.notices = notices if notices is not None else []
-        self._full: Any = None
-
-    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
-        """Run one statement (a read: the connection is ``query_only``)."""
-        if parameters is None:
-            return self.conn.execute(sql)
-        return self.conn.execute(sql, parameters)
-
-    def close(self) -> None:
-        try:
-            self.conn.close()
-        finally:
-            release(self.hold, created=self.created)
-            self.hold = None
-
-    def _database(self) -> Any:
-        if self._full is None:
-            from annotator.store.lean import Database
-
-            self._full = Database(self.conn)
-        return self._full
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name == "_full":
-            raise AttributeError(name)
-        return getattr(self._database(), name)
-
-    def __getitem__(self, table: str) -> Any:
-        return self._database()[table]
-
-
-def _current(conn: sqlite3.Connection) -> bool:
-    """Whether ``conn`` holds a project of exactly this version and nothing foreign."""
-    applied = [
-        row[0]
-        for row in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'annotator' ORDER BY id"
-        )
-    ]
-    return applied == recorded_migrations() and not foreign_objects(conn)
+def is_current(conn: sqlite3.Connection) -> bool:
+    """Whether ``conn`` holds a project of exactly this version and nothing foreign: one
+    that opens with nothing to check, upgrade or refuse. ``False`` for anything else (a
+    new empty file, another database, a file SQLite cannot read)."""
+    try:
+        applied = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'annotator' ORDER BY id"
+            )
+        ]
+        return applied == recorded_migrations() and not foreign_objects(conn)
+    except sqlite3.Error:
+        return False  # not a project, or its folder keeps SQLite from reading it

@@ -10,10 +10,13 @@ items of the spans and documents they touch, in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from annotator.model.changes import ChangeSummary
 from annotator.store.bulk import rows_indexed_after
-from annotator.store.lean import Database
+
+if TYPE_CHECKING:
+    from annotator.store.lean import Database
 
 _SPAN_ITEMS = """
 INSERT INTO search_items (kind, document_id, span_id, title, body)

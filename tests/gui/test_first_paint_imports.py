@@ -29,6 +29,7 @@ LATER = (
     "numpy",
     "spacy",
     "importlib.metadata",
+    "sqlite_utils",  # a current project opens and shows with sqlite3 alone
 )
 
 

@@ -15,7 +15,7 @@ import json, sys
 for name in json.loads(sys.argv[1]):
     __import__(name)
 before = {name: id(sys.modules.get(name)) for name in ("pandas", "numpy")}
-import annotator.store.project_database
+import annotator.store.migrations
 print(json.dumps({
     "imported": sorted(name for name in ("pandas", "numpy", "sqlite_utils") if name in sys.modules),
     "kept": before == {name: id(sys.modules.get(name)) for name in ("pandas", "numpy")},

@@ -12,7 +12,7 @@ import pytest
 from annotator.core.project import Project
 from annotator.model.errors import StoreError
 from annotator.services.search import search, search_database
-from annotator.store.reading import ReadingDatabase, plain_reading
+from annotator.store.reading import plain_reading
 from tests.conftest import add_document, wal_of_a_copy
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -99,20 +99,29 @@ def test_a_missing_file_goes_to_the_full_opening(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_opening_a_current_project_for_reading_runs_on_sqlite3(closed_project):
+@pytest.mark.parametrize("readonly", [True, False])
+def test_opening_a_current_project_runs_on_sqlite3(closed_project, readonly):
     before = sorted(p.name for p in closed_project.parent.iterdir())
-    with Project.open(closed_project, annotator="alice", create=False, readonly=True) as project:
-        assert isinstance(project.db, ReadingDatabase)
+    with Project.open(closed_project, annotator="alice", readonly=readonly) as project:
         assert [d.title for d in project.documents()] == ["bridge", "harvest"]
+        assert project.db.full_made is False  # opened and read with sqlite3 alone
+        if readonly:
+            with pytest.raises(StoreError, match="read-only"):
+                project.set_document_meta(1, outlet="AFP")
+        else:
+            project.set_document_meta(1, outlet="AFP")  # an edit too
+            assert project.db.full_made is False
         assert "documents" in project.db.table_names()  # sqlite-utils' API, made when asked
-        with pytest.raises(StoreError, match="read-only"):
-            project.set_document_meta(1, outlet="AFP")
-    assert sorted(p.name for p in closed_project.parent.iterdir()) == before
+        assert project.db.full_made is True
+    with Project.open(closed_project, annotator="alice", readonly=True) as project:
+        assert project.document(1).meta == ({} if readonly else {"outlet": "AFP"})
+    if readonly:
+        assert sorted(p.name for p in closed_project.parent.iterdir()) == before
 
 
 @pytest.mark.parametrize("make", [_older, _log_beside])
 def test_opening_anything_else_for_reading_takes_the_full_way(closed_project, make):
     make(closed_project)
     with Project.open(closed_project, annotator="alice", create=False, readonly=True) as project:
-        assert not isinstance(project.db, ReadingDatabase)
+        assert project.db.full_made is True  # checked, upgraded or recovered by sqlite-utils
         assert len(project.documents()) == (1 if make is _older else 2)  # m001's has one
