@@ -8,7 +8,6 @@ escape an action are shown as what they are, without the "a bug" wording.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 import threading
@@ -35,6 +34,8 @@ def log_path() -> Path:
 def _ensure_log_handler() -> Path:
     path = log_path()
     if not any(getattr(h, "baseFilename", None) == str(path) for h in _logger.handlers):
+        import logging.handlers  # 6 ms (sockets, pickle, queues): on the first error only
+
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(
             path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
