@@ -73,6 +73,7 @@ class ProjectBase:
         self._settings: dict[str, str] | None = None  # the project table, read once
         """What opening the file did that the user must hear of (a log recovered)."""
         self._token_cache: OrderedDict[int, TokenOffsets] = OrderedDict()
+        self._token_rows: dict[int, queries.StoredTokens | None] = {}  # read ahead, used once
         self._text_cache: OrderedDict[int, tuple[str, str]] = OrderedDict()
         self._sentence_cache: OrderedDict[int, TokenOffsets] = OrderedDict()
         self._matchers: OrderedDict[tuple, Any] = OrderedDict()  # pattern matchers by patterns
@@ -317,7 +318,7 @@ class ProjectBase:
 
     def forget_cached_document(self, document_id: int | None = None) -> None:
         """Drop cached text, tokens and sentences of a document (all when ``None``)."""
-        for cache in (self._text_cache, self._token_cache, self._sentence_cache):
+        for cache in (self._text_cache, self._token_cache, self._sentence_cache, self._token_rows):
             if document_id is None:
                 cache.clear()
             else:
@@ -430,11 +431,22 @@ class ProjectBase:
             self._token_cache.popitem(last=False)
         return offsets
 
+    def read_tokens_ahead(self, document_ids: list[int]) -> None:
+        """Read the stored tokens of ``document_ids`` in one query, for the next
+        :meth:`token_offsets` of each (an export going through documents a batch at a
+        time). What was read ahead before and not used is dropped: memory holds one
+        batch."""
+        self._token_rows = dict.fromkeys(document_ids)
+        self._token_rows.update(queries.stored_tokens_of_many(self.db, document_ids))
+
     def _load_token_offsets(self, document_id: int, text: str, lang: str) -> TokenOffsets:
         from annotator.text import TokenOffsets, tokenize, tokenizer_name
         from annotator.text.tokens import tokens_current
 
-        row = queries.stored_tokens(self.db, document_id)
+        if document_id in self._token_rows:
+            row = self._token_rows.pop(document_id)
+        else:
+            row = queries.stored_tokens(self.db, document_id)
         if (
             row is not None
             and tokens_current(row.tokenizer, lang)

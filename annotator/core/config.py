@@ -11,8 +11,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 APP_NAME = "annotator"
 ENV_DB = "ANNOTATOR_DB"
 ENV_NAME = "ANNOTATOR_NAME"
@@ -21,12 +19,18 @@ ENV_DATA_DIR = "ANNOTATOR_DATA_DIR"
 
 
 def config_path() -> Path:
-    base = os.environ.get(ENV_CONFIG_DIR) or platformdirs.user_config_dir(APP_NAME)
+    base = os.environ.get(ENV_CONFIG_DIR) or _platformdirs().user_config_dir(APP_NAME)
     return Path(base) / "config.json"
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get(ENV_DATA_DIR) or platformdirs.user_data_dir(APP_NAME))
+    return Path(os.environ.get(ENV_DATA_DIR) or _platformdirs().user_data_dir(APP_NAME))
+
+
+def _platformdirs() -> Any:
+    import platformdirs  # 4 ms: not for a command given its folders and name
+
+    return platformdirs
 
 
 def default_db_path() -> Path:

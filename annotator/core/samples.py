@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from annotator.core.project import Project
-from annotator.model.imports import DocumentIn
 from annotator.shipped import sample_file
 from annotator.store import queries
 
@@ -25,6 +24,7 @@ def ensure_sample(project: Project) -> bool:
     added = False
     if not queries.document_ids(project.db):
         from annotator.core.ingest import import_documents  # only on a first run
+        from annotator.model.imports import DocumentIn
 
         document = DocumentIn(
             text=sample_text(),

@@ -265,14 +265,20 @@ def where(document: Document, span: Span | None = None) -> str:
 
 
 def select_layers(
-    project: Project, chosen: ExportFilter | None = None, report: ExportReport | None = None
+    project: Project,
+    chosen: ExportFilter | None = None,
+    report: ExportReport | None = None,
+    *,
+    tokens: bool = False,
 ) -> Iterator[Layer]:
     """Each annotation layer to export, document by document.
 
     A layer counts if its annotator has spans or categories in the document or marked
     it done or skipped. Relations come along when both their spans do. With a
     ``report`` that says what its format holds, everything else of each layer is
-    reported as it is read (:meth:`ExportReport.audit`).
+    reported as it is read (:meth:`ExportReport.audit`). With ``tokens`` (a format that
+    writes tokens), the stored tokens of each batch of documents are read in one query
+    ahead of :meth:`~annotator.core.project.Project.token_offsets`.
     """
     chosen = chosen or ExportFilter()
     db = project.db
@@ -281,6 +287,8 @@ def select_layers(
     claims = holds is not None and queries.has_claim_data(db)
     for batch in queries.iter_annotated_batches(db):
         marks = queries.claim_marks_of_many(db, [d.id for d, _ in batch]) if claims else {}
+        if tokens:
+            project.read_tokens_ahead([d.id for d, _ in batch])
         for document, stored in batch:
             categories = queries.categories_of(db, document.id) if with_categories else []
             for n, layer in enumerate(_layers(document, *stored, chosen, categories)):

@@ -313,7 +313,7 @@ def export_prodigy(
     """
     report = ExportReport(format="prodigy", path=str(out), holds=HOLDS)
     with atomic_output(out) as handle:
-        for n, layer in enumerate(select_layers(project, chosen, report), 1):
+        for n, layer in enumerate(select_layers(project, chosen, report, tokens=True), 1):
             handle.write(orjson.dumps(prodigy_record(project, layer, report)) + b"\n")
             report.records += 1
             if progress is not None:

@@ -245,7 +245,7 @@ def export_docbin(
         raise AnnotatorError("the dev fraction must be at least 0 and less than 1")
     report = ExportReport(format="spacy", path=str(out), holds=HOLDS)
     train, dev = DocBin(store_user_data=True), DocBin(store_user_data=True)
-    for n, layer in enumerate(select_layers(project, chosen, report), 1):
+    for n, layer in enumerate(select_layers(project, chosen, report, tokens=True), 1):
         doc = layer_to_doc(project, layer, report, spans_key=spans_key, ents=ents)
         (dev if dev_fraction and _is_dev(layer, dev_fraction) else train).add(doc)
         report.records += 1

@@ -353,7 +353,7 @@ def export_hf(
             counts.bytes[name] += table.nbytes
             pending[name].clear()
 
-        for n, layer in enumerate(select_layers(project, chosen, report), 1):
+        for n, layer in enumerate(select_layers(project, chosen, report, tokens=True), 1):
             name = split_of(layer.document.text_sha256, shares, seed)
             row = _row(project, layer, labels, relations, report)
             _count(counts, name, row, labels)

@@ -239,3 +239,21 @@ def test_an_import_of_one_batch_never_starts_the_helper(project, helper_used, mo
     later = [f"Later. {text}" for text in TEXTS if "Fähre" not in text]
     import_documents(project, _records(21, later), batch_size=21)
     assert started and set(started) == {"en"}
+
+
+def test_tokens_read_ahead_are_those_stored_and_used_once(project):
+    import_documents(project, _records(3))
+    ids = queries.document_ids(project.db)
+    stored = {i: project.token_offsets(i) for i in ids}
+    project.forget_cached_document()
+    statements: list[str] = []
+    project.db.conn.set_trace_callback(statements.append)
+    project.read_tokens_ahead(ids)
+    assert [s for s in statements if "document_tokens" in s] != []  # the one read ahead
+    statements.clear()
+    assert {i: project.token_offsets(i) for i in ids} == stored
+    assert [s for s in statements if "document_tokens" in s] == []  # none per document
+    project.forget_cached_document()
+    assert project.token_offsets(ids[0]) == stored[ids[0]]  # read again: used once
+    assert [s for s in statements if "document_tokens" in s] != []
+    project.db.conn.set_trace_callback(None)
