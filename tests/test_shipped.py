@@ -81,6 +81,7 @@ def test_only_shipped_reads_the_package_data():
         and (
             "importlib.resources" in (text := path.read_text(encoding="utf-8"))
             or "from importlib import resources" in text
+            or "pkgutil" in text
         )
     ]
     assert readers == []
@@ -92,3 +93,20 @@ def test_pyproject_licence_is_an_spdx_string_setuptools_reads_without_warning():
     assert all((ROOT / name).is_file() for name in config["project"]["license-files"])
     # the string form needs setuptools 77 (older ones reject it)
     assert "setuptools>=77" in config["build-system"]["requires"]
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        (shipped.SCHEMA,),
+        (shipped.DATABASE_OBJECTS,),
+        ("samples", "north-korean-troops-ukraine.txt"),
+    ],
+)
+def test_shipped_bytes_are_the_files_bytes(parts):
+    assert shipped.shipped_bytes(*parts) == (ROOT / "resources" / Path(*parts)).read_bytes()
+
+
+def test_shipped_bytes_of_a_file_not_shipped_is_an_error():
+    with pytest.raises(FileNotFoundError):
+        shipped.shipped_bytes("no-such-file.json")

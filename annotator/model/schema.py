@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.model.errors import ValidationError
-from annotator.shipped import schema_file
+from annotator.shipped import SCHEMA, shipped_bytes
 
 ATTRIBUTE_TYPES = ("bool", "choice", "text", "offsets")
 
@@ -160,7 +160,7 @@ class Schema:
 
 def default_schema() -> Schema:
     """The schema shipped in ``resources/schema.json`` (guideline v0.1)."""
-    data = json.loads(schema_file().read_text(encoding="utf-8"))
+    data = json.loads(shipped_bytes(SCHEMA))
     return Schema(
         labels=tuple(Label.from_dict(d) for d in data["labels"]),
         relations=tuple(RelationType.from_dict(d) for d in data["relations"]),

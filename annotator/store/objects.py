@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from annotator.shipped import database_objects_file
+from annotator.shipped import DATABASE_OBJECTS, database_objects_file, shipped_bytes
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
 
 @cache
 def _record() -> dict:
-    return json.loads(database_objects_file().read_text("utf-8"))
+    return json.loads(shipped_bytes(DATABASE_OBJECTS))
 
 
 @cache
