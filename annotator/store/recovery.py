@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -164,6 +163,8 @@ def keep_as_found(path: Path, log: Path | None, *, tag: str = COPY_TAG) -> Path:
 
     :raises StoreError: the copies cannot be written (nothing is then opened).
     """
+    import shutil  # 3 ms (it loads the compression modules): after a crash only
+
     stamp = time.strftime("%Y%m%d-%H%M%S")
     copy = path.with_name(f"{path.stem}.{tag}-{stamp}{path.suffix}")
     n = 1
