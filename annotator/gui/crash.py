@@ -15,7 +15,6 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-import platformdirs
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -27,6 +26,8 @@ _logger = logging.getLogger("annotator")
 
 
 def log_path() -> Path:
+    import platformdirs  # on the first error only
+
     folder = Path(os.environ.get(ENV_LOG_DIR) or platformdirs.user_log_dir("annotator"))
     return folder / "annotator.log"
 

@@ -17,8 +17,7 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from annotator.model.errors import AnnotatorError
-from annotator.model.imports import Cancelled
+from annotator.model.errors import AnnotatorError, Cancelled
 
 
 class Job(QObject):

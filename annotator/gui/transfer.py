@@ -19,11 +19,11 @@ from annotator.gui.jobs import Job, run_job
 from annotator.gui.messages import ask, inform, warn
 from annotator.gui.settings import IMPORT_FOLDER
 from annotator.gui.state import WindowState
-from annotator.model.errors import AnnotatorError
-from annotator.model.imports import Cancelled, ImportReport
+from annotator.model.errors import AnnotatorError, Cancelled
 from annotator.model.words import counted
 
 if TYPE_CHECKING:
+    from annotator.model.imports import ImportReport
     from annotator.services.merge import MergeReport
 
 IMPORT_FILTER = (

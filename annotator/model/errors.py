@@ -32,6 +32,13 @@ class StoreError(AnnotatorError):
     """The database cannot be used: not SQLite, corrupt, locked, read-only, too new."""
 
 
+class Cancelled(AnnotatorError):
+    """The user cancelled a long operation; nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__("cancelled: nothing was changed")
+
+
 class InputFileError(AnnotatorError):
     """A file given to import cannot be read. ``path`` and ``line`` locate the problem."""
 

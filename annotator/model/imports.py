@@ -10,16 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.model.changes import ChangeSummary
-from annotator.model.errors import AnnotatorError
+from annotator.model.errors import Cancelled as Cancelled  # lives with the errors
 
 ANSWERS = ("accept", "reject", "ignore")
-
-
-class Cancelled(AnnotatorError):
-    """The user cancelled a long operation; nothing was changed."""
-
-    def __init__(self) -> None:
-        super().__init__("cancelled: nothing was changed")
 
 
 @dataclass(slots=True)
