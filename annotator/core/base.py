@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import uuid
 from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -45,14 +46,6 @@ if TYPE_CHECKING:
 
 DEFAULT_LANG = "en"
 _CACHED_DOCUMENTS = 8
-
-
-def _new_uuid() -> str:
-    """A new project id (random, hex). ``uuid`` is imported here: it loads ``platform``,
-    3 ms of a start that opens an existing project."""
-    import uuid
-
-    return uuid.uuid4().hex
 
 
 def now() -> str:
@@ -128,7 +121,7 @@ class ProjectBase:
     def _initialise(self) -> None:
         if queries.project_value(self.db, "created") is not None:
             if queries.project_value(self.db, "uuid") is None and not is_readonly(self.db):
-                self.set_project_value("uuid", _new_uuid())  # projects before m003
+                self.set_project_value("uuid", uuid.uuid4().hex)  # projects before m003
             return
         schema = default_schema()
         with self.transact(""):
@@ -138,7 +131,7 @@ class ProjectBase:
                 [
                     {"key": "created", "value": now()},
                     {"key": "default_lang", "value": DEFAULT_LANG},
-                    {"key": "uuid", "value": _new_uuid()},
+                    {"key": "uuid", "value": uuid.uuid4().hex},
                 ],
                 replace=True,
             )

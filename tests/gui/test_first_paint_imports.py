@@ -32,7 +32,6 @@ LATER = (
     "sqlite_utils",  # a current project opens and shows with sqlite3 alone
     "annotator.model.imports",  # import records: for imports and a first run's sample
     "logging.handlers",  # the crash log: on the first error
-    "uuid",  # a new project's id
 )
 
 
