@@ -10,7 +10,6 @@ calls).
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -32,9 +31,9 @@ from annotator.model.records import (
     dumps_json,
 )
 from annotator.model.schema import Schema, default_schema
-from annotator.store import fetch_row, open_database, queries, write_transaction
+from annotator.store import fetch_row, open_database, queries
 from annotator.store.check import offsets_problem
-from annotator.store.database import is_readonly, store_error
+from annotator.store.database import checked_write, is_readonly
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -172,13 +171,8 @@ class ProjectBase:
                 f"the project file {self.path} is gone (deleted, moved, or its disk removed); "
                 "nothing more can be saved to it — use File → Open or restore it"
             )
-        try:
-            with write_transaction(self.db):
-                yield self.db
-        except sqlite3.IntegrityError as exc:
-            raise ValidationError(str(exc)) from None
-        except sqlite3.OperationalError as exc:
-            raise store_error(str(self.path or "the project"), exc) from None
+        with checked_write(self.db, str(self.path or "the project")) as db:
+            yield db
 
     @contextlib.contextmanager
     def transact(self, op: str, description: str = "") -> Iterator[Transaction]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import platform
-import sqlite3
 
 import PySide6
 from PySide6.QtCore import qVersion
@@ -64,14 +63,15 @@ def show_shortcuts(parent: QWidget, specs: list[ActionSpec]) -> QDialog:
 def versions() -> dict[str, str]:
     from importlib.metadata import version  # 8 ms, for the About box only: not at start
 
+    from annotator.store import engine_versions
+
     return {
         "Annotator": __version__,
         "Python": platform.python_version(),
         "Qt": qVersion(),
         "PySide6": PySide6.__version__,
         "spaCy": version("spacy"),
-        "SQLite": sqlite3.sqlite_version,
-        "sqlite-utils": version("sqlite-utils"),
+        **engine_versions(),
     }
 
 

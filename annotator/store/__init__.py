@@ -13,6 +13,8 @@ from typing import Any
 _HOMES = {
     "apply_row_changes": "rows",
     "backup_database": "database",
+    "checked_write": "database",
+    "engine_versions": "database",
     "fetch_row": "rows",
     "open_database": "database",
     "write_transaction": "database",

@@ -23,7 +23,7 @@ from annotator.files.safety import (
     shown,
     write_error,
 )
-from annotator.model.errors import AnnotatorError, StoreError
+from annotator.model.errors import AnnotatorError, StoreError, ValidationError
 from annotator.store.objects import foreign_objects, refusal
 from annotator.store.project_database import ProjectDatabase
 from annotator.store.reading import connect_current, is_current
@@ -503,6 +503,31 @@ def _begin_immediate(db: Database) -> None:
                 db.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     finally:
         db.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+
+@contextlib.contextmanager
+def checked_write(db: Database, where: str) -> Iterator[Database]:
+    """:func:`write_transaction`, its database errors said in the user's terms.
+
+    :raises ValidationError: the data breaks a constraint (a duplicate, a missing
+        parent row); nothing is written.
+    :raises StoreError: ``where`` (the project, as the message names it) is locked,
+        read-only, full or gone; nothing is written.
+    """
+    try:
+        with write_transaction(db):
+            yield db
+    except sqlite3.IntegrityError as exc:
+        raise ValidationError(str(exc)) from None
+    except sqlite3.OperationalError as exc:
+        raise store_error(where, exc) from None
+
+
+def engine_versions() -> dict[str, str]:
+    """The versions of what stores projects (for an About box): SQLite and sqlite-utils."""
+    from importlib.metadata import version  # 8 ms: when asked for only
+
+    return {"SQLite": sqlite3.sqlite_version, "sqlite-utils": version("sqlite-utils")}
 
 
 @contextlib.contextmanager

@@ -150,3 +150,31 @@ def test_the_recorded_schema_objects_are_what_the_migrations_create():
     )
     assert retired_objects() == removed_objects()
     assert ("index", "document_bands_by_document") in retired_objects()["m008_band_keys"]
+
+
+def test_checked_write_says_database_errors_in_the_users_terms(tmp_path):
+    from annotator.model.errors import StoreError, ValidationError
+    from annotator.store import checked_write, open_database
+
+    db = open_database(tmp_path / "p.db")
+    try:
+        with pytest.raises(ValidationError, match="UNIQUE"), checked_write(db, "p.db"):
+            db.execute("INSERT INTO project (key, value) VALUES ('twice', 'one')")
+            db.execute("INSERT INTO project (key, value) VALUES ('twice', 'two')")
+        assert db.execute("SELECT count(*) FROM project WHERE key = 'twice'").fetchone() == (0,)
+        db.execute("PRAGMA query_only = ON")
+        with pytest.raises(StoreError, match="read-only"), checked_write(db, "p.db"):
+            db.execute("INSERT INTO project (key, value) VALUES ('new', 'value')")
+        assert not db.conn.in_transaction  # both rolled back
+    finally:
+        db.close()
+
+
+def test_engine_versions_name_the_database_and_its_library():
+    import sqlite3
+
+    from annotator.store import engine_versions
+
+    versions = engine_versions()
+    assert versions["SQLite"] == sqlite3.sqlite_version
+    assert versions["sqlite-utils"][0].isdigit()
