@@ -156,8 +156,10 @@ def native_lines(
             yield line
     portable = Portable(project.db, project.uuid)
     for row in queries.rows_of(project.db, "claim_matches", order="id"):
-        main = project.db["spans"].get(row["main_span_id"])
-        other = project.db["spans"].get(row["other_span_id"])
+        main = queries.span_row(project.db, row["main_span_id"])
+        other = queries.span_row(project.db, row["other_span_id"])
+        if main is None or other is None:
+            continue  # a match whose span is gone (a tampered file): nothing to point at
         if _span_wanted(chosen, main) and _span_wanted(chosen, other):
             yield {
                 "claim_match": {

@@ -55,12 +55,10 @@ def claim_rows(project: Project, *, annotator: str | None = None) -> list[ClaimR
     """Every claim span (of ``annotator`` if given), in document and text order."""
     db = project.db
     mains = queries.claim_mains(db)
-    records = {row["span_id"]: row for row in db.query("SELECT * FROM claim_records")}
-    evidence = dict(
-        db.execute("SELECT span_id, count(*) FROM evidence GROUP BY span_id").fetchall()
-    )
+    records = queries.claim_records_by_span(db)
+    evidence = queries.evidence_counts(db)
     rows: list[ClaimRow] = []
-    for document in queries.iter_documents(db, _documents_with_claims(project)):
+    for document in queries.iter_documents(db, queries.documents_with_label(db, "claim")):
         spans = {s.id: s for s in queries.spans_of(db, document.id)}
         links = queries.relations_of(db, document.id)
         text = document.text
@@ -110,11 +108,6 @@ def claim_rows(project: Project, *, annotator: str | None = None) -> list[ClaimR
             rows.append(row)
     rows.sort(key=lambda r: (r.document_id, r.start, -r.end))
     return rows
-
-
-def _documents_with_claims(project: Project) -> list[int]:
-    sql = "SELECT DISTINCT document_id FROM spans WHERE label = 'claim'"
-    return [row[0] for row in project.db.execute(sql)]
 
 
 def _main(span_id: int, mains: dict[int, int]) -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.project import Project
+from annotator.store import queries
 
 # -- repeated passages ---------------------------------------------------------------------
 
@@ -42,13 +43,9 @@ def repeated_passages(
 
 
 def near_duplicates(project: Project) -> list[dict[str, Any]]:
-    return list(
-        project.db.query(
-            """SELECT n.document_id, a.title, n.other_id, b.title AS other_title, n.similarity
-           FROM near_duplicates n JOIN documents a ON a.id = n.document_id
-           JOIN documents b ON b.id = n.other_id ORDER BY n.similarity DESC"""
-        )
-    )
+    """Pairs of near-duplicate documents, most similar first (see
+    :func:`annotator.store.queries.near_duplicate_pairs`)."""
+    return queries.near_duplicate_pairs(project.db)
 
 
 # -- similar claims ---------------------------------------------------------------------------

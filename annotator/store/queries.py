@@ -762,3 +762,33 @@ def dangling_rows(db: Database) -> dict[str, int]:
         for row in db.execute(f'PRAGMA foreign_key_check("{table}")'):
             counts[row[0]] = counts.get(row[0], 0) + 1
     return counts
+
+
+def claim_records_by_span(db: Database) -> dict[int, dict[str, Any]]:
+    """``{span id: its claim record row}`` for every claim record."""
+    return {row["span_id"]: row for row in _dicts(db, "SELECT * FROM claim_records")}
+
+
+def evidence_counts(db: Database) -> dict[int, int]:
+    """``{claim span id: how many evidence items it has}`` (claims without any left out)."""
+    return dict(db.execute("SELECT span_id, count(*) FROM evidence GROUP BY span_id").fetchall())
+
+
+def documents_with_label(db: Database, label: str) -> list[int]:
+    """Ids of the documents holding a span labelled ``label``, in id order."""
+    sql = "SELECT DISTINCT document_id FROM spans WHERE label = ? ORDER BY document_id"
+    return [row[0] for row in db.execute(sql, [label])]
+
+
+def near_duplicate_pairs(db: Database) -> list[dict[str, Any]]:
+    """Pairs of near-duplicate documents with their titles, most similar first: rows of
+    ``document_id``, ``title``, ``other_id``, ``other_title`` and ``similarity``."""
+    sql = """SELECT n.document_id, a.title, n.other_id, b.title AS other_title, n.similarity
+             FROM near_duplicates n JOIN documents a ON a.id = n.document_id
+             JOIN documents b ON b.id = n.other_id ORDER BY n.similarity DESC"""
+    return list(_dicts(db, sql))
+
+
+def span_row(db: Database, span_id: int) -> dict[str, Any] | None:
+    """The stored row of span ``span_id`` (``None`` if there is none)."""
+    return next(_dicts(db, "SELECT * FROM spans WHERE id = ?", [span_id]), None)
