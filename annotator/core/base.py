@@ -31,7 +31,7 @@ from annotator.model.records import (
     dumps_json,
 )
 from annotator.model.schema import Schema, default_schema
-from annotator.store import fetch_row, open_database, queries
+from annotator.store import fetch_row, open_database, queries, writes
 from annotator.store.check import offsets_problem
 from annotator.store.database import checked_write, is_readonly
 
@@ -126,35 +126,34 @@ class ProjectBase:
         with self.transact(""):
             if queries.project_value(self.db, "created") is not None:
                 return  # another process set the new file up meanwhile
-            self.db["project"].insert_all(
-                [
-                    {"key": "created", "value": now()},
-                    {"key": "default_lang", "value": DEFAULT_LANG},
-                    {"key": "uuid", "value": uuid.uuid4().hex},
-                ],
-                replace=True,
+            writes.set_project_values(
+                self.db,
+                {"created": now(), "default_lang": DEFAULT_LANG, "uuid": uuid.uuid4().hex},
             )
-            self.db["labels"].insert_all(
-                {
-                    "name": label.name,
-                    "colour": label.colour,
-                    "keys": dumps_json(list(label.keys)),
-                    "description": label.description,
-                    "attributes": dumps_json([a.to_dict() for a in label.attributes]),
-                    "position": position,
-                }
-                for position, label in enumerate(schema.labels)
-            )
-            self.db["relation_types"].insert_all(
-                {
-                    "name": rel.name,
-                    "head_label": rel.head,
-                    "child_label": rel.child,
-                    "description": rel.description,
-                    "attributes": dumps_json([a.to_dict() for a in rel.attributes]),
-                    "position": position,
-                }
-                for position, rel in enumerate(schema.relations)
+            writes.insert_default_schema(
+                self.db,
+                labels=(
+                    {
+                        "name": label.name,
+                        "colour": label.colour,
+                        "keys": dumps_json(list(label.keys)),
+                        "description": label.description,
+                        "attributes": dumps_json([a.to_dict() for a in label.attributes]),
+                        "position": position,
+                    }
+                    for position, label in enumerate(schema.labels)
+                ),
+                relation_types=(
+                    {
+                        "name": rel.name,
+                        "head_label": rel.head,
+                        "child_label": rel.child,
+                        "description": rel.description,
+                        "attributes": dumps_json([a.to_dict() for a in rel.attributes]),
+                        "position": position,
+                    }
+                    for position, rel in enumerate(schema.relations)
+                ),
             )
 
     # -- the write path ---------------------------------------------------------------
@@ -218,11 +217,7 @@ class ProjectBase:
 
     def _register_names(self) -> None:
         """The annotator and the layer an edit writes, known to the project."""
-        stamp = now()
-        for name in {self.annotator, self.layer}:
-            self.db.execute(
-                "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, stamp]
-            )
+        writes.register_annotators(self.db, {self.annotator, self.layer}, now())
 
     def _record_event(self, transaction: Transaction, summary: ChangeSummary) -> None:
         change = transaction.change
@@ -235,17 +230,14 @@ class ProjectBase:
                 {"table": r.table, "key": list(r.key), "before": r.before, "after": r.after}
                 for r in change.rows
             ]
-        self.db.execute(
-            """INSERT INTO events (at, annotator, op, description, document_id, rows)
-               VALUES (?, ?, ?, ?, ?, ?)""",
-            [
-                transaction.at or now(),
-                self.annotator,
-                change.op,
-                change.description,
-                next(iter(documents)) if len(documents) == 1 else None,
-                dumps_json(rows),
-            ],
+        writes.record_event(
+            self.db,
+            at=transaction.at or now(),
+            annotator=self.annotator,
+            op=change.op,
+            description=change.description,
+            document_id=next(iter(documents)) if len(documents) == 1 else None,
+            rows_json=dumps_json(rows),
         )
 
     def _documents_of_span_rows(self, change: Change) -> set[int]:
@@ -304,11 +296,11 @@ class ProjectBase:
                 raise ValidationError(f"no label {label!r} in this project (it has: {there})")
 
     def data_version(self) -> int:
-        """SQLite's ``data_version``: changes when another connection commits to the file.
+        """A number that changes when another connection commits to the project.
 
         :raises sqlite3.Error: the file is gone or unreadable.
         """
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
+        return queries.data_version(self.db)
 
     def forget_cached_document(self, document_id: int | None = None) -> None:
         """Drop cached text, tokens and sentences of a document (all when ``None``)."""
@@ -350,7 +342,7 @@ class ProjectBase:
         """Store a project-wide setting (not undoable, not an annotation)."""
         self._settings = None
         with self.transact(""):
-            self.db["project"].upsert({"key": key, "value": value}, pk="key")
+            writes.set_project_values(self.db, {key: value})
 
     @property
     def uuid(self) -> str:
@@ -452,11 +444,7 @@ class ProjectBase:
         offsets = tokenize(text, lang)
         starts, ends = offsets.to_blobs()
         with contextlib.suppress(StoreError), self.transact(""):
-            self.db.execute(
-                """INSERT OR REPLACE INTO document_tokens (document_id, tokenizer, starts, ends)
-                   VALUES (?, ?, ?, ?)""",
-                [document_id, expected, starts, ends],
-            )
+            writes.store_tokens(self.db, document_id, expected, starts, ends)
         return offsets
 
     def spacy_doc(self, document_id: int) -> Doc:

@@ -792,3 +792,11 @@ def near_duplicate_pairs(db: Database) -> list[dict[str, Any]]:
 def span_row(db: Database, span_id: int) -> dict[str, Any] | None:
     """The stored row of span ``span_id`` (``None`` if there is none)."""
     return next(_dicts(db, "SELECT * FROM spans WHERE id = ?", [span_id]), None)
+
+
+def data_version(db: Database) -> int:
+    """SQLite's ``data_version``: changes when another connection commits to the file.
+
+    :raises sqlite3.Error: the file is gone or unreadable.
+    """
+    return db.execute("PRAGMA data_version").fetchone()[0]

@@ -74,12 +74,18 @@ def test_only_the_runner_opens_a_write_transaction_or_applies_rows(path):
 
 @pytest.mark.parametrize("path", _python_files(PACKAGE), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_only_the_runner_writes_history_events(path):
-    """The history copied from another file by a merge (``carry_events``) is the only
-    other writer: those events were recorded by that file's runner."""
+    """The runner records events through the store's one statement (``record_event``);
+    the history copied from another file by a merge (``carry_events``) is the only other
+    writer: those events were recorded by that file's runner."""
     source = path.read_text(encoding="utf-8")
-    writes = source.count("INSERT INTO events") + source.count('db["events"].insert')
-    allowed = {RUNNER: 1, PACKAGE / "core" / "carry.py": 1}.get(path, 0)
-    assert writes == allowed, f"{path.name} writes history events"
+    statements = source.count("INSERT INTO events") + source.count('db["events"].insert')
+    calls = len(_calls(ast.parse(source), "record_event"))
+    allowed = {
+        RUNNER: (0, 1),
+        PACKAGE / "store" / "writes.py": (1, 0),
+        PACKAGE / "core" / "carry.py": (1, 0),
+    }.get(path, (0, 0))
+    assert (statements, calls) == allowed, f"{path.name} writes history events"
 
 
 @pytest.mark.parametrize(
