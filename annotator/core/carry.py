@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from annotator.model.records import dumps_json
-from annotator.store import fetch_row, queries
+from annotator.store import fetch_row, queries, writes
 from annotator.store.inventory import PROJECT_SETTINGS, USER_TABLES
 from annotator.store.portable import Portable
 
@@ -67,10 +67,12 @@ def adopt_definitions(project: Project, schema: SchemaIn, report: ImportReport) 
         }
         if isinstance(colour, str) and _COLOUR.match(colour):
             update["colour"] = colour
-        db["labels"].update(label["name"], update)
+        writes.update_row(db, "labels", label["name"], update)
     for relation in schema.relations:
         if fetch_row(db, "relation_types", (relation["name"],)) is not None:
-            db["relation_types"].update(
+            writes.update_row(
+                db,
+                "relation_types",
                 relation["name"],
                 {
                     "head_label": relation["head"],
@@ -88,7 +90,7 @@ def adopt_order(project: Project, schema: SchemaIn) -> None:
         for n, definition in enumerate(definitions):
             if fetch_row(project.db, table, (definition["name"],)) is not None:
                 position = definition.get("position", n)
-                project.db[table].update(definition["name"], {"position": position})
+                writes.update_row(project.db, table, definition["name"], {"position": position})
     project.forget_cached_schema()
 
 
@@ -104,7 +106,7 @@ def carry_settings(
     for key in sorted(schema.settings):
         value = schema.settings[key]
         if adopt or key not in current:
-            project.db["project"].upsert({"key": key, "value": value}, pk="key")
+            writes.set_project_values(project.db, {key: value})
         elif current[key] != value:
             report.notes.append(
                 f"{where}: setting {key!r} is {value!r} there; kept this project's {current[key]!r}"
@@ -117,9 +119,9 @@ def carry_annotators(project: Project, schema: SchemaIn) -> None:
         name, created = row["name"], row["created"]
         stored = fetch_row(project.db, "annotators", (name,))
         if stored is None:
-            project.db["annotators"].insert({"name": name, "created": created})
+            writes.insert_row(project.db, "annotators", {"name": name, "created": created})
         elif created < stored["created"]:
-            project.db["annotators"].update(name, {"created": created})
+            writes.update_row(project.db, "annotators", name, {"created": created})
 
 
 def carry_patterns(project: Project, schema: SchemaIn, report: ImportReport, where: str) -> None:
@@ -127,7 +129,7 @@ def carry_patterns(project: Project, schema: SchemaIn, report: ImportReport, whe
     for row in schema.patterns:
         stored = queries.pattern_row(project.db, row["label"], row["pattern"])
         if stored is None:
-            project.db["patterns"].insert({k: row[k] for k in _PATTERN_COLUMNS})
+            writes.insert_row(project.db, "patterns", {k: row[k] for k in _PATTERN_COLUMNS})
             report.patterns_added += 1
         elif (stored["enabled"], stored["pattern_set"]) != (row["enabled"], row["pattern_set"]):
             state = "on" if row["enabled"] else "off"
@@ -179,12 +181,12 @@ def _carry_record(
     stored = fetch_row(project.db, "claim_records", (span_id,))
     row = {"span_id": span_id, **{k: incoming[k] for k in _RECORD}}
     if stored is None:
-        project.db["claim_records"].insert(row)
+        writes.insert_row(project.db, "claim_records", row)
         report.claim_records_added += 1
     elif all(stored[k] == row[k] for k in _RECORD):
         return
     elif newer_wins and row["updated"] > stored["updated"]:
-        project.db["claim_records"].update(span_id, row)
+        writes.update_row(project.db, "claim_records", span_id, row)
         report.claim_records_updated += 1
     else:
         report.notes.append(f"{where}: a claim's record differs; kept the one already here")
@@ -201,7 +203,8 @@ def _carry_evidence(
         if have[key(item)]:
             have[key(item)] -= 1
             continue
-        project.db["evidence"].insert({"span_id": span_id, **{k: item[k] for k in _EVIDENCE}})
+        evidence = {"span_id": span_id, **{k: item[k] for k in _EVIDENCE}}
+        writes.insert_row(project.db, "evidence", evidence)
         report.evidence_added += 1
 
 
@@ -222,10 +225,10 @@ def carry_matches(
         }
         stored = queries.match_row(project.db, main, other)
         if stored is None:
-            project.db["claim_matches"].insert(row)
+            writes.insert_row(project.db, "claim_matches", row)
             report.claim_matches_added += 1
         elif newer_wins and row["updated"] > stored["updated"] and stored["state"] != row["state"]:
-            project.db["claim_matches"].update(stored["id"], row)
+            writes.update_row(project.db, "claim_matches", stored["id"], row)
             report.claim_matches_updated += 1
 
 
@@ -247,7 +250,7 @@ def carry_events(project: Project, schema: SchemaIn, portable: Portable, report)
             "origin_id": event["origin_id"],
         }
         before = project.db.conn.total_changes
-        project.db["events"].insert(row, ignore=True)  # unique (origin, origin_id)
+        writes.insert_row(project.db, "events", row, ignore=True)  # unique (origin, origin_id)
         report.events_added += project.db.conn.total_changes - before
 
 
@@ -295,7 +298,7 @@ def carry_deletions(
         document = _document_of(project, stored)
         if document in made:
             continue
-        project.db[table].delete(local)
+        writes.delete_row(project.db, table, local)
         portable.forget()
         report.deleted[table] = report.deleted.get(table, 0) + 1
         touched.add(document)

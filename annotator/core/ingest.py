@@ -47,7 +47,7 @@ from annotator.model.errors import InputFileError
 from annotator.model.imports import Cancelled, DocumentIn, ImportReport, SchemaIn
 from annotator.model.records import dumps_json, text_sha256
 from annotator.model.words import counted
-from annotator.store import queries
+from annotator.store import queries, writes
 from annotator.store.bands import flag_near_duplicates, insert_bands
 from annotator.store.bulk import (
     insert_checked_spans,
@@ -440,13 +440,15 @@ def _insert_annotations(
         names |= {r.annotator for r in record.relations if r.annotator}
         names |= {s.annotator or fallback for s in record.statuses}
         names |= {c.annotator or fallback for c in record.categories}
-    db["annotators"].insert_all(
-        ({"name": name, "created": stamp} for name in sorted(names)), ignore=True
+    writes.insert_rows(
+        db, "annotators", ({"name": n, "created": stamp} for n in sorted(names)), ignore=True
     )
     insert_checked_spans(db, SPAN_COLUMNS, span_rows)  # check_record put each in its text
     report.spans_added += len(span_rows)
     _insert_relations(project, items, record_keys, new_ids, stamp, report)
-    db["document_status"].upsert_all(
+    writes.upsert_rows(
+        db,
+        "document_status",
         (
             {
                 "document_id": document_id,
@@ -500,7 +502,7 @@ def _insert_suggested_relations(
                     "created": link.created or stamp,
                 }
             )
-    db["suggested_relations"].insert_all(rows, ignore=True, batch_size=5000)
+    writes.insert_rows(db, "suggested_relations", rows, ignore=True)
     report.suggested_relations_added += len(rows)
 
 
@@ -531,7 +533,9 @@ def _insert_categories(
         if key[0] in new_ids
         or (queries.category_row(project.db, *key) or {}).get("value") != row["value"]
     ]
-    project.db["document_categories"].upsert_all(changed, pk=("document_id", "annotator", "label"))
+    writes.upsert_rows(
+        project.db, "document_categories", changed, pk=("document_id", "annotator", "label")
+    )
     report.categories_added += len(changed)
 
 
@@ -575,7 +579,7 @@ def _insert_relations(
                     "updated": relation.updated or relation.created or stamp,
                 }
             )
-    db["relations"].insert_all(rows, batch_size=5000)
+    writes.insert_rows(db, "relations", rows)
     report.relations_added += len(rows)
 
 
@@ -601,14 +605,7 @@ def _take_newer(
     db = project.db
     fallback = project.annotator
     for record, document_id in items:
-        stored = {
-            row[:4]: row[4:]
-            for row in db.execute(
-                'SELECT annotator, label, start, "end", id, attributes, note, origin, updated '
-                "FROM spans WHERE document_id = ?",
-                [document_id],
-            )
-        }
+        stored = queries.span_versions(db, document_id)
         ids = {}
         for span in record.spans:
             key = (span.annotator or fallback, span.label, span.start, span.end)
@@ -618,11 +615,8 @@ def _take_newer(
             ids[key] = span_id
             incoming = (dumps_json(span.attributes), span.note, span.origin)
             if span.updated and span.updated > updated and incoming != (attributes, note, origin):
-                db.execute(
-                    "UPDATE spans SET attributes = ?, note = ?, origin = ?, updated = ? "
-                    "WHERE id = ?",
-                    [*incoming, span.updated, span_id],
-                )
+                values = dict(zip(("attributes", "note", "origin"), incoming, strict=True))
+                writes.update_row(db, "spans", span_id, {**values, "updated": span.updated})
                 report.spans_updated += 1
         for relation in record.relations:
             head = record.spans[relation.head]
@@ -632,16 +626,11 @@ def _take_newer(
             if head_key not in ids or child_key not in ids:
                 continue
             who = relation.annotator or head_key[0]
-            row = db.execute(
-                "SELECT id, attributes, updated FROM relations WHERE head_id = ? AND child_id = ? "
-                "AND label = ? AND annotator = ?",
-                [ids[head_key], ids[child_key], relation.label, who],
-            ).fetchone()
+            row = queries.relation_version(db, ids[head_key], ids[child_key], relation.label, who)
             incoming = dumps_json(relation.attributes)
             if row and relation.updated and relation.updated > row[2] and incoming != row[1]:
-                db.execute(
-                    "UPDATE relations SET attributes = ?, updated = ? WHERE id = ?",
-                    [incoming, relation.updated, row[0]],
+                writes.update_row(
+                    db, "relations", row[0], {"attributes": incoming, "updated": relation.updated}
                 )
                 report.relations_updated += 1
         for status in list(record.statuses):
@@ -658,11 +647,9 @@ def _take_newer(
             if row is not None and (not category.updated or category.updated <= row["updated"]):
                 record.categories.remove(category)  # the stored one is as new or newer
         if record.note:
-            current = db.execute(
-                "SELECT note FROM documents WHERE id = ?", [document_id]
-            ).fetchone()[0]
+            current = queries.document_note(db, document_id)
             if not current:
-                db.execute("UPDATE documents SET note = ? WHERE id = ?", [record.note, document_id])
+                writes.update_row(db, "documents", document_id, {"note": record.note})
             elif current != record.note:
                 report.notes.append(
                     f"{record.where}: document note differs; kept the one already here"

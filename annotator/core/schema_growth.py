@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.model.errors import InputFileError
 from annotator.model.names import key_problem, name_problem
-from annotator.model.records import dumps_json, loads_json
+from annotator.model.records import dumps_json
 from annotator.model.schema import AttributeDef
+from annotator.store import queries, writes
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -365,7 +366,9 @@ def apply_schema_plan(project: Project, plan: _SchemaPlan, report: ImportReport)
     report.notes += [note for note in plan.notes if note not in report.notes]  # each batch
     taken = {k.lower(): label.name for label in project.schema.labels for k in label.keys}
     for n, label in enumerate(plan.labels):
-        db["labels"].insert(
+        writes.insert_row(
+            db,
+            "labels",
             {
                 "name": label["name"],
                 "colour": label["colour"],  # checked: fix_colours
@@ -373,12 +376,14 @@ def apply_schema_plan(project: Project, plan: _SchemaPlan, report: ImportReport)
                 "description": label.get("description", ""),
                 "attributes": dumps_json(label.get("attributes", [])),
                 "position": position + n,
-            }
+            },
         )
         report.labels_added.append(label["name"])
     position = len(project.schema.relations)
     for n, relation in enumerate(plan.relations):
-        db["relation_types"].insert(
+        writes.insert_row(
+            db,
+            "relation_types",
             {
                 "name": relation["name"],
                 "head_label": relation["head"],
@@ -386,7 +391,7 @@ def apply_schema_plan(project: Project, plan: _SchemaPlan, report: ImportReport)
                 "description": relation.get("description", ""),
                 "attributes": dumps_json(relation.get("attributes", [])),
                 "position": position + n,
-            }
+            },
         )
         report.relation_types_added.append(relation["name"])
     project.forget_cached_schema()
@@ -400,9 +405,7 @@ def apply_schema_growth(project: Project, plan: _SchemaPlan, report: ImportRepor
 
     def current(table: str, owner: str) -> list[dict[str, Any]]:
         if (table, owner) not in changed:
-            rows = db.execute(f"SELECT attributes FROM {table} WHERE name = ?", [owner])
-            row = rows.fetchone()
-            changed[table, owner] = loads_json(row[0]) if row else []
+            changed[table, owner] = queries.definition_attributes(db, table, owner)
         return changed[table, owner]
 
     kinds = {"labels": "label", "relation_types": "link type"}
@@ -422,7 +425,7 @@ def apply_schema_growth(project: Project, plan: _SchemaPlan, report: ImportRepor
             f"to {name!r}"
         )
     for (table, owner), attributes in changed.items():
-        db[table].update(owner, {"attributes": dumps_json(attributes)})
+        writes.update_row(db, table, owner, {"attributes": dumps_json(attributes)})
     if changed:
         project.forget_cached_schema()
 

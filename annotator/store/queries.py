@@ -800,3 +800,35 @@ def data_version(db: Database) -> int:
     :raises sqlite3.Error: the file is gone or unreadable.
     """
     return db.execute("PRAGMA data_version").fetchone()[0]
+
+
+def definition_attributes(db: Database, table: str, name: str) -> list[dict[str, Any]]:
+    """The attribute definitions stored for label or link type ``name`` (``table``:
+    ``labels`` or ``relation_types``); ``[]`` when there is no such definition."""
+    row = db.execute(f'SELECT attributes FROM "{table}" WHERE name = ?', [name]).fetchone()
+    return loads_json(row[0]) if row else []
+
+
+def span_versions(db: Database, document_id: int) -> dict[tuple, tuple]:
+    """A document's spans by ``(annotator, label, start, end)``: each one's ``(id,
+    attributes as stored, note, origin, updated)`` (what an import compares a record's
+    span with)."""
+    sql = """SELECT annotator, label, start, "end", id, attributes, note, origin, updated
+             FROM spans WHERE document_id = ?"""
+    return {row[:4]: row[4:] for row in db.execute(sql, [document_id])}
+
+
+def relation_version(
+    db: Database, head_id: int, child_id: int, label: str, annotator: str
+) -> tuple[int, str, str] | None:
+    """``(id, attributes as stored, updated)`` of the link ``label`` from ``head_id`` to
+    ``child_id`` by ``annotator``, if there is one."""
+    sql = """SELECT id, attributes, updated FROM relations
+             WHERE head_id = ? AND child_id = ? AND label = ? AND annotator = ?"""
+    return db.execute(sql, [head_id, child_id, label, annotator]).fetchone()
+
+
+def document_note(db: Database, document_id: int) -> str | None:
+    """The note of a document (``None``: no such document)."""
+    row = db.execute("SELECT note FROM documents WHERE id = ?", [document_id]).fetchone()
+    return row[0] if row else None

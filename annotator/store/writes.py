@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from annotator.store.rows import KEY_COLUMNS, _delete, _update
+
 if TYPE_CHECKING:
     from annotator.store.lean import Database
 
@@ -72,3 +74,47 @@ def record_event(
            VALUES (?, ?, ?, ?, ?, ?)""",
         [at, annotator, op, description, document_id, rows_json],
     )
+
+
+# -- rows of a table, for the importer and the merge ----------------------------------------
+
+_BATCH = 5000
+"""Rows a bulk insert hands the database at once."""
+
+
+def insert_row(db: Database, table: str, row: dict[str, Any], *, ignore: bool = False) -> None:
+    """Insert one row (``ignore``: a row breaking a unique constraint is left out)."""
+    db[table].insert(row, ignore=ignore)
+
+
+def insert_rows(
+    db: Database, table: str, rows: Iterable[dict[str, Any]], *, ignore: bool = False
+) -> None:
+    """Insert rows in batches (``ignore``: those breaking a unique constraint are left
+    out)."""
+    db[table].insert_all(rows, ignore=ignore, batch_size=_BATCH)
+
+
+def upsert_rows(
+    db: Database, table: str, rows: Iterable[dict[str, Any]], *, pk: str | tuple[str, ...]
+) -> None:
+    """Insert rows, or update the columns they hold of those whose key ``pk`` is stored."""
+    db[table].upsert_all(rows, pk=pk)
+
+
+def update_row(db: Database, table: str, key: Any, values: dict[str, Any]) -> None:
+    """Set ``values`` in the row of ``table`` whose primary key is ``key`` (a tuple for a
+    key of several columns)."""
+    if table in KEY_COLUMNS:  # one plain statement (sqlite-utils looks the key up first)
+        _update(db, table, key if isinstance(key, tuple) else (key,), values)
+    else:
+        db[table].update(key, values)
+
+
+def delete_row(db: Database, table: str, key: Any) -> None:
+    """Delete the row of ``table`` whose primary key is ``key`` (what refers to it goes
+    with it where the schema says so)."""
+    if table in KEY_COLUMNS:
+        _delete(db, table, key if isinstance(key, tuple) else (key,))
+    else:
+        db[table].delete(key)
