@@ -32,6 +32,7 @@ __all__ = [
     "database_objects_file",
     "desktop_entry",
     "guideline_file",
+    "icon_bytes",
     "icon_file",
     "metainfo_file",
     "patterns_folder",
@@ -118,6 +119,12 @@ def icon_file(size: int | None = None) -> Traversable:
     if size is None:
         return shipped("icons", f"{APP_ID}.svg")
     return shipped("icons", f"{size}x{size}", f"{APP_ID}.png")
+
+
+def icon_bytes(size: int) -> bytes:
+    """The PNG icon of ``size`` pixels (one of :data:`ICON_SIZES`), read whole (the
+    window's icon, before its first paint: without :mod:`importlib.resources`)."""
+    return shipped_bytes("icons", f"{size}x{size}", f"{APP_ID}.png")
 
 
 def desktop_entry() -> Traversable:

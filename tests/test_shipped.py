@@ -110,3 +110,8 @@ def test_shipped_bytes_are_the_files_bytes(parts):
 def test_shipped_bytes_of_a_file_not_shipped_is_an_error():
     with pytest.raises(FileNotFoundError):
         shipped.shipped_bytes("no-such-file.json")
+
+
+@pytest.mark.parametrize("size", shipped.ICON_SIZES)
+def test_icon_bytes_are_the_icons_file(size):
+    assert shipped.icon_bytes(size) == shipped.icon_file(size).read_bytes()

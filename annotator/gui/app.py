@@ -17,7 +17,7 @@ from annotator.gui.main_window import MainWindow
 from annotator.gui.messages import message_box
 from annotator.gui.settings import APPLICATION, ORGANISATION
 from annotator.model.errors import AnnotatorError, StoreError
-from annotator.shipped import APP_ID, ICON_SIZES, icon_file
+from annotator.shipped import APP_ID, ICON_SIZES, icon_bytes
 from annotator.store.check import describe_damage
 from annotator.text.tokens import warm_up
 
@@ -39,7 +39,7 @@ def application_icon() -> QIcon:
     icon = QIcon()
     for size in ICON_SIZES:
         pixmap = QPixmap()
-        if pixmap.loadFromData(icon_file(size).read_bytes(), "PNG"):
+        if pixmap.loadFromData(icon_bytes(size), "PNG"):
             icon.addPixmap(pixmap)
     return icon
 

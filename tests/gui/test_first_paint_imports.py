@@ -32,6 +32,7 @@ LATER = (
     "sqlite_utils",  # a current project opens and shows with sqlite3 alone
     "annotator.model.imports",  # import records: for imports and a first run's sample
     "logging.handlers",  # the crash log: on the first error
+    "importlib.resources",  # shipped files the window reads before it paints: by pkgutil
 )
 
 
