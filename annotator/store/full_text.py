@@ -42,6 +42,18 @@ WHERE search_items_fts MATCH :query {document_filter} {item_filter}
 """
 
 
+_DOCUMENT_FILTERS = (
+    ("outlet", "lower(json_extract(d.meta, '$.outlet')) = lower(:outlet)"),
+    ("published_from", "json_extract(d.meta, '$.published') >= :published_from"),
+    ("published_to", "json_extract(d.meta, '$.published') <= :published_to"),
+)
+"""Conditions on the article of a hit, by the filter that asks for each."""
+_ITEM_FILTERS = (
+    ("status", "i.kind = 'claim' AND coalesce(r.status, 'unstarted') = :status"),
+    ("annotator", "s.annotator = :annotator"),
+)
+"""Conditions on a claim or note hit, by the filter that asks for each."""
+
 _QUERY_ERRORS = ("fts5:", "unterminated string", "unknown special query", "no such column")
 """How SQLite words a query FTS5 cannot parse (as opposed to a file it cannot read)."""
 
@@ -70,24 +82,17 @@ def search_rows(
     """
     if not query.strip():
         raise AnnotatorError("search for what? (the query is empty)")
-    params: dict[str, Any] = {"limit": limit}
-    document_filter = ""
-    if outlet:
-        document_filter += " AND lower(json_extract(d.meta, '$.outlet')) = lower(:outlet)"
-        params["outlet"] = outlet
-    if published_from:
-        document_filter += " AND json_extract(d.meta, '$.published') >= :published_from"
-        params["published_from"] = published_from
-    if published_to:
-        document_filter += " AND json_extract(d.meta, '$.published') <= :published_to"
-        params["published_to"] = published_to + "\uffff"
-    item_filter = ""
-    if status:
-        item_filter += " AND i.kind = 'claim' AND coalesce(r.status, 'unstarted') = :status"
-        params["status"] = status
-    if annotator:
-        item_filter += " AND s.annotator = :annotator"
-        params["annotator"] = annotator
+    given = {
+        "outlet": outlet,
+        "published_from": published_from,
+        # every date of that day (or month) counts: "2024-10" takes "2024-10-31"
+        "published_to": published_to + "\uffff" if published_to else None,
+        "status": status,
+        "annotator": annotator,
+    }
+    params: dict[str, Any] = {"limit": limit, **{k: v for k, v in given.items() if v}}
+    document_filter = "".join(f" AND {c}" for name, c in _DOCUMENT_FILTERS if given[name])
+    item_filter = "".join(f" AND {c}" for name, c in _ITEM_FILTERS if given[name])
     wanted = set(kinds or KINDS)
     parts = []
     if "article" in wanted and not status and not annotator:

@@ -112,3 +112,13 @@ def test_cli_search(annotated, db_path):
     assert result.exit_code == 0, result.output
     hits = json.loads(result.output)
     assert hits[0]["kind"] == "article" and "[highly likely]" in hits[0]["snippet"]
+
+
+def test_filters_by_annotator_and_a_month_for_the_last_date(annotated):
+    annotated.set_document_meta(1, published="2024-10-08")
+    claim = next(r for r in claim_rows(annotated) if r.text == MISSILES).span_id
+    mine = search(annotated, "missiles", kinds=("claim",), annotator=annotated.annotator)
+    assert claim in [h.span_id for h in mine]
+    assert search(annotated, "missiles", kinds=("claim",), annotator="nobody") == []
+    in_october = search(annotated, "missiles", kinds=("article",), published_to="2024-10")
+    assert _kinds(in_october) == [("article", 1)]  # the whole month up to the 31st
