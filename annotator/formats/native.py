@@ -69,7 +69,7 @@ from annotator.model.imports import (
     SuggestionIn,
 )
 from annotator.model.records import text_sha256
-from annotator.store import queries
+from annotator.store import fetch_row, queries
 from annotator.store.inventory import LOCAL_EVENT_OPS, PROJECT_SETTINGS
 from annotator.store.portable import Portable, portable_event
 
@@ -156,8 +156,8 @@ def native_lines(
             yield line
     portable = Portable(project.db, project.uuid)
     for row in queries.rows_of(project.db, "claim_matches", order="id"):
-        main = queries.span_row(project.db, row["main_span_id"])
-        other = queries.span_row(project.db, row["other_span_id"])
+        main = fetch_row(project.db, "spans", (row["main_span_id"],))
+        other = fetch_row(project.db, "spans", (row["other_span_id"],))
         if main is None or other is None:
             continue  # a match whose span is gone (a tampered file): nothing to point at
         if _span_wanted(chosen, main) and _span_wanted(chosen, other):

@@ -789,11 +789,6 @@ def near_duplicate_pairs(db: Database) -> list[dict[str, Any]]:
     return list(_dicts(db, sql))
 
 
-def span_row(db: Database, span_id: int) -> dict[str, Any] | None:
-    """The stored row of span ``span_id`` (``None`` if there is none)."""
-    return next(_dicts(db, "SELECT * FROM spans WHERE id = ?", [span_id]), None)
-
-
 def data_version(db: Database) -> int:
     """SQLite's ``data_version``: changes when another connection commits to the file.
 

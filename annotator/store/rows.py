@@ -70,11 +70,14 @@ def _select_sql(table: str, columns: tuple[str, ...]) -> str:
     return f'SELECT * FROM "{table}" WHERE {_where(columns)}'
 
 
-def _delete(db: Database, table: str, key: tuple[Any, ...]) -> None:
+def delete_keyed(db: Database, table: str, key: tuple[Any, ...]) -> None:
+    """Delete the row of ``table`` (one of :data:`KEY_COLUMNS`) whose key is ``key``."""
     db.execute(f'DELETE FROM "{table}" WHERE {_where(KEY_COLUMNS[table])}', list(key))
 
 
-def _update(db: Database, table: str, key: tuple[Any, ...], row: dict[str, Any]) -> None:
+def update_keyed(db: Database, table: str, key: tuple[Any, ...], row: dict[str, Any]) -> None:
+    """Set the columns of ``row`` in the row of ``table`` (one of :data:`KEY_COLUMNS`)
+    whose key is ``key``."""
     columns = tuple(row)
     assignments = ", ".join(f'"{c}" = ?' for c in columns)
     sql = f'UPDATE "{table}" SET {assignments} WHERE {_where(KEY_COLUMNS[table])}'
@@ -103,7 +106,7 @@ def apply_row_changes(db: Database, changes: Sequence[RowChange]) -> tuple[RowCh
                 )
         if change.after is None:
             if change.table in KEY_COLUMNS:
-                _delete(db, change.table, key)
+                delete_keyed(db, change.table, key)
             else:
                 table.delete(key[0] if len(key) == 1 else key)
             applied.append(change)
@@ -117,7 +120,7 @@ def apply_row_changes(db: Database, changes: Sequence[RowChange]) -> tuple[RowCh
                 if None in key:
                     key = (table.last_pk,)
             elif change.table in KEY_COLUMNS:
-                _update(db, change.table, key, change.after)
+                update_keyed(db, change.table, key, change.after)
             else:
                 table.update(key[0] if len(key) == 1 else key, change.after)
             stored = fetch_row(db, change.table, key)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from annotator.store.rows import KEY_COLUMNS, _delete, _update
+from annotator.store.rows import delete_keyed, insert_sql, update_keyed
 
 if TYPE_CHECKING:
     from annotator.store.lean import Database
@@ -34,9 +34,7 @@ def insert_default_schema(
     """A new project's labels and relation types (rows of their tables' columns)."""
     for table, rows in (("labels", labels), ("relation_types", relation_types)):
         for row in rows:
-            names = ", ".join(f'"{c}"' for c in row)
-            marks = ", ".join("?" * len(row))
-            db.execute(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', list(row.values()))
+            insert_row(db, table, row)
 
 
 def store_tokens(
@@ -83,8 +81,9 @@ _BATCH = 5000
 
 
 def insert_row(db: Database, table: str, row: dict[str, Any], *, ignore: bool = False) -> None:
-    """Insert one row (``ignore``: a row breaking a unique constraint is left out)."""
-    db[table].insert(row, ignore=ignore)
+    """Insert one row, its values as stored (``ignore``: a row breaking a unique
+    constraint is left out)."""
+    db.execute(insert_sql(table, tuple(row), ignore=ignore), list(row.values()))
 
 
 def insert_rows(
@@ -104,17 +103,12 @@ def upsert_rows(
 
 def update_row(db: Database, table: str, key: Any, values: dict[str, Any]) -> None:
     """Set ``values`` in the row of ``table`` whose primary key is ``key`` (a tuple for a
-    key of several columns)."""
-    if table in KEY_COLUMNS:  # one plain statement (sqlite-utils looks the key up first)
-        _update(db, table, key if isinstance(key, tuple) else (key,), values)
-    else:
-        db[table].update(key, values)
+    key of several columns; the table is one of :data:`annotator.store.rows.KEY_COLUMNS`)."""
+    update_keyed(db, table, key if isinstance(key, tuple) else (key,), values)
 
 
 def delete_row(db: Database, table: str, key: Any) -> None:
     """Delete the row of ``table`` whose primary key is ``key`` (what refers to it goes
-    with it where the schema says so)."""
-    if table in KEY_COLUMNS:
-        _delete(db, table, key if isinstance(key, tuple) else (key,))
-    else:
-        db[table].delete(key)
+    with it where the schema says so; the table is one of
+    :data:`annotator.store.rows.KEY_COLUMNS`)."""
+    delete_keyed(db, table, key if isinstance(key, tuple) else (key,))

@@ -270,3 +270,23 @@ def test_check_database_on_a_tampered_file_needs_no_project(built, tmp_path):
         db.close()
     assert "the table spans is missing" in problems
     assert counts == {"documents": 0, "spans": 0, "relations": 0}
+
+
+def test_a_native_export_leaves_out_a_claim_match_whose_claim_is_gone(tmp_path):
+    path = tmp_path / "p.db"
+    with Project.open(path, annotator="alice") as project:
+        doc = add_document(project, sample_text(), "sample")
+        main = project.add_span(doc, 0, 5, "claim").spans_added[0].id
+        other = project.add_span(doc, 6, 10, "claim").spans_added[0].id
+        project.set_match(main, other, "confirmed")
+    conn = sqlite3.connect(path)  # foreign keys off: the match is left pointing at nothing
+    conn.execute("DELETE FROM spans WHERE id = ?", [other])
+    conn.commit()
+    conn.close()
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        cli, ["export", "--format", "native", "-o", str(out), "--db", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [orjson.loads(line) for line in out.read_bytes().splitlines() if line.strip()]
+    assert lines and not [line for line in lines if "claim_match" in line]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotator.core.claim_ops import EVIDENCE_STANCES
-from annotator.store import queries
+from annotator.store import fetch_row, queries
 from tests.conftest import add_document
 
 
@@ -18,13 +18,13 @@ def test_documents_with_label_are_those_holding_such_a_span_in_id_order(project)
     assert queries.documents_with_label(project.db, "hedge") == []
 
 
-def test_span_row_is_the_stored_row_or_none(project):
+def test_a_span_row_is_the_stored_row_or_none(project):
     document = add_document(project, "The mayor said the bridge would reopen.", "a")
     project.add_span(document, 4, 9, "source")
     (span_id,) = [s.id for s in project.spans(document)]
-    row = queries.span_row(project.db, span_id)
+    row = fetch_row(project.db, "spans", (span_id,))
     assert (row["start"], row["end"], row["label"]) == (4, 9, "source")
-    assert queries.span_row(project.db, span_id + 1) is None
+    assert fetch_row(project.db, "spans", (span_id + 1,)) is None
 
 
 def test_evidence_counts_and_claim_records_are_keyed_by_claim(project):
